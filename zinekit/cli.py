@@ -1,0 +1,154 @@
+"""The ``zinekit`` command line: parse options, call a stage, map errors to exit codes.
+
+Exit status: 0 success, 1 the content has errors, 2 wrong usage (click's own).
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from zinekit import __version__
+from zinekit.errors import ZinekitError
+
+FORMATS = ("pdf", "booklet", "press", "epub", "html")
+
+
+class ZinekitGroup(click.Group):
+    """Turns unexpected exceptions into one line (or a traceback under ``--debug``)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (ZinekitError, click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted; outputs written so far are whole, nothing half-written was kept", err=True)
+            sys.exit(130)
+        except Exception as exc:  # a bug in zinekit, not in the user's input
+            if ctx.obj and ctx.obj.get("debug"):
+                traceback.print_exc()
+            else:
+                click.echo(
+                    f"zinekit: internal error: {type(exc).__name__}: {exc}\n"
+                    "(run with --debug for the traceback, and please report it)",
+                    err=True,
+                )
+            sys.exit(1)
+
+
+@click.group(cls=ZinekitGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="zinekit")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Publish zines and pamphlets from Markdown."""
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def new(directory: Path) -> None:
+    """Scaffold a series with one example issue in DIRECTORY."""
+    from zinekit.scaffold import scaffold
+
+    for path in scaffold(directory):
+        click.echo(f"created {path}")
+
+
+def _formats(values: tuple[str, ...]) -> tuple[str, ...]:
+    chosen: list[str] = []
+    for value in values:
+        for part in value.split(","):
+            part = part.strip()
+            if part and part not in chosen:
+                if part not in FORMATS:
+                    raise click.BadParameter(
+                        f"{part!r} is not one of {', '.join(FORMATS)}", param_hint="--format"
+                    )
+                chosen.append(part)
+    return tuple(chosen)
+
+
+@main.command()
+@click.argument("path", default=".", type=click.Path(exists=True, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Output folder (default: dist/ beside the project).")
+@click.option("--format", "formats", multiple=True,
+              help=f"Output formats, repeatable or comma-separated: {', '.join(FORMATS)} "
+                   "(default: pdf, booklet, epub).")
+@click.option("--theme", default=None, help="Theme name or folder (overrides front matter).")
+@click.option("--strict", is_flag=True, help="Treat warnings (e.g. unresolved references) as errors.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only diagnostics.")
+def build(path: Path, out_dir: Path | None, formats: tuple[str, ...], theme: str | None,
+          strict: bool, quiet: bool) -> None:
+    """Build one issue (a .md file or issue folder) or every issue of the series at PATH."""
+    from zinekit.build import BuildOptions, build_path
+
+    options = BuildOptions(out_dir=out_dir, formats=_formats(formats) or None, theme=theme,
+                           strict=strict, quiet=quiet)
+    build_path(path, options)
+
+
+@main.command()
+@click.argument("path", default=".", type=click.Path(exists=True, path_type=Path))
+@click.option("--theme", default=None, help="Theme name or folder.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+def check(path: Path, theme: str | None, strict: bool) -> None:
+    """Report every diagnostic of a build without writing output files."""
+    from zinekit.build import BuildOptions, check_path
+
+    check_path(path, BuildOptions(theme=theme, strict=strict, quiet=True))
+
+
+@main.command()
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Imposed PDF to write.")
+@click.option("--layout", type=click.Choice(["saddle", "perfect", "4up", "onepagezine",
+                                             "repeat", "topbound"]),
+              default="saddle", show_default=True, help="Imposition scheme.")
+@click.option("--signature", default=None,
+              help="perfect: pages per signature (a multiple of 4) or a range MIN-MAX.")
+@click.option("--sheet", default=None, help="Paper: A4, A3, letter, legal, tabloid or WxH[mm|in|pt].")
+@click.option("--creep", default=None, help="Paper thickness for creep compensation, e.g. 0.1mm.")
+@click.option("--bleed", default=None, help="Bleed kept around each page, e.g. 3mm.")
+@click.option("--marks", is_flag=True, help="Draw crop, fold and collation marks.")
+@click.option("--flip", type=click.Choice(["short", "long"]), default="short", show_default=True,
+              help="Edge the duplex printer turns the sheet on.")
+@click.option("--cover", type=click.Choice(["included", "separate"]), default="included",
+              show_default=True, help="Print the cover on its own sheet.")
+@click.option("--blanks", default="before-back", show_default=True,
+              help="Where padding pages go: before-back, end, or after-front.")
+def impose(source: Path, output: Path, **options) -> None:
+    """Impose any PDF for printing and folding."""
+    from zinekit.impose import impose_file
+
+    report = impose_file(source, output, **options)
+    click.echo(str(report))
+
+
+@main.command()
+@click.argument("path", default=".", type=click.Path(exists=True, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in a browser.")
+def serve(path: Path, host: str, port: int, open_browser: bool) -> None:
+    """Live preview in the browser, rebuilt on save."""
+    from zinekit.serve import serve as run_server
+
+    run_server(path, host=host, port=port, open_browser=open_browser)
+
+
+@main.command()
+@click.argument("path", default=".", type=click.Path(exists=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def catalog(path: Path, as_json: bool) -> None:
+    """List the series: issues, articles, pages, and every reference."""
+    from zinekit.catalog_cmd import show_catalog
+
+    show_catalog(path, as_json=as_json)

@@ -1,0 +1,153 @@
+"""Diagnostics and the error tree.
+
+Every problem a user can cause is a :class:`Diagnostic` with a location, printed as
+``path:line:col: error: message``.  Stages collect diagnostics in a
+:class:`Diagnostics` list so a user sees all of them at once; a stage that cannot go on
+raises a :class:`ZinekitError`, which the CLI prints and turns into exit status 1.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Literal
+
+import click
+
+Severity = Literal["error", "warning"]
+
+
+def display_path(path: str | os.PathLike[str] | None) -> str:
+    """A path as a user should read it: relative to the working folder when inside it."""
+    if path is None:
+        return "<input>"
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(p)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One located message.  ``line`` and ``col`` are 1-based; 0 means unknown."""
+
+    severity: Severity
+    message: str
+    path: str | None = None
+    line: int = 0
+    col: int = 0
+
+    def location(self) -> str:
+        parts = [display_path(self.path)]
+        if self.line:
+            parts.append(str(self.line))
+            parts.append(str(self.col or 1))
+        return ":".join(parts)
+
+    def __str__(self) -> str:
+        return f"{self.location()}: {self.severity}: {self.message}"
+
+
+@dataclass
+class Diagnostics:
+    """An ordered collection of diagnostics, shared by the stages of one build."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def add(self, diagnostic: Diagnostic) -> None:
+        if diagnostic not in self.items:
+            self.items.append(diagnostic)
+
+    def error(self, message: str, path: str | None = None, line: int = 0, col: int = 0) -> None:
+        self.add(Diagnostic("error", message, path, line, col))
+
+    def warning(self, message: str, path: str | None = None, line: int = 0, col: int = 0) -> None:
+        self.add(Diagnostic("warning", message, path, line, col))
+
+    def extend(self, others: Iterable[Diagnostic]) -> None:
+        for d in others:
+            self.add(d)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "warning"]
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def lines(self, limit_per_message: int = 5) -> list[str]:
+        """Printable lines, with repeats of one message folded into a count."""
+        counts = Counter((d.severity, d.message) for d in self.items)
+        shown: Counter[tuple[str, str]] = Counter()
+        out = []
+        for d in self.items:
+            key = (d.severity, d.message)
+            shown[key] += 1
+            if shown[key] <= limit_per_message:
+                out.append(str(d))
+            elif shown[key] == limit_per_message + 1:
+                rest = counts[key] - limit_per_message
+                out.append(f"{d.severity}: ... and {rest} more like: {d.message}")
+        return out
+
+
+class ZinekitError(click.ClickException):
+    """A problem with the user's input: printed without a traceback, exit status 1."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, diagnostics: Iterable[Diagnostic] = ()) -> None:
+        super().__init__(message)
+        self.diagnostics = list(diagnostics)
+
+    def show(self, file=None) -> None:  # noqa: D102 - click's hook
+        for d in self.diagnostics:
+            click.echo(str(d), err=True)
+        if self.message:
+            click.echo(self.format_message(), err=True)
+
+    def format_message(self) -> str:
+        return self.message
+
+
+class SourceError(ZinekitError):
+    """An error at one place in a source file."""
+
+    def __init__(self, message: str, path: str | None = None, line: int = 0, col: int = 0):
+        self.diagnostic = Diagnostic("error", message, path, line, col)
+        super().__init__(str(self.diagnostic))
+
+    def show(self, file=None) -> None:  # noqa: D102
+        click.echo(self.message, err=True)
+
+
+class ConfigError(SourceError):
+    """Bad front matter or a bad ``zinekit.toml``."""
+
+
+class ResolveError(SourceError):
+    """A reference or citation that cannot be resolved."""
+
+
+class ImposeError(SourceError):
+    """A PDF that cannot be imposed, or impossible imposition options."""
+
+
+class BuildFailed(ZinekitError):
+    """The build found errors; nothing was written."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic], what: str = "build") -> None:
+        diags = list(diagnostics)
+        n = sum(1 for d in diags if d.severity == "error")
+        super().__init__(f"{what} failed: {n} error{'s' if n != 1 else ''}", [])
+        self.failed = diags
