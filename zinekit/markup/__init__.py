@@ -1,0 +1,67 @@
+"""The zine dialect: CommonMark plus footnotes, editor's notes, cross-references,
+citations, containers, heading anchors, tables, figures and definition lists.
+
+:func:`make_parser` builds the markdown-it parser; :func:`parse_markdown` runs it on one
+file's body and returns the tokens with everything the later stages need (headings,
+references, citations, diagnostics) in ``env``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from zinekit.markup.citations import citations_plugin
+from zinekit.markup.ed_notes import ed_notes_plugin
+from zinekit.markup.positions import mark_editor_footnotes, parse_inlines
+from zinekit.markup.structure import structure_plugin
+from zinekit.markup.xrefs import xrefs_plugin
+
+CONTAINERS = ("ed", "pullquote", "further-reading")
+
+
+def _container_validator(name: str):
+    def validate(params: str, *args: Any) -> bool:
+        return params.strip().split(" ", 1)[0] == name
+
+    return validate
+
+
+@lru_cache(maxsize=4)
+def make_parser(allow_html: bool = False) -> MarkdownIt:
+    """The markdown-it parser with every zinekit rule; raw HTML only if allowed."""
+    md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin)
+    md.use(deflist_plugin)
+    for name in CONTAINERS:
+        md.use(container_plugin, name, validate=_container_validator(name))
+    md.core.ruler.at("inline", parse_inlines)
+    md.core.ruler.before("inline", "mark_editor_footnotes", mark_editor_footnotes)
+    md.use(ed_notes_plugin)
+    md.use(xrefs_plugin)
+    md.use(citations_plugin)
+    md.use(structure_plugin)
+    return md
+
+
+def parse_markdown(text: str, path: str, *, allow_html: bool = False,
+                   shared: dict[str, Any] | None = None) -> tuple[list[Token], dict[str, Any]]:
+    """Parse one file's Markdown body (front matter already blanked out).
+
+    ``shared`` carries state that spans the files of one issue (used ids, counters).
+    Returns the tokens and the parser env, which holds ``zk_diagnostics``,
+    ``zk_headings``, ``zk_xrefs``, ``zk_citations`` and the footnote data.
+    """
+    env: dict[str, Any] = {"zk_path": path, "zk_lines": text.split("\n")}
+    if shared is not None:
+        for key in ("zk_ids", "zk_xref_counter", "zk_citation_counter"):
+            env[key] = shared.setdefault(key, set() if key == "zk_ids" else [0])
+    tokens = make_parser(allow_html).parse(text, env)
+    return tokens, env

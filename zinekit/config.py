@@ -1,0 +1,358 @@
+"""Settings: front matter (issue and article level) and ``zinekit.toml``'s ``[build]``.
+
+Each option is declared once with its type, default and a one-line description.
+Validation collects every problem with its file and line, so a user sees all of them
+at once.  Unknown keys are errors unless they start with ``x-``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+from zinekit.errors import Diagnostics
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+
+@dataclass(frozen=True)
+class Option:
+    """One declared setting."""
+
+    name: str
+    kind: str  # "str", "int", "bool", "list", "date", "choice", "path", "number"
+    default: Any = None
+    doc: str = ""
+    choices: tuple[str, ...] = ()
+
+
+def _opts(*options: Option) -> dict[str, Option]:
+    return {o.name: o for o in options}
+
+
+ISSUE_OPTIONS = _opts(
+    Option("title", "str", None, "Title of the issue."),
+    Option("subtitle", "str", None, "Subtitle printed under the title."),
+    Option("series", "str", None, "Series name (defaults to the catalog's series)."),
+    Option("volume", "int", None, "Volume number."),
+    Option("number", "int", None, "Issue number within the volume or series."),
+    Option("chapter", "int", None, "Chapter number (for series published in chapters)."),
+    Option("date", "date", None, "Publication date (YYYY-MM-DD or free text)."),
+    Option("season", "str", None, "Season as printed, e.g. 'Winter 2020-2021'."),
+    Option("authors", "list", [], "Authors of the issue."),
+    Option("editors", "list", [], "Editors of the issue."),
+    Option("language", "str", "en", "Language of the text, a BCP 47 tag."),
+    Option("license", "str", None, "Licence line, e.g. 'Anti-copyright'."),
+    Option("contact", "str", None, "Contact address printed on the title page."),
+    Option("description", "str", None, "One-paragraph description (PDF subject, EPUB)."),
+    Option("cover", "path", None, "Cover image."),
+    Option("theme", "str", None, "Theme name or folder."),
+    Option("page_size", "str", None, "A5, A6, A4, half-letter, quarter-letter, or 'W H' with units."),
+    Option("bibliography", "path", None, "BibTeX file for citations."),
+    Option("articles", "list", [], "Article files of a folder issue, in order."),
+    Option("notes", "choice", "foot", "Default placement of notes.", ("foot", "side", "end")),
+    Option("further_reading", "bool", False, "Print the bibliography at the end."),
+    Option("url", "str", None, "Where readers download this issue."),
+)
+
+ARTICLE_OPTIONS = _opts(
+    Option("title", "str", None, "Title of the article."),
+    Option("subtitle", "str", None, "Subtitle of the article."),
+    Option("authors", "list", [], "Authors of the article."),
+    Option("date", "date", None, "Date of the article."),
+    Option("source", "str", None, "Where the article first appeared."),
+    Option("notes", "choice", None, "Placement of this article's notes.", ("foot", "side", "end")),
+    Option("further_reading", "bool", False, "Print the bibliography after this article."),
+)
+
+BUILD_OPTIONS = _opts(
+    Option("theme", "str", "pamphlet", "Default theme of the series' issues."),
+    Option("page_size", "str", "A5", "Default page size."),
+    Option("language", "str", "en", "Default language."),
+    Option("formats", "list", ["pdf", "booklet", "epub"], "Formats `zinekit build` writes."),
+    Option("out", "str", "dist", "Output folder, relative to the project."),
+    Option("allow_html", "bool", False, "Pass raw HTML in Markdown through (sanitised)."),
+    Option("allow_network", "bool", False, "Let images and stylesheets load from the network."),
+    Option("footnote_numbering", "choice", None, "Number footnotes per 'issue' or 'article'.",
+           ("issue", "article")),
+    Option("booklet_sheet", "str", None, "Sheet for the booklet edition (default from page size)."),
+    Option("booklet_layout", "choice", "saddle", "Imposition layout for the booklet edition.",
+           ("saddle", "perfect", "4up", "onepagezine")),
+    Option("booklet_signature", "str", None, "Signature size for the perfect layout."),
+    Option("bleed", "str", None, "Bleed of the print editions, e.g. 3mm."),
+    Option("citation_style", "choice", "author-year", "How citations print.",
+           ("author-year", "numeric")),
+)
+
+TOML_TABLES_OWNED_ELSEWHERE = {"series", "issues", "related", "serve"}
+
+
+# --- located values ----------------------------------------------------------------
+
+
+@dataclass
+class Settings:
+    """Validated settings plus the line of each key, for later located messages."""
+
+    values: dict[str, Any]
+    lines: dict[str, int]
+    path: str | None
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        value = self.values.get(key)
+        return default if value is None else value
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, 0)
+
+
+def _coerce(option: Option, value: Any) -> tuple[Any, str | None]:
+    """Return (value, error) for one option's raw value."""
+    checks: dict[str, Callable[[Any], tuple[Any, str | None]]] = {
+        "str": _as_str, "path": _as_str, "int": _as_int, "bool": _as_bool,
+        "list": _as_list, "date": _as_date, "choice": _as_str, "number": _as_number,
+    }
+    value, error = checks[option.kind](value)
+    if error is None and option.kind == "choice" and value not in option.choices:
+        error = f"must be one of {', '.join(option.choices)}, not {value!r}"
+    return value, error
+
+
+def _as_str(value: Any) -> tuple[Any, str | None]:
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return str(value), None
+    return None, f"must be text, not {_type_name(value)}"
+
+
+def _as_int(value: Any) -> tuple[Any, str | None]:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value, None
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value), None
+    return None, f"must be a whole number, not {_type_name(value)}"
+
+
+def _as_number(value: Any) -> tuple[Any, str | None]:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value, None
+    return None, f"must be a number, not {_type_name(value)}"
+
+
+def _as_bool(value: Any) -> tuple[Any, str | None]:
+    if isinstance(value, bool):
+        return value, None
+    return None, f"must be true or false, not {_type_name(value)}"
+
+
+def _as_list(value: Any) -> tuple[Any, str | None]:
+    if isinstance(value, str):
+        return [value], None
+    if isinstance(value, list) and all(isinstance(v, (str, int)) for v in value):
+        return [str(v) for v in value], None
+    return None, f"must be a list of text, not {_type_name(value)}"
+
+
+def _as_date(value: Any) -> tuple[Any, str | None]:
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()[:10], None
+    return _as_str(value)
+
+
+def _type_name(value: Any) -> str:
+    return {dict: "a mapping", list: "a list", bool: "true/false", type(None): "empty"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def validate(raw: dict[str, Any], options: dict[str, Option], lines: dict[str, int],
+             path: str | None, diagnostics: Diagnostics, where: str) -> Settings:
+    """Check ``raw`` against ``options``; report every problem; return clean settings."""
+    values = {name: _copy_default(o.default) for name, o in options.items()}
+    for key, value in raw.items():
+        line = lines.get(key, 0)
+        if str(key).startswith("x-"):
+            values[key] = value
+            continue
+        option = options.get(key)
+        if option is None:
+            hint = _close_match(str(key), options)
+            diagnostics.error(f"unknown {where} key {key!r}{hint}", path, line, 1)
+            continue
+        if value is None:
+            continue
+        clean, error = _coerce(option, value)
+        if error:
+            diagnostics.error(f"{where} key {key!r} {error}", path, line, 1)
+        else:
+            values[key] = clean
+    return Settings(values, lines, path)
+
+
+def _copy_default(value: Any) -> Any:
+    return list(value) if isinstance(value, list) else value
+
+
+def _close_match(key: str, options: dict[str, Option]) -> str:
+    import difflib
+
+    match = difflib.get_close_matches(key, list(options), n=1)
+    if match:
+        return f" (did you mean {match[0]!r}?)"
+    return " (prefix it with 'x-' to keep private data)"
+
+
+# --- front matter ---------------------------------------------------------------------
+
+FRONT_MATTER_FENCE = re.compile(r"^---[ \t]*$")
+
+
+@dataclass
+class FrontMatter:
+    data: dict[str, Any]
+    lines: dict[str, int]  # key -> 1-based line in the file
+    body: str  # the Markdown after the front matter, front-matter lines blanked
+    end_line: int  # number of lines the front matter took
+
+
+def split_front_matter(text: str, path: str | None, diagnostics: Diagnostics) -> FrontMatter:
+    """Separate YAML front matter from the Markdown body, keeping line numbers intact."""
+    lines = text.split("\n")
+    if not lines or not FRONT_MATTER_FENCE.match(lines[0].lstrip("\ufeff")):
+        return FrontMatter({}, {}, text, 0)
+    for end in range(1, len(lines)):
+        if FRONT_MATTER_FENCE.match(lines[end]) or lines[end].rstrip() == "...":
+            break
+    else:
+        diagnostics.error("front matter opened with '---' is never closed", path, 1, 1)
+        return FrontMatter({}, {}, "", 0)
+    yaml_text = "\n".join(lines[1:end])
+    data, key_lines = parse_yaml_mapping(yaml_text, path, 1, diagnostics)
+    body = "\n" * (end + 1) + "\n".join(lines[end + 1:])
+    return FrontMatter(data, key_lines, body, end + 1)
+
+
+def parse_yaml_mapping(text: str, path: str | None, first_line: int,
+                       diagnostics: Diagnostics) -> tuple[dict[str, Any], dict[str, int]]:
+    """Parse YAML that must be a mapping; return it with each key's 1-based line."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = first_line + 1 + (mark.line if mark else 0)
+        col = (mark.column + 1) if mark else 1
+        problem = getattr(exc, "problem", None) or str(exc).split("\n")[0]
+        diagnostics.error(f"front matter is not valid YAML: {problem}", path, line, col)
+        return {}, {}
+    if data is None:
+        return {}, {}
+    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
+        diagnostics.error("front matter must be a mapping of 'key: value' lines", path,
+                          first_line + 1, 1)
+        return {}, {}
+    key_lines = {
+        str(k.value): first_line + 1 + k.start_mark.line
+        for k, _ in node.value if isinstance(k, yaml.ScalarNode)
+    }
+    return {str(k): v for k, v in data.items()}, key_lines
+
+
+# --- zinekit.toml ----------------------------------------------------------------------
+
+PROJECT_FILE = "zinekit.toml"
+
+
+@dataclass
+class ProjectFile:
+    """The parsed ``zinekit.toml``: raw data for the catalog, validated ``[build]``."""
+
+    path: Path
+    text: str
+    data: dict[str, Any]
+    build: Settings
+
+
+def find_project_file(start: Path) -> Path | None:
+    """The nearest ``zinekit.toml`` in ``start`` or a parent folder, as git finds its repo."""
+    folder = start if start.is_dir() else start.parent
+    for candidate in [folder, *folder.resolve().parents]:
+        found = candidate / PROJECT_FILE
+        if found.is_file():
+            return found
+    return None
+
+
+def load_project_file(path: Path, diagnostics: Diagnostics) -> ProjectFile:
+    text = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line, col = _toml_error_position(str(exc))
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        diagnostics.error(f"{PROJECT_FILE} is not valid TOML: {message}", str(path), line, col)
+        data = {}
+    build_raw = data.get("build", {})
+    if not isinstance(build_raw, dict):
+        diagnostics.error("[build] must be a table", str(path), toml_key_line(text, "build"), 1)
+        build_raw = {}
+    lines = {key: toml_key_line(text, key, table="build") for key in build_raw}
+    build = validate(build_raw, BUILD_OPTIONS, lines, str(path), diagnostics, "[build]")
+    known = {"build"} | TOML_TABLES_OWNED_ELSEWHERE
+    for key in data:
+        if key not in known and not key.startswith("x-"):
+            diagnostics.error(f"unknown table or key {key!r} in {PROJECT_FILE}", str(path),
+                              toml_key_line(text, key), 1)
+    return ProjectFile(path, text, data, build)
+
+
+def _toml_error_position(message: str) -> tuple[int, int]:
+    m = re.search(r"at line (\d+), column (\d+)", message)
+    return (int(m.group(1)), int(m.group(2))) if m else (1, 1)
+
+
+def toml_key_line(text: str, key: str, table: str | None = None) -> int:
+    """Best-effort 1-based line of ``key`` (inside ``[table]`` if given); 0 if not found."""
+    in_table = table is None
+    key_re = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=")
+    header_re = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?")
+    for number, line in enumerate(text.split("\n"), start=1):
+        header = header_re.match(line)
+        if header:
+            name = header.group(1)
+            if table is None and name == key:
+                return number
+            in_table = table is not None and name == table
+            continue
+        if in_table and key_re.match(line):
+            return number
+    return 0
+
+
+def builtin_settings() -> Settings:
+    """``[build]`` defaults for a project without ``zinekit.toml``."""
+    return validate({}, BUILD_OPTIONS, {}, None, Diagnostics(), "[build]")
+
+
+def options_reference() -> str:
+    """A Markdown table of every option, for the docs."""
+    rows = []
+    for title, options in (("Issue front matter", ISSUE_OPTIONS),
+                           ("Article front matter", ARTICLE_OPTIONS),
+                           ("`zinekit.toml` [build]", BUILD_OPTIONS)):
+        rows.append(f"\n### {title}\n\n| key | type | default | meaning |\n|---|---|---|---|")
+        for o in options.values():
+            kind = "/".join(o.choices) if o.kind == "choice" else o.kind
+            rows.append(f"| `{o.name}` | {kind} | {o.default!r} | {o.doc} |")
+    return "\n".join(rows)

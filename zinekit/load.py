@@ -1,0 +1,143 @@
+"""Stage 1: read an issue from disk into the document model.
+
+An issue is a single Markdown file with front matter, or a folder whose ``issue.md``
+lists its article files under ``articles:``.  Nothing outside the project folder is read.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from zinekit.config import (
+    ARTICLE_OPTIONS,
+    ISSUE_OPTIONS,
+    Settings,
+    split_front_matter,
+    validate,
+)
+from zinekit.errors import Diagnostics, SourceError
+from zinekit.markup import parse_markdown
+from zinekit.markup.structure import heading_title, slugify, unique_id
+from zinekit.model import Article, Citation, CrossReference, Heading, Issue, Location
+
+ISSUE_FILE = "issue.md"
+MAX_SOURCE_BYTES = 20 * 1024 * 1024
+
+
+def issue_file_of(path: Path) -> Path:
+    """The file holding an issue's front matter: the .md itself or ``DIR/issue.md``."""
+    if path.is_dir():
+        candidate = path / ISSUE_FILE
+        if not candidate.is_file():
+            raise SourceError(f"no {ISSUE_FILE} in this folder: an issue folder needs one "
+                              "with front matter listing its 'articles:'", str(path))
+        return candidate
+    return path
+
+
+def read_source(path: Path, root: Path, diagnostics: Diagnostics,
+                referrer: tuple[str, int] | None = None) -> str | None:
+    """Read a Markdown file inside ``root`` as UTF-8; report why not otherwise."""
+    where = referrer or (str(path), 0)
+    resolved = path.resolve()
+    if not resolved.is_relative_to(root.resolve()):
+        diagnostics.error(f"{path} is outside the project folder {root}; not read", *where)
+        return None
+    if not resolved.is_file():
+        diagnostics.error(f"file not found: {path}", *where)
+        return None
+    data = resolved.read_bytes()
+    if len(data) > MAX_SOURCE_BYTES:
+        diagnostics.error(f"file is {len(data) // 1_000_000} MB; the limit for one Markdown "
+                          f"file is {MAX_SOURCE_BYTES // 1_000_000} MB", str(path), 1, 1)
+        return None
+    if b"\0" in data[:8192]:
+        diagnostics.error("this is a binary file, not Markdown text", str(path), 1, 1)
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        diagnostics.error("file is not valid UTF-8 text", str(path), line, col)
+        return None
+    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def load_issue(path: Path, root: Path, build: Settings, diagnostics: Diagnostics) -> Issue:
+    """Read, validate and parse one issue (stage 1 of the pipeline)."""
+    source_file = issue_file_of(path)
+    text = read_source(source_file, root, diagnostics) or ""
+    front = split_front_matter(text, str(source_file), diagnostics)
+    meta = validate(front.data, ISSUE_OPTIONS, front.lines, str(source_file), diagnostics,
+                    "front matter")
+    allow_html = bool(build.get("allow_html"))
+    shared: dict = {}
+    articles: list[Article] = []
+    is_folder = path.is_dir()
+    body_article = _article(source_file, front.body, meta, allow_html, shared, diagnostics,
+                            is_intro=is_folder, titled=False)
+    if front.body.strip() or not is_folder:
+        articles.append(body_article)
+    if not is_folder and meta.get("articles"):
+        diagnostics.error("'articles' lists article files; it belongs in the issue.md of an "
+                          "issue folder", str(source_file), meta.line_of("articles"), 1)
+    if is_folder:
+        for name in meta.get("articles", []):
+            article = _load_article(source_file, name, meta, root, allow_html, shared, diagnostics)
+            if article is not None:
+                articles.append(article)
+        if not meta.get("articles"):
+            diagnostics.error("this issue folder's issue.md lists no 'articles:'",
+                              str(source_file), 1, 1)
+    slug = issue_slug(meta, path)
+    return Issue(path=path, source_file=source_file, root=root, meta=meta, build=build,
+                 articles=articles, slug=slug)
+
+
+def _load_article(issue_file: Path, name: str, issue_meta: Settings, root: Path,
+                  allow_html: bool, shared: dict, diagnostics: Diagnostics) -> Article | None:
+    path = issue_file.parent / name
+    referrer = (str(issue_file), issue_meta.line_of("articles"))
+    text = read_source(path, root, diagnostics, referrer)
+    if text is None:
+        return None
+    front = split_front_matter(text, str(path), diagnostics)
+    meta = validate(front.data, ARTICLE_OPTIONS, front.lines, str(path), diagnostics,
+                    "article front matter")
+    return _article(path, front.body, meta, allow_html, shared, diagnostics)
+
+
+def _article(path: Path, body: str, meta: Settings, allow_html: bool, shared: dict,
+             diagnostics: Diagnostics, is_intro: bool = False, titled: bool = True) -> Article:
+    tokens, env = parse_markdown(body, str(path), allow_html=allow_html, shared=shared)
+    diagnostics.extend(env.get("zk_diagnostics", []))
+    title = meta.get("title") if titled else None
+    used: set[str] = shared.setdefault("zk_ids", set())
+    anchor = unique_id(slugify(title or path.stem), used)
+    p = str(path)
+    headings = [Heading(h["level"], heading_title(h["inline"]), h["anchor"], Location(p, h["line"], 1))
+                for h in env.get("zk_headings", [])]
+    xrefs = [CrossReference(x["id"], x["text"], Location(p, x["line"], x["col"]),
+                            in_editor_note=not x["bracketed"], bracketed=x["bracketed"])
+             for x in env.get("zk_xrefs", [])]
+    citations = [Citation(c["id"], c["items"], c["text"], Location(p, c["line"], c["col"]))
+                 for c in env.get("zk_citations", [])]
+    return Article(path=path, meta=meta, tokens=tokens, env=env, anchor=anchor, title=title,
+                   headings=headings, xrefs=xrefs, citations=citations, is_intro=is_intro)
+
+
+def issue_slug(meta: Settings, path: Path) -> str:
+    """``ember-tide-vol-6`` from series and volume, else from the title, else the file."""
+    parts = []
+    if meta.get("series"):
+        parts.append(meta["series"])
+    for key, label in (("volume", "vol"), ("number", "no"), ("chapter", "chap")):
+        if meta.get(key) is not None:
+            parts.append(f"{label} {meta[key]}")
+    if not parts or len(parts) == 1 and meta.get("series"):
+        parts.append(meta.get("title") or path.stem if path.is_file() else path.name)
+    slug = slugify(" ".join(str(p) for p in parts))
+    return re.sub(r"^s-", "", slug) or "issue"

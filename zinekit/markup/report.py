@@ -1,0 +1,15 @@
+"""Diagnostics from inside markdown-it rules, collected in the parser's ``env``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zinekit.errors import Diagnostic, Severity
+
+
+def report(env: dict[str, Any], severity: Severity, message: str, line: int, col: int) -> None:
+    """Record a located diagnostic for the file being parsed."""
+    items: list[Diagnostic] = env.setdefault("zk_diagnostics", [])
+    diagnostic = Diagnostic(severity, message, env.get("zk_path"), line, col)
+    if diagnostic not in items:
+        items.append(diagnostic)

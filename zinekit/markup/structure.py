@@ -1,0 +1,121 @@
+"""Document structure: heading anchors, figures with captions, footnote bookkeeping."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+
+from zinekit.markup.report import report
+
+HEADING_ATTRS = re.compile(r"\s*\{\s*#([^\s{}]+)((?:\s+\.[\w-]+)*)\s*\}\s*$")
+UNDEFINED_FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]")
+VALID_ID = re.compile(r"^[A-Za-z_][\w.-]*$")
+
+
+def structure_plugin(md: MarkdownIt) -> None:
+    md.core.ruler.before("inline", "heading_anchors", heading_anchors)
+    md.core.ruler.after("inline", "figures", figures)
+    md.core.ruler.push("footnote_check", footnote_check)
+
+
+def slugify(text: str) -> str:
+    """A readable id from a title: lower case, words joined with hyphens, valid XML id."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    slug = re.sub(r"[^\w]+", "-", text).strip("-_")
+    if not slug or not (slug[0].isalpha() or slug[0] == "_"):
+        slug = "s-" + slug
+    return slug[:80].rstrip("-")
+
+
+def unique_id(wanted: str, used: set[str]) -> str:
+    candidate, n = wanted, 1
+    while candidate in used:
+        n += 1
+        candidate = f"{wanted}-{n}"
+    used.add(candidate)
+    return candidate
+
+
+def heading_anchors(state: StateCore) -> None:
+    """``# Title {#id}`` sets the heading's id; other headings get one from their text."""
+    used: set[str] = state.env.setdefault("zk_ids", set())
+    tokens = state.tokens
+    for i, token in enumerate(tokens):
+        if token.type != "heading_open":
+            continue
+        inline = tokens[i + 1]
+        m = HEADING_ATTRS.search(inline.content)
+        line = (token.map[0] + 1) if token.map else 0
+        if m:
+            inline.content = inline.content[:m.start()]
+            wanted = m.group(1)
+            if not VALID_ID.match(wanted):
+                report(state.env, "error", f"heading id {wanted!r} must start with a letter and "
+                       "hold only letters, digits, '-', '_' and '.'", line, 1)
+                wanted = slugify(wanted)
+            elif wanted in used:
+                report(state.env, "error", f"heading id '#{wanted}' is used twice", line, 1)
+            for cls in m.group(2).split():
+                token.attrJoin("class", cls[1:])
+            anchor = wanted if wanted not in used else unique_id(wanted, used)
+            used.add(anchor)
+        else:
+            anchor = unique_id(slugify(inline.content), used)
+        token.attrSet("id", anchor)
+        headings: list[dict[str, Any]] = state.env.setdefault("zk_headings", [])
+        headings.append({"token": token, "inline": inline, "anchor": anchor, "line": line,
+                         "level": int(token.tag[1])})
+
+
+def figures(state: StateCore) -> None:
+    """A paragraph holding only an image becomes a figure; its alt text is the caption."""
+    tokens = state.tokens
+    for i in range(1, len(tokens) - 1):
+        if tokens[i - 1].type != "paragraph_open" or tokens[i].type != "inline":
+            continue
+        children = [c for c in tokens[i].children or []
+                    if not (c.type == "text" and not c.content.strip()) and c.type != "softbreak"]
+        if len(children) == 1 and children[0].type == "image":
+            tokens[i - 1].type, tokens[i - 1].tag = "figure_open", "figure"
+            tokens[i + 1].type, tokens[i + 1].tag = "figure_close", "figure"
+            tokens[i].children = children
+
+
+def footnote_check(state: StateCore) -> None:
+    """Report footnote calls with no note, and notes that are never called."""
+    lines: list[str] = state.env.get("zk_lines", [])
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        for child in token.children:
+            if child.type != "text":
+                continue
+            for m in UNDEFINED_FOOTNOTE.finditer(child.content):
+                line, col = _find_in_lines(lines, token.map, m.group(0))
+                report(state.env, "error", f"footnote [^{m.group(1)}] is called but never defined",
+                       line, col)
+    data = state.env.get("footnotes", {})
+    called = {note.get("label") for note in data.get("list", {}).values()}
+    for label, line in state.env.get("zk_footnote_lines", {}).items():
+        if label not in called:
+            report(state.env, "error", f"footnote [^{label}] is defined but never called", line, 1)
+
+
+def _find_in_lines(lines: list[str], span: list[int] | None, needle: str) -> tuple[int, int]:
+    start, end = (span[0], span[1]) if span else (0, len(lines))
+    for index in range(start, min(end, len(lines))):
+        col = lines[index].find(needle)
+        if col >= 0:
+            return index + 1, col + 1
+    return start + 1, 1
+
+
+def heading_title(inline: Token) -> str:
+    from zinekit.markup.xrefs import plain_text
+
+    return " ".join(plain_text(inline.children or []).split())

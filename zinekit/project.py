@@ -1,0 +1,90 @@
+"""Where things are: the project folder, its ``zinekit.toml``, and what PATH names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from zinekit.config import (
+    ProjectFile,
+    Settings,
+    builtin_settings,
+    find_project_file,
+    load_project_file,
+)
+from zinekit.errors import Diagnostics, SourceError
+from zinekit.load import ISSUE_FILE
+
+
+@dataclass
+class Project:
+    """A series folder with ``zinekit.toml``, or the folder of a lone Markdown file."""
+
+    root: Path
+    file: ProjectFile | None
+    build: Settings
+
+    @property
+    def out_dir(self) -> Path:
+        return self.root / str(self.build.get("out", "dist"))
+
+    def catalog_sources(self) -> list[tuple[Path, int]]:
+        """The issues the catalog says zinekit builds, with their ``source =`` lines."""
+        if self.file is None:
+            return []
+        from zinekit.config import toml_key_line
+
+        found = []
+        issues = self.file.data.get("issues", [])
+        if not isinstance(issues, list):
+            return []
+        for index, entry in enumerate(issues):
+            if isinstance(entry, dict) and isinstance(entry.get("source"), str):
+                line = _nth_key_line(self.file.text, "source", entry["source"]) or \
+                    toml_key_line(self.file.text, "issues")
+                found.append((self.root / entry["source"], line))
+        return found
+
+
+def _nth_key_line(text: str, key: str, value: str) -> int:
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.strip()
+        if stripped.startswith(key) and value in stripped:
+            return number
+    return 0
+
+
+def open_project(path: Path, diagnostics: Diagnostics) -> Project:
+    """The project PATH belongs to: the nearest ``zinekit.toml`` upward, else PATH's folder."""
+    found = find_project_file(path.resolve())
+    if found is None:
+        root = path.resolve() if path.is_dir() else path.resolve().parent
+        return Project(root=root, file=None, build=builtin_settings())
+    project_file = load_project_file(found, diagnostics)
+    return Project(root=found.parent, file=project_file, build=project_file.build)
+
+
+def is_issue(path: Path) -> bool:
+    return path.is_file() or (path / ISSUE_FILE).is_file()
+
+
+def issues_at(path: Path, project: Project) -> list[Path]:
+    """PATH as a list of issues: itself, or every zinekit-built issue of the series."""
+    if is_issue(path):
+        if path.is_file() and path.suffix.lower() not in (".md", ".markdown", ".txt"):
+            raise SourceError(f"not a Markdown file: expected .md (got {path.suffix or 'no suffix'})",
+                              str(path))
+        return [path]
+    if project.file is not None and path.resolve() == project.root:
+        sources = project.catalog_sources()
+        missing = [(p, line) for p, line in sources if not is_issue(p)]
+        if missing:
+            p, line = missing[0]
+            raise SourceError(f"issue source not found: {p.relative_to(project.root)}",
+                              str(project.file.path), line, 1)
+        if not sources:
+            raise SourceError("the catalog lists no issue with 'source =' to build",
+                              str(project.file.path), 1, 1)
+        return [p for p, _ in sources]
+    raise SourceError("nothing to build here: expected a .md file, an issue folder with "
+                      f"{ISSUE_FILE}, or a series folder with zinekit.toml", str(path))

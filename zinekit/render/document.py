@@ -1,0 +1,104 @@
+"""Issue → one HTML document, through the theme's jinja2 templates."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from zinekit import __version__
+from zinekit.model import Article, Issue
+from zinekit.pages import PageSize
+from zinekit.render.markup_html import RenderContext, XrefView, render_tokens
+from zinekit.themes_loader import Theme
+
+
+@dataclass
+class Resolved:
+    """What the resolve stage hands the renderers."""
+
+    xrefs: dict[str, XrefView] = field(default_factory=dict)
+    citations: dict[str, str] = field(default_factory=dict)
+    bibliography_html: str = ""
+
+
+def build_date() -> str | None:
+    """The build's timestamp: ``SOURCE_DATE_EPOCH`` when set (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        moment = _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc)
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return None
+
+
+def issue_context(issue: Issue) -> dict[str, Any]:
+    meta = issue.meta
+    keys = ("title", "subtitle", "series", "volume", "number", "chapter", "date", "season",
+            "authors", "editors", "license", "contact", "description", "url", "cover")
+    ctx = {key: meta.get(key) for key in keys}
+    ctx["title"] = issue.title
+    ctx["language"] = issue.language
+    ctx["slug"] = issue.slug
+    ctx["issue_line"] = issue_line(issue)
+    return ctx
+
+
+def issue_line(issue: Issue) -> str:
+    """``Ember Tide · vol. 6 · no. 2`` — the series line of the title page and heads."""
+    parts = []
+    meta = issue.meta
+    if meta.get("series"):
+        parts.append(str(meta["series"]))
+    for key, label in (("volume", "vol."), ("number", "no."), ("chapter", "chap.")):
+        if meta.get(key) is not None:
+            parts.append(f"{label} {meta[key]}")
+    return " · ".join(parts)
+
+
+def article_context(article: Article, issue: Issue, mode: str, resolved: Resolved,
+                    **flags: Any) -> dict[str, Any]:
+    ctx = RenderContext(mode=mode, article_anchor=article.anchor, xrefs=resolved.xrefs,
+                        citations=resolved.citations,
+                        heading_shift=1 if article.title else 0,
+                        further_reading_html=resolved.bibliography_html, **flags)
+    body, notes = render_tokens(article.tokens, article.env, ctx,
+                                allow_html=bool(issue.build.get("allow_html")))
+    notes_mode = article.meta.get("notes") or issue.meta.get("notes") or "foot"
+    return {
+        "anchor": article.anchor,
+        "title": article.title,
+        "subtitle": article.meta.get("subtitle"),
+        "authors": article.authors,
+        "date": article.meta.get("date"),
+        "source": article.meta.get("source"),
+        "is_intro": article.is_intro,
+        "notes_mode": notes_mode,
+        "html": body,
+        "notes_html": notes,
+        "headings": [h for h in article.headings],
+        "further_reading": bool(article.meta.get("further_reading")),
+    }
+
+
+def render_issue_html(issue: Issue, theme: Theme, page: PageSize, resolved: Resolved,
+                      mode: str = "print", template: str = "issue.html",
+                      **flags: Any) -> str:
+    """The whole issue as one HTML document for ``mode`` ("print" or "screen")."""
+    articles = [article_context(a, issue, mode, resolved, **flags) for a in issue.articles]
+    contents = [a for a in articles if a["title"]]
+    env = theme.jinja_env()
+    return env.get_template(template).render(
+        issue=issue_context(issue),
+        articles=articles,
+        contents=contents,
+        multi_article=issue.is_multi_article,
+        page=page,
+        theme=theme.manifest,
+        mode=mode,
+        build_date=build_date(),
+        generator=f"zinekit {__version__}",
+        bibliography_html=resolved.bibliography_html,
+        further_reading=bool(issue.meta.get("further_reading")),
+        flags=flags,
+    )

@@ -1,0 +1,116 @@
+"""HTML → PDF with WeasyPrint, reading only what the project allows."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from pathlib import Path
+from typing import Iterable
+from urllib.parse import unquote, urlparse
+from urllib.request import url2pathname
+
+import weasyprint
+from weasyprint.urls import URLFetcher
+
+from zinekit.errors import Diagnostics
+from zinekit.model import Issue
+
+
+class ProjectFetcher(URLFetcher):
+    """Serves files inside the allowed folders; refuses other paths and, unless the
+    project allows it, the network.  Every refusal is remembered for a located warning."""
+
+    def __init__(self, allowed_roots: Iterable[Path], allow_network: bool = False) -> None:
+        super().__init__(timeout=10, allowed_protocols=None)
+        self.roots = [Path(r).resolve() for r in allowed_roots]
+        self.allow_network = allow_network
+        self.refused: list[tuple[str, str]] = []  # (url, reason)
+
+    def fetch(self, url: str, headers=None):  # noqa: D102 - WeasyPrint's hook
+        scheme = url.split(":", 1)[0].lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file":
+            path = Path(url2pathname(unquote(urlparse(url).path))).resolve()
+            if any(path.is_relative_to(root) for root in self.roots):
+                return super().fetch(url, headers)
+            self._refuse(url, "it is outside the project folder")
+        if scheme in ("http", "https") and self.allow_network:
+            return super().fetch(url, headers)
+        if scheme in ("http", "https"):
+            self._refuse(url, "the network is off (set allow_network = true in [build])")
+        self._refuse(url, f"{scheme}: addresses are not loaded")
+        raise AssertionError("unreachable")
+
+    def _refuse(self, url: str, reason: str) -> None:
+        self.refused.append((url, reason))
+        raise ValueError(f"zinekit refused {url}: {reason}")
+
+
+class _Collector(logging.Handler):
+    """Keeps WeasyPrint's warnings so they can be reported once, with context."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def report_refusals(fetcher: ProjectFetcher, issue: Issue, diagnostics: Diagnostics) -> None:
+    """A located warning for every file or address the build refused to read."""
+    for url, reason in fetcher.refused:
+        path, line, col = locate_text(issue, _as_written(url, issue))
+        diagnostics.warning(f"not loaded: {url} ({reason})", path, line, col)
+
+
+def _as_written(url: str, issue: Issue) -> str:
+    if url.startswith("file:"):
+        local = Path(url2pathname(unquote(urlparse(url).path)))
+        return local.name
+    return url
+
+
+def locate_text(issue: Issue, needle: str) -> tuple[str, int, int]:
+    """The first place ``needle`` is written in the issue's sources."""
+    for article in issue.articles:
+        for number, line in enumerate(article.env.get("zk_lines", []), start=1):
+            col = line.find(needle)
+            if col >= 0:
+                return str(article.path), number, col + 1
+    return str(issue.source_file), 0, 0
+
+
+def render_document(html: str, issue: Issue, stylesheets: list[Path],
+                    fetcher: ProjectFetcher, diagnostics: Diagnostics) -> weasyprint.Document:
+    """Lay out the issue; WeasyPrint's warnings about missing files become diagnostics."""
+    collector = _Collector()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collector)
+    old_propagate = logger.propagate
+    logger.propagate = False
+    try:
+        css = [weasyprint.CSS(filename=str(p), url_fetcher=fetcher) for p in stylesheets]
+        document = weasyprint.HTML(string=html, base_url=str(issue.source_file.parent) + "/",
+                                   url_fetcher=fetcher).render(stylesheets=css)
+    finally:
+        logger.removeHandler(collector)
+        logger.propagate = old_propagate
+    report_refusals(fetcher, issue, diagnostics)
+    for message in collector.messages:
+        if "zinekit refused" in message:
+            continue
+        image = re.search(r"Failed to load image at \"?([^\"\s]+)", message)
+        if image:
+            path, line, col = locate_text(issue, Path(unquote(urlparse(image.group(1)).path)).name)
+            diagnostics.error(f"image could not be loaded: {message.split(':', 1)[-1].strip()}",
+                              path, line, col)
+    return document
+
+
+def pdf_bytes(document: weasyprint.Document, identity: str) -> bytes:
+    """The PDF, with a file identifier derived from the content (reproducible builds)."""
+    identifier = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32].encode("ascii")
+    return document.write_pdf(pdf_identifier=identifier)

@@ -1,0 +1,134 @@
+"""Themes: folders with a ``theme.toml`` manifest, templates, print CSS and fonts.
+
+A theme may ``extends`` another; files are looked up in the project's own ``theme/``
+folder first (so a user can override one template or stylesheet), then the theme, then
+its parents.  Built-in themes ship inside the package as ``zinekit.themes``.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from zinekit.errors import ZinekitError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+PROJECT_OVERRIDE_FOLDER = "theme"
+
+
+def builtin_themes_folder() -> Path:
+    return Path(str(resources.files("zinekit.themes")))
+
+
+@dataclass
+class Theme:
+    """A resolved theme: its folders in search order and its merged manifest."""
+
+    name: str
+    folders: list[Path]  # most specific first (project override, theme, parents)
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def defaults(self) -> dict[str, Any]:
+        return self.manifest.get("defaults", {})
+
+    def find(self, relative: str) -> Path | None:
+        for folder in self.folders:
+            candidate = folder / relative
+            if candidate.is_file():
+                return candidate
+        return None
+
+    def stylesheets(self, medium: str = "print") -> list[Path]:
+        """The CSS files for ``print`` or ``screen``, parents' first, overrides applied."""
+        names = self.manifest.get("stylesheets", {}).get(medium, [])
+        found = []
+        for name in names:
+            path = self.find(f"css/{name}")
+            if path is None:
+                raise ZinekitError(f"theme {self.name!r}: stylesheet css/{name} not found")
+            found.append(path)
+        return found
+
+    def fonts(self) -> list[Path]:
+        seen: dict[str, Path] = {}
+        for folder in reversed(self.folders):
+            for font in sorted((folder / "fonts").glob("*.[ot]tf")):
+                seen[font.name] = font
+        return list(seen.values())
+
+    def jinja_env(self) -> jinja2.Environment:
+        template_dirs = [str(f / "templates") for f in self.folders if (f / "templates").is_dir()]
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(template_dirs),
+            autoescape=jinja2.select_autoescape(["html", "xhtml", "xml"]),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        return env
+
+
+def _read_manifest(folder: Path) -> dict[str, Any]:
+    manifest = folder / "theme.toml"
+    if not manifest.is_file():
+        raise ZinekitError(f"{folder}: not a theme (no theme.toml)")
+    try:
+        return tomllib.loads(manifest.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ZinekitError(f"{manifest}: error: not valid TOML: {exc}") from None
+
+
+def _theme_folder(name: str, project_root: Path | None) -> Path:
+    as_path = Path(name)
+    if project_root is not None and (project_root / as_path / "theme.toml").is_file():
+        return project_root / as_path
+    builtin = builtin_themes_folder() / name
+    if (builtin / "theme.toml").is_file():
+        return builtin
+    available = ", ".join(sorted(available_themes()))
+    raise ZinekitError(f"error: unknown theme {name!r} (available: {available}, or a folder "
+                       "with a theme.toml inside the project)")
+
+
+def available_themes() -> list[str]:
+    root = builtin_themes_folder()
+    return [p.name for p in root.iterdir() if (p / "theme.toml").is_file()
+            and not _read_manifest(p).get("abstract", False)]
+
+
+def load_theme(name: str, project_root: Path | None = None) -> Theme:
+    """Resolve ``name`` (a built-in theme or a folder in the project) and its parents."""
+    chain: list[Path] = []
+    manifests: list[dict[str, Any]] = []
+    current: str | None = name
+    while current:
+        folder = _theme_folder(current, project_root)
+        if folder in chain:
+            raise ZinekitError(f"theme {name!r}: 'extends' forms a loop")
+        manifest = _read_manifest(folder)
+        chain.append(folder)
+        manifests.append(manifest)
+        current = manifest.get("extends")
+    merged: dict[str, Any] = {"defaults": {}, "stylesheets": {}}
+    for manifest in reversed(manifests):
+        merged["defaults"].update(manifest.get("defaults", {}))
+        for medium, names in manifest.get("stylesheets", {}).items():
+            merged["stylesheets"].setdefault(medium, []).extend(
+                n for n in names if n not in merged["stylesheets"].get(medium, []))
+        for key, value in manifest.items():
+            if key not in ("defaults", "stylesheets", "extends"):
+                merged[key] = value
+    folders = list(chain)
+    if project_root is not None and (project_root / PROJECT_OVERRIDE_FOLDER).is_dir():
+        folders.insert(0, project_root / PROJECT_OVERRIDE_FOLDER)
+    return Theme(name=Path(name).name, folders=folders, manifest=merged)
