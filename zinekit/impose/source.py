@@ -1,0 +1,186 @@
+"""Opening the PDF to impose: every way it can be unusable becomes one clear ImposeError."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO, Iterator, Union
+
+from pypdf import PdfReader
+from pypdf import PasswordType
+from pypdf.errors import DependencyError, PyPdfError
+from pypdf.generic import ArrayObject, DictionaryObject, StreamObject
+
+from zinekit.errors import ImposeError
+from zinekit.impose.geometry import PageBox, Rect
+from zinekit.impose.options import MAX_PAGES
+
+SourceLike = Union[str, Path, bytes, BinaryIO, PdfReader]
+
+#: Errors that mean "this file is broken" rather than "zinekit has a bug".
+READ_ERRORS = (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
+               AssertionError, RecursionError, OverflowError, ZeroDivisionError, EOFError)
+
+
+@dataclass
+class SourcePdf:
+    """An opened, checked source PDF and the boxes of its pages."""
+
+    reader: PdfReader
+    label: str | None  # path shown in messages
+    boxes: list[PageBox] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.boxes)
+
+    def fail(self, message: str) -> ImposeError:
+        return ImposeError(message, path=self.label)
+
+
+@contextlib.contextmanager
+def quiet_pypdf() -> Iterator[None]:
+    """pypdf logs a warning for every repaired object; the report says what matters."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def open_source(source: SourceLike, label: str | None = None) -> SourcePdf:
+    """Open and check ``source``: a path, PDF bytes, a binary file or a ``PdfReader``."""
+    if label is None and isinstance(source, (str, Path)):
+        label = str(source)
+    with quiet_pypdf():
+        reader = source if isinstance(source, PdfReader) else _reader(source, label)
+        pdf = SourcePdf(reader, label)
+        _unlock(pdf)
+        count = _page_count(pdf)
+        if count == 0:
+            raise pdf.fail("the PDF has no pages")
+        if count > MAX_PAGES:
+            raise pdf.fail(f"the PDF has {count:,} pages; zinekit imposes at most {MAX_PAGES:,}")
+        pdf.boxes = [_page_box(pdf, index) for index in range(count)]
+    return pdf
+
+
+def _reader(source: str | Path | bytes | BinaryIO, label: str | None) -> PdfReader:
+    def fail(message: str) -> ImposeError:
+        return ImposeError(message, path=label)
+
+    if isinstance(source, (str, Path)):
+        try:
+            data = Path(source).read_bytes()
+        except FileNotFoundError:
+            raise fail("no such file") from None
+        except IsADirectoryError:
+            raise fail("is a folder, not a PDF file") from None
+        except OSError as exc:
+            raise fail(f"cannot read the file: {exc.strerror or exc}") from None
+    elif isinstance(source, bytes):
+        data = source
+    else:
+        data = source.read()
+    if not data:
+        raise fail("the file is empty, not a PDF")
+    if b"%PDF-" not in data[:1024]:
+        raise fail("not a PDF file (it does not start with %PDF-)")
+    try:
+        return PdfReader(io.BytesIO(data), strict=False)
+    except READ_ERRORS as exc:
+        raise fail(f"the PDF is damaged and cannot be read ({_why(exc)})") from None
+
+
+def _unlock(pdf: SourcePdf) -> None:
+    """Open an encrypted PDF with the empty password (owner-locked files), or refuse it."""
+    if not pdf.reader.is_encrypted:
+        return
+    try:
+        result = pdf.reader.decrypt("")
+    except DependencyError as exc:
+        raise pdf.fail(f"the PDF is encrypted and cannot be decrypted here ({exc})") from None
+    except READ_ERRORS as exc:
+        raise pdf.fail(f"the PDF is encrypted and cannot be opened ({_why(exc)})") from None
+    if result == PasswordType.NOT_DECRYPTED:
+        raise pdf.fail("the PDF is encrypted with a password; decrypt it first, e.g. "
+                       "qpdf --decrypt --password=PASSWORD in.pdf out.pdf")
+
+
+def _page_count(pdf: SourcePdf) -> int:
+    try:
+        return len(pdf.reader.pages)
+    except READ_ERRORS as exc:
+        raise pdf.fail(f"the PDF is damaged: its page tree cannot be read ({_why(exc)})") from None
+
+
+def _page_box(pdf: SourcePdf, index: int) -> PageBox:
+    """The page's boxes, after checking that the page and its content can be read."""
+    try:
+        page = pdf.reader.pages[index]
+        media = _rect(page.mediabox)
+        crop = _clip(_rect(page.cropbox), media)
+        trim = _clip(_rect(page.trimbox), crop) if "/TrimBox" in page else crop
+        bleed = _clip(_rect(page.bleedbox), media) if "/BleedBox" in page else crop
+        rotate = int(page.get("/Rotate", 0) or 0) % 360
+        for stream in content_streams(page):
+            stream.get_data()  # decode once: a truncated or corrupt stream fails here
+    except ImposeError:
+        raise
+    except READ_ERRORS as exc:
+        raise pdf.fail(f"page {index + 1} is damaged and cannot be read ({_why(exc)})") from None
+    if trim[2] - trim[0] < 1 or trim[3] - trim[1] < 1:
+        raise pdf.fail(f"page {index + 1} has an empty page area (MediaBox {list(media)})")
+    if rotate % 90:
+        raise pdf.fail(f"page {index + 1} has an invalid /Rotate {rotate} (not a multiple of 90)")
+    return PageBox(media, trim, bleed, rotate)
+
+
+def content_streams(page: DictionaryObject) -> list[StreamObject]:
+    """The page's content streams (none, one, or an array of them)."""
+    contents = page.get("/Contents")
+    if contents is None:
+        return []
+    contents = contents.get_object()
+    if isinstance(contents, ArrayObject):
+        streams = [item.get_object() for item in contents]
+    else:
+        streams = [contents]
+    for stream in streams:
+        if not isinstance(stream, StreamObject):
+            raise ValueError("/Contents is not a stream")
+    return streams
+
+
+def _rect(box) -> Rect:
+    x0, y0, x1, y1 = (float(v) for v in box)
+    return (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+
+
+def _clip(rect: Rect, within: Rect) -> Rect:
+    x0, y0 = max(rect[0], within[0]), max(rect[1], within[1])
+    x1, y1 = min(rect[2], within[2]), min(rect[3], within[3])
+    return (x0, y0, x1, y1) if x1 > x0 and y1 > y0 else within
+
+
+def _why(exc: BaseException) -> str:
+    text = str(exc).strip().rstrip(".") or type(exc).__name__
+    return text if len(text) < 160 else text[:157] + "..."
+
+
+def page_labels(reader: PdfReader) -> list[str]:
+    """The source's page labels (``i``, ``ii``, ``1`` …), or plain numbers when it has none."""
+    count = len(reader.pages)
+    with quiet_pypdf():
+        try:
+            if "/PageLabels" in reader.trailer["/Root"]:
+                labels = list(reader.page_labels)
+                if len(labels) == count:
+                    return labels
+        except READ_ERRORS:
+            pass
+    return [str(n) for n in range(1, count + 1)]
