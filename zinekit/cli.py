@@ -108,24 +108,36 @@ def check(path: Path, theme: str | None, strict: bool) -> None:
 @main.command()
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Imposed PDF to write.")
+              help="Imposed PDF to write (written whole or not at all).")
 @click.option("--layout", type=click.Choice(["saddle", "perfect", "4up", "onepagezine",
                                              "repeat", "topbound"]),
-              default="saddle", show_default=True, help="Imposition scheme.")
-@click.option("--signature", default=None,
-              help="perfect: pages per signature (a multiple of 4) or a range MIN-MAX.")
-@click.option("--sheet", default=None, help="Paper: A4, A3, letter, legal, tabloid or WxH[mm|in|pt].")
-@click.option("--creep", default=None, help="Paper thickness for creep compensation, e.g. 0.1mm.")
-@click.option("--bleed", default=None, help="Bleed kept around each page, e.g. 3mm.")
-@click.option("--marks", is_flag=True, help="Draw crop, fold and collation marks.")
+              default="saddle", show_default=True,
+              help="saddle: folded and stapled booklet; perfect: signatures for glued binding; "
+                   "4up: two booklets per sheet, cut and stacked; onepagezine: 8 pages on one side; "
+                   "repeat: each page N-up (flyers, cards); topbound: booklet bound at the top.")
+@click.option("--signature", default=None, metavar="N|MIN-MAX",
+              help="perfect: pages per signature (a multiple of 4), or a range such as 16-32 "
+                   "to pick the size leaving the fewest blanks (default 4-16).")
+@click.option("--sheet", default=None, metavar="SIZE",
+              help="Paper: A4, A3, A5, letter, legal, tabloid … or WxH with mm, cm, in or pt "
+                   "(default: the smallest standard sheet holding the pages at 100 %).")
+@click.option("--creep", default=None, metavar="THICKNESS",
+              help="Paper thickness (e.g. 0.1mm): inner pages move towards the spine so the "
+                   "trimmed fore-edge is even.")
+@click.option("--bleed", default=None, metavar="LENGTH",
+              help="Bleed kept on the outer edges (e.g. 3mm), from the pages' BleedBox.")
+@click.option("--marks", is_flag=True, help="Draw crop, fold and (perfect) collation marks.")
 @click.option("--flip", type=click.Choice(["short", "long"]), default="short", show_default=True,
               help="Edge the duplex printer turns the sheet on.")
 @click.option("--cover", type=click.Choice(["included", "separate"]), default="included",
-              show_default=True, help="Print the cover on its own sheet.")
-@click.option("--blanks", default="before-back", show_default=True,
-              help="Where padding pages go: before-back, end, or after-front.")
+              show_default=True,
+              help="separate: pages 1, 2 and the last two on their own sheet, first in the "
+                   "output, for cover stock.")
+@click.option("--blanks", type=click.Choice(["before-back", "end", "after-front"]),
+              default="before-back", show_default=True,
+              help="Where padding pages go when the page count does not fill the sheets.")
 def impose(source: Path, output: Path, **options) -> None:
-    """Impose any PDF for printing and folding."""
+    """Impose any PDF for printing and folding: SOURCE → -o OUTPUT."""
     from zinekit.impose import impose_file
 
     report = impose_file(source, output, **options)

@@ -112,7 +112,7 @@ def prepare(pdf: SourcePdf, options: ImposeOptions) -> tuple[Plan, SheetGeometry
 def _repeat_grid(cell: tuple[float, float], options: ImposeOptions) -> Grid:
     """As many copies as fit on the sheet (the default sheet holds at least two)."""
     bleed, room = options.bleed, 2 * MARK_ROOM if options.marks else 0.0
-    sheet = options.sheet or default_sheet((2 * cell[0] + 2 * bleed, cell[1]), bleed + room / 2)
+    sheet = options.sheet or default_sheet((2 * cell[0] + 2 * bleed, cell[1]), bleed + room / 2, cell)
     best = (0, 1, 1)
     for candidate in (sheet, Sheet(sheet.name, sheet.height, sheet.width)):
         usable = Sheet(sheet.name, max(candidate.width - room, cell[0]), max(candidate.height - room, cell[1]))

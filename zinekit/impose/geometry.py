@@ -146,11 +146,27 @@ def orient(sheet: Sheet, block: tuple[float, float]) -> tuple[Sheet, float]:
     return best, scale
 
 
-def default_sheet(block: tuple[float, float], margin: float) -> Sheet:
-    """The standard sheet of smallest area that holds ``block`` plus ``margin`` all round."""
+def paper_family(size: tuple[float, float]) -> str | None:
+    """``"iso"`` or ``"us"`` when a page is a standard size (A5, letter …), else None."""
+    w, h = sorted(size)
+    for name, (sw, sh) in SHEETS.items():
+        if abs(w - sw) <= 2 and abs(h - sh) <= 2:
+            return "iso" if name.startswith("A") else "us"
+    return None
+
+
+def default_sheet(block: tuple[float, float], margin: float, page: tuple[float, float] | None = None) -> Sheet:
+    """The standard sheet of smallest area that holds ``block`` plus ``margin`` all round.
+
+    When ``page`` is itself a standard size, sheets of its family (ISO A sizes, or US
+    sizes) come first: A5 pages with marks go on A3, not on tabloid.
+    """
     need = (block[0] + 2 * margin, block[1] + 2 * margin)
     fitting = [Sheet(name, w, h) for name, (w, h) in SHEETS.items()
                if fit_scale(need, (w, h)) == 1 or fit_scale(need, (h, w)) == 1]
+    family = paper_family(page) if page else None
+    same = [s for s in fitting if ("iso" if s.name.startswith("A") else "us") == family]
+    fitting = same or fitting
     if fitting:
         return min(fitting, key=lambda s: s.width * s.height)
     w, h = (math.ceil(v) for v in need)
@@ -170,7 +186,7 @@ def choose_sheet(grid: Grid, cell: tuple[float, float], bleed: float, marks: boo
     """Orient (or pick, when none was requested) the sheet and fit the grid on it."""
     block = block_size(grid, cell, bleed)
     if requested is None:
-        requested = default_sheet(block, bleed + (MARK_ROOM if marks else 0))
+        requested = default_sheet(block, bleed + (MARK_ROOM if marks else 0), cell)
     sheet, scale = orient(requested, block)
     w, h = (v * scale for v in block)
     room_x, room_y = (sheet.width - w) / 2, (sheet.height - h) / 2

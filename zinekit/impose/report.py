@@ -77,7 +77,7 @@ class ImposeReport:
 
     def _what(self) -> str:
         scheme = _SCHEMES.get(self.layout, self.layout)
-        text = f"wrote {display_path(self.output)}: {scheme}"
+        text = f"Wrote {display_path(self.output)}: {scheme}"
         if self.signature_size:
             text += f" in {_plural(self.signatures, 'signature')} of {self.signature_size} pages"
         return text
