@@ -76,22 +76,16 @@ def load_issue(path: Path, root: Path, build: Settings, diagnostics: Diagnostics
     allow_html = bool(build.get("allow_html"))
     shared: dict = {}
     articles: list[Article] = []
-    is_folder = path.is_dir()
+    # a folder whose issue.md lists no articles is a one-file issue that lives in a folder
+    is_folder = path.is_dir() and bool(meta.get("articles"))
     body_article = _article(source_file, front.body, meta, allow_html, shared, diagnostics,
                             is_intro=is_folder, titled=False)
     if front.body.strip() or not is_folder:
         articles.append(body_article)
-    if not is_folder and meta.get("articles"):
-        diagnostics.error("'articles' lists article files; it belongs in the issue.md of an "
-                          "issue folder", str(source_file), meta.line_of("articles"), 1)
-    if is_folder:
-        for name in meta.get("articles", []):
-            article = _load_article(source_file, name, meta, root, allow_html, shared, diagnostics)
-            if article is not None:
-                articles.append(article)
-        if not meta.get("articles"):
-            diagnostics.error("this issue folder's issue.md lists no 'articles:'",
-                              str(source_file), 1, 1)
+    for name in meta.get("articles", []):
+        article = _load_article(source_file, name, meta, root, allow_html, shared, diagnostics)
+        if article is not None:
+            articles.append(article)
     slug = issue_slug(meta, path)
     return Issue(path=path, source_file=source_file, root=root, meta=meta, build=build,
                  articles=articles, slug=slug)

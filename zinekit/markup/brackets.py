@@ -94,11 +94,16 @@ def see_targets(src: str, start: int, end: int) -> list[tuple[int, int]]:
     closes its group, to the end of the note, or to the end of its sentence.
     """
     ranges: list[tuple[int, int]] = []
+    nested = _bracket_groups(src, start, end)
     pos = start
     while pos < end:
         m = SEE_WORD.search(src, pos, end)
         if not m:
             break
+        inside = next((g for g in nested if g[0] < m.start() < g[1]), None)
+        if inside is not None:  # a bracket of its own ("[see …]", "[ed. …]") parses itself
+            pos = inside[1]
+            continue
         if not _leads_a_clause(src, start, m.start()):
             pos = m.end()
             continue
@@ -107,6 +112,22 @@ def see_targets(src: str, start: int, end: int) -> list[tuple[int, int]]:
             ranges.append((m.end(), target_end))
         pos = max(target_end, m.end())
     return ranges
+
+
+def _bracket_groups(src: str, start: int, end: int) -> list[tuple[int, int]]:
+    groups = []
+    pos = start
+    while pos < end:
+        if src[pos] == "\\":
+            pos += 2
+            continue
+        if src[pos] == "[":
+            close = matching_bracket(src, pos, end)
+            if close > pos:
+                groups.append((pos, close))
+                pos = close
+        pos += 1
+    return groups
 
 
 def _leads_a_clause(src: str, note_start: int, pos: int) -> bool:

@@ -210,7 +210,8 @@ class ZineRenderer(RendererHTML):
         if self.ctx.mode == "print":
             if tokens[idx].meta.get("subId", 0) > 0:  # a second call of the same note
                 return f'<a class="footnote-again" href="#{note_id}"></a>'
-            return f'<span class="footnote{ed}" id="{note_id}">{self.notes.get(n, "")}</span>'
+            return (f'<span class="fn-call" id="call-{note_id}"></span>'
+                    f'<span class="footnote{ed}" id="{note_id}">{self.notes.get(n, "")}</span>')
         epub_type = ' epub:type="noteref"' if self.ctx.epub else ""
         ref_id = f"ref-{note_id}" if tokens[idx].meta.get("subId", 0) == 0 else ""
         id_attr = f' id="{ref_id}"' if ref_id else ""

@@ -11,6 +11,7 @@ from urllib.parse import unquote, urlparse
 from urllib.request import url2pathname
 
 import weasyprint
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from zinekit.errors import Diagnostics
@@ -83,18 +84,58 @@ def locate_text(issue: Issue, needle: str) -> tuple[str, int, int]:
     return str(issue.source_file), 0, 0
 
 
+# WeasyPrint moves a footnote that does not fit to the next page rather than breaking a
+# widow; when that happens the page is laid out again with widows relaxed.
+RELAXED_WIDOWS = "p, li, dd, blockquote { widows: 1; orphans: 1; }"
+
+
+def footnote_pages(document: weasyprint.Document) -> dict[str, tuple[int, int]]:
+    """For each footnote id, (page of its call, page of its text), 1-based."""
+    calls: dict[str, int] = {}
+    notes: dict[str, int] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for anchor in page.anchors:
+            if anchor.startswith("call-fn-"):
+                calls.setdefault(anchor[5:], number)
+            elif anchor.startswith("fn-"):
+                notes.setdefault(anchor, number)
+    return {fid: (calls[fid], notes.get(fid, 0)) for fid in calls}
+
+
+def misplaced_footnotes(document: weasyprint.Document) -> list[str]:
+    return [fid for fid, (call, note) in footnote_pages(document).items() if call != note]
+
+
 def render_document(html: str, issue: Issue, stylesheets: list[Path],
                     fetcher: ProjectFetcher, diagnostics: Diagnostics) -> weasyprint.Document:
-    """Lay out the issue; WeasyPrint's warnings about missing files become diagnostics."""
+    """Lay out the issue, keeping every footnote on the page of its call."""
+    document = _layout(html, issue, stylesheets, fetcher, diagnostics, extra_css=None)
+    if misplaced_footnotes(document):
+        document = _layout(html, issue, stylesheets, fetcher, Diagnostics(),
+                           extra_css=RELAXED_WIDOWS)
+    for fid in misplaced_footnotes(document):
+        path, line, col = locate_text(issue, "[^")
+        diagnostics.warning(f"footnote {fid} does not fit on the page of its call and was "
+                            "moved to the next page", path, line, col)
+    return document
+
+
+def _layout(html: str, issue: Issue, stylesheets: list[Path], fetcher: ProjectFetcher,
+            diagnostics: Diagnostics, extra_css: str | None) -> weasyprint.Document:
+    """One WeasyPrint layout; its warnings about missing files become diagnostics."""
     collector = _Collector()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     old_propagate = logger.propagate
     logger.propagate = False
     try:
-        css = [weasyprint.CSS(filename=str(p), url_fetcher=fetcher) for p in stylesheets]
+        fonts = FontConfiguration()
+        css = [weasyprint.CSS(filename=str(p), url_fetcher=fetcher, font_config=fonts)
+               for p in stylesheets]
+        if extra_css:
+            css.append(weasyprint.CSS(string=extra_css, font_config=fonts))
         document = weasyprint.HTML(string=html, base_url=str(issue.source_file.parent) + "/",
-                                   url_fetcher=fetcher).render(stylesheets=css)
+                                   url_fetcher=fetcher).render(stylesheets=css, font_config=fonts)
     finally:
         logger.removeHandler(collector)
         logger.propagate = old_propagate
