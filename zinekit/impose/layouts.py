@@ -96,10 +96,10 @@ def pad(pages: Sequence[int], multiple: int, policy: str = "before-back") -> tup
     pages = list(pages)
     total = max(multiple, -(-len(pages) // multiple) * multiple)
     blanks: list[int | None] = [None] * (total - len(pages))
+    if policy == "start":  # used for the body inside a separate cover
+        return tuple(blanks + pages)
     if policy == "end" or len(pages) < 2:
         return tuple(pages + blanks)
-    if policy == "start":
-        return tuple(blanks + pages)
     if policy == "after-front":
         return tuple(pages[:1] + blanks + pages[1:])
     if policy == "before-back":

@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import re
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Iterator, Union
@@ -128,7 +130,7 @@ def _page_box(pdf: SourcePdf, index: int) -> PageBox:
         bleed = _clip(_rect(page.bleedbox), media) if "/BleedBox" in page else crop
         rotate = int(page.get("/Rotate", 0) or 0) % 360
         for stream in content_streams(page):
-            stream.get_data()  # decode once: a truncated or corrupt stream fails here
+            _check_stream(stream)
     except ImposeError:
         raise
     except READ_ERRORS as exc:
@@ -138,6 +140,22 @@ def _page_box(pdf: SourcePdf, index: int) -> PageBox:
     if rotate % 90:
         raise pdf.fail(f"page {index + 1} has an invalid /Rotate {rotate} (not a multiple of 90)")
     return PageBox(media, trim, bleed, rotate)
+
+
+def _check_stream(stream: StreamObject) -> None:
+    """Decode a content stream once, so a truncated or corrupt one is refused here.
+
+    pypdf only logs a warning (and returns nothing) for bad Flate data, so Flate is
+    checked with zlib directly, tolerating what viewers tolerate: a missing end.
+    """
+    filters = stream.get("/Filter")
+    if filters == "/FlateDecode" and "/DecodeParms" not in stream:
+        try:
+            zlib.decompressobj().decompress(stream._data)
+        except zlib.error as exc:
+            raise ValueError(f"its content stream is corrupt: {exc}") from None
+    else:
+        stream.get_data()
 
 
 def content_streams(page: DictionaryObject) -> list[StreamObject]:
@@ -168,7 +186,7 @@ def _clip(rect: Rect, within: Rect) -> Rect:
 
 
 def _why(exc: BaseException) -> str:
-    text = str(exc).strip().rstrip(".") or type(exc).__name__
+    text = re.sub(r"\s*(starting with)?:? b['\"].*", "", str(exc)).strip().rstrip(".") or type(exc).__name__
     return text if len(text) < 160 else text[:157] + "..."
 
 
