@@ -297,3 +297,10 @@ def test_cli_saddle_10(numbered_pdf, tmp_path):
     assert result.exit_code == 0, result.output
     assert halves(out) == [[10, 1], [2, None], [None, 3], [4, 9], [8, 5], [6, 7]]
     assert "no room for crop marks" in result.output  # A4 is exactly two A5 wide
+
+
+def test_bleed_asked_of_pages_without_any(numbered_pdf, tmp_path):
+    report = impose_file(numbered_pdf(4), tmp_path / "out.pdf", bleed="3mm")
+    assert "the source pages have no artwork outside their trim" in str(report)
+    report = impose_file(numbered_pdf(4, bleed=3 * MM), tmp_path / "out.pdf", bleed="3mm", sheet="A4")
+    assert "bleed cut to 0.0 mm at the sheet edges" in str(report)  # A4 is exactly two A5 wide

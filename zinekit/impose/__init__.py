@@ -27,7 +27,6 @@ from pypdf.generic import (
 )
 
 from zinekit import __version__
-from zinekit.errors import ImposeError
 from zinekit.impose import marks as mark_drawing
 from zinekit.impose.geometry import (
     MARK_ROOM,
@@ -142,11 +141,12 @@ def _set_page_labels(writer: PdfWriter, names: list[str]) -> None:
 
 def _set_metadata(writer: PdfWriter, pdf: SourcePdf, plan: Plan, options: ImposeOptions) -> None:
     """Keep the document information and language; ask viewers for duplex at actual size."""
-    info = {}
+    info: dict[str, str] = {}
     try:
-        source_info = pdf.reader.metadata or {}
-        info = {key: str(source_info[key]) for key in _KEPT_INFO if key in source_info}
-        root = pdf.reader.trailer["/Root"]
+        source_info = pdf.reader.metadata
+        if source_info is not None:
+            info = {key: str(source_info[key]) for key in _KEPT_INFO if key in source_info}
+        root = pdf.reader.root_object
         if "/Lang" in root:
             writer._root_object[NameObject("/Lang")] = TextStringObject(str(root["/Lang"]))
         if "/OutputIntents" in root:
@@ -190,13 +190,16 @@ def build_report(pdf: SourcePdf, plan: Plan, geo: SheetGeometry, options: Impose
         max_shift=max((creep_shift(slot.depth, options.creep) for sheet in plan.sheets
                        for slot in sheet.front), default=0.0),
     )
-    report.notes = _notes(geo, options, writer)
+    report.notes = _notes(pdf, geo, options, writer)
     return report
 
 
-def _notes(geo: SheetGeometry, options: ImposeOptions, writer: PdfWriter) -> list[str]:
+def _notes(pdf: SourcePdf, geo: SheetGeometry, options: ImposeOptions, writer: PdfWriter) -> list[str]:
     notes = []
-    if options.bleed:
+    if options.bleed and all(box.bleed_limit == box.trim for box in pdf.boxes):
+        notes.append("the source pages have no artwork outside their trim (no TrimBox inside a larger "
+                     "BleedBox or MediaBox), so the bleed area stays white")
+    elif options.bleed:
         kept = min(geo.bleed_x, geo.bleed_y) / geo.scale
         if kept + 0.01 < options.bleed:
             notes.append(f"bleed cut to {kept / (72 / 25.4):.1f} mm at the sheet edges (the sheet is too "

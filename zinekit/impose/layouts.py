@@ -20,7 +20,7 @@ Conventions
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Sequence
+from typing import Callable, NamedTuple, Sequence
 
 
 class LayoutError(ValueError):
@@ -86,14 +86,14 @@ class Plan:
 
 # ---------------------------------------------------------------------------- padding
 
-def pad(pages: Sequence[int], multiple: int, policy: str = "before-back") -> tuple[int | None, ...]:
+def pad(source_pages: Sequence[int], multiple: int, policy: str = "before-back") -> tuple[int | None, ...]:
     """``pages`` padded with blanks (``None``) to a multiple of ``multiple``.
 
     ``before-back`` puts the blanks just before the last page, so it stays the outside
     back cover; ``after-front`` just after the first page; ``end`` after the last page.
     With fewer than two pages there is no separate back cover, so blanks go at the end.
     """
-    pages = list(pages)
+    pages: list[int | None] = list(source_pages)
     total = max(multiple, -(-len(pages) // multiple) * multiple)
     blanks: list[int | None] = [None] * (total - len(pages))
     if policy == "start":  # used for the body inside a separate cover
@@ -107,33 +107,44 @@ def pad(pages: Sequence[int], multiple: int, policy: str = "before-back") -> tup
     raise LayoutError(f"unknown blank placement {policy!r}")
 
 
-def nest(sequence: Sequence[int | None], depth: int = 0):
-    """Split a folded signature (a multiple of 4 pages) into nested sheets.
+class Quad(NamedTuple):
+    """The four pages of one folded sheet (reading order) and its depth in the signature."""
 
-    Yields ``(first, second, second_last, last, depth)`` per sheet, outermost first:
-    sheet *k* carries pages 2k+1, 2k+2, n-2k-1 and n-2k (1-based) of the signature.
+    first: int | None
+    second: int | None
+    second_last: int | None
+    last: int | None
+    depth: int = 0
+
+
+def nest(sequence: Sequence[int | None], depth: int = 0) -> list[Quad]:
+    """Split a folded signature (a multiple of 4 pages) into nested sheets, outermost first.
+
+    Sheet *k* carries pages 2k+1, 2k+2, n-2k-1 and n-2k (1-based) of the signature.
     """
     n = len(sequence)
     if n % 4:
         raise LayoutError(f"a folded signature needs a multiple of 4 pages, not {n}")
-    for k in range(n // 4):
-        yield sequence[2 * k], sequence[2 * k + 1], sequence[n - 2 - 2 * k], sequence[n - 1 - 2 * k], depth + k
+    return [Quad(sequence[2 * k], sequence[2 * k + 1], sequence[n - 2 - 2 * k], sequence[n - 1 - 2 * k],
+                 depth + k) for k in range(n // 4)]
 
 
-def _side_bound(first, second, second_last, last, depth, **flags) -> SheetPlan:
+def _side_bound(q: Quad, **flags) -> SheetPlan:
     """Bound on the left edge: outside [last | first], inside [second | second_last]."""
+    d = q.depth
     return SheetPlan(
-        front=(Slot(last, 0, 0, spine="right", depth=depth), Slot(first, 1, 0, spine="left", depth=depth)),
-        back=(Slot(second, 0, 0, spine="right", depth=depth), Slot(second_last, 1, 0, spine="left", depth=depth)),
+        front=(Slot(q.last, 0, 0, spine="right", depth=d), Slot(q.first, 1, 0, spine="left", depth=d)),
+        back=(Slot(q.second, 0, 0, spine="right", depth=d), Slot(q.second_last, 1, 0, spine="left", depth=d)),
         **flags,
     )
 
 
-def _top_bound(first, second, second_last, last, depth, **flags) -> SheetPlan:
+def _top_bound(q: Quad, **flags) -> SheetPlan:
     """Bound on the top edge: outside has first (turned 180°) over last, heads at the fold."""
+    d = q.depth
     return SheetPlan(
-        front=(Slot(first, 0, 0, 180, spine="bottom", depth=depth), Slot(last, 0, 1, spine="top", depth=depth)),
-        back=(Slot(second, 0, 0, spine="bottom", depth=depth), Slot(second_last, 0, 1, spine="top", depth=depth)),
+        front=(Slot(q.first, 0, 0, 180, spine="bottom", depth=d), Slot(q.last, 0, 1, spine="top", depth=d)),
+        back=(Slot(q.second, 0, 0, spine="bottom", depth=d), Slot(q.second_last, 0, 1, spine="top", depth=d)),
         **flags,
     )
 
@@ -152,16 +163,16 @@ def saddle_order(count: int, blanks: str = "before-back", cover: str = "included
     ``cover="separate"``: sheet 1 carries pages 1, 2, n-1, n; the other pages are
     padded on their own and nest inside it.
     """
-    make, grid, name = (_top_bound, TOP_GRID, "topbound") if top else (_side_bound, SIDE_GRID, "saddle")
+    make: Callable[..., SheetPlan] = _top_bound if top else _side_bound
+    grid, name = (TOP_GRID, "topbound") if top else (SIDE_GRID, "saddle")
     _need_pages(count)
     if cover == "separate":
-        cover_pages, sequence = _split_cover(count, 4, blanks)
-        sheets = [make(*cover_pages, 0, cover=True, outer=True)]
-        sheets += [make(*quad) for quad in nest(sequence[2:-2], depth=1)]
+        cover_quad, sequence = _split_cover(count, 4, blanks)
+        sheets = [make(cover_quad, cover=True, outer=True)]
+        sheets += [make(quad) for quad in nest(sequence[2:-2], depth=1)]
         return Plan(name, grid, tuple(sheets), sequence)
     sequence = pad(range(count), 4, blanks)
-    sheets = tuple(make(*quad, outer=quad[4] == 0) for quad in nest(sequence))
-    return Plan(name, grid, sheets, sequence)
+    return Plan(name, grid, tuple(make(quad, outer=quad.depth == 0) for quad in nest(sequence)), sequence)
 
 
 def topbound_order(count: int, blanks: str = "before-back", cover: str = "included") -> Plan:
@@ -187,16 +198,16 @@ def perfect_order(count: int, sizes: Sequence[int] = (16, 12, 8, 4), blanks: str
     _need_pages(count)
     if cover == "separate":
         size = pick_signature(max(count - 4, 1), sizes)
-        cover_pages, sequence = _split_cover(count, size, blanks)
+        cover_quad, sequence = _split_cover(count, size, blanks)
         body = sequence[2:-2]
-        sheets = [_side_bound(*cover_pages, 0, cover=True, signature=-1)]
+        sheets = [_side_bound(cover_quad, cover=True, signature=-1)]
     else:
         size = pick_signature(count, sizes)
         sequence = body = pad(range(count), size, blanks)
         sheets = []
     for index in range(len(body) // size):
         chunk = body[index * size:(index + 1) * size]
-        sheets += [_side_bound(*quad, signature=index, outer=quad[4] == 0) for quad in nest(chunk)]
+        sheets += [_side_bound(quad, signature=index, outer=quad.depth == 0) for quad in nest(chunk)]
     return Plan("perfect", SIDE_GRID, tuple(sheets), sequence, signature_size=size)
 
 
@@ -209,9 +220,9 @@ def fourup_order(count: int, blanks: str = "before-back") -> Plan:
     """
     _need_pages(count)
     sequence = pad(range(count), 8, blanks)
-    halves = [_side_bound(*quad) for quad in nest(sequence)]
+    halves = [_side_bound(quad) for quad in nest(sequence)]
     n = len(halves) // 2
-    sheets = []
+    sheets: list[SheetPlan] = []
     for top, bottom in zip(halves[:n], halves[n:]):
         lower_front = tuple(replace(slot, row=1) for slot in bottom.front)
         lower_back = tuple(replace(slot, row=1) for slot in bottom.back or ())
@@ -319,12 +330,12 @@ def _need_pages(count: int) -> None:
         raise LayoutError("there are no pages to impose")
 
 
-def _split_cover(count: int, multiple: int, blanks: str):
-    """Cover pages (1, 2, n-1, n) and the full padded sequence with the body padded alone."""
+def _split_cover(count: int, multiple: int, blanks: str) -> tuple[Quad, tuple[int | None, ...]]:
+    """The cover sheet (pages 1, 2, n-1, n) and the sequence with the body padded alone."""
     if count < 4:
         raise LayoutError(f"a separate cover needs at least 4 pages; this PDF has {count}")
     # The body sits between the inside covers: its end is "before the back".
     policy = {"before-back": "end", "after-front": "start"}.get(blanks, blanks)
     body = pad(range(2, count - 2), multiple, policy) if count > 4 else ()
     sequence = (0, 1) + tuple(body) + (count - 2, count - 1)
-    return (0, 1, count - 2, count - 1), sequence
+    return Quad(0, 1, count - 2, count - 1), sequence

@@ -10,7 +10,7 @@ source plus a few hundred bytes per sheet.
 from __future__ import annotations
 
 import zlib
-from typing import Iterable, Sequence
+from typing import Iterable, Sequence, cast
 
 from pypdf import PdfWriter
 from pypdf.generic import (
@@ -27,7 +27,7 @@ from pypdf.generic import (
 
 from zinekit.impose import marks
 from zinekit.impose.geometry import Matrix, Rect, SheetGeometry, place, transform_rect
-from zinekit.impose.layouts import Plan, SheetPlan, Slot
+from zinekit.impose.layouts import Plan, Slot
 from zinekit.impose.options import ImposeOptions
 from zinekit.impose.source import SourcePdf, content_streams
 
@@ -152,11 +152,11 @@ def _normal_appearance(annotation: DictionaryObject):
 
 def _annotation_matrix(annotation: DictionaryObject, appearance: StreamObject) -> Matrix:
     """The matrix A taking the appearance's transformed BBox onto the annotation's Rect."""
-    rect = [float(v) for v in annotation["/Rect"]]
+    rect = [float(v) for v in cast(ArrayObject, annotation["/Rect"])]
     rx0, ry0, rx1, ry1 = min(rect[0], rect[2]), min(rect[1], rect[3]), max(rect[0], rect[2]), max(rect[1], rect[3])
     bbox = [float(v) for v in appearance.get("/BBox", [0, 0, 1, 1])]
-    matrix = tuple(float(v) for v in appearance.get("/Matrix", (1, 0, 0, 1, 0, 0)))
-    bx0, by0, bx1, by1 = transform_rect(matrix, (bbox[0], bbox[1], bbox[2], bbox[3]))
+    a, b, c, d, e, f = (float(v) for v in appearance.get("/Matrix", (1, 0, 0, 1, 0, 0)))
+    bx0, by0, bx1, by1 = transform_rect((a, b, c, d, e, f), (bbox[0], bbox[1], bbox[2], bbox[3]))
     sx = (rx1 - rx0) / (bx1 - bx0) if bx1 > bx0 else 1.0
     sy = (ry1 - ry0) / (by1 - by0) if by1 > by0 else 1.0
     return (sx, 0.0, 0.0, sy, rx0 - sx * bx0, ry0 - sy * by0)
@@ -224,7 +224,7 @@ def side_labels(plan: Plan, labels: Sequence[str]) -> list[str]:
     return out
 
 
-def _side_pages(side: Sequence[SheetPlan | Slot], labels: Sequence[str]) -> str:
+def _side_pages(side: Sequence[Slot], labels: Sequence[str]) -> str:
     pages = [labels[slot.page] if slot.page is not None else "blank" for slot in side]
     if len(set(pages)) == 1 and len(pages) > 1:
         return f"{pages[0]} ×{len(pages)}"

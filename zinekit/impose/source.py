@@ -195,7 +195,7 @@ def page_labels(reader: PdfReader) -> list[str]:
     count = len(reader.pages)
     with quiet_pypdf():
         try:
-            if "/PageLabels" in reader.trailer["/Root"]:
+            if "/PageLabels" in reader.root_object:
                 labels = list(reader.page_labels)
                 if len(labels) == count:
                     return labels
