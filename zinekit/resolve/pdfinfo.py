@@ -1,0 +1,142 @@
+"""What a back-issue PDF says about itself: page count, page labels and outline.
+
+A back issue that exists only as a PDF is read with pypdf.  Reading is cached in memory
+per file path, modification time and size, so a series built again (``zinekit serve``)
+does not read unchanged PDFs twice.  A PDF that cannot be read raises
+:class:`PdfProblem` with a message written for the user; pypdf's own exceptions never
+escape this module.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import pypdf
+
+__all__ = ["OutlineItem", "PdfInfo", "PdfProblem", "read_pdf_info", "clear_cache"]
+
+
+@dataclass(frozen=True)
+class OutlineItem:
+    """One bookmark: its title, the 1-based physical page it opens, its nesting level."""
+
+    title: str
+    page_index: int | None
+    level: int
+
+
+@dataclass(frozen=True)
+class PdfInfo:
+    """The parts of a PDF the catalog needs."""
+
+    pages: int
+    page_labels: tuple[str, ...]
+    has_page_labels: bool
+    outline: tuple[OutlineItem, ...]
+
+
+class PdfProblem(Exception):
+    """A PDF that cannot be used; ``str()`` completes the sentence "the PDF …"."""
+
+
+_cache: dict[tuple[str, int, int], PdfInfo] = {}
+
+
+def clear_cache() -> None:
+    """Forget every PDF read so far (tests use it)."""
+    _cache.clear()
+
+
+def read_pdf_info(path: Path) -> PdfInfo:
+    """Read ``path`` once per version of the file; raise :class:`PdfProblem` if unusable."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise PdfProblem("does not exist") from None
+    except OSError as exc:
+        raise PdfProblem(f"cannot be opened ({exc.strerror or exc})") from None
+    if not path.is_file():
+        raise PdfProblem("is not a file")
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    if key not in _cache:
+        _cache[key] = _read(path)
+    return _cache[key]
+
+
+@contextlib.contextmanager
+def _quiet_pypdf() -> Iterator[None]:
+    """pypdf logs every repair it makes to a damaged file; the user gets our message."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _read(path: Path) -> PdfInfo:
+    with _quiet_pypdf():
+        try:
+            reader = pypdf.PdfReader(str(path), strict=False)
+            _unlock(reader)
+            pages = len(reader.pages)
+            if pages == 0:
+                raise PdfProblem("has no pages")
+            labels = tuple(str(label) for label in reader.page_labels)
+            has_labels = "/PageLabels" in reader.root_object
+            outline = tuple(_walk_outline(reader, _outline_of(reader), 1))
+        except PdfProblem:
+            raise
+        except Exception as exc:  # pypdf raises many kinds of exception on damaged files
+            raise PdfProblem(f"cannot be read as a PDF ({_describe(exc)})") from exc
+    return PdfInfo(pages, labels, has_labels, outline)
+
+
+def _unlock(reader: pypdf.PdfReader) -> None:
+    """Open PDFs encrypted with an empty user password; refuse the others."""
+    if not reader.is_encrypted:
+        return
+    try:
+        opened = reader.decrypt("")
+    except Exception as exc:
+        raise PdfProblem(f"is encrypted and cannot be opened ({_describe(exc)})") from exc
+    if not opened:
+        raise PdfProblem("is encrypted with a password; save an unencrypted copy")
+
+
+def _outline_of(reader: pypdf.PdfReader) -> list[Any]:
+    try:
+        return list(reader.outline)
+    except Exception:  # a broken outline is as good as none: pages still resolve
+        return []
+
+
+def _walk_outline(reader: pypdf.PdfReader, items: list[Any], level: int) -> Iterator[OutlineItem]:
+    """pypdf gives a flat list where a nested list holds the children of the item before it."""
+    for item in items:
+        if isinstance(item, list):
+            yield from _walk_outline(reader, item, level + 1)
+            continue
+        title = " ".join(str(getattr(item, "title", "") or "").split())
+        if title:
+            yield OutlineItem(title, _page_of(reader, item), level)
+
+
+def _page_of(reader: pypdf.PdfReader, destination: Any) -> int | None:
+    try:
+        number = reader.get_destination_page_number(destination)
+    except Exception:
+        return None
+    if number is None or number < 0:
+        return None
+    return number + 1
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip().rstrip(".")
+    return text if text else type(exc).__name__
