@@ -209,8 +209,9 @@ def _notes(pdf: SourcePdf, geo: SheetGeometry, options: ImposeOptions, writer: P
     if options.marks and not mark_drawing.has_room(geo):
         notes.append("no room for crop marks outside the bleed (choose a larger --sheet)")
     elif options.marks:
-        notes.append("crop and fold marks drawn" + (", collation marks on the spine of each signature"
-                                                    if options.layout == "perfect" else ""))
+        folds = geo.grid.fold_cols or geo.grid.fold_rows
+        notes.append(("crop and fold marks drawn" if folds else "crop marks drawn")
+                     + (", collation marks on the spine of each signature" if options.layout == "perfect" else ""))
     flattened = getattr(writer, "_zinekit_flattened", 0)
     if flattened:
         notes.append(f"{flattened} printable annotation{'s' if flattened != 1 else ''} "
