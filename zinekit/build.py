@@ -79,7 +79,6 @@ def build_issue(path: Path, project: Project, options: BuildOptions) -> IssueBui
     issue = load_issue(path, project.root, project.build, diagnostics)
     theme = choose_theme(issue, project, options)
     page = page_size(issue, theme, diagnostics)
-    _stop_on_errors(diagnostics, options, "build")
     resolved = resolve_issue(issue, diagnostics)
     result = IssueBuild(issue, diagnostics)
     formats = choose_formats(issue, options, diagnostics)

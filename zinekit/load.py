@@ -124,14 +124,17 @@ def _article(path: Path, body: str, meta: Settings, allow_html: bool, shared: di
 
 
 def issue_slug(meta: Settings, path: Path) -> str:
-    """``ember-tide-vol-6`` from series and volume, else from the title, else the file."""
+    """``ember-tide-vol-6`` from series and volume; else the file's (or folder's) name."""
     parts = []
-    if meta.get("series"):
-        parts.append(meta["series"])
     for key, label in (("volume", "vol"), ("number", "no"), ("chapter", "chap")):
         if meta.get(key) is not None:
             parts.append(f"{label} {meta[key]}")
-    if not parts or len(parts) == 1 and meta.get("series"):
-        parts.append(meta.get("title") or path.stem if path.is_file() else path.name)
+    if parts and meta.get("series"):
+        parts.insert(0, meta["series"])
+    if not parts:
+        name = path.name if path.is_dir() or path.name == ISSUE_FILE else path.stem
+        if path.name == ISSUE_FILE:
+            name = path.parent.name
+        parts.append(name)
     slug = slugify(" ".join(str(p) for p in parts))
     return re.sub(r"^s-", "", slug) or "issue"

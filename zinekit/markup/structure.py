@@ -21,6 +21,7 @@ def structure_plugin(md: MarkdownIt) -> None:
     md.core.ruler.before("inline", "heading_anchors", heading_anchors)
     md.core.ruler.after("inline", "figures", figures)
     md.core.ruler.push("footnote_check", footnote_check)
+    md.core.ruler.push("image_positions", image_positions)
 
 
 def slugify(text: str) -> str:
@@ -119,3 +120,19 @@ def heading_title(inline: Token) -> str:
     from zinekit.markup.xrefs import plain_text
 
     return " ".join(plain_text(inline.children or []).split())
+
+
+def image_positions(state: StateCore) -> None:
+    """Record each image's address as written and where it is, for located messages."""
+    lines: list[str] = state.env.get("zk_lines", [])
+    found: list[dict[str, Any]] = state.env.setdefault("zk_images", [])
+    for token in state.tokens:
+        for child in token.children or []:
+            if child.type != "image":
+                continue
+            src = child.attrGet("src") or ""
+            line, col = _find_in_lines(lines, token.map, f"]({src}")
+            if 0 < line <= len(lines):
+                opening = lines[line - 1].rfind("![", 0, max(col - 1, 0) + 1)
+                col = opening + 1 if opening >= 0 else col
+            found.append({"src": src, "line": line, "col": col})

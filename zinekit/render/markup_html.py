@@ -104,8 +104,11 @@ class ZineRenderer(RendererHTML):
             return ""
         if token.type == "heading_open" or token.type == "heading_close":
             level = min(int(token.tag[1]) + self.ctx.heading_shift, 6)
-            token = _copy_with_tag(token, f"h{level}")
-            return super().renderToken([token], 0, options, env)
+            original, token.tag = token.tag, f"h{level}"
+            try:
+                return super().renderToken(tokens, idx, options, env)
+            finally:
+                token.tag = original
         return super().renderToken(tokens, idx, options, env)
 
     def ed_block_open(self, tokens, idx, options, env) -> str:
@@ -250,14 +253,6 @@ class ZineRenderer(RendererHTML):
             shown = href.removeprefix("mailto:")
             return f'</span><span class="print-url"> ({html.escape(shown)})</span>'
         return "</a>"
-
-
-def _copy_with_tag(token: Token, tag: str) -> Token:
-    copy = Token(token.type, tag, token.nesting, attrs=dict(token.attrs), map=token.map,
-                 level=token.level, children=token.children, content=token.content,
-                 markup=token.markup, info=token.info, meta=token.meta, block=token.block,
-                 hidden=token.hidden)
-    return copy
 
 
 def _matching_open(tokens: Sequence[Token], idx: int, kind: str = "xref_open") -> Token:

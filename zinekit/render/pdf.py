@@ -7,7 +7,7 @@ import logging
 import re
 from pathlib import Path
 from typing import Iterable
-from urllib.parse import unquote, urlparse
+from urllib.parse import unquote, urljoin, urlparse
 from urllib.request import url2pathname
 
 import weasyprint
@@ -63,15 +63,20 @@ class _Collector(logging.Handler):
 def report_refusals(fetcher: ProjectFetcher, issue: Issue, diagnostics: Diagnostics) -> None:
     """A located warning for every file or address the build refused to read."""
     for url, reason in fetcher.refused:
-        path, line, col = locate_text(issue, _as_written(url, issue))
-        diagnostics.warning(f"not loaded: {url} ({reason})", path, line, col)
+        written, path, line, col = find_image(issue, url)
+        shown = written or url
+        diagnostics.warning(f"not loaded: {shown} ({reason})", path, line, col)
 
 
-def _as_written(url: str, issue: Issue) -> str:
-    if url.startswith("file:"):
-        local = Path(url2pathname(unquote(urlparse(url).path)))
-        return local.name
-    return url
+def find_image(issue: Issue, url: str) -> tuple[str | None, str, int, int]:
+    """The image whose address, as written in an article, resolves to ``url``."""
+    for article in issue.articles:
+        base = article.path.parent.resolve().as_uri() + "/"
+        for image in article.env.get("zk_images", []):
+            target = urljoin(base, image["src"])
+            if unquote(target) == unquote(url) or image["src"] == url:
+                return image["src"], str(article.path), image["line"], image["col"]
+    return None, str(issue.source_file), 0, 0
 
 
 def locate_text(issue: Issue, needle: str) -> tuple[str, int, int]:
@@ -143,11 +148,16 @@ def _layout(html: str, issue: Issue, stylesheets: list[Path], fetcher: ProjectFe
     for message in collector.messages:
         if "zinekit refused" in message:
             continue
-        image = re.search(r"Failed to load image at \"?([^\"\s]+)", message)
+        image = re.search(r"Failed to load image at [\"']?([^\"'\s]+)", message)
         if image:
-            path, line, col = locate_text(issue, Path(unquote(urlparse(image.group(1)).path)).name)
-            diagnostics.error(f"image could not be loaded: {message.split(':', 1)[-1].strip()}",
-                              path, line, col)
+            url = image.group(1)
+            written, path, line, col = find_image(issue, url)
+            local = Path(url2pathname(unquote(urlparse(url).path))) if url.startswith("file:") else None
+            if local is not None and not local.exists():
+                diagnostics.error(f"image not found: {written or local}", path, line, col)
+            else:
+                diagnostics.error(f"image could not be loaded (not an image, or damaged): "
+                                  f"{written or url}", path, line, col)
     return document
 
 

@@ -1,0 +1,48 @@
+"""Markup fixtures: each case is a title, the Markdown, and the HTML it must give.
+
+Cases live in ``fixtures/*.md``, separated by lines holding a single ``.`` — adding a
+syntax case is three short blocks of text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from zinekit.markup import parse_markdown
+from zinekit.render.markup_html import RenderContext, render_tokens
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def read_cases(path: Path) -> list[tuple[str, str, str]]:
+    cases = []
+    lines = path.read_text(encoding="utf-8").split("\n")
+    i = 0
+    while i < len(lines):
+        if not lines[i].strip():
+            i += 1
+            continue
+        title = lines[i]
+        assert lines[i + 1] == ".", f"{path.name}:{i + 2}: expected '.'"
+        j = lines.index(".", i + 2)
+        k = lines.index(".", j + 1)
+        cases.append((title, "\n".join(lines[i + 2:j]), "\n".join(lines[j + 1:k])))
+        i = k + 1
+    return cases
+
+
+CASES = [(f"{p.stem}: {t}", src, html) for p in sorted(FIXTURES.glob("*.md"))
+         for t, src, html in read_cases(p)]
+
+
+def render_screen(source: str) -> str:
+    tokens, env = parse_markdown(source + "\n", "t.md")
+    body, notes = render_tokens(tokens, env, RenderContext(mode="screen", article_anchor="t"))
+    return (body + notes).strip()
+
+
+@pytest.mark.parametrize("title,source,expected", CASES, ids=[c[0] for c in CASES])
+def test_fixture(title: str, source: str, expected: str) -> None:
+    assert render_screen(source) == expected.strip()

@@ -1,0 +1,51 @@
+"""Property tests: the zine rules never crash and never drop the author's words."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from zinekit.markup import parse_markdown
+from zinekit.markup.brackets import bracket_depth, matching_bracket, see_targets
+from zinekit.render.markup_html import RenderContext, render_tokens
+
+WORDS = st.sampled_from(["alpha", "Bravo", "charlie", "delta", "echo", "Ζωή", "Ольга", "vol.5",
+                         "pg98", "p.14", "1968"])
+SYNTAX = st.sampled_from(["[", "]", "[ed. – ", "[ed. - ", "[ed. ", "[see ", "(see ", "(", ")",
+                          "–", " - ", "*", "**", "_", "\n", "\n\n", "[^1]", "[@key]", "::: ed\n",
+                          ":::\n", "> ", "- ", "`", "\\", "#", ";", ",", ". "])
+PIECES = st.lists(st.one_of(WORDS, SYNTAX), max_size=60)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(PIECES)
+def test_parse_and_render_never_crash(pieces: list[str]) -> None:
+    text = " ".join(pieces)
+    tokens, env = parse_markdown(text, "t.md")
+    for mode in ("print", "screen"):
+        render_tokens(tokens, env, RenderContext(mode=mode, article_anchor="a"))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(PIECES)
+def test_no_word_is_dropped(pieces: list[str]) -> None:
+    text = " ".join(pieces)
+    tokens, env = parse_markdown(text, "t.md")
+    body, notes = render_tokens(tokens, env, RenderContext(mode="screen", article_anchor="a"))
+    visible = re.sub(r"<[^>]+>", " ", body + notes)
+    for word in re.findall(r"[^\W\d_]{3,}", text):
+        if word in ("ed", "see"):
+            continue
+        assert word in visible, f"{word!r} lost from {text!r}"
+
+
+@given(st.text(max_size=200))
+def test_bracket_scanners_never_crash(text: str) -> None:
+    bracket_depth(text)
+    for start in range(len(text)):
+        close = matching_bracket(text, start)
+        assert close == -1 or start <= close < len(text)
+    for a, b in see_targets(text, 0, len(text)):
+        assert 0 <= a < b <= len(text)

@@ -1,0 +1,235 @@
+"""`zinekit build` and `zinekit check` end to end: outputs, failures, safety."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from tests.conftest import built_pdf, pdf_pages_text
+
+SIMPLE = """
+---
+title: A Small Pamphlet
+language: en
+---
+
+Some text with a note.[^1]
+
+[^1]: The note.
+"""
+
+
+def test_single_file_builds_with_no_project_file(cli, make_project):
+    root = make_project({"notes.md": SIMPLE})
+    run = cli("build", "notes.md", cwd=root)
+    assert run.exit_code == 0, run.output
+    pdf = root / "dist" / "notes" / "notes.pdf"
+    assert pdf.is_file()
+    assert "A Small Pamphlet" in pdf_pages_text(pdf)[0]
+
+
+def test_footnote_text_sits_on_the_page_of_its_call(cli, make_project):
+    paragraphs = []
+    notes = []
+    for n in range(1, 31):
+        filler = " ".join(["words that fill the page"] * (8 + n % 5))
+        paragraphs.append(f"Paragraph {n} {filler} CALL{n:02d}MARK.[^n{n}] {filler}")
+        notes.append(f"[^n{n}]: NOTE{n:02d}TEXT " + " ".join(["a longer note"] * (n % 7 + 1)))
+    root = make_project({"long.md": "---\ntitle: Long\n---\n\n" + "\n\n".join(paragraphs)
+                         + "\n\n" + "\n".join(notes) + "\n"})
+    run = cli("build", "long.md", cwd=root)
+    assert run.exit_code == 0, run.output
+    pages = pdf_pages_text(built_pdf(root / "dist"))
+    assert len(pages) > 5
+    for n in range(1, 31):
+        call = [i for i, text in enumerate(pages) if f"CALL{n:02d}MARK" in text]
+        note = [i for i, text in enumerate(pages) if f"NOTE{n:02d}TEXT" in text]
+        assert call and call == note, f"footnote {n}: call on {call}, text on {note}"
+
+
+def test_failed_build_keeps_the_previous_good_file(cli, make_project):
+    root = make_project({"notes.md": SIMPLE})
+    assert cli("build", "notes.md", cwd=root).exit_code == 0
+    pdf = root / "dist" / "notes" / "notes.pdf"
+    good = pdf.read_bytes()
+    (root / "notes.md").write_text("---\ntitle: A\nbogus: 1\n---\n[ed. – unclosed\n", encoding="utf-8")
+    run = cli("build", "notes.md", cwd=root)
+    assert run.exit_code == 1
+    assert "notes.md:3:1: error: unknown front matter key 'bogus'" in run.output
+    assert "notes.md:5:1: error: editor's note '[ed.' is never closed with a matching ']'" in run.output
+    assert "build failed: 2 errors; nothing was written" in run.output
+    assert pdf.read_bytes() == good
+    assert sorted(p.name for p in pdf.parent.iterdir()) == ["notes.pdf"]
+
+
+def test_check_writes_nothing_and_reports(cli, make_project):
+    root = make_project({"notes.md": "---\ntitle: A\n---\nText [see Nowhere At All].[^x]\n"})
+    run = cli("check", "notes.md", cwd=root)
+    assert run.exit_code == 1
+    assert ("notes.md:4:11: warning: cross-reference 'see Nowhere At All' names no known text; "
+            "left as written") in run.output
+    assert "notes.md:4:27: error: footnote [^x] is called but never defined" in run.output
+    assert not (root / "dist").exists()
+
+
+def test_strict_turns_unresolved_references_into_errors(cli, make_project):
+    root = make_project({"notes.md": "---\ntitle: A\n---\nText [see Nowhere].\n"})
+    assert cli("build", "notes.md", cwd=root).exit_code == 0
+    run = cli("build", "notes.md", "--strict", cwd=root)
+    assert run.exit_code == 1
+    assert "notes.md:4:11: error: cross-reference 'see Nowhere' names no known text" in run.output
+
+
+def test_unused_footnote_definition_is_an_error(cli, make_project):
+    root = make_project({"notes.md": "---\ntitle: A\n---\nText.\n\n[^orphan]: Never called.\n"})
+    run = cli("check", "notes.md", cwd=root)
+    assert run.exit_code == 1
+    assert "notes.md:6:1: error: footnote [^orphan] is defined but never called" in run.output
+
+
+def test_wrong_usage_exits_2(cli, make_project):
+    root = make_project({"notes.md": SIMPLE})
+    run = cli("build", "notes.md", "--format", "gif", cwd=root)
+    assert run.exit_code == 2
+    assert "'gif' is not one of" in run.output
+
+
+def test_not_markdown_is_a_clear_error(cli, make_project):
+    root = make_project({"notes.txt.pdf": "%PDF-1.4 not markdown"})
+    run = cli("build", "notes.txt.pdf", cwd=root)
+    assert run.exit_code == 1
+    assert "notes.txt.pdf: error: not a Markdown file" in run.output
+
+
+def test_binary_file_is_refused(cli, tmp_path):
+    (tmp_path / "bin.md").write_bytes(b"\x00\x01\x02binary")
+    run = cli("build", "bin.md", cwd=tmp_path)
+    assert run.exit_code == 1
+    assert "bin.md:1:1: error: this is a binary file, not Markdown text" in run.output
+
+
+def test_invalid_utf8_is_located(cli, tmp_path):
+    (tmp_path / "latin.md").write_bytes(b"---\ntitle: A\n---\ncaf\xe9\n")
+    run = cli("build", "latin.md", cwd=tmp_path)
+    assert run.exit_code == 1
+    assert "latin.md:4:4: error: file is not valid UTF-8 text" in run.output
+
+
+def test_no_traceback_on_bad_input_from_the_real_command(make_project):
+    root = make_project({"bad.md": "---\ntitle: [unclosed\n---\n"})
+    proc = subprocess.run([sys.executable, "-m", "zinekit", "build", "bad.md"], cwd=root,
+                          capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("bad.md:")
+
+
+def test_files_outside_the_project_are_not_read(cli, make_project, tmp_path):
+    root = make_project({"issue/notes.md": """
+        ---
+        title: A
+        ---
+        ![secret](../../outside.png) and ![remote](https://example.org/x.png)
+        """})
+    run = cli("build", "issue/notes.md", cwd=root)
+    assert run.exit_code == 0, run.output
+    assert ("issue/notes.md:4:1: warning: not loaded: ../../outside.png "
+            "(it is outside the project folder)") in run.output
+    assert ("issue/notes.md:4:34: warning: not loaded: https://example.org/x.png "
+            "(the network is off (set allow_network = true in [build]))") in run.output
+
+
+def test_missing_image_is_a_located_error(cli, make_project):
+    root = make_project({"notes.md": "---\ntitle: A\n---\n\nText.\n\n![a map](images/map.png)\n"})
+    run = cli("build", "notes.md", cwd=root)
+    assert run.exit_code == 1
+    assert "notes.md:7:1: error: image not found: images/map.png" in run.output
+
+
+def test_file_that_is_not_an_image(cli, make_project):
+    root = make_project({"notes.md": "---\ntitle: A\n---\n\nSee ![chart](chart.png)\n",
+                         "chart.png": "this is text, not a PNG"})
+    run = cli("build", "notes.md", cwd=root)
+    assert run.exit_code == 1
+    assert ("notes.md:5:5: error: image could not be loaded (not an image, or damaged): chart.png"
+            in run.output)
+
+
+def test_uncovered_characters_are_reported(cli, make_project):
+    from zinekit.render.fonts import system_coverage
+
+    if 0x6F22 in system_coverage():
+        pytest.skip("this machine has a CJK font")
+    root = make_project({"notes.md": "---\ntitle: A\n---\n\nThe word 漢字 in a line.\n"})
+    run = cli("build", "notes.md", cwd=root)
+    assert run.exit_code == 0
+    assert "notes.md:5:10: warning: no available font has '字漢'" in run.output or \
+        "notes.md:5:10: warning: no available font has '漢字'" in run.output
+
+
+@pytest.mark.parametrize("theme", ["pamphlet", "cutpaste"])
+def test_both_themes_build(cli, make_project, theme):
+    root = make_project({"notes.md": SIMPLE})
+    run = cli("build", "notes.md", "--theme", theme, cwd=root)
+    assert run.exit_code == 0, run.output
+    fonts = set()
+    reader = PdfReader(str(root / "dist" / "notes" / "notes.pdf"))
+    for page in reader.pages:
+        for font in page["/Resources"].get("/Font", {}).values():
+            fonts.add(str(font.get_object()["/BaseFont"]))
+    expected = {"pamphlet": "Linux-Libertine", "cutpaste": "Courier"}[theme]
+    assert any(expected in f for f in fonts), fonts
+
+
+def test_unknown_theme(cli, make_project):
+    root = make_project({"notes.md": SIMPLE})
+    run = cli("build", "notes.md", "--theme", "glitter", cwd=root)
+    assert run.exit_code == 1
+    assert "unknown theme 'glitter' (available: cutpaste, pamphlet" in run.output
+
+
+def test_project_can_override_one_template(cli, make_project):
+    root = make_project({
+        "notes.md": SIMPLE,
+        "theme/templates/colophon.html": "<p class='colophon'>PRINTED BY THE TEST COLLECTIVE</p>",
+    })
+    run = cli("build", "notes.md", cwd=root)
+    assert run.exit_code == 0, run.output
+    assert "PRINTED BY THE TEST COLLECTIVE" in " ".join(pdf_pages_text(root / "dist/notes/notes.pdf"))
+
+
+def test_page_size_from_front_matter(cli, make_project):
+    root = make_project({"notes.md": "---\ntitle: A\npage_size: A6\n---\nText.\n"})
+    assert cli("build", "notes.md", cwd=root).exit_code == 0
+    box = PdfReader(str(root / "dist/notes/notes.pdf")).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (298, 420)
+
+
+def test_series_build_builds_every_source_issue(cli, tmp_path):
+    assert cli("new", "zine", cwd=tmp_path).exit_code == 0
+    root = tmp_path / "zine"
+    run = cli("build", cwd=root)
+    assert run.exit_code == 0, run.output
+    assert (root / "dist" / "zine-vol-1" / "zine-vol-1.pdf").is_file()
+
+
+def test_new_refuses_to_overwrite(cli, tmp_path):
+    assert cli("new", "zine", cwd=tmp_path).exit_code == 0
+    (tmp_path / "zine" / "vol1" / "issue.md").write_text("mine", encoding="utf-8")
+    run = cli("new", "zine", cwd=tmp_path)
+    assert run.exit_code == 1
+    assert "not overwriting existing files" in run.output
+    assert (tmp_path / "zine" / "vol1" / "issue.md").read_text(encoding="utf-8") == "mine"
+
+
+def test_html_edition(cli, make_project):
+    root = make_project({"notes.md": SIMPLE})
+    run = cli("build", "notes.md", "--format", "html", cwd=root)
+    assert run.exit_code == 0, run.output
+    html = (root / "dist" / "notes" / "index.html").read_text(encoding="utf-8")
+    assert 'class="noteref"' in html and 'role="doc-footnote"' in html
