@@ -137,7 +137,8 @@ class CatalogIssue:
 
     def designation(self) -> str:
         """How the issue is cited: "vol.6 chap.2", "no.3", else its title."""
-        parts = [f"{abbr}{n}" for abbr, n in (("vol.", self.volume), ("chap.", self.chapter), ("no.", self.number)) if n is not None]
+        numbers = (("vol.", self.volume), ("chap.", self.chapter), ("no.", self.number))
+        parts = [f"{abbr}{n}" for abbr, n in numbers if n is not None]
         return " ".join(parts) if parts else (self.title or "")
 
     def label_of(self, index: int | None) -> str | None:
@@ -278,7 +279,8 @@ def _fill_from_inventory(issue: CatalogIssue, inventory: dict[str, Any]) -> None
     article_anchors = set()
     for a in inventory.get("articles", []):
         article_anchors.add(a.get("anchor"))
-        entries.append(Entry(a["title"], a.get("page"), a.get("page_label"), 1, a.get("anchor"), tuple(a.get("authors") or ())))
+        authors = tuple(a.get("authors") or ())
+        entries.append(Entry(a["title"], a.get("page"), a.get("page_label"), 1, a.get("anchor"), authors))
     for h in inventory.get("anchors", []):
         if h["id"] not in article_anchors:
             entries.append(Entry(h["title"], h.get("page"), h.get("page_label"), max(1, h.get("level", 1)), h["id"]))
@@ -323,7 +325,8 @@ def validate_inventory(data: Any) -> list[tuple[str, str]]:
         return [("format", f'not a zinekit inventory (no "format": "{INVENTORY_FORMAT}")')]
     version = data.get("version")
     if version != INVENTORY_VERSION or isinstance(version, bool):
-        return [("version", f"inventory version {show_value(version)} is not supported (zinekit reads version {INVENTORY_VERSION})")]
+        message = f"inventory version {show_value(version)} is not supported (zinekit reads version {INVENTORY_VERSION})"
+        return [("version", message)]
     problems = _type_problems(data, _INVENTORY_FIELDS, "")
     for name, fields in (("articles", _ARTICLE_FIELDS), ("anchors", _ANCHOR_FIELDS)):
         for i, item in enumerate(data.get(name) if isinstance(data.get(name), list) else []):

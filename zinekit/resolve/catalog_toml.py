@@ -132,8 +132,8 @@ _CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "strings": (lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v), "a list of strings"),
     "count": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0, "a whole number"),
     "offset": (lambda v: isinstance(v, int) and not isinstance(v, bool), "a whole number"),
-    "page": (lambda v: (isinstance(v, int) and not isinstance(v, bool) and v >= 1) or (isinstance(v, str) and bool(v.strip())),
-             "a page number or label"),
+    "page": (lambda v: (isinstance(v, int) and not isinstance(v, bool) and v >= 1)
+             or (isinstance(v, str) and bool(v.strip())), "a page number or label"),
     "tables": (lambda v: isinstance(v, list) and all(isinstance(x, dict) for x in v), "a list of tables"),
 }
 _SERIES_KEYS = {"name": "string", "aliases": "strings", "url": "string"}
@@ -205,7 +205,8 @@ def read_catalog(data: dict[str, Any], root: Path, toml_path: Path | None, diagn
     catalog = Catalog(home, [home], diagnostics)
     related = data.get("related", [])
     if not _CHECKS["tables"][0](related):
-        reader.error(f"related series are written [[related]] (a list of tables), got {show_value(related)}", ("related",))
+        got = show_value(related)
+        reader.error(f"related series are written [[related]] (a list of tables), got {got}", ("related",))
         related = []
     for j, table in enumerate(related):
         series = _series(table, ("related", j), "[[related]]", _RELATED_KEYS, reader)
@@ -242,7 +243,8 @@ def _series(data: Any, table: tuple[Any, ...], label: str, schema: dict[str, str
         if "name" not in data:
             reader.error(f'{label} needs a "name"', table)
         return None
-    series = Series(values["name"].strip(), [a.strip() for a in values.get("aliases", []) if a.strip()], values.get("url"))
+    aliases = [a.strip() for a in values.get("aliases", []) if a.strip()]
+    series = Series(values["name"].strip(), aliases, values.get("url"))
     if "issues" in values:
         series.issues = _issues(values["issues"], (*table, "issues"), f"{label[:-2]}.issues]]", series.name, reader)
     return series
@@ -270,7 +272,8 @@ def _issues(data: Any, table: tuple[Any, ...], label: str, series: str, reader: 
         numbers = (issue.volume, issue.number, issue.chapter)
         if numbers != (None, None, None) and numbers in seen:
             first = seen[numbers].origin.line
-            reader.error(f"{label} repeats {series} {issue.designation()} (first declared on line {first})", (*table, i))
+            message = f"{label} repeats {series} {issue.designation()} (first declared on line {first})"
+            reader.error(message, (*table, i))
             continue
         seen.setdefault(numbers, issue)
         issues.append(issue)
@@ -359,7 +362,8 @@ def _reconcile(outline: list[Entry], entries: list[Entry], hand: list[_HandArtic
     for entry, (_, where) in zip(entries, hand):
         found = placed.get(normalize_title(entry.title))
         if found is None:
-            message = f'the outline of {pdf} has no "{entry.title}"; using page {entry.page_label} from the articles table'
+            message = (f'the outline of {pdf} has no "{entry.title}"; '
+                       f"using page {entry.page_label} from the articles table")
             merged.append(entry)
         elif found.page_index != entry.page_index:
             message = (f'the articles table puts "{entry.title}" on page {entry.page_label} but the outline of {pdf} '

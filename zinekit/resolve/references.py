@@ -104,7 +104,7 @@ def resolve(query: RefQuery, catalog: Catalog, context: RefContext | None = None
     if query.is_empty:
         return Resolution(UNRESOLVED, "the reference names nothing to look up", query)
     if query.anchor and not (query.has_series or query.has_volume):  # 1.
-        return _finish(query, catalog, context, context.series, _Found(context.issue, None, ""), anchor=query.anchor)
+        return _finish(query, context, context.series, _Found(context.issue, None, ""), anchor=query.anchor)
     series, query = _series_for(query, catalog, context)  # 2.
     if isinstance(series, Resolution):
         return series
@@ -140,7 +140,8 @@ def _series_for(query: RefQuery, catalog: Catalog, context: RefContext) -> tuple
         title = " ".join(t for t in (query.series, query.title) if t)
         return context.series or catalog.home, replace(query, series=None, has_series=False, title=title)
     known = ", ".join(n for s in catalog.series for n in s.names if n)
-    return Resolution(UNRESOLVED, f'no series "{query.series}" in the catalog' + (f" (known: {known})" if known else ""), query), query
+    message = f'no series "{query.series}" in the catalog' + (f" (known: {known})" if known else "")
+    return Resolution(UNRESOLVED, message, query), query
 
 
 def _series_at_end(text: str, catalog: Catalog) -> tuple[Series, str] | None:
@@ -160,8 +161,8 @@ def _series_at_end(text: str, catalog: Catalog) -> tuple[Series, str] | None:
 
 
 def _asked_issue(query: RefQuery) -> str:
-    parts = [(a, n) for a, n in (("vol.", query.volume), ("chap.", query.chapter), ("no.", query.number)) if n is not None]
-    return " ".join(f"{a}{n}" for a, n in parts) or query.text
+    numbers = (("vol.", query.volume), ("chap.", query.chapter), ("no.", query.number))
+    return " ".join(f"{a}{n}" for a, n in numbers if n is not None) or query.text
 
 
 def _series_label(series: Series | None) -> str:
@@ -243,7 +244,7 @@ def _pick(query: RefQuery, catalog: Catalog, matches: list[_Found], where: str) 
 def _resolve_unplaced(query: RefQuery, catalog: Catalog, context: RefContext, series: Series | None) -> Resolution:
     """A title or a page with no series or volume: this issue, this series, then all."""
     if not query.title:  # "see p.14": a page of this issue
-        return _finish(query, catalog, context, context.series, _Found(context.issue, None, ""))
+        return _finish(query, context, context.series, _Found(context.issue, None, ""))
     tiers = [_local_candidates(context)]
     if not query.this_issue:
         tiers += [_candidates(series.issues if series else []), _candidates(catalog.issues())]
@@ -254,7 +255,7 @@ def _resolve_unplaced(query: RefQuery, catalog: Catalog, context: RefContext, se
             if isinstance(picked, Resolution):
                 return picked
             owner = catalog.series_of(picked.issue) if picked.issue else context.series
-            return _finish(query, catalog, context, owner, picked)
+            return _finish(query, context, owner, picked)
     where = "in this issue" if query.this_issue else "in the catalog"
     return Resolution(UNRESOLVED, f'no article or issue titled "{query.title}" {where}', query)
 
@@ -264,19 +265,21 @@ def _resolve_in(query: RefQuery, catalog: Catalog, context: RefContext, series: 
     if query.anchor:
         found = [_Found(i, e, e.title) for i in issues for e in i.articles if e.anchor == query.anchor]
         if not found:
-            return Resolution(UNRESOLVED, f'no anchor "#{query.anchor}" in {_where(series, issues, query)}', query, series)
-        return _finish(query, catalog, context, series, found[0])
+            message = f'no anchor "#{query.anchor}" in {_where(series, issues, query)}'
+            return Resolution(UNRESOLVED, message, query, series)
+        return _finish(query, context, series, found[0])
     if query.title:
         picked = _pick(query, catalog, _match_title(query, _candidates(issues)), f"in {_where(series, issues, query)}")
         if isinstance(picked, Resolution):
             return _explain_missing(picked, issues)
-        return _finish(query, catalog, context, series, picked)
+        return _finish(query, context, series, picked)
     if len(issues) > 1 and query.has_page:
         issues = [i for i in issues if i.index_of(query.page_label or "") is not None] or issues
     if len(issues) > 1:
         which = ", ".join(i.designation() for i in issues[:6])
-        return Resolution(AMBIGUOUS, f"{_where(series, [], query)} is {len(issues)} issues ({which}); give the one meant", query, series)
-    return _finish(query, catalog, context, series, _Found(issues[0], None, issues[0].title or "", whole=True))
+        message = f"{_where(series, [], query)} is {len(issues)} issues ({which}); give the one meant"
+        return Resolution(AMBIGUOUS, message, query, series)
+    return _finish(query, context, series, _Found(issues[0], None, issues[0].title or "", whole=True))
 
 
 def _where(series: Series | None, issues: list[CatalogIssue], query: RefQuery) -> str:
@@ -296,7 +299,7 @@ def _explain_missing(result: Resolution, issues: list[CatalogIssue]) -> Resoluti
 
 
 def _page(query: RefQuery, found: _Found) -> tuple[str | None, int | None, str | None]:
-    """(printed label, physical page, problem) for the target."""
+    """(printed label, physical page, the page asked for that the issue lacks)."""
     issue = found.issue
     if not query.has_page:
         if found.entry is not None:
@@ -308,11 +311,9 @@ def _page(query: RefQuery, found: _Found) -> tuple[str | None, int | None, str |
         return label, None, None
     index = issue.index_of(label)
     end = issue.index_of(query.page_end_label) if query.page_end_label else index
-    if index is None or end is None:
-        extent = issue.pages is not None or issue.page_labels is not None
-        if extent or not label.isdecimal():
-            bad = label if index is None else query.page_end_label
-            return label, None, f"page {bad} is outside {{where}} ({issue.page_range_text()})" if extent else None
+    known_extent = issue.pages is not None or issue.page_labels is not None
+    if (index is None or end is None) and known_extent:
+        return label, None, (label if index is None else query.page_end_label)
     return label, index, None
 
 
@@ -327,17 +328,18 @@ def _href(context: RefContext, found: _Found, index: int | None, anchor: str | N
     return f"{base.split('#')[0]}#page={index}" if index else base
 
 
-def _finish(query: RefQuery, catalog: Catalog, context: RefContext, series: Series | None, found: _Found,
+def _finish(query: RefQuery, context: RefContext, series: Series | None, found: _Found,
             anchor: str | None = None) -> Resolution:
     if anchor is not None:
         found = _local_anchor(context, anchor)
         if found is None:
             return Resolution(UNRESOLVED, f'no anchor "#{anchor}" in this issue', query)
-    label, index, problem = _page(query, found)
+    label, index, missing = _page(query, found)
     series_name = series.name if series and series.name else None
-    if problem:
+    if missing and found.issue is not None:
         where = format_locator(series_name, found.issue, None) or "this issue"
-        return Resolution(OUT_OF_RANGE, problem.replace("{where}", where), query, series, found.issue, found.entry, label)
+        message = f"page {missing} is outside {where} ({found.issue.page_range_text()})"
+        return Resolution(OUT_OF_RANGE, message, query, series, found.issue, found.entry, label)
     printed = f"{label}–{query.page_end_label}" if query.page_end_label and label else label
     locator, full = _locators(query, context, series_name, found, printed)
     href = _href(context, found, index, anchor)
