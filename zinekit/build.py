@@ -18,7 +18,7 @@ import click
 from zinekit.errors import Diagnostics, ZinekitError
 from zinekit.load import load_issue
 from zinekit.model import Issue
-from zinekit.output import sweep_stale_temporaries, write_bytes, write_text
+from zinekit.output import sweep_stale_temporaries, write_bytes
 from zinekit.pages import PageSize, parse_page_size
 from zinekit.project import Project, issues_at, open_project
 from zinekit.render.document import Resolved, render_issue_html
@@ -73,26 +73,49 @@ def check_path(path: Path, options: BuildOptions) -> list[IssueBuild]:
     return results
 
 
-def build_issue(path: Path, project: Project, options: BuildOptions) -> IssueBuild:
-    started = time.perf_counter()
+@dataclass
+class Prepared:
+    """An issue loaded, resolved and ready to render in any format."""
+
+    issue: Issue
+    theme: Theme
+    page: PageSize
+    resolved: Resolved
+    diagnostics: Diagnostics
+
+
+def prepare_issue(path: Path, project: Project, options: BuildOptions) -> Prepared:
+    """Stages 1–2: load and validate the issue, choose its theme, resolve references."""
     diagnostics = Diagnostics()
     issue = load_issue(path, project.root, project.build, diagnostics)
     theme = choose_theme(issue, project, options)
     page = page_size(issue, theme, diagnostics)
     resolved = resolve_issue(issue, diagnostics)
+    return Prepared(issue, theme, page, resolved, diagnostics)
+
+
+def build_issue(path: Path, project: Project, options: BuildOptions) -> IssueBuild:
+    started = time.perf_counter()
+    prepared = prepare_issue(path, project, options)
+    issue, diagnostics = prepared.issue, prepared.diagnostics
     result = IssueBuild(issue, diagnostics)
     formats = choose_formats(issue, options, diagnostics)
     _stop_on_errors(diagnostics, options, "build")
     out = (options.out_dir or project.out_dir) / issue.slug
-    if "pdf" in formats or not options.write:
-        pdf = render_pdf(issue, theme, page, resolved, diagnostics)
-        _stop_on_errors(diagnostics, options, "build")
-        result.pages = pdf[1]
-        if options.write and "pdf" in formats:
-            result.outputs.append(_write(out / f"{issue.slug}.pdf", pdf[0]))
-    if "html" in formats and options.write:
-        html = render_issue_html(issue, theme, page, resolved, mode="screen", template="issue.html")
-        result.outputs.append(_write_text(out / "index.html", html))
+    # Render everything first, write only when every format rendered without errors.
+    rendered: dict[Path, bytes] = {}
+    pdf, pages = render_pdf(issue, prepared.theme, prepared.page, prepared.resolved, diagnostics)
+    result.pages = pages
+    if "pdf" in formats:
+        rendered[out / f"{issue.slug}.pdf"] = pdf
+    if "html" in formats:
+        html = render_issue_html(issue, prepared.theme, prepared.page, prepared.resolved,
+                                 mode="screen")
+        rendered[out / "index.html"] = html.encode("utf-8")
+    _stop_on_errors(diagnostics, options, "build")
+    if options.write:
+        for target, data in rendered.items():
+            result.outputs.append(_write(target, data))
     _report(result, options, time.perf_counter() - started)
     return result
 
@@ -137,11 +160,6 @@ def choose_formats(issue: Issue, options: BuildOptions, diagnostics: Diagnostics
 def _write(path: Path, data: bytes) -> Path:
     sweep_stale_temporaries(path.parent)
     write_bytes(path, data)
-    return path
-
-
-def _write_text(path: Path, text: str) -> Path:
-    write_text(path, text)
     return path
 
 
