@@ -304,3 +304,23 @@ def test_bleed_asked_of_pages_without_any(numbered_pdf, tmp_path):
     assert "the source pages have no artwork outside their trim" in str(report)
     report = impose_file(numbered_pdf(4, bleed=3 * MM), tmp_path / "out.pdf", bleed="3mm", sheet="A4")
     assert "bleed cut to 0.0 mm at the sheet edges" in str(report)  # A4 is exactly two A5 wide
+
+
+def test_page_with_several_content_streams(numbered_pdf, tmp_path):
+    source = numbered_pdf(4)
+    writer = PdfWriter(clone_from=str(source))
+    page = writer.pages[0]
+    first = page["/Contents"].get_object().get_data()
+    head, tail = first[: len(first) // 2].rsplit(b"\n", 1)[0], None
+    tail = first[len(head):]
+    streams = ArrayObject()
+    for part in (b"q", head, tail, b"Q"):
+        stream = DecodedStreamObject()
+        stream.set_data(part)
+        streams.append(writer._add_object(stream))
+    page[NameObject("/Contents")] = streams
+    writer.write(tmp_path / "multi.pdf")
+    out = tmp_path / "out.pdf"
+    impose_file(tmp_path / "multi.pdf", out)
+    assert halves(out) == [[4, 1], [2, 3]]
+    qpdf_check(out)

@@ -149,8 +149,9 @@ def _set_metadata(writer: PdfWriter, pdf: SourcePdf, plan: Plan, options: Impose
         root = pdf.reader.root_object
         if "/Lang" in root:
             writer._root_object[NameObject("/Lang")] = TextStringObject(str(root["/Lang"]))
-        if "/OutputIntents" in root:
-            writer._root_object[NameObject("/OutputIntents")] = root.raw_get("/OutputIntents").clone(writer)
+        for key in ("/OutputIntents", "/OCProperties"):  # colour profile; layers used by pages
+            if key in root:
+                writer._root_object[NameObject(key)] = root.raw_get(key).clone(writer)
     except READ_ERRORS:
         pass  # damaged metadata is not worth refusing the imposition for
     info["/Producer"] = f"zinekit {__version__} impose"
