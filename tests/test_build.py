@@ -64,15 +64,15 @@ def test_failed_build_keeps_the_previous_good_file(cli, make_project):
     assert "notes.md:5:1: error: editor's note '[ed.' is never closed with a matching ']'" in run.output
     assert "build failed: 2 errors; nothing was written" in run.output
     assert pdf.read_bytes() == good
-    assert sorted(p.name for p in pdf.parent.iterdir()) == ["notes.pdf"]
+    assert sorted(p.name for p in pdf.parent.iterdir()) == ["notes.inventory.json", "notes.pdf"]
 
 
 def test_check_writes_nothing_and_reports(cli, make_project):
     root = make_project({"notes.md": "---\ntitle: A\n---\nText [see Nowhere At All].[^x]\n"})
     run = cli("check", "notes.md", cwd=root)
     assert run.exit_code == 1
-    assert ("notes.md:4:11: warning: cross-reference 'see Nowhere At All' names no known text; "
-            "left as written") in run.output
+    assert ("notes.md:4:11: warning: cross-reference 'see Nowhere At All' names no known text "
+            "(no article or issue titled \"Nowhere At All\" in the catalog); left as written") in run.output
     assert "notes.md:4:27: error: footnote [^x] is called but never defined" in run.output
     assert not (root / "dist").exists()
 

@@ -9,6 +9,7 @@ a warning), nothing is written and the build exits with status 1.
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,9 @@ from zinekit.project import Project, issues_at, open_project
 from zinekit.render.document import Resolved, render_issue_html
 from zinekit.render.fonts import check_font_coverage
 from zinekit.render.pdf import ProjectFetcher, pdf_bytes, render_document
+from zinekit.resolve.inventory import make_inventory
 from zinekit.resolve.stage import resolve_issue
+from zinekit.series import MAX_PASSES, Session, snapshot
 from zinekit.themes_loader import Theme, builtin_themes_folder, load_theme
 
 AVAILABLE_FORMATS = ("pdf", "html")
@@ -48,20 +51,61 @@ class IssueBuild:
     diagnostics: Diagnostics
     outputs: list[Path] = field(default_factory=list)
     pages: int = 0
+    cited_issues: list = field(default_factory=list)  # catalog issues it refers to
+    cited: str = ""  # their inventories when it was resolved (see series.snapshot)
 
 
 def build_path(path: Path, options: BuildOptions) -> list[IssueBuild]:
-    """``zinekit build PATH``: one issue, or every issue of the series at PATH."""
+    """``zinekit build PATH``: one issue, or every issue of the series at PATH, each
+    after the issues it cites, and again while cited page numbers still change."""
     diagnostics = Diagnostics()
     project = open_project(path, diagnostics)
+    session = Session.open(project, options.out_dir or project.out_dir, diagnostics)
     _stop_on_errors(diagnostics, options, "build")
-    results = []
     targets = issues_at(path, project)
-    for number, issue_path in enumerate(targets, start=1):
-        if len(targets) > 1 and not options.quiet:
-            click.echo(f"[{number}/{len(targets)}] {issue_path.relative_to(project.root)}", err=True)
-        results.append(build_issue(issue_path, project, options))
-    return results
+    session.register_sources()
+    targets = session.order(targets)
+    _lay_out_cited_siblings(targets, project, options, session)
+    results: dict[Path, IssueBuild] = {}
+    pending = list(targets)
+    for number in range(1, MAX_PASSES + 1):
+        for count, issue_path in enumerate(pending, start=1):
+            if len(targets) > 1 and not options.quiet:
+                again = " (again: pages it cites changed)" if number > 1 else ""
+                click.echo(f"[{count}/{len(pending)}] {_shown(issue_path, project)}{again}", err=True)
+            results[issue_path] = build_issue(issue_path, project, options, session)
+        pending = [t for t in targets if results[t].cited != snapshot(session.catalog, results[t].cited_issues)]
+        if not pending:
+            break
+    for issue_path in pending:
+        diagnostics.warning("page numbers of the issues this one cites did not settle after "
+                            f"{MAX_PASSES} passes", str(results[issue_path].issue.source_file))
+    for line in diagnostics.lines():
+        click.echo(line, err=True)
+    return [results[t] for t in targets]
+
+
+def _shown(path: Path, project: Project) -> str:
+    try:
+        return str(path.resolve().relative_to(project.root))
+    except ValueError:
+        return str(path)
+
+
+def _lay_out_cited_siblings(targets: list[Path], project: Project, options: BuildOptions,
+                            session: Session) -> None:
+    """Lay out (in memory) issues the targets cite whose pages are not known yet."""
+    wanted = {t.resolve() for t in targets}
+    for target in targets:
+        issue = load_issue(target, project.root, project.build, Diagnostics())
+        for entry in session.cited_sources(issue):
+            if session.is_real(entry) or entry.source is None or entry.source.resolve() in wanted:
+                continue
+            quiet = BuildOptions(theme=options.theme, quiet=True, write=False)
+            prepared = prepare_issue(entry.source, project, quiet, session)
+            rendered = render_pdf(prepared.issue, prepared.theme, prepared.page,
+                                  prepared.resolved, Diagnostics())
+            session.record(prepared.issue, rendered.inventory(prepared.issue))
 
 
 def check_path(path: Path, options: BuildOptions) -> list[IssueBuild]:
@@ -84,30 +128,41 @@ class Prepared:
     diagnostics: Diagnostics
 
 
-def prepare_issue(path: Path, project: Project, options: BuildOptions) -> Prepared:
+def prepare_issue(path: Path, project: Project, options: BuildOptions,
+                  session: Session | None = None) -> Prepared:
     """Stages 1–2: load and validate the issue, choose its theme, resolve references."""
     diagnostics = Diagnostics()
+    if session is None:
+        session = Session.open(project, options.out_dir or project.out_dir, diagnostics)
     issue = load_issue(path, project.root, project.build, diagnostics)
     theme = choose_theme(issue, project, options)
     page = page_size(issue, theme, diagnostics)
-    resolved = resolve_issue(issue, diagnostics)
+    resolved = resolve_issue(issue, diagnostics, session.catalog, session.pdf_href_for(issue.slug))
     return Prepared(issue, theme, page, resolved, diagnostics)
 
 
-def build_issue(path: Path, project: Project, options: BuildOptions) -> IssueBuild:
+def build_issue(path: Path, project: Project, options: BuildOptions,
+                session: Session | None = None) -> IssueBuild:
     started = time.perf_counter()
-    prepared = prepare_issue(path, project, options)
+    session = session or Session.open(project, options.out_dir or project.out_dir, Diagnostics())
+    prepared = prepare_issue(path, project, options, session)
     issue, diagnostics = prepared.issue, prepared.diagnostics
     result = IssueBuild(issue, diagnostics)
+    result.cited_issues = session.cited_sources(issue)
+    result.cited = snapshot(session.catalog, result.cited_issues)
     formats = choose_formats(issue, options, diagnostics)
     _stop_on_errors(diagnostics, options, "build")
-    out = (options.out_dir or project.out_dir) / issue.slug
+    out = session.out_root / issue.slug
     # Render everything first, write only when every format rendered without errors.
     rendered: dict[Path, bytes] = {}
-    pdf, pages = render_pdf(issue, prepared.theme, prepared.page, prepared.resolved, diagnostics)
-    result.pages = pages
+    pdf = render_pdf(issue, prepared.theme, prepared.page, prepared.resolved, diagnostics)
+    result.pages = pdf.pages
+    inventory = pdf.inventory(issue)
+    session.record(issue, inventory)
+    rendered[session.inventory_path(issue.slug)] = json.dumps(
+        inventory, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
     if "pdf" in formats:
-        rendered[out / f"{issue.slug}.pdf"] = pdf
+        rendered[out / f"{issue.slug}.pdf"] = pdf.data
     if "html" in formats:
         html = render_issue_html(issue, prepared.theme, prepared.page, prepared.resolved,
                                  mode="screen")
@@ -120,15 +175,29 @@ def build_issue(path: Path, project: Project, options: BuildOptions) -> IssueBui
     return result
 
 
+@dataclass
+class RenderedPdf:
+    data: bytes
+    pages: int
+    anchor_pages: dict[str, int]  # element id → 1-based page
+
+    def inventory(self, issue: Issue) -> dict:
+        return make_inventory(issue, self.anchor_pages, self.pages, f"{issue.slug}.pdf")
+
+
 def render_pdf(issue: Issue, theme: Theme, page: PageSize, resolved: Resolved,
-               diagnostics: Diagnostics, **flags) -> tuple[bytes, int]:
-    """Render the reading PDF; return its bytes and page count."""
+               diagnostics: Diagnostics, **flags) -> RenderedPdf:
+    """Render the reading PDF: its bytes, page count and the page of every anchor."""
     html = render_issue_html(issue, theme, page, resolved, mode="print", **flags)
     fetcher = ProjectFetcher([issue.root, *theme.folders, builtin_themes_folder()],
                              allow_network=bool(issue.build.get("allow_network")))
     check_font_coverage(issue, theme.fonts(), diagnostics)
     document = render_document(html, issue, theme.stylesheets("print"), fetcher, diagnostics)
-    return pdf_bytes(document, html), len(document.pages)
+    anchor_pages: dict[str, int] = {}
+    for number, laid_out in enumerate(document.pages, start=1):
+        for anchor in laid_out.anchors:
+            anchor_pages.setdefault(anchor, number)
+    return RenderedPdf(pdf_bytes(document, html), len(document.pages), anchor_pages)
 
 
 def choose_theme(issue: Issue, project: Project, options: BuildOptions) -> Theme:
@@ -172,7 +241,10 @@ def _stop_on_errors(diagnostics: Diagnostics, options: BuildOptions, what: str) 
             click.echo(line, err=True)
         count = len(diagnostics.errors) + (len(diagnostics.warnings) if options.strict else 0)
         diagnostics.items.clear()
-        raise ZinekitError(f"{what} failed: {count} error{'s' if count != 1 else ''}; nothing was written")
+        plural = "s" if count != 1 else ""
+        if not options.write:
+            raise ZinekitError(f"check found {count} error{plural}")
+        raise ZinekitError(f"{what} failed: {count} error{plural}; nothing was written")
 
 
 def _report(result: IssueBuild, options: BuildOptions, seconds: float) -> None:

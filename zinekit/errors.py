@@ -90,7 +90,7 @@ class Diagnostics:
         counts = Counter((d.severity, d.message) for d in self.items)
         shown: Counter[tuple[str, str]] = Counter()
         out = []
-        for d in self.items:
+        for d in sorted(self.items, key=lambda d: (d.path or "", d.line, d.col)):
             key = (d.severity, d.message)
             shown[key] += 1
             if shown[key] <= limit_per_message:

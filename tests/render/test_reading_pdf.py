@@ -63,7 +63,8 @@ def test_running_heads_and_page_numbers(vol6: Path):
 def test_bracket_literals_unchanged_in_print(vol6: Path):
     text = " ".join(pdf_pages_text(vol6))
     assert "[ed. – We have seen the memo." in text
-    assert "[see The Quiet Substations]" in text
+    # a bare title gains the locator it lacked, from the series catalog
+    assert "[see The Quiet Substations, Ember Tide vol.3, p.4]" in text
 
 
 def test_editor_footnote_and_cyrillic(vol6: Path):

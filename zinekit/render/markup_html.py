@@ -162,17 +162,34 @@ class ZineRenderer(RendererHTML):
         view = self.ctx.xrefs.get(tokens[idx].meta.get("id", ""), XrefView())
         cls = "xref" if view.resolved else "xref unresolved"
         cls += " xref-local" if view.local else ""
-        if view.href and (view.local or not self.ctx.print_edition):
+        href = self._xref_href(view)
+        if href:
             title = f' title="{html.escape(view.title)}"' if view.title else ""
-            return f'<a class="{cls}" href="{html.escape(view.href)}"{title}>'
+            return f'<a class="{cls}" href="{html.escape(href)}"{title}>'
         return f'<span class="{cls}">'
 
     def xref_close(self, tokens, idx, options, env) -> str:
         opening = _matching_open(tokens, idx)
         view = self.ctx.xrefs.get(opening.meta.get("id", ""), XrefView())
         locator = f'<span class="xref-locator">{html.escape(view.locator)}</span>' if view.locator else ""
-        closing = "</a>" if view.href and (view.local or not self.ctx.print_edition) else "</span>"
+        closing = "</a>" if self._xref_href(view) else "</span>"
         return locator + closing
+
+    def _xref_href(self, view: XrefView) -> str | None:
+        """Where the reference links in this output, if anywhere.
+
+        Paper has no links (only same-issue ones, for the page number); a sibling
+        issue's PDF is reached by a relative path, which only PDFs and the web
+        edition can follow."""
+        href = view.href
+        if not href or (self.ctx.print_edition and not view.local):
+            return None
+        if href.startswith("../"):
+            if self.ctx.epub:
+                return None
+            if self.ctx.mode == "print":
+                return "zinekit-sibling:" + href
+        return href
 
     def render_xref_body(self, tokens: Sequence[Token], idx: int) -> str | None:
         view = self.ctx.xrefs.get(tokens[idx].meta.get("id", ""))

@@ -10,6 +10,7 @@ from typing import Iterable
 from urllib.parse import unquote, urljoin, urlparse
 from urllib.request import url2pathname
 
+import pydyf
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
@@ -161,7 +162,28 @@ def _layout(html: str, issue: Issue, stylesheets: list[Path], fetcher: ProjectFe
     return document
 
 
+SIBLING_SCHEME = "zinekit-sibling:"
+
+
+def sibling_links(document: weasyprint.Document, pdf: pydyf.PDF) -> None:
+    """WeasyPrint finisher: links to a sibling issue's PDF become remote go-to actions
+    (``/GoToR`` to a relative file and page), which PDF viewers follow on disk."""
+    for obj in pdf.objects:
+        if not isinstance(obj, pydyf.Dictionary) or obj.get("Subtype") != "/Link":
+            continue
+        action = obj.get("A")
+        uri = getattr(action.get("URI"), "string", "") if isinstance(action, dict) else ""
+        if not uri.startswith(SIBLING_SCHEME):
+            continue
+        path, _, fragment = uri[len(SIBLING_SCHEME):].partition("#")
+        page = int(fragment[5:]) if fragment.startswith("page=") and fragment[5:].isdigit() else 1
+        obj["A"] = pydyf.Dictionary({
+            "Type": "/Action", "S": "/GoToR", "F": pydyf.String(unquote(path)),
+            "D": pydyf.Array([max(page - 1, 0), "/Fit"]), "NewWindow": "true",
+        })
+
+
 def pdf_bytes(document: weasyprint.Document, identity: str) -> bytes:
     """The PDF, with a file identifier derived from the content (reproducible builds)."""
     identifier = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32].encode("ascii")
-    return document.write_pdf(pdf_identifier=identifier)
+    return document.write_pdf(pdf_identifier=identifier, finisher=sibling_links)

@@ -1,15 +1,33 @@
 """Stage 2: resolve an issue's cross-references and citations.
 
-Fills a :class:`~zinekit.render.document.Resolved` that the renderers read: a link and a
-locator for each "see" clause, formatted text for each citation.
+Each "see" clause's targets are parsed (:mod:`grammar`), looked up in the series'
+catalog (:mod:`references`), and turned into what the renderers print: a link and the
+locator the printed text lacks.  A clause that names nothing known is a warning (an
+error under ``--strict``); a page out of range or an ambiguous title is an error.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
 
 from zinekit.errors import Diagnostics
 from zinekit.model import CrossReference, Issue
 from zinekit.render.document import Resolved
 from zinekit.render.markup_html import XrefView
+from zinekit.resolve.catalog import Catalog, CatalogIssue, load_catalog
+from zinekit.resolve.grammar import parse_targets
+from zinekit.resolve.references import RefContext, Resolution, resolve
+
+PdfHref = Callable[[CatalogIssue], "str | None"]
+
+
+def open_catalog(project_data: dict | None, root: Path, toml_path: Path | None,
+                 diagnostics: Diagnostics) -> Catalog:
+    """The series catalog of a project (an empty one for a lone Markdown file)."""
+    if project_data is None:
+        return Catalog.empty()
+    return load_catalog(project_data, root, toml_path, diagnostics)
 
 
 def local_anchors(issue: Issue) -> dict[str, str]:
@@ -21,29 +39,71 @@ def local_anchors(issue: Issue) -> dict[str, str]:
     return anchors
 
 
-def resolve_issue(issue: Issue, diagnostics: Diagnostics) -> Resolved:
+def context_for(issue: Issue, catalog: Catalog, pdf_href_for: PdfHref | None) -> RefContext:
+    current = catalog.issue_for_source(issue.path) or catalog.issue_for_source(issue.source_file)
+    series = catalog.series_of(current) if current is not None else None
+    if series is None and issue.meta.get("series"):
+        series = catalog.find_series(issue.meta["series"])
+    return RefContext(series=series or catalog.home, issue=current,
+                      local_anchors=local_anchors(issue), pdf_href_for=pdf_href_for)
+
+
+def resolve_issue(issue: Issue, diagnostics: Diagnostics, catalog: Catalog | None = None,
+                  pdf_href_for: PdfHref | None = None) -> Resolved:
+    """Resolve every cross-reference of ``issue``; report what does not resolve."""
+    catalog = catalog or Catalog.empty()
+    context = context_for(issue, catalog, pdf_href_for)
     resolved = Resolved()
-    anchors = local_anchors(issue)
     for xref in issue.all_xrefs():
-        view = _resolve_local(xref, anchors)
-        if view is None:
-            _unresolved(xref, "names no known text", diagnostics)
-            continue
-        resolved.xrefs[xref.id] = view
+        xref.resolutions = [resolve(q, catalog, context) for q in parse_targets(xref.text)]
+        view = _view(xref, context, diagnostics)
+        if view is not None:
+            resolved.xrefs[xref.id] = view
     return resolved
 
 
-def _resolve_local(xref: CrossReference, anchors: dict[str, str]) -> XrefView | None:
-    text = xref.text.strip()
-    if not text.startswith("#"):
+def _view(xref: CrossReference, context: RefContext, diagnostics: Diagnostics) -> XrefView | None:
+    """How the clause prints, after reporting each target that failed."""
+    results = xref.resolutions
+    if not results:
+        _report(xref, "names no known text", diagnostics, "warning")
         return None
-    anchor = text[1:].strip()
-    if anchor not in anchors:
+    for result in results:
+        if result.status in ("ambiguous", "out-of-range"):
+            _report(xref, result.message, diagnostics, "error")
+        elif not result.ok:
+            _report(xref, f"names no known text ({result.message})" if result.message
+                    else "names no known text", diagnostics, "warning")
+    good = [r for r in results if r.ok]
+    if not good:
         return None
-    return XrefView(href=f"#{anchor}", title=anchors[anchor], resolved=True,
-                    replace_text=anchors[anchor], local=True)
+    first = good[0]
+    local = bool(first.href and first.href.startswith("#"))
+    anchor_only = xref.text.strip().startswith("#") and len(results) == 1
+    return XrefView(
+        href=first.href,
+        locator=_joined_locators(good),
+        title=_describe(first),
+        resolved=len(good) == len(results),
+        replace_text=(first.title or None) if anchor_only else None,
+        local=local,
+    )
 
 
-def _unresolved(xref: CrossReference, why: str, diagnostics: Diagnostics) -> None:
-    diagnostics.warning(f"cross-reference 'see {xref.text}' {why}; left as written",
-                        xref.where.path, xref.where.line, xref.where.col)
+def _joined_locators(results: list[Resolution]) -> str:
+    parts = [r.locator.lstrip(", ").strip() for r in results if r.locator.strip(", ")]
+    return ", " + "; ".join(parts) if parts else ""
+
+
+def _describe(result: Resolution) -> str:
+    title = result.title or ""
+    return f"{title} — {result.full_locator}" if title and result.full_locator else title or result.full_locator
+
+
+def _report(xref: CrossReference, why: str, diagnostics: Diagnostics, severity: str) -> None:
+    if severity == "error":
+        message = f"cross-reference 'see {xref.text}': {why}"
+        diagnostics.error(message, xref.where.path, xref.where.line, xref.where.col)
+    else:
+        message = f"cross-reference 'see {xref.text}' {why}; left as written"
+        diagnostics.warning(message, xref.where.path, xref.where.line, xref.where.col)

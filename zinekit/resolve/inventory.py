@@ -1,0 +1,58 @@
+"""An issue's inventory: its articles, anchors and the page of each in its reading PDF.
+
+Other issues resolve their references against it (format: docs/catalog.md, §inventory).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zinekit.model import Issue
+from zinekit.resolve.catalog import INVENTORY_FORMAT, INVENTORY_VERSION
+
+
+def make_inventory(issue: Issue, anchor_pages: dict[str, int] | None, pages: int | None,
+                   pdf_name: str | None) -> dict[str, Any]:
+    """The inventory of a built issue; ``anchor_pages`` maps ids to 1-based pages.
+
+    Without ``anchor_pages`` (an issue not laid out yet) pages are left empty: such a
+    provisional inventory lets other issues find titles while the build is ordered.
+    """
+    known = anchor_pages or {}
+
+    def page_of(anchor: str) -> tuple[int | None, str | None]:
+        page = known.get(anchor)
+        return page, (str(page) if page else None)
+
+    articles = []
+    anchors = []
+    for article in issue.articles:
+        if article.title:
+            page, label = page_of(article.anchor)
+            articles.append({"title": article.title, "authors": article.authors,
+                             "anchor": article.anchor, "page": page, "page_label": label})
+        for heading in article.headings:
+            page, label = page_of(heading.anchor)
+            anchors.append({"id": heading.anchor, "title": heading.title, "level": heading.level,
+                            "page": page, "page_label": label, "article": article.anchor})
+    meta = issue.meta
+    return {
+        "format": INVENTORY_FORMAT,
+        "version": INVENTORY_VERSION,
+        "title": issue.title,
+        "series": meta.get("series"),
+        "volume": meta.get("volume"),
+        "number": meta.get("number"),
+        "chapter": meta.get("chapter"),
+        "slug": issue.slug,
+        "pdf": pdf_name,
+        "url": meta.get("url"),
+        "pages": pages,
+        "page_labels": [str(n) for n in range(1, pages + 1)] if pages else None,
+        "articles": articles,
+        "anchors": anchors,
+    }
+
+
+def is_provisional(inventory: dict[str, Any] | None) -> bool:
+    return inventory is None or inventory.get("pages") is None

@@ -1,0 +1,146 @@
+"""A build session: the issues being built, the series catalog they resolve against,
+and the order that keeps every printed page number true.
+
+Issues are built in reference order (an issue that cites another is built after it).
+An issue that cited one not yet laid out — two issues citing each other — is built
+again once the other's pages are known, until nothing changes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from zinekit.errors import Diagnostics
+from zinekit.load import load_issue
+from zinekit.model import Issue
+from zinekit.project import Project, is_issue
+from zinekit.resolve.catalog import Catalog, CatalogIssue, load_inventory
+from zinekit.resolve.grammar import parse_targets
+from zinekit.resolve.inventory import is_provisional, make_inventory
+from zinekit.resolve.references import resolve
+from zinekit.resolve.stage import context_for, open_catalog
+
+MAX_PASSES = 3
+
+
+@dataclass
+class Session:
+    """State shared by the issues of one build."""
+
+    project: Project
+    out_root: Path
+    catalog: Catalog
+    diagnostics: Diagnostics
+    slugs: dict[int, str] = field(default_factory=dict)  # id(CatalogIssue) → slug
+    planned: set[str] = field(default_factory=set)  # slugs whose PDF this build writes
+
+    @classmethod
+    def open(cls, project: Project, out_root: Path, diagnostics: Diagnostics) -> Session:
+        data = project.file.data if project.file else None
+        toml_path = project.file.path if project.file else None
+        catalog = open_catalog(data, project.root, toml_path, diagnostics)
+        return cls(project, out_root, catalog, diagnostics)
+
+    # --- inventories ---------------------------------------------------------------
+
+    def inventory_path(self, slug: str) -> Path:
+        return self.out_root / slug / f"{slug}.inventory.json"
+
+    def catalog_issue(self, issue: Issue) -> CatalogIssue | None:
+        return self.catalog.issue_for_source(issue.path) or \
+            self.catalog.issue_for_source(issue.source_file)
+
+    def record(self, issue: Issue, inventory: dict[str, Any]) -> None:
+        """Make ``issue``'s inventory the one other issues resolve against."""
+        entry = self.catalog_issue(issue)
+        if entry is not None:
+            self.catalog.add_inventory(entry, inventory)
+            self.slugs[id(entry)] = issue.slug
+
+    def register_sources(self) -> None:
+        """Give every built-by-zinekit issue of the catalog an inventory: the one on
+        disk if it is newer than the issue's files, else a provisional one."""
+        for entry in list(self.catalog.issues()):
+            if entry.source is None or not is_issue(entry.source):
+                continue
+            issue = load_issue(entry.source, self.project.root, self.project.build, Diagnostics())
+            self.slugs[id(entry)] = issue.slug
+            inventory = self._fresh_inventory(issue)
+            self.catalog.add_inventory(entry, inventory or make_inventory(issue, None, None, None))
+
+    def _fresh_inventory(self, issue: Issue) -> dict[str, Any] | None:
+        path = self.inventory_path(issue.slug)
+        if not path.is_file():
+            return None
+        sources = [a.path for a in issue.articles] + [issue.source_file]
+        if self.project.file is not None:
+            sources.append(self.project.file.path)
+        newest = max((p.stat().st_mtime for p in sources if p.exists()), default=0)
+        if path.stat().st_mtime < newest:
+            return None
+        return load_inventory(path, Diagnostics())
+
+    def is_real(self, entry: CatalogIssue) -> bool:
+        return entry.source is None or not is_provisional(getattr(entry, "inventory", None))
+
+    # --- links between issues --------------------------------------------------------
+
+    def pdf_href_for(self, from_slug: str):
+        """A function giving the relative address of a sibling issue's reading PDF."""
+
+        def href(entry: CatalogIssue) -> str | None:
+            slug = self.slugs.get(id(entry))
+            if slug is None or slug == from_slug:
+                return None
+            if slug in self.planned or (self.out_root / slug / f"{slug}.pdf").is_file():
+                return f"../{slug}/{slug}.pdf"
+            return None
+
+        return href
+
+    # --- order ---------------------------------------------------------------------------
+
+    def cited_sources(self, issue: Issue) -> list[CatalogIssue]:
+        """The zinekit-built issues that ``issue`` refers to."""
+        context = context_for(issue, self.catalog, None)
+        cited = []
+        for xref in issue.all_xrefs():
+            for query in parse_targets(xref.text):
+                result = resolve(query, self.catalog, context)
+                target = result.issue
+                if result.ok and target is not None and target.source is not None \
+                        and target is not context.issue and target not in cited:
+                    cited.append(target)
+        return cited
+
+    def order(self, targets: list[Path]) -> list[Path]:
+        """``targets`` sorted so an issue comes after the issues it cites (cycles kept
+        in their given order; the second pass settles them)."""
+        loaded = {t: load_issue(t, self.project.root, self.project.build, Diagnostics())
+                  for t in targets}
+        entry_of = {t: self.catalog_issue(i) for t, i in loaded.items()}
+        deps = {t: [s for s, e in entry_of.items() if e is not None and e in self.cited_sources(i)]
+                for t, i in loaded.items()}
+        ordered: list[Path] = []
+        visiting: set[Path] = set()
+
+        def visit(t: Path) -> None:
+            if t in ordered or t in visiting:
+                return
+            visiting.add(t)
+            for d in deps[t]:
+                visit(d)
+            visiting.discard(t)
+            ordered.append(t)
+
+        for t in targets:
+            visit(t)
+        return ordered
+
+
+def snapshot(catalog: Catalog, cited: list[CatalogIssue]) -> str:
+    """What an issue's references depended on: the cited issues' inventories."""
+    return json.dumps([getattr(e, "inventory", None) for e in cited], sort_keys=True, default=str)
