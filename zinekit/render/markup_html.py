@@ -58,6 +58,9 @@ class ZineRenderer(RendererHTML):
         self.notes: dict[int, str] = {}
         self.ed_notes: set[int] = set()
         self.in_note = False
+        # the container's token types have a hyphen no method name can have
+        self.rules["container_further-reading_open"] = self.container_further_reading_open
+        self.rules["container_further-reading_close"] = self.container_further_reading_close
 
     # --- the document ------------------------------------------------------------
 
