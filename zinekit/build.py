@@ -82,7 +82,12 @@ def build_path(path: Path, options: BuildOptions) -> list[IssueBuild]:
                             f"{MAX_PASSES} passes", str(results[issue_path].issue.source_file))
     for line in diagnostics.lines():
         click.echo(line, err=True)
-    return [results[t] for t in targets]
+    built = [results[t] for t in targets]
+    if options.write and (len(built) > 1 or (project.file and path.resolve() == project.root)):
+        from zinekit.render.download_page import write_download_page
+
+        write_download_page(project, built, session.out_root)
+    return built
 
 
 def _shown(path: Path, project: Project) -> str:
@@ -163,10 +168,11 @@ def build_issue(path: Path, project: Project, options: BuildOptions,
         inventory, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
     if "pdf" in formats:
         rendered[out / f"{issue.slug}.pdf"] = pdf.data
-    if "html" in formats:
-        html = render_issue_html(issue, prepared.theme, prepared.page, prepared.resolved,
-                                 mode="screen")
-        rendered[out / "index.html"] = html.encode("utf-8")
+    if "html" in formats:  # the web edition: index.html and its assets/
+        from zinekit.render.web import web_edition
+
+        for name, data in web_edition(prepared).items():
+            rendered[out / name] = data
     _stop_on_errors(diagnostics, options, "build")
     if options.write:
         for target, data in rendered.items():

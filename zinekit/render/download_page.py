@@ -1,0 +1,199 @@
+"""The series' download page, ``dist/index.html``: every issue with its cover, title,
+season, contents and the files a reader can take away.
+
+A file is linked only if it is there when the page is written, with its size and (for
+PDFs) its page count read back with pypdf, so the page never promises what the folder
+does not hold.  Covers are the reading PDF's first page, rendered with pypdfium2.
+Plain HTML and CSS: no script, nothing fetched from elsewhere.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from zinekit.errors import ZinekitError
+from zinekit.model import Issue
+from zinekit.output import write_bytes
+from zinekit.project import Project
+from zinekit.render.document import issue_line
+from zinekit.render.web import theme_file, web_templates
+from zinekit.themes_loader import Theme, builtin_themes_folder, load_theme
+
+COVER_WIDTH_PX = 360  # shown at 180 CSS pixels: sharp on high-density screens
+PAGE_STYLESHEET = "css/web-downloads.css"
+
+
+@dataclass
+class Download:
+    label: str
+    href: str  # relative to the page
+    size: str
+    pages: int | None = None
+    kind: str = "pdf"
+
+
+@dataclass
+class Entry:
+    """One issue as the page shows it."""
+
+    title: str
+    line: str
+    season: str
+    description: str
+    contents: list[str]
+    downloads: list[Download] = field(default_factory=list)
+    cover: str | None = None
+    order: tuple[float, ...] = ()
+
+
+def human_size(size: int) -> str:
+    """``312 kB``, ``1.2 MB`` (decimal units, as file browsers show them)."""
+    if size < 1000:
+        return f"{size} bytes"
+    if size < 999_500:
+        return f"{size / 1000:.0f} kB"
+    if size < 999_950_000:
+        return f"{size / 1_000_000:.1f} MB"
+    return f"{size / 1_000_000_000:.1f} GB"
+
+
+def pdf_page_count(path: Path) -> int | None:
+    from pypdf import PdfReader
+
+    try:
+        return len(PdfReader(str(path)).pages)
+    except Exception:  # a damaged file is listed without a page count
+        return None
+
+
+def render_cover(pdf: Path, width: int = COVER_WIDTH_PX) -> bytes | None:
+    """The first page of ``pdf`` as a PNG ``width`` pixels wide, or None."""
+    try:
+        import pypdfium2 as pdfium
+    except ImportError:
+        return None
+    try:
+        document = pdfium.PdfDocument(str(pdf))
+        try:
+            page = document[0]
+            image = page.render(scale=width / page.get_width()).to_pil()
+            page.close()
+        finally:
+            document.close()
+    except Exception:  # no thumbnail rather than no page
+        return None
+    buffer = io.BytesIO()
+    image.convert("RGB").save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def issue_files(folder: Path, slug: str) -> list[Download]:
+    """What ``dist/<slug>/`` holds for readers, in the order a reader looks for it."""
+    found: list[Download] = []
+
+    def add(path: Path, label: str, kind: str) -> None:
+        pages = pdf_page_count(path) if kind == "pdf" else None
+        href = quote(f"{slug}/{path.name}")
+        found.append(Download(label, href, human_size(path.stat().st_size), pages, kind))
+
+    if (folder / f"{slug}.pdf").is_file():
+        add(folder / f"{slug}.pdf", "Reading PDF", "pdf")
+    for booklet in sorted(folder.glob(f"{slug}-booklet-*.pdf")):
+        sheet = booklet.stem[len(f"{slug}-booklet-"):]
+        add(booklet, f"Booklet to print and fold ({_sheet_name(sheet)})", "pdf")
+    for press in sorted(folder.glob(f"{slug}-press*.pdf")):
+        add(press, "Press PDF (for a print shop)", "pdf")
+    if (folder / f"{slug}.epub").is_file():
+        add(folder / f"{slug}.epub", "EPUB (e-readers)", "epub")
+    if (folder / "index.html").is_file():
+        add(folder / "index.html", "Read online", "html")
+    return found
+
+
+def _sheet_name(sheet: str) -> str:
+    return sheet.upper() if re.fullmatch(r"[abc]\d+", sheet) else sheet
+
+
+def issue_entry(issue: Issue, out_dir: Path) -> Entry:
+    folder = out_dir / issue.slug
+    meta = issue.meta
+    entry = Entry(
+        title=issue.title,
+        line=issue_line(issue),
+        season=str(meta.get("season") or meta.get("date") or ""),
+        description=str(meta.get("description") or ""),
+        contents=[a.title for a in issue.articles if a.title and not a.is_intro],
+        downloads=issue_files(folder, issue.slug),
+        order=tuple(_number(meta.get(k)) for k in ("volume", "number", "chapter")),
+    )
+    reading = folder / f"{issue.slug}.pdf"
+    cover = render_cover(reading) if reading.is_file() else None
+    if cover is not None:
+        name = f"{issue.slug}-cover.png"
+        write_bytes(folder / name, cover)
+        entry.cover = quote(f"{issue.slug}/{name}")
+    return entry
+
+
+def _number(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def back_issues(project: Project) -> list[dict[str, str]]:
+    """Issues the catalog knows only as PDFs elsewhere, with the address readers use."""
+    if project.file is None:
+        return []
+    found = []
+    for item in project.file.data.get("issues", []) or []:
+        if isinstance(item, dict) and not item.get("source") and isinstance(item.get("url"), str):
+            numbers = [f"{label} {item[key]}" for key, label in
+                       (("volume", "vol."), ("number", "no."), ("chapter", "chap."))
+                       if item.get(key) is not None]
+            found.append({"title": str(item.get("title") or ""), "line": " · ".join(numbers),
+                          "url": item["url"]})
+    return found
+
+
+def series_settings(project: Project) -> dict[str, Any]:
+    if project.file is None:
+        return {}
+    series = project.file.data.get("series", {})
+    return series if isinstance(series, dict) else {}
+
+
+def page_theme(project: Project) -> Theme:
+    try:
+        return load_theme(str(project.build.get("theme") or "pamphlet"), project.root)
+    except ZinekitError:
+        return Theme(name="base", folders=[builtin_themes_folder() / "base"])
+
+
+def download_page(project: Project, issues: list[Issue], out_dir: Path) -> str:
+    """The page's HTML; newest issue first (by volume, number, chapter)."""
+    entries = sorted((issue_entry(issue, out_dir) for issue in issues),
+                     key=lambda e: e.order, reverse=True)
+    series = series_settings(project)
+    theme = page_theme(project)
+    stylesheet = theme_file(theme, PAGE_STYLESHEET)
+    return web_templates(theme).get_template("web/downloads.html").render(
+        series=series.get("name") or "", series_url=series.get("url") or "",
+        entries=entries, back_issues=back_issues(project),
+        language=issues[0].language if issues else "en",
+        stylesheet=stylesheet.read_text(encoding="utf-8") if stylesheet else "",
+    )
+
+
+def write_download_page(project: Project, results: list[Any], out_dir: Path) -> Path:
+    """Write ``out_dir/index.html`` for the issues of ``results`` (``IssueBuild`` s)."""
+    issues = [r.issue for r in results]
+    target = out_dir / "index.html"
+    write_bytes(target, download_page(project, issues, out_dir).encode("utf-8"))
+    return target

@@ -1,0 +1,315 @@
+"""The issue on the web: the screen HTML with its stylesheets, fonts and images.
+
+Two users share this module:
+
+* the web edition (``zinekit build --format html``): :func:`web_edition` returns the
+  files of ``dist/<slug>/`` — ``index.html`` and everything it uses under ``assets/`` —
+  with every reference rewritten so the folder works wherever it is uploaded;
+* the live preview (``zinekit serve``), which links the same stylesheets and fonts from
+  the server instead of copying them.
+
+Fonts are copied only when the theme's fonts folder holds a licence that allows it
+(the SIL Open Font License); the licence file travels with them.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+from urllib.parse import quote, unquote, urlsplit
+
+import jinja2
+
+from zinekit.errors import Diagnostics
+from zinekit.model import Issue
+from zinekit.render.document import render_issue_html
+from zinekit.themes_loader import Theme, builtin_themes_folder
+
+WEB_STYLESHEET = "css/web.css"
+NOTES_SCRIPT = "web/notes.js"
+FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}", re.IGNORECASE)
+CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
+FONT_FAMILY = re.compile(r"""font-family\s*:\s*(['"]?)([^;'"]+)\1""", re.IGNORECASE)
+LOCAL_REFERENCE = re.compile(r"""\b(src|href)=("([^"]*)"|'([^']*)')""")
+URL_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+FONT_SUFFIXES = (".otf", ".ttf", ".woff", ".woff2")
+FREE_FONT_LICENCE = re.compile(r"open font license|\bOFL\b", re.IGNORECASE)
+
+
+# --- theme files ------------------------------------------------------------------------
+
+
+def theme_file(theme: Theme, relative: str) -> Path | None:
+    """A theme file in search order, then in the built-in base theme (web.css, scripts)."""
+    found = theme.find(relative)
+    if found is not None:
+        return found
+    fallback = builtin_themes_folder() / "base" / relative
+    return fallback if fallback.is_file() else None
+
+
+def theme_relative(theme: Theme, path: Path) -> str | None:
+    """``path`` relative to the theme folder holding it (``css/x.css``), or None."""
+    resolved = path.resolve()
+    for folder in [*theme.folders, builtin_themes_folder() / "base"]:
+        if resolved.is_relative_to(folder.resolve()):
+            return resolved.relative_to(folder.resolve()).as_posix()
+    return None
+
+
+def screen_stylesheets(theme: Theme) -> list[Path]:
+    """The theme's screen CSS, parents' first, then the web additions (notes, ed. notes)."""
+    sheets = theme.stylesheets("screen")
+    web = theme_file(theme, WEB_STYLESHEET)
+    if web is not None and web not in sheets:
+        sheets.append(web)
+    return sheets
+
+
+def web_templates(theme: Theme) -> jinja2.Environment:
+    """Jinja environment for the web fragments: the theme's templates, then the base's."""
+    folders = [f / "templates" for f in theme.folders]
+    folders.append(builtin_themes_folder() / "base" / "templates")
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(f) for f in folders if f.is_dir()]),
+        autoescape=jinja2.select_autoescape(["html"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def raw_template(env: jinja2.Environment, name: str) -> str:
+    """A template file's text as it is (scripts are not templates)."""
+    assert env.loader is not None
+    return env.loader.get_source(env, name)[0]
+
+
+# --- fonts ------------------------------------------------------------------------------
+
+
+@dataclass
+class FontFace:
+    """One ``@font-face`` rule of the theme's print CSS whose files may be published."""
+
+    rule: str
+    files: dict[str, Path] = field(default_factory=dict)  # url as written → font file
+    licence: Path | None = None
+
+    def css(self, url_for: Callable[[Path], str]) -> str:
+        def replace(match: re.Match[str]) -> str:
+            return f'url("{url_for(self.files[match.group(2)])}")'
+
+        rule = CSS_URL.sub(replace, self.rule)
+        return rule.replace("{", "{ font-display: swap;", 1)
+
+
+def font_faces(theme: Theme) -> list[FontFace]:
+    """The theme's fonts (declared in its print CSS) that their licence lets us copy."""
+    faces = []
+    for sheet in theme.stylesheets("print"):
+        text = sheet.read_text(encoding="utf-8")
+        for rule in FONT_FACE.findall(text):
+            face = _font_face(rule, sheet.parent, theme)
+            if face is not None:
+                faces.append(face)
+    return faces
+
+
+def _font_face(rule: str, base: Path, theme: Theme) -> FontFace | None:
+    face = FontFace(rule)
+    for _, url in CSS_URL.findall(rule):
+        if URL_SCHEME.match(url):
+            return None
+        path = (base / unquote(url)).resolve()
+        if not path.is_file() or theme_relative(theme, path) is None:
+            return None
+        face.files[url] = path
+    family = FONT_FAMILY.search(rule)
+    if not face.files or family is None:
+        return None
+    face.licence = font_licence(next(iter(face.files.values())).parent, family.group(2))
+    return face if face.licence is not None else None
+
+
+def font_licence(folder: Path, family: str) -> Path | None:
+    """The licence file for ``family`` in ``folder`` if it allows redistribution (OFL).
+
+    A licence file is named after its family (``LICENSE-CourierPrime.txt``); a folder
+    with a single licence file covers every font in it.
+    """
+    candidates = sorted(p for p in folder.iterdir()
+                        if p.is_file() and re.match(r"(licen[cs]e|ofl|copying)", p.name, re.I))
+    compact = re.sub(r"[^a-z0-9]", "", family.lower())
+    named = [p for p in candidates if compact in re.sub(r"[^a-z0-9]", "", p.stem.lower())]
+    chosen = named[0] if named else candidates[0] if len(candidates) == 1 else None
+    if chosen is None:
+        return None
+    text = chosen.read_text(encoding="utf-8", errors="replace")
+    return chosen if FREE_FONT_LICENCE.search(text) else None
+
+
+def fonts_css(faces: list[FontFace], url_for: Callable[[Path], str]) -> str:
+    header = "/* Fonts of the theme, published under the licences beside them. */\n"
+    return header + "\n".join(face.css(url_for) for face in faces) + "\n"
+
+
+# --- putting fragments into the rendered document ------------------------------------------
+
+
+def inject(document: str, head: str = "", body_start: str = "", body_end: str = "") -> str:
+    """Insert fragments before ``</head>``, after ``<body …>`` and before ``</body>``."""
+    if head:
+        at = document.find("</head>")
+        document = document[:at] + head + document[at:] if at >= 0 else head + document
+    if body_start:
+        match = re.search(r"<body\b[^>]*>", document)
+        at = match.end() if match else 0
+        document = document[:at] + body_start + document[at:]
+    if body_end:
+        at = document.rfind("</body>")
+        at = at if at >= 0 else len(document)
+        document = document[:at] + body_end + document[at:]
+    return document
+
+
+def web_head(theme: Theme, stylesheet_urls: list[str], extra: str = "") -> str:
+    """The ``<head>`` additions of the web edition and the preview."""
+    env = web_templates(theme)
+    return env.get_template("web/head.html").render(
+        stylesheets=stylesheet_urls,
+        notes_script=raw_template(env, NOTES_SCRIPT),
+        extra=extra,
+    )
+
+
+# --- the web edition --------------------------------------------------------------------------
+
+
+@dataclass
+class Assets:
+    """Local files the document refers to, and where they go in the web edition."""
+
+    issue: Issue
+    diagnostics: Diagnostics
+    files: dict[str, Path] = field(default_factory=dict)  # "assets/…" → source file
+
+    def rewrite(self, document: str) -> str:
+        return LOCAL_REFERENCE.sub(self._rewrite_one, document)
+
+    def _rewrite_one(self, match: re.Match[str]) -> str:
+        attribute = match.group(1)
+        value = html_lib.unescape(match.group(3) if match.group(3) is not None else match.group(4))
+        if not is_local_reference(value):
+            return match.group(0)
+        target = self.publish(value)
+        if target is None:
+            if attribute == "href":
+                return match.group(0)  # e.g. a link between issues of dist/: left alone
+            self._warn_refused(value)
+            return 'data-zinekit-left-out=""'  # no src: the image's alt text stands in
+        return f'{attribute}="{html_lib.escape(target)}"'
+
+    def publish(self, reference: str) -> str | None:
+        """The asset path for a local file inside the project, or None."""
+        parts = urlsplit(reference)
+        source = local_file(self.issue, unquote(parts.path))
+        if source is None:
+            return None
+        base = self.issue.source_file.parent.resolve()
+        root = self.issue.root.resolve()
+        if source.is_relative_to(base):
+            name = "assets/files/" + source.relative_to(base).as_posix()
+        else:
+            name = "assets/project/" + source.relative_to(root).as_posix()
+        self.files[name] = source
+        return quote(name) + (f"#{parts.fragment}" if parts.fragment else "")
+
+    def _warn_refused(self, reference: str) -> None:
+        path, line, col = str(self.issue.source_file), 0, 0
+        for article in self.issue.articles:
+            for image in article.env.get("zk_images", []):
+                if image["src"] == reference:
+                    path, line, col = str(article.path), image["line"], image["col"]
+        self.diagnostics.warning(f"web edition: {reference} is not a file inside the project; "
+                                 "left out", path, line, col)
+
+
+def is_local_reference(value: str) -> bool:
+    """A relative address: not empty, not ``#…``, no scheme, not ``//host``."""
+    value = value.strip()
+    return bool(value) and not value.startswith(("#", "/")) and not URL_SCHEME.match(value)
+
+
+def local_file(issue: Issue, relative: str) -> Path | None:
+    """``relative`` (from the issue's folder) as a file inside the project, or None.
+
+    Hidden files and folders (``.git``, ``.env``) are never published.
+    """
+    if "\0" in relative or "\\" in relative:
+        return None
+    root = issue.root.resolve()
+    candidate = (issue.source_file.parent.resolve() / relative).resolve()
+    if not candidate.is_relative_to(root) or not candidate.is_file():
+        return None
+    if any(part.startswith(".") for part in candidate.relative_to(root).parts):
+        return None
+    return candidate
+
+
+def stylesheet_assets(sheet: Path, theme: Theme) -> dict[str, bytes]:
+    """Theme files a screen stylesheet refers to, at ``assets/<path in the theme>``.
+
+    The stylesheet itself goes to ``assets/css/``, so its relative ``url()``
+    references keep working.  A font goes only with a free licence from its folder.
+    """
+    files: dict[str, bytes] = {}
+    for _, url in CSS_URL.findall(sheet.read_text(encoding="utf-8")):
+        if URL_SCHEME.match(url) or url.startswith(("/", "#")):
+            continue
+        path = (sheet.parent / unquote(urlsplit(url).path)).resolve()
+        relative = theme_relative(theme, path)
+        if relative is None or not path.is_file():
+            continue
+        if path.suffix.lower() in FONT_SUFFIXES:
+            licence = font_licence(path.parent, path.stem.split("-")[0])
+            if licence is None:
+                continue
+            files[f"assets/{Path(relative).parent.as_posix()}/{licence.name}"] = licence.read_bytes()
+        files[f"assets/{relative}"] = path.read_bytes()
+    return files
+
+
+def web_edition(prepared) -> dict[str, bytes]:
+    """The files of the web edition, by path relative to ``dist/<slug>/``.
+
+    ``prepared`` is a :class:`zinekit.build.Prepared`; warnings (files left out) go to
+    its diagnostics.
+    """
+    issue, theme = prepared.issue, prepared.theme
+    files: dict[str, bytes] = {}
+    document = render_issue_html(issue, theme, prepared.page, prepared.resolved, mode="screen")
+    assets = Assets(issue, prepared.diagnostics)
+    document = assets.rewrite(document)
+    stylesheet_urls = []
+    faces = font_faces(theme)
+    if faces:
+        files["assets/css/fonts.css"] = fonts_css(
+            faces, lambda p: "../fonts/" + quote(p.name)).encode("utf-8")
+        stylesheet_urls.append("assets/css/fonts.css")
+        for face in faces:
+            for font in [*face.files.values(), face.licence]:
+                assert font is not None
+                files[f"assets/fonts/{font.name}"] = font.read_bytes()
+    for sheet in screen_stylesheets(theme):
+        files[f"assets/css/{sheet.name}"] = sheet.read_bytes()
+        files.update(stylesheet_assets(sheet, theme))
+        stylesheet_urls.append(f"assets/css/{quote(sheet.name)}")
+    for name, source in sorted(assets.files.items()):
+        files[name] = source.read_bytes()
+    document = inject(document, head=web_head(theme, stylesheet_urls))
+    files["index.html"] = document.encode("utf-8")
+    return files
