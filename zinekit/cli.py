@@ -146,11 +146,19 @@ def impose(source: Path, output: Path, **options) -> None:
 
 @main.command()
 @click.argument("path", default=".", type=click.Path(exists=True, path_type=Path))
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Loopback address to listen on (127.0.0.1, ::1 or localhost); the preview "
+                   "is never offered to the network.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in a browser.")
 def serve(path: Path, host: str, port: int, open_browser: bool) -> None:
-    """Live preview in the browser, rebuilt on save."""
+    """Live preview in the browser, rebuilt on save.
+
+    Serves the issue (or every issue of the series) at PATH on http://127.0.0.1:PORT/,
+    watches its files, images, zinekit.toml, .bib and theme, and reloads the page after
+    each save.  Problems are listed at the top of the page with file:line:col.
+    """
     from zinekit.serve import serve as run_server
 
     run_server(path, host=host, port=port, open_browser=open_browser)

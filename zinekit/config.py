@@ -91,6 +91,8 @@ BUILD_OPTIONS = _opts(
     Option("bleed", "str", None, "Bleed of the print editions, e.g. 3mm."),
     Option("citation_style", "choice", "author-year", "How citations print.",
            ("author-year", "numeric")),
+    Option("further_reading", "choice", "cited", "Works a further-reading list prints: the "
+           "'cited' ones or 'all' of the bibliography.", ("cited", "all")),
 )
 
 TOML_TABLES_OWNED_ELSEWHERE = {"series", "issues", "related", "serve"}

@@ -15,6 +15,7 @@ from zinekit.errors import Diagnostics
 from zinekit.model import CrossReference, Issue
 from zinekit.render.document import Resolved
 from zinekit.render.markup_html import XrefView
+from zinekit.resolve.bibliography import resolve_citations
 from zinekit.resolve.catalog import Catalog, CatalogIssue, load_catalog
 from zinekit.resolve.grammar import parse_targets
 from zinekit.resolve.references import RefContext, Resolution, resolve
@@ -59,6 +60,8 @@ def resolve_issue(issue: Issue, diagnostics: Diagnostics, catalog: Catalog | Non
         view = _view(xref, context, diagnostics)
         if view is not None:
             resolved.xrefs[xref.id] = view
+    # Citations and the further-reading list (zinekit.resolve.bibliography).
+    resolve_citations(issue, diagnostics, resolved)
     return resolved
 
 
