@@ -1,0 +1,398 @@
+"""The preview's web server: loopback only, and nothing outside the project or themes.
+
+Addresses:
+
+    /<issue folder>/            the preview of an issue (``/notes.html`` for notes.md)
+    /<path in the project>      a file of the project (images …); never a hidden one
+    /__zinekit/issue/N/theme/…  a file of issue N's theme (stylesheets, fonts)
+    /__zinekit/issue/N/fonts.css  the theme's @font-face rules, pointing at the above
+    /__zinekit/version?issue=N  the preview's version, a number that moves on each rebuild
+    /__zinekit/events?issue=N   the same as Server-Sent Events, for the page to reload
+    /__zinekit/pdf?issue=N[&format=booklet]   builds the PDF now and returns it
+"""
+
+from __future__ import annotations
+
+import errno
+import ipaddress
+import mimetypes
+import socket
+import sys
+import threading
+import webbrowser
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, quote, unquote, urlsplit
+
+import click
+
+from zinekit.errors import Diagnostics, ZinekitError
+from zinekit.project import issues_at, open_project
+from zinekit.render.web import font_faces, fonts_css, theme_file, theme_relative, web_templates
+from zinekit.serve.pdf import PdfFailed, build_pdf
+from zinekit.serve.preview import IssuePreview, _base_theme
+from zinekit.serve.watch import Watcher
+
+KEEPALIVE_SECONDS = 15.0
+EXTRA_TYPES = {".otf": "font/otf", ".ttf": "font/ttf", ".woff": "font/woff",
+               ".woff2": "font/woff2", ".svg": "image/svg+xml", ".md": "text/plain; charset=utf-8",
+               ".toml": "text/plain; charset=utf-8", ".bib": "text/plain; charset=utf-8"}
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def safe_parts(url_path: str) -> list[str] | None:
+    """The segments of a decoded URL path, or None if any could leave its folder.
+
+    ``..``, hidden names (``.git``), backslashes and NUL are refused; percent-encoding is
+    decoded once, so ``..%2f`` is a ``..`` and ``%252e`` a literal name.
+    """
+    decoded = unquote(url_path)
+    if "\0" in decoded or "\\" in decoded:
+        return None
+    parts = [p for p in decoded.split("/") if p not in ("", ".")]
+    if any(p == ".." or p.startswith(".") for p in parts):
+        return None
+    return parts
+
+
+def file_inside(root: Path, parts: list[str]) -> Path | None:
+    """``root/parts`` if it is a file whose real path is inside ``root`` (no symlink out)."""
+    root = root.resolve()
+    candidate = root.joinpath(*parts).resolve()
+    if candidate.is_relative_to(root) and candidate.is_file():
+        return candidate
+    return None
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], app: "PreviewServer") -> None:
+        self.app = app
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        super().__init__(address, PreviewHandler)
+
+
+class PreviewServer:
+    """Previews of the issue(s) at ``path``, rebuilt on save, served on ``host:port``."""
+
+    def __init__(self, path: Path, host: str = "127.0.0.1", port: int = 8000,
+                 log=None) -> None:
+        if not is_loopback(host):
+            raise click.UsageError(f"--host must be a loopback address such as 127.0.0.1 "
+                                   f"(got {host!r}): the preview serves the project's files")
+        diagnostics = Diagnostics()
+        project = open_project(path, diagnostics)
+        self.root = project.root.resolve()
+        self.series = (project.file.data.get("series", {}) or {}).get("name") \
+            if project.file is not None else None
+        self.previews = [IssuePreview(p, i, project.root)
+                         for i, p in enumerate(issues_at(path, project))]
+        self.log = log or (lambda message: click.echo(message, err=True))
+        self.stopping = False
+        self.httpd = _bind(host, port, self)
+        self.watcher = Watcher(self._changed)
+        self.thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        shown = f"[{host}]" if ":" in str(host) else str(host)
+        first = self.previews[0].url if len(self.previews) == 1 else "/"
+        return f"http://{shown}:{port}{first}"
+
+    # --- life cycle -----------------------------------------------------------------------
+
+    def start(self) -> "PreviewServer":
+        """Build every preview once, start watching and answering (in a thread)."""
+        for preview in self.previews:
+            preview.rebuild()
+            self._report(preview)
+        self._watch_inputs()
+        self.watcher.start()
+        self.thread = threading.Thread(target=self.httpd.serve_forever, name="zinekit-serve",
+                                       kwargs={"poll_interval": 0.2}, daemon=True)
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.stopping = True
+        for preview in self.previews:
+            preview.wake_all()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.watcher.stop()
+        if self.thread is not None:
+            self.thread.join(timeout=5)
+
+    def __enter__(self) -> "PreviewServer":
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+    # --- rebuilding -----------------------------------------------------------------------
+
+    def _watch_inputs(self) -> None:
+        for preview in self.previews:
+            for path in preview.watched:
+                self.watcher.watch(path.parent)
+            for folder in preview.theme_folders:
+                self.watcher.watch(folder, recursive=True)
+
+    def _changed(self, paths: set[Path]) -> None:
+        try:
+            for preview in self.previews:
+                if preview.affected_by(paths):
+                    preview.rebuild()
+                    self._report(preview)
+            self._watch_inputs()
+        except Exception as exc:  # never let the watcher thread die
+            self.log(f"zinekit serve: internal error while rebuilding: {exc!r}")
+
+    def _report(self, preview: IssuePreview) -> None:
+        state = preview.snapshot()
+        errors = sum(1 for d in state.diagnostics if d.severity == "error")
+        warnings = len(state.diagnostics) - errors
+        if state.problem is not None:
+            self.log(f"{preview.url}: {state.problem.kind}: {state.problem.lines[0]}")
+        for diagnostic in state.diagnostics:
+            self.log(str(diagnostic))
+        self.log(f"{preview.url}: rebuilt in {state.seconds * 1000:.0f} ms "
+                 f"({errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)})")
+
+    # --- lookups for the handler -------------------------------------------------------------
+
+    def preview_at(self, url_path: str) -> IssuePreview | None:
+        return next((p for p in self.previews if p.serves(url_path)), None)
+
+    def preview_number(self, value: str | None) -> IssuePreview | None:
+        if value is None and len(self.previews) == 1:
+            return self.previews[0]
+        if value is not None and value.isdigit() and int(value) < len(self.previews):
+            return self.previews[int(value)]
+        return None
+
+
+def _bind(host: str, port: int, app: PreviewServer) -> _HTTPServer:
+    try:
+        return _HTTPServer((host, port), app)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise ZinekitError(f"error: port {port} is in use; try --port {port + 1}") from None
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            raise ZinekitError(f"error: not allowed to listen on port {port}; "
+                               "try --port 8000 or above") from None
+        raise ZinekitError(f"error: cannot listen on {host}:{port}: {exc.strerror}") from None
+
+
+class PreviewHandler(BaseHTTPRequestHandler):
+    server: _HTTPServer
+    server_version = "zinekit-preview"
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base's name
+        pass  # one line per rebuild is enough; requests are not logged
+
+    @property
+    def app(self) -> PreviewServer:
+        return self.server.app
+
+    def do_HEAD(self) -> None:  # noqa: N802 - http.server's naming
+        self.head_only = True
+        self.do_GET()
+
+    def do_GET(self) -> None:  # noqa: N802
+        if not self._host_allowed():
+            return self._text(HTTPStatus.FORBIDDEN, "zinekit serve answers on localhost only\n")
+        url = urlsplit(self.path)
+        query = {k: v[0] for k, v in parse_qs(url.query).items()}
+        try:
+            if url.path.startswith("/__zinekit/"):
+                return self._zinekit(url.path[len("/__zinekit/"):], query)
+            return self._project(url.path)
+        except (BrokenPipeError, ConnectionResetError):
+            return None
+
+    # --- pages and project files -----------------------------------------------------------
+
+    def _project(self, path: str) -> None:
+        preview = self.app.preview_at(path)
+        if preview is not None:
+            page = preview.page(_formats(), many=len(self.app.previews) > 1)
+            return self._send(HTTPStatus.OK, "text/html; charset=utf-8", page.encode("utf-8"))
+        if path == "/":
+            return self._index()
+        redirect = self.app.preview_at(path + "/")
+        if redirect is not None:
+            return self._redirect(redirect.url)
+        parts = safe_parts(path)
+        found = file_inside(self.app.root, parts) if parts is not None else None
+        if found is None:
+            return self._not_found()
+        self._file(found, sandbox=True)
+
+    def _index(self) -> None:
+        if len(self.app.previews) == 1:
+            return self._redirect(self.app.previews[0].url)
+        env = web_templates(_base_theme())
+        issues = []
+        for preview in self.app.previews:
+            state = preview.snapshot()
+            title = state.good.title if state.good else str(preview.path)
+            failed = state.problem is not None or any(d.severity == "error" for d in state.diagnostics)
+            issues.append({"url": preview.url, "title": title, "failed": failed})
+        page = env.get_template("web/preview-index.html").render(
+            series=self.app.series, issues=issues,
+            stylesheet="/__zinekit/issue/0/theme/css/preview.css")
+        self._send(HTTPStatus.OK, "text/html; charset=utf-8", page.encode("utf-8"))
+
+    # --- /__zinekit/… ------------------------------------------------------------------------
+
+    def _zinekit(self, rest: str, query: dict[str, str]) -> None:
+        parts = rest.split("/")
+        if parts[0] == "issue" and len(parts) >= 3:
+            preview = self.app.preview_number(parts[1])
+            if preview is None:
+                return self._not_found()
+            if parts[2:] == ["fonts.css"]:
+                return self._fonts_css(preview)
+            if parts[2] == "theme":
+                return self._theme_file(preview, "/".join(parts[3:]))
+            return self._not_found()
+        preview = self.app.preview_number(query.get("issue", "0"))
+        if preview is None:
+            return self._not_found()
+        if rest == "version":
+            return self._text(HTTPStatus.OK, f"{preview.snapshot().version}\n")
+        if rest == "events":
+            return self._events(preview, query.get("version", ""))
+        if rest == "pdf":
+            return self._pdf(preview, query.get("format", "pdf"))
+        return self._not_found()
+
+    def _theme_of(self, preview: IssuePreview):
+        state = preview.snapshot()
+        return state.good.theme if state.good else _base_theme()
+
+    def _theme_file(self, preview: IssuePreview, relative: str) -> None:
+        theme = self._theme_of(preview)
+        parts = safe_parts(relative)
+        found = theme_file(theme, "/".join(parts)) if parts else None
+        if found is None or theme_relative(theme, found) is None:
+            return self._not_found()
+        self._file(found.resolve())
+
+    def _fonts_css(self, preview: IssuePreview) -> None:
+        theme = self._theme_of(preview)
+        prefix = f"/__zinekit/issue/{preview.index}/theme/"
+        css = fonts_css(font_faces(theme), lambda p: prefix + quote(theme_relative(theme, p) or ""))
+        self._send(HTTPStatus.OK, "text/css; charset=utf-8", css.encode("utf-8"))
+
+    def _events(self, preview: IssuePreview, known: str) -> None:
+        """Server-Sent Events: the preview's version whenever it changes."""
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(b"retry: 1000\n\n")
+        self.wfile.flush()
+        version = int(known) if known.isdigit() else -1
+        while not self.app.stopping:
+            latest = preview.wait_for_change(version, KEEPALIVE_SECONDS)
+            if self.app.stopping:
+                break
+            if latest != version:
+                self.wfile.write(f"data: {latest}\n\n".encode("ascii"))
+                version = latest
+            else:
+                self.wfile.write(b": still here\n\n")
+            self.wfile.flush()
+
+    def _pdf(self, preview: IssuePreview, fmt: str) -> None:
+        if fmt not in _formats() or fmt == "html":
+            return self._text(HTTPStatus.NOT_FOUND, f"format {fmt!r} is not available\n")
+        try:
+            name, data = build_pdf(preview.path, fmt)
+        except PdfFailed as failed:
+            env = web_templates(self._theme_of(preview))
+            page = env.get_template("web/preview-failed.html").render(
+                what=fmt, lines=failed.lines, back=preview.url, internal=failed.internal)
+            status = HTTPStatus.INTERNAL_SERVER_ERROR if failed.internal \
+                else HTTPStatus.UNPROCESSABLE_ENTITY
+            return self._send(status, "text/html; charset=utf-8", page.encode("utf-8"))
+        self._send(HTTPStatus.OK, "application/pdf", data,
+                   {"Content-Disposition": f'inline; filename="{name}"'})
+
+    # --- answering ---------------------------------------------------------------------------
+
+    def _host_allowed(self) -> bool:
+        """Refuse requests addressed to another name (DNS rebinding from a web page)."""
+        host = self.headers.get("Host", "")
+        if host.startswith("["):  # [::1]:8000
+            name = host[1:host.find("]")]
+        else:
+            name = host.rsplit(":", 1)[0]
+        return not host or is_loopback(name)
+
+    def _file(self, path: Path, sandbox: bool = False) -> None:
+        kind = EXTRA_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] \
+            or "application/octet-stream"
+        headers = {"Content-Security-Policy": "sandbox"} if sandbox else {}
+        self._send(HTTPStatus.OK, kind, path.read_bytes(), headers)
+
+    def _redirect(self, location: str) -> None:
+        self._send(HTTPStatus.FOUND, "text/plain; charset=utf-8", b"", {"Location": location})
+
+    def _not_found(self) -> None:
+        self._text(HTTPStatus.NOT_FOUND, "not found (the preview serves the project's files "
+                                         "and its theme only)\n")
+
+    def _text(self, status: HTTPStatus, text: str) -> None:
+        self._send(status, "text/plain; charset=utf-8", text.encode("utf-8"))
+
+    def _send(self, status: HTTPStatus, kind: str, body: bytes,
+              headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        if not getattr(self, "head_only", False):
+            self.wfile.write(body)
+
+
+def _formats() -> tuple[str, ...]:
+    from zinekit import build
+
+    return tuple(build.AVAILABLE_FORMATS)
+
+
+def serve(path: Path, host: str = "127.0.0.1", port: int = 8000,
+          open_browser: bool = False) -> None:
+    """``zinekit serve``: preview the issue(s) at ``path`` until interrupted."""
+    server = PreviewServer(path, host, port)
+    server.start()
+    click.echo(f"previewing at {server.url}  (Ctrl+C to stop)", err=True)
+    if open_browser:
+        webbrowser.open(server.url)
+    try:
+        while server.thread is not None and server.thread.is_alive():
+            server.thread.join(timeout=0.5)
+    except KeyboardInterrupt:
+        click.echo("stopping the preview", err=True)
+    finally:
+        server.stop()
+    sys.stdout.flush()
