@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import click
 
@@ -104,12 +104,12 @@ def _give_pages(session: Session, project: Project, targets: list[Path]) -> dict
         rendered = render_pdf(prepared.issue, prepared.theme, prepared.page, prepared.resolved,
                               Diagnostics())
         inventory = rendered.inventory(prepared.issue)
-        entry = session.catalog_issue(prepared.issue)
-        if entry is None:  # a lone issue, or one the catalog does not list
-            entry = catalog.add_inventory(None, inventory)
-            entry.source = path
+        listed = session.catalog_issue(prepared.issue)
+        if listed is None:  # a lone issue, or one the catalog does not list
+            listed = catalog.add_inventory(None, inventory)
+            listed.source = path
         session.record(prepared.issue, inventory)
-        known_from[id(entry)] = "layout"
+        known_from[id(listed)] = "layout"
     return known_from
 
 
@@ -222,7 +222,7 @@ def format_listing(listing: dict[str, Any]) -> str:
     return "\n\n".join(b for b in blocks if b)
 
 
-def aligned(rows: list[tuple[str, ...]], indent: str = "") -> list[str]:
+def aligned(rows: Sequence[Sequence[str]], indent: str = "") -> list[str]:
     """Rows of cells in columns two spaces apart (the last column is not padded)."""
     if not rows:
         return []
