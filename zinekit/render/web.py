@@ -14,6 +14,7 @@ Fonts are copied only when the theme's fonts folder holds a licence that allows 
 
 from __future__ import annotations
 
+import functools
 import html as html_lib
 import re
 from dataclasses import dataclass, field
@@ -73,8 +74,15 @@ def web_templates(theme: Theme) -> jinja2.Environment:
     """Jinja environment for the web fragments: the theme's templates, then the base's."""
     folders = [f / "templates" for f in theme.folders]
     folders.append(builtin_themes_folder() / "base" / "templates")
+    return _environment(tuple(str(f) for f in folders if f.is_dir()))
+
+
+@functools.lru_cache(maxsize=16)
+def _environment(folders: tuple[str, ...]) -> jinja2.Environment:
+    """One environment per search path: compiled templates are kept, and reloaded when
+    their file changes (jinja2's ``auto_reload``), so the preview follows theme edits."""
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(f) for f in folders if f.is_dir()]),
+        loader=jinja2.FileSystemLoader(list(folders)),
         autoescape=jinja2.select_autoescape(["html"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -161,6 +161,7 @@ class IssuePreview:
         for key in ("bibliography", "cover"):
             if isinstance(issue.meta.get(key), str):
                 files |= {base / issue.meta[key], project.root / issue.meta[key]}
+        files |= _bibliography_files(issue, project)
         if project.file is not None:
             files.add(project.file.path)
             for entry in project.file.data.get("issues", []) or []:
@@ -258,6 +259,18 @@ def link_built_files(document: str, slug: str, out_root: Path, root: Path) -> st
         return f'href="{html_lib.escape(address)}"'
 
     return BUILT_LINK.sub(rewrite, document)
+
+
+def _bibliography_files(issue: Any, project: Project) -> set[Path]:
+    """The .bib the issue cites from, and ``refs.bib``, the one used when it names none."""
+    found = {project.root / "refs.bib"}
+    try:
+        from zinekit.resolve.bibliography import find_bibliography
+
+        named = find_bibliography(issue, Diagnostics())
+    except Exception:  # reported by the build itself
+        named = None
+    return found | ({named} if named is not None else set())
 
 
 def _empty_page(env: jinja2.Environment, theme: Theme, index: int, bar: str) -> str:
