@@ -1,0 +1,246 @@
+"""The EPUB 3 edition, from the same prepared issue the reading PDF comes from.
+
+    prepared issue → pages (theme templates, screen+EPUB markup) → XHTML
+      → links across files, packed images, printed page numbers → navigation
+      → stylesheet and fonts → cover → package document → zip
+
+Layout of the file (inside ``EPUB/``): ``package.opf``; ``text/`` holds one XHTML page
+each for the cover, the title page, the contents (the navigation document), every
+article, the further-reading list and the colophon; ``css/epub.css``; ``fonts/``;
+``images/``.  See docs/epub.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from zinekit.model import Article, Issue
+from zinekit.render.document import article_context, build_date, issue_context
+from zinekit.render.epub_assets import ImagePacker, Resources, epub_stylesheets
+from zinekit.render.epub_cover import generated_cover
+from zinekit.render.epub_fonts import pack_stylesheet
+from zinekit.render.epub_package import (
+    CONTENT_FOLDER,
+    Accessibility,
+    Item,
+    SpineEntry,
+    book_identifier,
+    container_document,
+    package_document,
+    zip_epub,
+)
+from zinekit.render.epub_xhtml import (
+    Page,
+    add_locators,
+    h,
+    id_locations,
+    page_properties,
+    parse_page,
+    rewrite_images,
+    rewrite_links,
+    serialize,
+)
+
+if TYPE_CHECKING:
+    from zinekit.build import Prepared
+
+NAV = "text/nav.xhtml"
+
+
+@dataclass
+class Source:
+    """What one page is made from, for image lookups and the contents."""
+
+    page: Page
+    article: Article | None = None
+    context: dict[str, Any] | None = None
+
+
+def build_epub(prepared: Prepared, print_pages: dict[str, int] | None = None) -> bytes:
+    """The issue as an EPUB file; problems go to ``prepared.diagnostics``."""
+    issue, theme = prepared.issue, prepared.theme
+    resources = Resources()
+    images = ImagePacker(issue, resources, prepared.diagnostics)
+    renderer = PageRenderer(prepared)
+    cover = _cover(renderer, prepared, resources, images)
+    sources = renderer.body_pages()
+    pages = [cover, *(s.page for s in sources)]
+    # 1. links across files, packed images, the printed locators of same-issue references
+    for source in sources:
+        rewrite_images(source.page, images.for_article(source.article))
+    where = id_locations(pages)
+    rewrite_links(pages, where)
+    print_pages = _known(print_pages or {}, where)
+    for page in pages:
+        add_locators(page, print_pages)
+    # 2. the navigation document: contents, landmarks, the print edition's pages
+    page_list = _page_list(print_pages, pages, where)
+    nav = renderer.nav(sources, cover, page_list)
+    spine = [cover, sources[0].page, nav, *(s.page for s in sources[1:])]
+    # 3. stylesheet with only the fonts the text uses; then the package
+    css = pack_stylesheet(epub_stylesheets(theme), theme, spine, resources, prepared.diagnostics)
+    resources.add("css/epub.css", "text/css", css)
+    access = _accessibility(issue, sources, bool(page_list))
+    return _package(issue, spine, nav, resources, access, multi=issue.is_multi_article)
+
+
+# --- pages -----------------------------------------------------------------------
+
+class PageRenderer:
+    """Renders the theme's ``epub/*.xhtml`` templates into parsed pages."""
+
+    def __init__(self, prepared: Prepared) -> None:
+        self.issue = prepared.issue
+        self.resolved = prepared.resolved
+        self.env = prepared.theme.jinja_env()
+        self.issue_ctx = issue_context(prepared.issue)
+
+    def render(self, name: str, kind: str, template: str, title: str, body_type: str = "",
+               **context: Any) -> Page:
+        html = self.env.get_template(template).render(
+            issue=self.issue_ctx, page_title=title, kind=kind, body_type=body_type,
+            build_date=build_date(), **context)
+        return Page(name=name, title=title, root=parse_page(html), kind=kind)
+
+    def body_pages(self) -> list[Source]:
+        """Title page, each article, further reading, colophon — in reading order."""
+        issue = self.issue
+        sources = [Source(self.render("text/title.xhtml", "title", "epub/title.xhtml",
+                                      issue.title, "frontmatter titlepage"))]
+        number = 0
+        for article in issue.articles:
+            ctx = article_context(article, issue, "screen", self.resolved, epub=True)
+            if article.is_intro:
+                name, title = "text/intro.xhtml", issue.title
+            else:
+                number += 1
+                name, title = f"text/article-{number:02d}.xhtml", article.title or issue.title
+            page = self.render(name, "article", "epub/article.xhtml", title, "bodymatter",
+                               article=ctx)
+            sources.append(Source(page, article, ctx))
+        if issue.meta.get("further_reading") and self.resolved.bibliography_html:
+            sources.append(Source(self.render(
+                "text/further-reading.xhtml", "further-reading", "epub/further-reading.xhtml",
+                "Further reading", "backmatter", bibliography_html=self.resolved.bibliography_html)))
+        colophon = self.render("text/colophon.xhtml", "colophon", "epub/colophon.xhtml",
+                               "Colophon", "backmatter colophon")
+        body = colophon.root.find(h("body"))
+        if body is not None and len(body):
+            sources.append(Source(colophon))
+        return sources
+
+    def nav(self, sources: list[Source], cover: Page, page_list: list[dict[str, str]]) -> Page:
+        landmarks = [{"type": "cover", "href": _rel(cover.name), "label": "Cover"},
+                     {"type": "titlepage", "href": _rel(sources[0].page.name), "label": "Title page"},
+                     {"type": "toc", "href": "#toc", "label": "Contents"}]
+        first_text = next((s for s in sources if s.article is not None), None)
+        if first_text is not None:
+            landmarks.append({"type": "bodymatter", "href": _rel(first_text.page.name),
+                              "label": "Start of the text"})
+        page = self.render(NAV, "nav", "epub/nav.xhtml", "Contents",
+                           toc=_toc(sources, self.issue), landmarks=landmarks, page_list=page_list)
+        page.properties.add("nav")
+        return page
+
+
+def _rel(name: str) -> str:
+    """A page's href as seen from the navigation document (both live in ``text/``)."""
+    return name.removeprefix("text/")
+
+
+def _toc(sources: list[Source], issue: Issue) -> list[dict[str, Any]]:
+    """Contents entries: each article, with its top-level headings beneath it."""
+    entries: list[dict[str, Any]] = []
+    for source in sources:
+        article, page = source.article, source.page
+        if article is None:
+            if source.page.kind in ("further-reading", "colophon"):
+                entries.append({"label": page.title, "href": _rel(page.name), "children": []})
+            continue
+        top = min((hd.level for hd in article.headings), default=0)
+        children: list[dict[str, Any]] = [{"label": hd.title, "href": f"{_rel(page.name)}#{hd.anchor}", "children": []}
+                    for hd in article.headings if hd.level == top]
+        if article.title:
+            entries.append({"label": article.title, "href": _rel(page.name), "children": children})
+        elif article.is_intro:
+            entries.append({"label": "Introduction", "href": _rel(page.name), "children": []})
+        else:  # the one text of a single-file issue
+            entries.append({"label": issue.title, "href": _rel(page.name), "children": children})
+    return entries
+
+
+def _cover(renderer: PageRenderer, prepared: Prepared, resources: Resources,
+           images: ImagePacker) -> Page:
+    """The cover page: the front matter's ``cover:`` image, else one the theme draws."""
+    issue = prepared.issue
+    name = None
+    if issue.meta.get("cover"):
+        written = str(issue.meta["cover"])
+        where = (str(issue.source_file), issue.meta.line_of("cover"), 1)
+        name = images.pack_path(issue.source_file.parent / written, written, where)
+    if name is None:
+        svg = generated_cover(prepared.theme, prepared.page, issue_context(issue))
+        name = resources.add("images/cover.svg", "image/svg+xml", svg)
+    resources.items[name].properties.add("cover-image")
+    alt = f"Cover: {issue.title}"
+    return renderer.render("text/cover.xhtml", "cover", "epub/cover.xhtml",
+                                         alt, "cover", cover_src=f"../{name}", cover_alt=alt)
+
+
+# --- printed page numbers --------------------------------------------------------
+
+def _known(print_pages: dict[str, int], where: dict[str, str]) -> dict[str, int]:
+    """The PDF's anchors that exist in the EPUB (a footnote call ``call-fn-…`` in print
+    is the noteref ``ref-fn-…`` here, the contents page is the navigation's ``toc``)."""
+    known = {}
+    for anchor, number in print_pages.items():
+        ident = "ref-" + anchor[5:] if anchor.startswith("call-fn-") else anchor
+        ident = "toc" if ident == "contents" else ident  # the printed contents page
+        if ident in where:
+            known[ident] = number
+    return known
+
+
+def _page_list(print_pages: dict[str, int], pages: list[Page], where: dict[str, str]) -> list[dict[str, str]]:
+    """One entry per printed page that begins or holds a known anchor: the page's first
+    such anchor in reading order.  Pages with none (running text only) are not listed."""
+    order = {ident: n for n, ident in enumerate(i for page in pages for i in page.ids())}
+    first: dict[int, str] = {}
+    for ident, number in sorted(print_pages.items(), key=lambda kv: order.get(kv[0], 0)):
+        first.setdefault(number, ident)
+    return [{"label": str(number), "href": f"{_rel(where[first[number]])}#{first[number]}"}
+            for number in sorted(first)]
+
+
+# --- package ---------------------------------------------------------------------
+
+def _accessibility(issue: Issue, sources: list[Source], has_page_list: bool) -> Accessibility:
+    imgs = [el for s in sources for el in s.page.elements() if el.tag == h("img")]
+    described = all((el.get("alt") or "").strip() for el in imgs)
+    source = f"{issue.title} ({issue.slug}.pdf, the reading PDF)" if has_page_list else None
+    return Accessibility(has_images=bool(imgs), all_images_described=described,
+                         has_page_list=has_page_list, source_of_pages=source)
+
+
+def _package(issue: Issue, spine: list[Page], nav: Page, resources: Resources,
+             access: Accessibility, multi: bool) -> bytes:
+    items = []
+    for page in spine:
+        items.append(Item(page.name, "application/xhtml+xml", serialize(page.root),
+                          page_properties(page)))
+    for name in sorted(resources.items):
+        res = resources.items[name]
+        items.append(Item(name, res.media_type, res.data, res.properties))
+    for item in items:
+        item.id = "item-" + "".join(ch if ch.isalnum() else "-" for ch in item.href)
+    # The contents page is in the reading order only when the printed issue has one;
+    # otherwise it is a spine item outside it, so landmarks may still point at it.
+    entries = [SpineEntry(page.name, linear=page is not nav or multi) for page in spine]
+    identifier = book_identifier(issue)
+    opf = package_document(issue, identifier, access, items, entries)
+    files = [("META-INF/container.xml", container_document()),
+             (f"{CONTENT_FOLDER}/package.opf", opf)]
+    files += [(f"{CONTENT_FOLDER}/{item.href}", item.data) for item in items]
+    return zip_epub(files)
+

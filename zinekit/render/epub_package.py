@@ -1,0 +1,242 @@
+"""The EPUB container: package document (metadata, manifest, spine) and the zip.
+
+Deterministic by construction: the identifier is a UUID derived from the issue's series,
+volume and title; the zip holds its files in a fixed order with a fixed timestamp
+(``SOURCE_DATE_EPOCH`` when set), ``mimetype`` first and stored uncompressed.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import os
+import re
+import uuid
+import xml.etree.ElementTree as ET
+import zipfile
+from dataclasses import dataclass, field
+
+from zinekit import __version__
+from zinekit.model import Issue
+
+OPF = "http://www.idpf.org/2007/opf"
+DC = "http://purl.org/dc/elements/1.1/"
+XML = "http://www.w3.org/XML/1998/namespace"
+CONTENT_FOLDER = "EPUB"
+W3CDTF = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+NUMBER = re.compile(r"^\d+(\.\d+)?$")
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can record
+NAMESPACE = uuid.UUID("6f1c1d0e-8a55-4f1e-9a7e-7a1e5b2c0de7")  # zinekit's own UUID namespace
+
+ET.register_namespace("dc", DC)
+
+
+@dataclass
+class Item:
+    """A manifest item: a file of the EPUB's content folder."""
+
+    href: str
+    media_type: str
+    data: bytes
+    properties: set[str] = field(default_factory=set)
+    id: str = ""
+
+
+@dataclass
+class SpineEntry:
+    href: str
+    linear: bool = True
+
+
+@dataclass
+class Accessibility:
+    """What the content offers, for the schema.org accessibility metadata."""
+
+    has_images: bool = False
+    all_images_described: bool = True
+    has_page_list: bool = False
+    source_of_pages: str | None = None  # the print edition the page list follows
+
+
+def source_date() -> _dt.datetime | None:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc)
+    return None
+
+
+def modified_timestamp() -> str:
+    """``dcterms:modified``: ``SOURCE_DATE_EPOCH`` when set, else the build's time."""
+    moment = source_date() or _dt.datetime.now(tz=_dt.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def book_identifier(issue: Issue) -> str:
+    """A UUID that stays the same for every build of this issue."""
+    meta = issue.meta
+    key = "|".join(str(meta.get(k) or "") for k in ("series", "volume", "number", "chapter"))
+    return f"urn:uuid:{uuid.uuid5(NAMESPACE, key + '|' + issue.title)}"
+
+
+def creators(issue: Issue) -> list[str]:
+    """The issue's authors; for an issue of several texts without its own, theirs."""
+    named = list(issue.meta.get("authors", []))
+    if named:
+        return named
+    found: list[str] = []
+    for article in issue.articles:
+        found += [a for a in article.authors if a not in found]
+    return found
+
+
+# --- the package document ------------------------------------------------------------
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    el = ET.SubElement(parent, tag, attrs)
+    el.text = text
+    return el
+
+
+def _meta(parent: ET.Element, prop: str, text: str, **attrs: str) -> ET.Element:
+    return _sub(parent, f"{{{OPF}}}meta", text, property=prop, **attrs)
+
+
+def metadata(issue: Issue, identifier: str, access: Accessibility) -> ET.Element:
+    """The ``<metadata>`` element (EPUB 3.3 §5.5)."""
+    meta = issue.meta
+    md = ET.Element(f"{{{OPF}}}metadata")
+    _sub(md, f"{{{DC}}}identifier", identifier, id="book-id")
+    _sub(md, f"{{{DC}}}title", issue.title, id="title")
+    _meta(md, "title-type", "main", refines="#title")
+    if meta.get("subtitle"):
+        _sub(md, f"{{{DC}}}title", str(meta["subtitle"]), id="subtitle")
+        _meta(md, "title-type", "subtitle", refines="#subtitle")
+    _sub(md, f"{{{DC}}}language", issue.language)
+    _people(md, f"{{{DC}}}creator", "creator", creators(issue), "aut")
+    _people(md, f"{{{DC}}}contributor", "editor", list(meta.get("editors", [])), "edt")
+    date = str(meta.get("date") or "")
+    if W3CDTF.match(date):
+        _sub(md, f"{{{DC}}}date", date)
+    if meta.get("license"):
+        _sub(md, f"{{{DC}}}rights", str(meta["license"]))
+    if meta.get("description"):
+        _sub(md, f"{{{DC}}}description", str(meta["description"]))
+    if meta.get("series"):
+        _collection(md, str(meta["series"]), meta)
+    if access.source_of_pages:
+        _sub(md, f"{{{DC}}}source", access.source_of_pages, id="print-source")
+        _meta(md, "source-of", "pagination", refines="#print-source")
+    _meta(md, "dcterms:modified", modified_timestamp())
+    _accessibility(md, access)
+    _sub(md, f"{{{OPF}}}meta", name="generator", content=f"zinekit {__version__}")
+    return md
+
+
+def _people(md: ET.Element, tag: str, id_prefix: str, names: list[str], role: str) -> None:
+    for n, name in enumerate(names, start=1):
+        _sub(md, tag, name, id=f"{id_prefix}-{n}")
+        _meta(md, "role", role, refines=f"#{id_prefix}-{n}", scheme="marc:relators")
+
+
+def _collection(md: ET.Element, series: str, meta) -> None:
+    _meta(md, "belongs-to-collection", series, id="series")
+    _meta(md, "collection-type", "series", refines="#series")
+    position = next((str(meta[k]) for k in ("volume", "number", "chapter") if meta.get(k) is not None), "")
+    if NUMBER.match(position):
+        _meta(md, "group-position", position, refines="#series")
+
+
+def _accessibility(md: ET.Element, access: Accessibility) -> None:
+    """schema.org accessibility metadata (EPUB Accessibility 1.1 §5.1)."""
+    _meta(md, "schema:accessMode", "textual")
+    if access.has_images:
+        _meta(md, "schema:accessMode", "visual")
+    if not access.has_images or access.all_images_described:
+        _meta(md, "schema:accessModeSufficient", "textual")
+    if access.has_images:
+        _meta(md, "schema:accessModeSufficient", "textual,visual")
+    features = ["tableOfContents", "readingOrder", "structuralNavigation", "displayTransformability"]
+    if access.has_images and access.all_images_described:
+        features.append("alternativeText")
+    if access.has_page_list:
+        features += ["pageNavigation", "printPageNumbers"]
+    for feature in features:
+        _meta(md, "schema:accessibilityFeature", feature)
+    _meta(md, "schema:accessibilityHazard", "none")
+    _meta(md, "schema:accessibilitySummary", summary(access))
+
+
+def summary(access: Accessibility) -> str:
+    parts = ["A reflowable text with a table of contents and headings for navigation, in "
+             "reading order."]
+    parts.append("Footnotes are linked from their calls and link back to them; editor's "
+                 "notes are marked as notes; pull quotes, which repeat the text, are hidden "
+                 "from assistive technology.")
+    if access.has_images:
+        parts.append("Images have text descriptions." if access.all_images_described
+                     else "Some images have no text description.")
+    if access.has_page_list:
+        parts.append("A page list gives the page numbers of the printed edition.")
+    return " ".join(parts)
+
+
+def package_document(issue: Issue, identifier: str, access: Accessibility, items: list[Item],
+                     spine: list[SpineEntry]) -> bytes:
+    package = ET.Element(f"{{{OPF}}}package", {"version": "3.0", "unique-identifier": "book-id",
+                                               f"{{{XML}}}lang": issue.language})
+    package.append(metadata(issue, identifier, access))
+    manifest = _sub(package, f"{{{OPF}}}manifest")
+    for item in items:
+        attrs = {"id": item.id, "href": item.href, "media-type": item.media_type}
+        if item.properties:
+            attrs["properties"] = " ".join(sorted(item.properties))
+        ET.SubElement(manifest, f"{{{OPF}}}item", attrs)
+    by_href = {item.href: item.id for item in items}
+    spine_el = _sub(package, f"{{{OPF}}}spine")
+    for entry in spine:
+        attrs = {"idref": by_href[entry.href]}
+        if not entry.linear:
+            attrs["linear"] = "no"
+        _sub(spine_el, f"{{{OPF}}}itemref", **attrs)
+    ET.indent(package)
+    # Unprefixed OPF elements: ElementTree's default_namespace refuses plain attributes,
+    # so the namespace is declared by hand once the tags lose their prefix.
+    for el in package.iter():
+        el.tag = el.tag.removeprefix(f"{{{OPF}}}")
+    package.set("xmlns", OPF)
+    return (b'<?xml version="1.0" encoding="utf-8"?>\n'
+            + ET.tostring(package, encoding="utf-8", xml_declaration=False) + b"\n")
+
+
+def container_document() -> bytes:
+    return (b'<?xml version="1.0" encoding="utf-8"?>\n'
+            b'<container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">\n'
+            b'  <rootfiles>\n'
+            b'    <rootfile full-path="' + CONTENT_FOLDER.encode() + b'/package.opf" '
+            b'media-type="application/oebps-package+xml"/>\n'
+            b'  </rootfiles>\n'
+            b'</container>\n')
+
+
+# --- the zip -------------------------------------------------------------------------
+
+def zip_time() -> tuple[int, int, int, int, int, int]:
+    moment = source_date()
+    if moment is None or moment.year < 1980:
+        return ZIP_EPOCH
+    return (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
+
+
+def zip_epub(files: list[tuple[str, bytes]]) -> bytes:
+    """The EPUB file: ``mimetype`` first and stored, then ``files`` in the given order."""
+    buffer = io.BytesIO()
+    stamp = zip_time()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data, method in [("mimetype", b"application/epub+zip", zipfile.ZIP_STORED),
+                                   *[(n, d, zipfile.ZIP_DEFLATED) for n, d in files]]:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = method
+            info.create_system = 3  # the same on every platform
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data, compress_type=method, compresslevel=9 if method else None)
+    return buffer.getvalue()
