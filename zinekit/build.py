@@ -23,6 +23,7 @@ from zinekit.output import sweep_stale_temporaries, write_bytes
 from zinekit.pages import PageSize, parse_page_size
 from zinekit.project import Project, issues_at, open_project
 from zinekit.render.document import Resolved, render_issue_html
+from zinekit.render.epub import build_epub
 from zinekit.render.fonts import check_font_coverage
 from zinekit.render.pdf import ProjectFetcher, pdf_bytes, render_document
 from zinekit.resolve.inventory import make_inventory
@@ -30,7 +31,7 @@ from zinekit.resolve.stage import resolve_issue
 from zinekit.series import MAX_PASSES, Session, snapshot
 from zinekit.themes_loader import Theme, builtin_themes_folder, load_theme
 
-AVAILABLE_FORMATS = ("pdf", "html")
+AVAILABLE_FORMATS = ("pdf", "html", "epub")
 
 
 @dataclass
@@ -168,6 +169,8 @@ def build_issue(path: Path, project: Project, options: BuildOptions,
         inventory, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
     if "pdf" in formats:
         rendered[out / f"{issue.slug}.pdf"] = pdf.data
+    if "epub" in formats:
+        rendered[out / f"{issue.slug}.epub"] = build_epub(prepared, pdf.anchor_pages)
     if "html" in formats:  # the web edition: index.html and its assets/
         from zinekit.render.web import web_edition
 
