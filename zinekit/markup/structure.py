@@ -22,6 +22,7 @@ def structure_plugin(md: MarkdownIt) -> None:
     md.core.ruler.after("inline", "figures", figures)
     md.core.ruler.push("footnote_check", footnote_check)
     md.core.ruler.push("image_positions", image_positions)
+    md.core.ruler.push("note_paragraphs", note_paragraphs)
 
 
 def slugify(text: str) -> str:
@@ -136,3 +137,14 @@ def image_positions(state: StateCore) -> None:
                 opening = lines[line - 1].rfind("![", 0, max(col - 1, 0) + 1)
                 col = opening + 1 if opening >= 0 else col
             found.append({"src": src, "line": line, "col": col})
+
+
+def note_paragraphs(state: StateCore) -> None:
+    """Mark paragraphs that call a footnote (``class="has-note"``): print themes let their
+    lines break freely so the note can stay on the page of its call."""
+    tokens = state.tokens
+    for i in range(1, len(tokens)):
+        token = tokens[i]
+        if token.type == "inline" and tokens[i - 1].type == "paragraph_open" and any(
+                c.type == "footnote_ref" for c in token.children or []):
+            tokens[i - 1].attrJoin("class", "has-note")
