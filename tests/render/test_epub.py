@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -518,7 +519,7 @@ def test_missing_image_is_a_located_error_and_nothing_is_written(tmp_path, cli):
     assert not list((root / "out").rglob("*.epub"))
 
 
-def test_epub_stage_reports_missing_images_itself(tmp_path):
+def test_epub_stage_checks_images_itself(tmp_path):
     """Not only through the PDF's renderer: the EPUB checks each image it packs."""
     from zinekit.build import BuildOptions, prepare_issue
     from zinekit.errors import Diagnostics
@@ -526,13 +527,22 @@ def test_epub_stage_reports_missing_images_itself(tmp_path):
     from zinekit.render.epub import build_epub
 
     files = dict(MINI)
-    files["mini/one.md"] = MINI["mini/one.md"].replace("img/red.png", "../../outside.png")
+    files["mini/one.md"] = MINI["mini/one.md"].replace(
+        "![a red square](img/red.png)",
+        "![gone](img/gone.png) ![outside](../../outside.png) ![remote](https://example.org/r.png)")
     root = write_project(tmp_path / "p", files)
+    (tmp_path / "outside.png").write_bytes(tiny_png())
     prepared = prepare_issue(root / "mini", open_project(root / "mini", Diagnostics()),
                              BuildOptions(out_dir=tmp_path / "out"))
-    build_epub(prepared, {})
-    errors = [str(d) for d in prepared.diagnostics.errors]
-    assert any("one.md:10:1: error: image is outside the project folder" in e for e in errors), errors
+    data = build_epub(prepared, {})
+    found = [str(d) for d in prepared.diagnostics]
+    assert any(d.endswith("one.md:10:1: error: image not found: img/gone.png") for d in found), found
+    assert any("one.md:10:23: warning: not loaded: ../../outside.png (it is outside the project "
+               "folder)" in d for d in found), found
+    assert any("one.md:10:53: warning: not loaded: https://example.org/r.png" in d for d in found), found
+    page = ET.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("EPUB/text/article-01.xhtml"))
+    assert list(page.iter(f"{XHTML}img")) == []  # each stands in as its text alternative
+    assert "outside" in text(page)
 
 
 def test_missing_cover_is_a_located_error(tmp_path, cli):

@@ -90,8 +90,13 @@ class ImagePacker:
         base = (article.path if article else self.issue.source_file).parent
         where = self._where(src, article)
         if urlparse(src).scheme:
-            self.diagnostics.warning(f"image not packed in the EPUB (only files inside the "
-                                     f"project are): {src}", *where)
+            # the same words as the PDF's warning, so one image gets one message
+            if self.issue.build.get("allow_network"):
+                self.diagnostics.warning(f"not packed in the EPUB: {src} (an EPUB carries only "
+                                         "the project's own images)", *where)
+            else:
+                self.diagnostics.warning(f"not loaded: {src} (the network is off (set "
+                                         "allow_network = true in [build]))", *where)
             return None
         return self.pack_path(base / unquote(src.split("#")[0].split("?")[0]), src, where)
 
@@ -99,7 +104,8 @@ class ImagePacker:
         """Pack a project image; report, at ``where``, why it cannot be."""
         resolved = path.resolve()
         if not resolved.is_relative_to(self.root):
-            self.diagnostics.error(f"image is outside the project folder; not read: {written}", *where)
+            self.diagnostics.warning(f"not loaded: {written} (it is outside the project folder)",
+                                     *where)
             return None
         if not resolved.is_file():
             self.diagnostics.error(f"image not found: {written}", *where)
