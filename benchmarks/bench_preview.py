@@ -60,7 +60,7 @@ def article(number: int, sections: int = 4, paragraphs: int = 4) -> str:
             if p == 2:
                 text += f" [ed. – {sentence(seed + 7, 10)}]"
             if p == 3 and (number, section) != (1, 0):
-                text += f" [see #r1-p1]"
+                text += " [see #r1-p1]"
             lines.append(text + "\n")
         if section == 1:
             lines.append(f"::: pullquote\n{sentence(number + section, 12)}\n:::\n")

@@ -82,7 +82,8 @@ def assert_self_contained(folder: Path) -> None:
 @pytest.fixture
 def web_edition(cli, make_project) -> Path:
     root = make_project({
-        "zinekit.toml": '[series]\nname = "Spin Cycle"\n\n[[issues]]\nvolume = 2\nsource = "vol2"\n',
+        "zinekit.toml": '[series]\nname = "Spin Cycle"\n\n'
+                        '[[issues]]\nvolume = 2\nsource = "vol2"\n',
         "vol2/issue.md": ISSUE,
         "vol2/images/table.svg": SVG,
         "shared/sign.svg": SVG.replace("#888", "#c33"),

@@ -286,7 +286,8 @@ def stylesheet_assets(sheet: Path, theme: Theme) -> dict[str, bytes]:
             licence = font_licence(path.parent, path.stem.split("-")[0])
             if licence is None:
                 continue
-            files[f"assets/{Path(relative).parent.as_posix()}/{licence.name}"] = licence.read_bytes()
+            folder = Path(relative).parent.as_posix()
+            files[f"assets/{folder}/{licence.name}"] = licence.read_bytes()
         files[f"assets/{relative}"] = path.read_bytes()
     return files
 

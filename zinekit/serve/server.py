@@ -106,8 +106,9 @@ class PreviewServer:
 
     @property
     def url(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        shown = f"[{host}]" if ":" in str(host) else str(host)
+        address, port = self.httpd.server_address[:2]
+        host = address.decode() if isinstance(address, bytes) else str(address)
+        shown = f"[{host}]" if ":" in host else host
         first = self.previews[0].url if len(self.previews) == 1 else "/"
         return f"http://{shown}:{port}{first}"
 
@@ -168,8 +169,8 @@ class PreviewServer:
             self.log(f"{preview.url}: {state.problem.kind}: {state.problem.lines[0]}")
         for diagnostic in state.diagnostics:
             self.log(str(diagnostic))
-        self.log(f"{preview.url}: rebuilt in {state.seconds * 1000:.0f} ms "
-                 f"({errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)})")
+        self.log(f"{preview.url}: rebuilt in {state.seconds * 1000:.0f} ms ({errors} "
+                 f"error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)})")
 
     # --- lookups for the handler -------------------------------------------------------------
 
@@ -249,7 +250,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
         for preview in self.app.previews:
             state = preview.snapshot()
             title = state.good.title if state.good else str(preview.path)
-            failed = state.problem is not None or any(d.severity == "error" for d in state.diagnostics)
+            failed = state.problem is not None or \
+                any(d.severity == "error" for d in state.diagnostics)
             issues.append({"url": preview.url, "title": title, "failed": failed})
         page = env.get_template("web/preview-index.html").render(
             series=self.app.series, issues=issues,
