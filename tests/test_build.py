@@ -64,7 +64,8 @@ def test_failed_build_keeps_the_previous_good_file(cli, make_project):
     assert "notes.md:5:1: error: editor's note '[ed.' is never closed with a matching ']'" in run.output
     assert "build failed: 2 errors; nothing was written" in run.output
     assert pdf.read_bytes() == good
-    assert sorted(p.name for p in pdf.parent.iterdir()) == ["notes.inventory.json", "notes.pdf"]
+    assert sorted(p.name for p in pdf.parent.iterdir()) == [
+        "notes-booklet-a4.pdf", "notes.epub", "notes.inventory.json", "notes.pdf"]
 
 
 def test_check_writes_nothing_and_reports(cli, make_project):

@@ -23,6 +23,7 @@ from zinekit.output import sweep_stale_temporaries, write_bytes
 from zinekit.pages import PageSize, parse_page_size
 from zinekit.project import Project, issues_at, open_project
 from zinekit.render.document import Resolved, render_issue_html
+from zinekit.render.editions import PRESS_BLEED, PRESS_VARIANT, impose_booklet
 from zinekit.render.epub import build_epub
 from zinekit.render.fonts import check_font_coverage
 from zinekit.render.pdf import ProjectFetcher, pdf_bytes, render_document
@@ -31,7 +32,8 @@ from zinekit.resolve.stage import resolve_issue
 from zinekit.series import MAX_PASSES, Session, snapshot
 from zinekit.themes_loader import Theme, builtin_themes_folder, load_theme
 
-AVAILABLE_FORMATS = ("pdf", "html", "epub")
+AVAILABLE_FORMATS = ("pdf", "booklet", "press", "html", "epub")
+DEFAULT_FORMATS = ("pdf", "booklet", "epub")
 
 
 @dataclass
@@ -132,6 +134,7 @@ class Prepared:
     page: PageSize
     resolved: Resolved
     diagnostics: Diagnostics
+    notes: list[str] = field(default_factory=list)  # reports printed after the build
 
 
 def prepare_issue(path: Path, project: Project, options: BuildOptions,
@@ -169,6 +172,7 @@ def build_issue(path: Path, project: Project, options: BuildOptions,
         inventory, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
     if "pdf" in formats:
         rendered[out / f"{issue.slug}.pdf"] = pdf.data
+    rendered.update(print_editions(prepared, formats, out))
     if "epub" in formats:
         rendered[out / f"{issue.slug}.epub"] = build_epub(prepared, pdf.anchor_pages)
     if "html" in formats:  # the web edition: index.html and its assets/
@@ -180,8 +184,30 @@ def build_issue(path: Path, project: Project, options: BuildOptions,
     if options.write:
         for target, data in rendered.items():
             result.outputs.append(_write(target, data))
+    if options.write and not options.quiet:
+        for note in prepared.notes:
+            click.echo(note, err=True)
     _report(result, options, time.perf_counter() - started)
     return result
+
+
+def print_editions(prepared: Prepared, formats: tuple[str, ...], out: Path) -> dict[Path, bytes]:
+    """The booklet and press PDFs, rendered as the print edition (no live links)."""
+    issue, diagnostics = prepared.issue, prepared.diagnostics
+    rendered: dict[Path, bytes] = {}
+    args = (issue, prepared.theme, prepared.page, prepared.resolved, diagnostics)
+    if "booklet" in formats:
+        bleed = issue.build.get("bleed")
+        paper = render_pdf(*args, print_edition=True, bleed=bleed)
+        booklet = impose_booklet(issue, paper.data, out, diagnostics)
+        if booklet is not None:
+            rendered[out / booklet.filename] = booklet.data
+            prepared.notes.append(str(booklet.report))
+    if "press" in formats:
+        bleed = issue.build.get("bleed") or PRESS_BLEED
+        press = render_pdf(*args, print_edition=True, bleed=bleed, variant=PRESS_VARIANT)
+        rendered[out / f"{issue.slug}-press.pdf"] = press.data
+    return rendered
 
 
 @dataclass
@@ -195,18 +221,20 @@ class RenderedPdf:
 
 
 def render_pdf(issue: Issue, theme: Theme, page: PageSize, resolved: Resolved,
-               diagnostics: Diagnostics, **flags) -> RenderedPdf:
-    """Render the reading PDF: its bytes, page count and the page of every anchor."""
+               diagnostics: Diagnostics, variant: str | None = None, **flags) -> RenderedPdf:
+    """Render a PDF edition (by default the reading PDF): its bytes, page count and the
+    page of every anchor."""
     html = render_issue_html(issue, theme, page, resolved, mode="print", **flags)
     fetcher = ProjectFetcher([issue.root, *theme.folders, builtin_themes_folder()],
                              allow_network=bool(issue.build.get("allow_network")))
     check_font_coverage(issue, theme.fonts(), diagnostics)
-    document = render_document(html, issue, theme.stylesheets("print"), fetcher, diagnostics)
+    document = render_document(html, issue, theme.stylesheets("print"), fetcher, diagnostics,
+                               variant)
     anchor_pages: dict[str, int] = {}
     for number, laid_out in enumerate(document.pages, start=1):
         for anchor in laid_out.anchors:
             anchor_pages.setdefault(anchor, number)
-    return RenderedPdf(pdf_bytes(document, html), len(document.pages), anchor_pages)
+    return RenderedPdf(pdf_bytes(document, html, variant), len(document.pages), anchor_pages)
 
 
 def choose_theme(issue: Issue, project: Project, options: BuildOptions) -> Theme:
@@ -226,8 +254,14 @@ def page_size(issue: Issue, theme: Theme, diagnostics: Diagnostics) -> PageSize:
 
 
 def choose_formats(issue: Issue, options: BuildOptions, diagnostics: Diagnostics) -> tuple[str, ...]:
-    wanted = options.formats or tuple(f for f in issue.build.get("formats", AVAILABLE_FORMATS)
-                                      if f in AVAILABLE_FORMATS) or ("pdf",)
+    """``--format``, else ``[build] formats``, else the default formats available."""
+    configured = issue.build.values.get("formats") if "formats" in issue.build.lines else None
+    if options.formats:
+        wanted = options.formats
+    elif configured:
+        wanted = tuple(configured)
+    else:
+        wanted = tuple(f for f in DEFAULT_FORMATS if f in AVAILABLE_FORMATS)
     for name in wanted:
         if name not in AVAILABLE_FORMATS:
             raise ZinekitError(f"error: format {name!r} is not available in this version of "

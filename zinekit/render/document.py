@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from zinekit import __version__
@@ -58,10 +58,12 @@ def issue_line(issue: Issue) -> str:
 
 def article_context(article: Article, issue: Issue, mode: str, resolved: Resolved,
                     **flags: Any) -> dict[str, Any]:
+    known = {f.name for f in fields(RenderContext)}
     ctx = RenderContext(mode=mode, article_anchor=article.anchor, xrefs=resolved.xrefs,
                         citations=resolved.citations,
                         heading_shift=1 if article.title else 0,
-                        further_reading_html=resolved.bibliography_html, **flags)
+                        further_reading_html=resolved.bibliography_html,
+                        **{k: v for k, v in flags.items() if k in known})
     body, notes = render_tokens(article.tokens, article.env, ctx,
                                 allow_html=bool(issue.build.get("allow_html")))
     notes_mode = article.meta.get("notes") or issue.meta.get("notes") or "foot"

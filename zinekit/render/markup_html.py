@@ -16,6 +16,7 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
 from zinekit.markup import make_parser
+from zinekit.render.sanitize import sanitize_html
 
 # Block tags that cannot sit inside a footnote's inline ``span`` in print mode.
 BLOCK_TAGS = {"p", "ul", "ol", "li", "blockquote", "pre", "dl", "dt", "dd", "table", "h1",
@@ -325,7 +326,13 @@ def _is_ed_note(tokens: list[Token], env: dict[str, Any]) -> bool:
 
 def render_tokens(tokens: Sequence[Token], env: dict[str, Any], ctx: RenderContext,
                   allow_html: bool = False) -> tuple[str, str]:
-    """Render one article's tokens; return (body HTML, notes HTML)."""
+    """Render one article's tokens; return (body HTML, notes HTML).
+
+    Raw HTML reaches the output only when the project allows it, and then the whole
+    article passes the sanitiser (an element may span several raw-HTML tokens)."""
     md = make_parser(allow_html)
     renderer = ZineRenderer(md)
-    return renderer.render_article(tokens, md.options, env, ctx)
+    body, notes = renderer.render_article(tokens, md.options, env, ctx)
+    if allow_html:
+        body, notes = sanitize_html(body), sanitize_html(notes)
+    return body, notes

@@ -90,11 +90,6 @@ def locate_text(issue: Issue, needle: str) -> tuple[str, int, int]:
     return str(issue.source_file), 0, 0
 
 
-# WeasyPrint moves a footnote that does not fit to the next page rather than breaking a
-# widow; when that happens the page is laid out again with widows relaxed.
-RELAXED_WIDOWS = "p, li, dd, blockquote { widows: 1; orphans: 1; }"
-
-
 def footnote_pages(document: weasyprint.Document) -> dict[str, tuple[int, int]]:
     """For each footnote id, (page of its call, page of its text), 1-based."""
     calls: dict[str, int] = {}
@@ -112,22 +107,58 @@ def misplaced_footnotes(document: weasyprint.Document) -> list[str]:
     return [fid for fid, (call, note) in footnote_pages(document).items() if call != note]
 
 
+# WeasyPrint sometimes moves a footnote to the page after its call.  When that happens
+# in an issue of modest length, the layout is tried again with line-breaking rules
+# loosened in two ways, and the layout that keeps most notes in place wins.
+FOOTNOTE_RETRY_CSS = (
+    "p.has-note { widows: 1; orphans: 1; }",
+    ".footnote { footnote-policy: auto; }",
+)
+FOOTNOTE_RETRY_MAX_PAGES = 100
+
+
 def render_document(html: str, issue: Issue, stylesheets: list[Path],
-                    fetcher: ProjectFetcher, diagnostics: Diagnostics) -> weasyprint.Document:
-    """Lay out the issue, keeping every footnote on the page of its call."""
-    document = _layout(html, issue, stylesheets, fetcher, diagnostics, extra_css=None)
-    if misplaced_footnotes(document):
-        document = _layout(html, issue, stylesheets, fetcher, Diagnostics(),
-                           extra_css=RELAXED_WIDOWS)
-    for fid in misplaced_footnotes(document):
-        path, line, col = locate_text(issue, "[^")
-        diagnostics.warning(f"footnote {fid} does not fit on the page of its call and was "
-                            "moved to the next page", path, line, col)
+                    fetcher: ProjectFetcher, diagnostics: Diagnostics,
+                    variant: str | None = None) -> weasyprint.Document:
+    """Lay out the issue, keeping footnotes on the page of their call where WeasyPrint
+    can; a note it still moves to the next page is reported where it is called."""
+    document = _layout(html, issue, stylesheets, fetcher, diagnostics, variant)
+    misplaced = misplaced_footnotes(document)
+    if misplaced and len(document.pages) <= FOOTNOTE_RETRY_MAX_PAGES:
+        for extra in FOOTNOTE_RETRY_CSS:
+            retry = _layout(html, issue, stylesheets, fetcher, Diagnostics(), variant, extra)
+            if len(misplaced_footnotes(retry)) < len(misplaced):
+                document, misplaced = retry, misplaced_footnotes(retry)
+            if not misplaced:
+                break
+    pages = footnote_pages(document)
+    for fid in misplaced:
+        path, line, col = locate_footnote(issue, fid)
+        call, note = pages[fid]
+        diagnostics.warning(f"footnote {fid.rsplit('-', 1)[-1]} is called on page {call} but "
+                            f"there was no room for it there; it starts on page {note}",
+                            path, line, col)
     return document
 
 
+def locate_footnote(issue: Issue, fid: str) -> tuple[str, int, int]:
+    """Where the footnote with id ``fn-<article>-<n>`` is called."""
+    for article in issue.articles:
+        prefix = f"fn-{article.anchor}-"
+        if not fid.startswith(prefix) or not fid[len(prefix):].isdigit():
+            continue
+        entry = article.env.get("footnotes", {}).get("list", {}).get(int(fid[len(prefix):]) - 1, {})
+        needle = f"[^{entry.get('label')}]" if entry.get("label") else "^["
+        for number, line in enumerate(article.env.get("zk_lines", []), start=1):
+            col = line.find(needle)
+            if col >= 0 and not line.startswith(needle + ":"):
+                return str(article.path), number, col + 1
+    return str(issue.source_file), 0, 0
+
+
 def _layout(html: str, issue: Issue, stylesheets: list[Path], fetcher: ProjectFetcher,
-            diagnostics: Diagnostics, extra_css: str | None) -> weasyprint.Document:
+            diagnostics: Diagnostics, variant: str | None,
+            extra_css: str | None = None) -> weasyprint.Document:
     """One WeasyPrint layout; its warnings about missing files become diagnostics."""
     collector = _Collector()
     logger = logging.getLogger("weasyprint")
@@ -141,7 +172,8 @@ def _layout(html: str, issue: Issue, stylesheets: list[Path], fetcher: ProjectFe
         if extra_css:
             css.append(weasyprint.CSS(string=extra_css, font_config=fonts))
         document = weasyprint.HTML(string=html, base_url=str(issue.source_file.parent) + "/",
-                                   url_fetcher=fetcher).render(stylesheets=css, font_config=fonts)
+                                   url_fetcher=fetcher).render(
+            stylesheets=css, font_config=fonts, **variant_options(variant))
     finally:
         logger.removeHandler(collector)
         logger.propagate = old_propagate
@@ -183,7 +215,16 @@ def sibling_links(document: weasyprint.Document, pdf: pydyf.PDF) -> None:
         })
 
 
-def pdf_bytes(document: weasyprint.Document, identity: str) -> bytes:
-    """The PDF, with a file identifier derived from the content (reproducible builds)."""
+def pdf_bytes(document: weasyprint.Document, identity: str, variant: str | None = None) -> bytes:
+    """The PDF, with a file identifier derived from the content (reproducible builds);
+    ``variant`` is a WeasyPrint PDF variant such as ``pdf/x-4``."""
     identifier = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32].encode("ascii")
-    return document.write_pdf(pdf_identifier=identifier, finisher=sibling_links)
+    return document.write_pdf(pdf_identifier=identifier, finisher=sibling_links,
+                              **variant_options(variant))
+
+
+def variant_options(variant: str | None) -> dict[str, str]:
+    """WeasyPrint options for a PDF variant; PDF/X gets an sRGB output intent."""
+    if not variant:
+        return {}
+    return {"pdf_variant": variant, "output_intent": "srgb"}
