@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,30 +10,26 @@ from pypdf import PdfReader
 from tests.conftest import EXAMPLES, built_pdf, pdf_pages_text
 
 
-@pytest.fixture(scope="module")
-def vol6(tmp_path_factory) -> Path:
+def build_example(tmp_path_factory, name: str) -> Path:
     from click.testing import CliRunner
 
     from zinekit.cli import main
 
-    out = tmp_path_factory.mktemp("vol6")
-    result = CliRunner().invoke(main, ["build", str(EXAMPLES / "ember-tide" / "vol6"),
+    out = tmp_path_factory.mktemp(name)
+    result = CliRunner().invoke(main, ["build", str(EXAMPLES / "ember-tide" / name),
                                        "--out", str(out), "--format", "pdf"])
     assert result.exit_code == 0, result.output
     return built_pdf(out)
+
+
+@pytest.fixture(scope="module")
+def vol6(tmp_path_factory) -> Path:
+    return build_example(tmp_path_factory, "vol6")
 
 
 @pytest.fixture(scope="module")
 def vol7(tmp_path_factory) -> Path:
-    from click.testing import CliRunner
-
-    from zinekit.cli import main
-
-    out = tmp_path_factory.mktemp("vol7")
-    result = CliRunner().invoke(main, ["build", str(EXAMPLES / "ember-tide" / "vol7"),
-                                       "--out", str(out), "--format", "pdf"])
-    assert result.exit_code == 0, result.output
-    return built_pdf(out)
+    return build_example(tmp_path_factory, "vol7")
 
 
 def test_output_path_is_dist_slug(vol6: Path):

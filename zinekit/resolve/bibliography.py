@@ -32,6 +32,7 @@ from pybtex.plugin import find_plugin
 from pybtex.richtext import Text
 from pybtex.style.template import FieldIsMissing
 
+from zinekit.markup.structure import unique_id
 from zinekit.errors import Diagnostics
 from zinekit.model import Citation, Issue
 from zinekit.render.document import Resolved
@@ -282,13 +283,7 @@ def _listed_works(keys: list[str], bib: Bibliography, mode: str, numeric: bool) 
 
 
 def _anchor(key: str, used: set[str]) -> str:
-    base = "bib-" + (re.sub(r"[^A-Za-z0-9_.-]+", "-", key).strip("-") or "entry")
-    anchor, n = base, 1
-    while anchor in used:
-        n += 1
-        anchor = f"{base}-{n}"
-    used.add(anchor)
-    return anchor
+    return unique_id("bib-" + (re.sub(r"[^A-Za-z0-9_.-]+", "-", key).strip("-") or "entry"), used)
 
 
 def _latex(value: str) -> str:
