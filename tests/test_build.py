@@ -232,3 +232,21 @@ def test_html_edition(cli, make_project):
     assert run.exit_code == 0, run.output
     html = (root / "dist" / "notes" / "index.html").read_text(encoding="utf-8")
     assert 'class="noteref"' in html and 'role="doc-footnote"' in html
+
+
+def test_footnotes_numbered_through_the_issue_when_asked(cli, make_project):
+    files = {
+        "issue/issue.md": "---\ntitle: I\narticles: [a.md, b.md]\n---\n",
+        "issue/a.md": "---\ntitle: A\n---\nOne.[^1] Two.[^2]\n\n[^1]: NOTEONE\n[^2]: NOTETWO\n",
+        "issue/b.md": "---\ntitle: B\n---\nThree.[^1]\n\n[^1]: NOTETHREE\n",
+    }
+    root = make_project(files)
+    assert cli("build", "issue", "--format", "pdf", cwd=root).exit_code == 0
+    text = " ".join(pdf_pages_text(root / "issue" / "dist" / "issue" / "issue.pdf"))
+    assert "1. NOTETHREE" in text  # per article by default (the theme's setting)
+    (root / "issue" / "zinekit.toml").write_text('[build]\nfootnote_numbering = "issue"\n')
+    assert cli("build", "issue", "--format", "pdf,html", cwd=root).exit_code == 0
+    text = " ".join(pdf_pages_text(root / "issue" / "dist" / "issue" / "issue.pdf"))
+    assert "3. NOTETHREE" in text and "2. NOTETWO" in text
+    html = (root / "issue" / "dist" / "issue" / "index.html").read_text(encoding="utf-8")
+    assert '<span class="note-number">3.</span>' in html

@@ -84,6 +84,7 @@ class Issue:
     build: Settings  # the series' [build] settings
     articles: list[Article]
     slug: str
+    footnote_numbering: str = "article"  # "article" or "issue": set from settings and theme
 
     @property
     def title(self) -> str:
@@ -99,6 +100,15 @@ class Issue:
 
     def all_xrefs(self) -> list[CrossReference]:
         return [x for a in self.articles for x in a.xrefs]
+
+    def notes_before(self, article: Article) -> int:
+        """How many footnotes the articles before ``article`` have (for per-issue numbers)."""
+        count = 0
+        for other in self.articles:
+            if other is article:
+                break
+            count += len(other.env.get("footnotes", {}).get("list", {}))
+        return count
 
     def all_citations(self) -> list[Citation]:
         return [c for a in self.articles for c in a.citations]

@@ -63,6 +63,8 @@ def article_context(article: Article, issue: Issue, mode: str, resolved: Resolve
                         citations=resolved.citations,
                         heading_shift=1 if article.title else 0,
                         further_reading_html=resolved.bibliography_html,
+                        note_offset=issue.notes_before(article)
+                        if issue.footnote_numbering == "issue" else 0,
                         **{k: v for k, v in flags.items() if k in known})
     body, notes = render_tokens(article.tokens, article.env, ctx,
                                 allow_html=bool(issue.build.get("allow_html")))
@@ -102,5 +104,6 @@ def render_issue_html(issue: Issue, theme: Theme, page: PageSize, resolved: Reso
         generator=f"zinekit {__version__}",
         bibliography_html=resolved.bibliography_html,
         further_reading=bool(issue.meta.get("further_reading")),
+        footnote_numbering=issue.footnote_numbering,
         flags=flags,
     )

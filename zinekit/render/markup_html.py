@@ -48,6 +48,7 @@ class RenderContext:
     print_edition: bool = False  # paper: no live links, addresses printed as notes
     epub: bool = False
     further_reading_html: str = ""
+    note_offset: int = 0  # notes of earlier articles, when notes are numbered per issue
 
 
 class ZineRenderer(RendererHTML):
@@ -93,7 +94,8 @@ class ZineRenderer(RendererHTML):
             back = (f'<a class="backlink" href="#ref-{note_id}" role="doc-backlink" '
                     f'title="back to the text">↩</a>')
             items.append(f'<aside id="{note_id}" class="footnote{ed}"{epub_type} role="doc-footnote">'
-                         f'<span class="note-number">{n + 1}.</span> {text}{back}</aside>')
+                         f'<span class="note-number">{n + 1 + self.ctx.note_offset}.</span> '
+                         f'{text}{back}</aside>')
         return '<section class="footnotes">\n' + "\n".join(items) + "\n</section>"
 
     # --- block tokens ---------------------------------------------------------------
@@ -240,7 +242,7 @@ class ZineRenderer(RendererHTML):
         ref_id = f"ref-{note_id}" if tokens[idx].meta.get("subId", 0) == 0 else ""
         id_attr = f' id="{ref_id}"' if ref_id else ""
         return (f'<a class="noteref{ed}" href="#{note_id}"{id_attr}{epub_type} role="doc-noteref">'
-                f"{n + 1}</a>")
+                f"{n + 1 + self.ctx.note_offset}</a>")
 
     def footnote_anchor(self, tokens, idx, options, env) -> str:
         return ""
