@@ -1,62 +1,149 @@
 """Atomic output: a file appears whole or not at all.
 
-Every output is written to a temporary file beside its destination and renamed over it
-only when complete, so an interrupted or failed build never leaves a broken file where a
-good one was.  Temporary names start with ``.zinekit-tmp-`` so a later run can sweep
-any that a killed process left behind.
+Every output is written to a temporary file beside its destination, flushed to disk,
+and renamed over the destination only when complete, so an interrupted or failed build
+never leaves a broken file where a good one was.
+
+Temporary names are ``.zinekit-tmp-<pid>-<host>-<random><suffix>``: the process that
+writes it and a short tag of the machine it runs on.  A process killed outright (SIGKILL,
+a power cut) cannot remove its temporary, so every later write sweeps the folder of its
+destination: a temporary is removed when the process that wrote it, on this machine, no
+longer exists, or, whoever wrote it, when it is more than an hour old (a write takes
+seconds; the hour covers a folder shared by several machines).  A temporary of a build
+still running is never touched.
+
+A write that fails (a full disk, a read-only folder) raises :class:`WriteError`, printed
+as ``error: could not write dist/…: No space left on device``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
+import re
+import socket
 import tempfile
 import time
 from pathlib import Path
 from typing import Iterator
 
+from zinekit.errors import ZinekitError, display_path
+
 TEMP_PREFIX = ".zinekit-tmp-"
 STALE_AFTER_SECONDS = 3600
+_TAGGED = re.compile(re.escape(TEMP_PREFIX) + r"(\d+)-([0-9a-f]{8})-")
+
+
+class WriteError(ZinekitError, OSError):
+    """An output file could not be written; the previous file, if any, is untouched."""
+
+    def __init__(self, destination: Path, cause: OSError) -> None:
+        reason = cause.strerror or str(cause) or type(cause).__name__
+        super().__init__(f"error: could not write {display_path(destination)}: {reason}")
+
+
+def host_tag() -> str:
+    """Eight hex digits naming this machine in temporary names."""
+    return hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
+
+
+def temporary_prefix() -> str:
+    """The start of the names of the temporaries this process writes."""
+    return f"{TEMP_PREFIX}{os.getpid()}-{host_tag()}-"
 
 
 @contextlib.contextmanager
 def atomic_path(destination: str | os.PathLike[str]) -> Iterator[Path]:
-    """Yield a temporary path to write; rename it to ``destination`` on success."""
+    """Yield a temporary path to write; rename it to ``destination`` on success.
+
+    Any OSError while preparing, writing or renaming becomes a :class:`WriteError`;
+    the temporary is removed whatever happens (an exception, Ctrl-C, SIGTERM).
+    """
     dest = Path(destination)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=dest.suffix, dir=dest.parent)
-    os.close(fd)
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        sweep_stale_temporaries(dest.parent, recursive=False)
+        fd, tmp = tempfile.mkstemp(prefix=temporary_prefix(), suffix=dest.suffix, dir=dest.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise WriteError(dest, exc) from exc
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        _flush_to_disk(tmp_path)
         os.chmod(tmp_path, 0o644)
         os.replace(tmp_path, dest)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             tmp_path.unlink()
+        if isinstance(exc, OSError) and not isinstance(exc, ZinekitError):
+            raise WriteError(dest, exc) from exc
         raise
+
+
+def _flush_to_disk(path: Path) -> None:
+    """fsync the finished temporary: a disk that fills up on flush fails here, before
+    the rename, and a crash right after the rename cannot leave an empty file."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def write_bytes(destination: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` to ``destination`` atomically."""
-    with atomic_path(destination) as tmp:
-        tmp.write_bytes(data)
+    with atomic_path(destination) as tmp, open(tmp, "wb") as handle:
+        handle.write(data)
 
 
 def write_text(destination: str | os.PathLike[str], text: str) -> None:
     write_bytes(destination, text.encode("utf-8"))
 
 
-def sweep_stale_temporaries(folder: str | os.PathLike[str]) -> int:
-    """Remove temporaries that a killed build left behind; return how many."""
-    removed = 0
-    now = time.time()
+def is_stale(temporary: Path, now: float | None = None) -> bool:
+    """True if no running process can still be writing ``temporary`` (see the module doc)."""
+    try:
+        age = (time.time() if now is None else now) - temporary.stat().st_mtime
+    except OSError:
+        return False
+    if age > STALE_AFTER_SECONDS:
+        return True
+    tagged = _TAGGED.match(temporary.name)
+    if tagged is None or tagged.group(2) != host_tag():
+        return False  # an old-style name, or another machine's: only the age tells
+    return not process_exists(int(tagged.group(1)))
+
+
+def process_exists(pid: int) -> bool:
+    """True if a process with this id runs on this machine (whoever owns it)."""
+    if pid == os.getpid():
+        return True
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    except OSError:
+        return True  # cannot tell: keep the file
+    return True
+
+
+def sweep_stale_temporaries(folder: str | os.PathLike[str], recursive: bool = True) -> int:
+    """Remove temporaries that killed builds left in ``folder``; return how many."""
     root = Path(folder)
     if not root.is_dir():
         return 0
-    for tmp in root.rglob(TEMP_PREFIX + "*"):
-        with contextlib.suppress(OSError):
-            if now - tmp.stat().st_mtime > STALE_AFTER_SECONDS:
+    found = root.rglob(TEMP_PREFIX + "*") if recursive else root.glob(TEMP_PREFIX + "*")
+    removed = 0
+    now = time.time()
+    for tmp in found:
+        if tmp.is_file() and is_stale(tmp, now):
+            with contextlib.suppress(OSError):
                 tmp.unlink()
                 removed += 1
     return removed
