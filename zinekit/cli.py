@@ -5,9 +5,13 @@ Exit status: 0 success, 1 the content has errors, 2 wrong usage (click's own).
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
+import threading
 import traceback
 from pathlib import Path
+from typing import Iterator
 
 import click
 
@@ -22,7 +26,8 @@ class ZinekitGroup(click.Group):
 
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            with _terminate_as_interrupt():
+                return super().invoke(ctx)
         except (ZinekitError, click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except KeyboardInterrupt:
@@ -38,6 +43,24 @@ class ZinekitGroup(click.Group):
                     err=True,
                 )
             sys.exit(1)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (``kill``, a service manager stopping zinekit) behaves as Ctrl-C does:
+    temporaries are removed, finished outputs stay, exit status 130."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @click.group(cls=ZinekitGroup, context_settings={"help_option_names": ["-h", "--help"]})
