@@ -250,3 +250,15 @@ def test_footnotes_numbered_through_the_issue_when_asked(cli, make_project):
     assert "3. NOTETHREE" in text and "2. NOTETWO" in text
     html = (root / "issue" / "dist" / "issue" / "index.html").read_text(encoding="utf-8")
     assert '<span class="note-number">3.</span>' in html
+
+
+def test_endnotes_gather_an_articles_notes_at_its_end(cli, make_project):
+    filler = "\n\n".join(["Words that take up a page of room. " * 14] * 6)
+    root = make_project({"e.md": f"---\ntitle: E\nnotes: end\n---\nCall.[^1]\n\n{filler}\n\n"
+                                 "Last words.\n\n[^1]: ENDNOTETEXT\n"})
+    assert cli("build", "e.md", "--format", "pdf", cwd=root).exit_code == 0
+    pages = pdf_pages_text(root / "dist" / "e" / "e.pdf")
+    call = next(i for i, p in enumerate(pages) if "Call." in p)
+    note = next(i for i, p in enumerate(pages) if "ENDNOTETEXT" in p)
+    assert note > call
+    assert "Notes 1. ENDNOTETEXT" in pages[note]

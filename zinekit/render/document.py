@@ -63,12 +63,13 @@ def article_context(article: Article, issue: Issue, mode: str, resolved: Resolve
                         citations=resolved.citations,
                         heading_shift=1 if article.title else 0,
                         further_reading_html=resolved.bibliography_html,
+                        endnotes=mode == "print" and _notes_mode(article, issue) == "end",
                         note_offset=issue.notes_before(article)
                         if issue.footnote_numbering == "issue" else 0,
                         **{k: v for k, v in flags.items() if k in known})
     body, notes = render_tokens(article.tokens, article.env, ctx,
                                 allow_html=bool(issue.build.get("allow_html")))
-    notes_mode = article.meta.get("notes") or issue.meta.get("notes") or "foot"
+    notes_mode = _notes_mode(article, issue)
     return {
         "anchor": article.anchor,
         "title": article.title,
@@ -83,6 +84,10 @@ def article_context(article: Article, issue: Issue, mode: str, resolved: Resolve
         "headings": [h for h in article.headings],
         "further_reading": bool(article.meta.get("further_reading")),
     }
+
+
+def _notes_mode(article: Article, issue: Issue) -> str:
+    return article.meta.get("notes") or issue.meta.get("notes") or "foot"
 
 
 def render_issue_html(issue: Issue, theme: Theme, page: PageSize, resolved: Resolved,

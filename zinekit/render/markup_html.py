@@ -49,6 +49,7 @@ class RenderContext:
     epub: bool = False
     further_reading_html: str = ""
     note_offset: int = 0  # notes of earlier articles, when notes are numbered per issue
+    endnotes: bool = False  # print: notes gathered at the article's end, not at page feet
 
 
 class ZineRenderer(RendererHTML):
@@ -76,9 +77,14 @@ class ZineRenderer(RendererHTML):
         self.notes = {i: self.render(toks, options, env) for i, toks in note_tokens.items()}
         self.in_note = False
         body = self.render(body_tokens, options, env)
-        if ctx.mode == "print":
+        if self._floating:
             return body, ""
         return body, self._notes_section(env)
+
+    @property
+    def _floating(self) -> bool:
+        """Print footnotes float to the foot of their page, unless gathered as endnotes."""
+        return self.ctx.mode == "print" and not self.ctx.endnotes
 
     def _note_id(self, n: int) -> str:
         return f"fn-{self.ctx.article_anchor}-{n + 1}"
@@ -86,6 +92,7 @@ class ZineRenderer(RendererHTML):
     def _notes_section(self, env: dict[str, Any]) -> str:
         if not self.notes:
             return ""
+        heading = '<h2 class="notes-title">Notes</h2>\n' if self.ctx.endnotes else ""
         epub_type = ' epub:type="footnote"' if self.ctx.epub else ""
         items = []
         for n, text in self.notes.items():
@@ -96,13 +103,13 @@ class ZineRenderer(RendererHTML):
             items.append(f'<aside id="{note_id}" class="footnote{ed}"{epub_type} role="doc-footnote">'
                          f'<span class="note-number">{n + 1 + self.ctx.note_offset}.</span> '
                          f'{text}{back}</aside>')
-        return '<section class="footnotes">\n' + "\n".join(items) + "\n</section>"
+        return '<section class="footnotes">\n' + heading + "\n".join(items) + "\n</section>"
 
     # --- block tokens ---------------------------------------------------------------
 
     def renderToken(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         token = tokens[idx]
-        if self.in_note and self.ctx.mode == "print" and token.tag in BLOCK_TAGS:
+        if self.in_note and self._floating and token.tag in BLOCK_TAGS:
             if token.nesting == 1:
                 return f'<span class="fn-{token.tag}">'
             if token.nesting == -1:
@@ -233,7 +240,7 @@ class ZineRenderer(RendererHTML):
         n = tokens[idx].meta["id"]
         note_id = self._note_id(n)
         ed = " ed-footnote" if n in self.ed_notes else ""
-        if self.ctx.mode == "print":
+        if self._floating:
             if tokens[idx].meta.get("subId", 0) > 0:  # a second call of the same note
                 return f'<a class="footnote-again" href="#{note_id}"></a>'
             return (f'<span class="fn-call" id="call-{note_id}"></span>'
