@@ -262,3 +262,19 @@ def test_endnotes_gather_an_articles_notes_at_its_end(cli, make_project):
     note = next(i for i, p in enumerate(pages) if "ENDNOTETEXT" in p)
     assert note > call
     assert "Notes 1. ENDNOTETEXT" in pages[note]
+
+
+def test_side_notes_sit_in_the_margin_beside_their_call(cli, make_project):
+    import subprocess
+
+    root = make_project({"s.md": "---\ntitle: S\nnotes: side\n---\nA call here.[^1] Then text.\n\n"
+                                 "[^1]: SIDENOTETEXT beside it.\n"})
+    assert cli("build", "s.md", "--format", "pdf", cwd=root).exit_code == 0
+    pdf = root / "dist" / "s" / "s.pdf"
+    bbox = subprocess.run(["pdftotext", "-bbox", "-f", "2", "-l", "2", str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    import re
+
+    words = {m.group(3): float(m.group(1)) for m in
+             re.finditer(r'xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]+)<', bbox)}
+    assert words["SIDENOTETEXT"] > words["Then"] + 100  # in the right-hand margin

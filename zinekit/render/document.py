@@ -64,6 +64,7 @@ def article_context(article: Article, issue: Issue, mode: str, resolved: Resolve
                         heading_shift=1 if article.title else 0,
                         further_reading_html=resolved.bibliography_html,
                         endnotes=mode == "print" and _notes_mode(article, issue) == "end",
+                        sidenotes=mode == "print" and _notes_mode(article, issue) == "side",
                         note_offset=issue.notes_before(article)
                         if issue.footnote_numbering == "issue" else 0,
                         **{k: v for k, v in flags.items() if k in known})

@@ -50,6 +50,7 @@ class RenderContext:
     further_reading_html: str = ""
     note_offset: int = 0  # notes of earlier articles, when notes are numbered per issue
     endnotes: bool = False  # print: notes gathered at the article's end, not at page feet
+    sidenotes: bool = False  # print: notes floated into the outer margin beside their call
 
 
 class ZineRenderer(RendererHTML):
@@ -243,6 +244,11 @@ class ZineRenderer(RendererHTML):
         if self._floating:
             if tokens[idx].meta.get("subId", 0) > 0:  # a second call of the same note
                 return f'<a class="footnote-again" href="#{note_id}"></a>'
+            if self.ctx.sidenotes:
+                number = n + 1 + self.ctx.note_offset
+                return (f'<span class="fn-call-number">{number}</span>'
+                        f'<span class="footnote side{ed}" id="{note_id}" data-n="{number}">'
+                        f'{self.notes.get(n, "")}</span>')
             return (f'<span class="fn-call" id="call-{note_id}"></span>'
                     f'<span class="footnote{ed}" id="{note_id}">{self.notes.get(n, "")}</span>')
         epub_type = ' epub:type="noteref"' if self.ctx.epub else ""
