@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import uuid
 from pathlib import Path
 from typing import Iterable
 from urllib.parse import unquote, urljoin, urlparse
@@ -219,8 +220,26 @@ def pdf_bytes(document: weasyprint.Document, identity: str, variant: str | None 
     """The PDF, with a file identifier derived from the content (reproducible builds);
     ``variant`` is a WeasyPrint PDF variant such as ``pdf/x-4``."""
     identifier = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32].encode("ascii")
-    return document.write_pdf(pdf_identifier=identifier, finisher=sibling_links,
+
+    def finish(document: weasyprint.Document, pdf: pydyf.PDF) -> None:
+        sibling_links(document, pdf)
+        stable_document_id(pdf, identifier.decode("ascii"))
+
+    return document.write_pdf(pdf_identifier=identifier, finisher=finish,
                               **variant_options(variant))
+
+
+_XMP_DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
+
+
+def stable_document_id(pdf: pydyf.PDF, identifier: str) -> None:
+    """WeasyPrint gives a PDF/X file a random XMP ``DocumentID``; use one derived from
+    the content instead, so that the same input builds the same bytes."""
+    document_id = b"xmp.did:" + str(uuid.UUID(hex=identifier)).encode("ascii")
+    for obj in pdf.objects:
+        if isinstance(obj, pydyf.Stream) and obj.extra.get("Type") == "/Metadata":
+            obj.stream = [_XMP_DOCUMENT_ID.sub(document_id, chunk)
+                          if isinstance(chunk, bytes) else chunk for chunk in obj.stream]
 
 
 def variant_options(variant: str | None) -> dict[str, str]:
