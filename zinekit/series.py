@@ -116,29 +116,66 @@ class Session:
                     cited.append(target)
         return cited
 
-    def order(self, targets: list[Path]) -> list[Path]:
-        """``targets`` sorted so an issue comes after the issues it cites (cycles kept
-        in their given order; the second pass settles them)."""
+    def dependencies(self, targets: list[Path]) -> dict[Path, list[Path]]:
+        """For each of ``targets``, the targets it cites."""
         loaded = {t: load_issue(t, self.project.root, self.project.build, Diagnostics())
                   for t in targets}
         entry_of = {t: self.catalog_issue(i) for t, i in loaded.items()}
-        deps = {t: [s for s, e in entry_of.items() if e is not None and e in self.cited_sources(i)]
-                for t, i in loaded.items()}
-        ordered: list[Path] = []
+        deps = {}
+        for t, issue in loaded.items():
+            cited = self.cited_sources(issue)
+            deps[t] = [s for s, e in entry_of.items() if e is not None and e in cited]
+        return deps
+
+    def order(self, targets: list[Path]) -> list[Path]:
+        """``targets`` sorted so an issue comes after the issues it cites (cycles kept
+        in their given order; the second pass settles them)."""
+        return [t for level in self.levels(targets) for t in level]
+
+    def levels(self, targets: list[Path],
+               deps: dict[Path, list[Path]] | None = None) -> list[list[Path]]:
+        """``targets`` in groups that can be built side by side: each issue is in a later
+        group than every issue it cites, except where two cite each other (the later
+        pass settles those).  Within a group, issues keep their reference order."""
+        deps = self.dependencies(targets) if deps is None else deps
+        level: dict[Path, int] = {}
         visiting: set[Path] = set()
 
         def visit(t: Path) -> None:
-            if t in ordered or t in visiting:
+            if t in level or t in visiting:
                 return
             visiting.add(t)
             for d in deps[t]:
                 visit(d)
             visiting.discard(t)
-            ordered.append(t)
+            level[t] = 1 + max((level[d] for d in deps[t] if d in level), default=-1)
 
         for t in targets:
             visit(t)
-        return ordered
+        groups: list[list[Path]] = [[] for _ in range(max(level.values(), default=-1) + 1)]
+        for t in level:  # in the order visited: reference order
+            groups[level[t]].append(t)
+        return groups
+
+    # --- sharing with worker processes ---------------------------------------------------
+
+    def shared_state(self) -> dict[str, tuple[str | None, dict[str, Any] | None]]:
+        """The slug and inventory of every zinekit-built issue of the catalog, for a
+        process that builds some of them (see :meth:`adopt`)."""
+        return {str(e.source.resolve()): (self.slugs.get(id(e)), e.inventory)
+                for e in self.catalog.issues() if e.source is not None}
+
+    def adopt(self, state: dict[str, tuple[str | None, dict[str, Any] | None]]) -> None:
+        """Take over the slugs and inventories of another session's :meth:`shared_state`."""
+        entries = {str(e.source.resolve()): e for e in self.catalog.issues() if e.source is not None}
+        for source, (slug, inventory) in state.items():
+            entry = entries.get(source)
+            if entry is None:
+                continue
+            if slug is not None:
+                self.slugs[id(entry)] = slug
+            if inventory is not None and entry.inventory != inventory:
+                self.catalog.add_inventory(entry, inventory)
 
 
 def snapshot(catalog: Catalog, cited: list[CatalogIssue]) -> str:
