@@ -10,12 +10,14 @@ a warning), nothing is written and the build exits with status 1.
 from __future__ import annotations
 
 import json
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
 
+from zinekit import reuse
 from zinekit.errors import Diagnostics, ZinekitError
 from zinekit.load import load_issue
 from zinekit.model import Issue
@@ -44,6 +46,8 @@ class BuildOptions:
     strict: bool = False
     quiet: bool = False
     write: bool = True  # False for `zinekit check`
+    jobs: int = 1  # issues built side by side (worker processes) when a series is built
+    force: bool = False  # render every issue even if the last build's outputs are current
 
 
 @dataclass
@@ -56,30 +60,39 @@ class IssueBuild:
     pages: int = 0
     cited_issues: list = field(default_factory=list)  # catalog issues it refers to
     cited: str = ""  # their inventories when it was resolved (see series.snapshot)
+    inventory: dict | None = None  # the inventory other issues resolve against
+    reused: bool = False  # the last build's outputs were current: nothing was rendered
 
 
 def build_path(path: Path, options: BuildOptions) -> list[IssueBuild]:
     """``zinekit build PATH``: one issue, or every issue of the series at PATH, each
-    after the issues it cites, and again while cited page numbers still change."""
+    after the issues it cites (issues that do not cite each other side by side, on
+    ``options.jobs`` processes), and again while cited page numbers still change."""
+    from zinekit.parallel import IssueRunner
+
     diagnostics = Diagnostics()
     project = open_project(path, diagnostics)
     session = Session.open(project, options.out_dir or project.out_dir, diagnostics)
     _stop_on_errors(diagnostics, options, "build")
     targets = issues_at(path, project)
     session.register_sources()
-    targets = session.order(targets)
+    deps = session.dependencies(targets)
+    levels = session.levels(targets, deps)
+    targets = [t for level in levels for t in level]
     _lay_out_cited_siblings(targets, project, options, session)
     results: dict[Path, IssueBuild] = {}
     pending = list(targets)
-    for number in range(1, MAX_PASSES + 1):
-        for count, issue_path in enumerate(pending, start=1):
-            if len(targets) > 1 and not options.quiet:
-                again = " (again: pages it cites changed)" if number > 1 else ""
-                click.echo(f"[{count}/{len(pending)}] {_shown(issue_path, project)}{again}", err=True)
-            results[issue_path] = build_issue(issue_path, project, options, session)
-        pending = [t for t in targets if results[t].cited != snapshot(session.catalog, results[t].cited_issues)]
-        if not pending:
-            break
+    with IssueRunner(project, options, session) as runner:
+        for number in range(1, MAX_PASSES + 1):
+            progress = _Progress(project, options, len(pending), len(targets) > 1, number > 1)
+            for level in levels:
+                batch = [t for t in level if t in pending]
+                results.update(runner.run(batch, deps, progress.show))
+            runner.raise_failures()
+            pending = [t for t in targets
+                       if results[t].cited != snapshot(session.catalog, results[t].cited_issues)]
+            if not pending:
+                break
     for issue_path in pending:
         diagnostics.warning("page numbers of the issues this one cites did not settle after "
                             f"{MAX_PASSES} passes", str(results[issue_path].issue.source_file))
@@ -87,10 +100,41 @@ def build_path(path: Path, options: BuildOptions) -> list[IssueBuild]:
         click.echo(line, err=True)
     built = [results[t] for t in targets]
     if options.write and (len(built) > 1 or (project.file and path.resolve() == project.root)):
-        from zinekit.render.download_page import write_download_page
-
-        write_download_page(project, built, session.out_root)
+        _write_download_page(project, built, session, options)
     return built
+
+
+@dataclass
+class _Progress:
+    """The ``[k/N] issue`` line printed before each issue's messages."""
+
+    project: Project
+    options: BuildOptions
+    total: int
+    shown: bool
+    again: bool
+    count: int = 0
+
+    def show(self, issue_path: Path) -> None:
+        self.count += 1
+        if self.shown and not self.options.quiet:
+            again = " (again: pages it cites changed)" if self.again else ""
+            click.echo(f"[{self.count}/{self.total}] {_shown(issue_path, self.project)}{again}",
+                       err=True)
+
+
+def _write_download_page(project: Project, built: list[IssueBuild], session: Session,
+                         options: BuildOptions) -> None:
+    """``dist/index.html``, unless the issues' manifests and the page's inputs are those
+    of the page already there."""
+    from zinekit.render.download_page import write_download_page
+
+    stamp = reuse.page_inputs(project, [(r.issue.slug, session.out_root / r.issue.slug)
+                                        for r in built])
+    if not options.force and reuse.page_is_current(session.out_root, stamp):
+        return
+    written = write_download_page(project, built, session.out_root)
+    reuse.record_page(session.out_root, stamp, written)
 
 
 def _shown(path: Path, project: Project) -> str:
@@ -145,6 +189,8 @@ def prepare_issue(path: Path, project: Project, options: BuildOptions,
         session = Session.open(project, options.out_dir or project.out_dir, diagnostics)
     issue = load_issue(path, project.root, project.build, diagnostics)
     theme = choose_theme(issue, project, options)
+    issue.footnote_numbering = str(issue.build.get("footnote_numbering")
+                                   or theme.defaults.get("footnote_numbering", "article"))
     page = page_size(issue, theme, diagnostics)
     resolved = resolve_issue(issue, diagnostics, session.catalog, session.pdf_href_for(issue.slug))
     return Prepared(issue, theme, page, resolved, diagnostics)
@@ -152,8 +198,30 @@ def prepare_issue(path: Path, project: Project, options: BuildOptions,
 
 def build_issue(path: Path, project: Project, options: BuildOptions,
                 session: Session | None = None) -> IssueBuild:
+    """Build one issue: render every format, write them all, or (when the last build's
+    outputs are current, see :mod:`zinekit.reuse`) reuse them."""
     started = time.perf_counter()
     session = session or Session.open(project, options.out_dir or project.out_dir, Diagnostics())
+    plan = plan_issue(path, project, options, session)
+    if plan.manifest is not None:
+        return reuse_issue(plan, options, session)
+    return render_issue(plan, options, session, started)
+
+
+@dataclass
+class Plan:
+    """An issue prepared, its formats chosen and its inputs known, before rendering."""
+
+    prepared: Prepared
+    result: IssueBuild
+    formats: tuple[str, ...]
+    out: Path
+    inputs: dict | None = None  # None when nothing is written (``zinekit check``)
+    manifest: reuse.Manifest | None = None  # the last build's, when it can be reused
+
+
+def plan_issue(path: Path, project: Project, options: BuildOptions, session: Session) -> Plan:
+    """Stages 1–2 and the reuse check: is there anything to render?"""
     prepared = prepare_issue(path, project, options, session)
     issue, diagnostics = prepared.issue, prepared.diagnostics
     result = IssueBuild(issue, diagnostics)
@@ -161,17 +229,69 @@ def build_issue(path: Path, project: Project, options: BuildOptions,
     result.cited = snapshot(session.catalog, result.cited_issues)
     formats = choose_formats(issue, options, diagnostics)
     _stop_on_errors(diagnostics, options, "build")
-    out = session.out_root / issue.slug
-    # Render everything first, write only when every format rendered without errors.
+    plan = Plan(prepared, result, formats, session.out_root / issue.slug)
+    if options.write:
+        plan.inputs = _inputs(plan, project, options, session)
+        if not options.force:
+            plan.manifest = reuse.reusable(plan.out, plan.inputs, project.root)
+    return plan
+
+
+def _inputs(plan: Plan, project: Project, options: BuildOptions, session: Session) -> dict:
+    """Everything the outputs of ``plan``'s issue depend on (see :mod:`zinekit.reuse`)."""
+    from zinekit.resolve.bibliography import find_bibliography
+
+    issue, theme = plan.prepared.issue, plan.prepared.theme
+    href = session.pdf_href_for(issue.slug)
+    back = [e.pdf for e in session.catalog.issues() if e.pdf is not None]
+    files = reuse.input_files(issue, theme.folders, project.file.path if project.file else None,
+                              back, find_bibliography(issue, Diagnostics()))
+    return {
+        "zinekit": reuse.zinekit_fingerprint(),
+        "formats": list(plan.formats),
+        "theme": [theme.name, options.theme],
+        "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH"),
+        "files": files,
+        "cited": reuse.bytes_digest(plan.result.cited.encode("utf-8")),
+        "links": [href(e) for e in plan.result.cited_issues],
+    }
+
+
+def reuse_issue(plan: Plan, options: BuildOptions, session: Session) -> IssueBuild:
+    """The last build's outputs are current: register its inventory, report it again."""
+    assert plan.manifest is not None
+    issue, result = plan.prepared.issue, plan.result
+    result.diagnostics.extend(plan.manifest.diagnostics)
+    _stop_on_errors(result.diagnostics, options, "build")
+    inventory_path = session.inventory_path(issue.slug)
+    result.inventory = json.loads(inventory_path.read_text(encoding="utf-8"))
+    session.record(issue, result.inventory)
+    result.pages = plan.manifest.pages
+    result.outputs = [plan.out / name for name in plan.manifest.outputs]
+    result.reused = True
+    for line in result.diagnostics.lines():
+        click.echo(line, err=True)
+    if not options.quiet:
+        click.echo(f"{issue.slug}: up to date", err=True)
+    return result
+
+
+def render_issue(plan: Plan, options: BuildOptions, session: Session,
+                 started: float | None = None) -> IssueBuild:
+    """Stages 3–4: render every format into memory, then write them all (or none)."""
+    started = time.perf_counter() if started is None else started
+    prepared, result, formats, out = plan.prepared, plan.result, plan.formats, plan.out
+    issue, diagnostics = prepared.issue, prepared.diagnostics
     rendered: dict[Path, bytes] = {}
     pdf = render_pdf(issue, prepared.theme, prepared.page, prepared.resolved, diagnostics)
     result.pages = pdf.pages
-    inventory = pdf.inventory(issue)
-    session.record(issue, inventory)
+    result.inventory = pdf.inventory(issue)
+    session.record(issue, result.inventory)
     rendered[session.inventory_path(issue.slug)] = json.dumps(
-        inventory, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
+        result.inventory, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
     if "pdf" in formats:
         rendered[out / f"{issue.slug}.pdf"] = pdf.data
+    pdf.data = b""  # not needed from here on (a 1,000-page issue's PDF is large)
     rendered.update(print_editions(prepared, formats, out))
     if "epub" in formats:
         rendered[out / f"{issue.slug}.epub"] = build_epub(prepared, pdf.anchor_pages)
@@ -184,6 +304,8 @@ def build_issue(path: Path, project: Project, options: BuildOptions,
     if options.write:
         for target, data in rendered.items():
             result.outputs.append(_write(target, data))
+        if plan.inputs is not None:
+            reuse.record(out, plan.inputs, rendered, result.pages, diagnostics, issue.root)
     if options.write and not options.quiet:
         for note in prepared.notes:
             click.echo(note, err=True)

@@ -107,13 +107,18 @@ def _formats(values: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("--theme", default=None, help="Theme name or folder (overrides front matter).")
 @click.option("--strict", is_flag=True, help="Treat warnings (e.g. unresolved references) as errors.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only diagnostics.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Issues of a series built side by side (default: the number of cores).")
+@click.option("--force", is_flag=True,
+              help="Render every issue, even those whose last build is up to date.")
 def build(path: Path, out_dir: Path | None, formats: tuple[str, ...], theme: str | None,
-          strict: bool, quiet: bool) -> None:
+          strict: bool, quiet: bool, jobs: int | None, force: bool) -> None:
     """Build one issue (a .md file or issue folder) or every issue of the series at PATH."""
     from zinekit.build import BuildOptions, build_path
+    from zinekit.parallel import default_jobs
 
     options = BuildOptions(out_dir=out_dir, formats=_formats(formats) or None, theme=theme,
-                           strict=strict, quiet=quiet)
+                           strict=strict, quiet=quiet, jobs=jobs or default_jobs(), force=force)
     build_path(path, options)
 
 
