@@ -13,7 +13,7 @@ from typing import BinaryIO, Iterator, Union
 
 from pypdf import PdfReader
 from pypdf import PasswordType
-from pypdf.errors import DependencyError, PyPdfError
+from pypdf.errors import DependencyError, LimitReachedError, PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, StreamObject
 
 from zinekit.errors import ImposeError
@@ -26,6 +26,16 @@ SourceLike = Union[str, Path, bytes, BinaryIO, PdfReader]
 READ_ERRORS = (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
                AssertionError, RecursionError, OverflowError, ZeroDivisionError, EOFError)
 
+#: The most a page's content streams may inflate to, together.  Content is checked by
+#: inflating it in pieces that are thrown away, so a small stream that inflates to
+#: gigabytes (a decompression bomb) is refused at this limit without using the memory.
+#: pypdf's own limit for one Flate stream is the same.
+MAX_PAGE_CONTENT_BYTES = 75_000_000
+
+
+class TooLarge(Exception):
+    """Content that inflates beyond :data:`MAX_PAGE_CONTENT_BYTES`."""
+
 
 @dataclass
 class SourcePdf:
@@ -34,6 +44,7 @@ class SourcePdf:
     reader: PdfReader
     label: str | None  # path shown in messages
     boxes: list[PageBox] = field(default_factory=list)
+    inflated: dict[object, int] = field(default_factory=dict)  # stream → decoded length
 
     def __len__(self) -> int:
         return len(self.boxes)
@@ -94,6 +105,8 @@ def _reader(source: str | Path | bytes | BinaryIO, label: str | None) -> PdfRead
         raise fail("not a PDF file (it does not start with %PDF-)")
     try:
         return PdfReader(io.BytesIO(data), strict=False)
+    except LimitReachedError as exc:
+        raise fail(f"the PDF is refused: it exceeds a safety limit of the PDF reader ({_limit(exc)})") from None
     except READ_ERRORS as exc:
         raise fail(f"the PDF is damaged and cannot be read ({_why(exc)})") from None
 
@@ -116,6 +129,9 @@ def _unlock(pdf: SourcePdf) -> None:
 def _page_count(pdf: SourcePdf) -> int:
     try:
         return len(pdf.reader.pages)
+    except LimitReachedError as exc:
+        raise pdf.fail(f"the PDF is refused: its page tree exceeds a safety limit of the PDF "
+                       f"reader ({_limit(exc)})") from None
     except READ_ERRORS as exc:
         raise pdf.fail(f"the PDF is damaged: its page tree cannot be read ({_why(exc)})") from None
 
@@ -129,10 +145,18 @@ def _page_box(pdf: SourcePdf, index: int) -> PageBox:
         trim = _clip(_rect(page.trimbox), crop) if "/TrimBox" in page else crop
         bleed = _clip(_rect(page.bleedbox), media) if "/BleedBox" in page else crop
         rotate = int(page.get("/Rotate", 0) or 0) % 360
-        for stream in content_streams(page):
-            _check_stream(stream)
+        inflated = sum(_checked_length(pdf, stream) for stream in content_streams(page))
+        if inflated > MAX_PAGE_CONTENT_BYTES:
+            raise TooLarge
     except ImposeError:
         raise
+    except TooLarge:
+        raise pdf.fail(f"page {index + 1} is refused: its content inflates to more than "
+                       f"{MAX_PAGE_CONTENT_BYTES // 1_000_000} MB, the limit for one page "
+                       "(a decompression bomb?)") from None
+    except LimitReachedError as exc:
+        raise pdf.fail(f"page {index + 1} is refused: it exceeds a safety limit of the PDF "
+                       f"reader ({_limit(exc)})") from None
     except READ_ERRORS as exc:
         raise pdf.fail(f"page {index + 1} is damaged and cannot be read ({_why(exc)})") from None
     if trim[2] - trim[0] < 1 or trim[3] - trim[1] < 1:
@@ -142,20 +166,42 @@ def _page_box(pdf: SourcePdf, index: int) -> PageBox:
     return PageBox(media, trim, bleed, rotate)
 
 
-def _check_stream(stream: StreamObject) -> None:
-    """Decode a content stream once, so a truncated or corrupt one is refused here.
+def _checked_length(pdf: SourcePdf, stream: StreamObject) -> int:
+    """:func:`_check_stream` once per stream, however many pages share it."""
+    ref = stream.indirect_reference
+    key = (ref.idnum, ref.generation) if ref is not None else id(stream)
+    if key not in pdf.inflated:
+        pdf.inflated[key] = _check_stream(stream)
+    return pdf.inflated[key]
+
+
+def _check_stream(stream: StreamObject) -> int:
+    """Decode a content stream once, so a truncated or corrupt one is refused here;
+    return its decoded length.
 
     pypdf only logs a warning (and returns nothing) for bad Flate data, so Flate is
     checked with zlib directly, tolerating what viewers tolerate: a missing end.
     """
     filters = stream.get("/Filter")
     if filters == "/FlateDecode" and "/DecodeParms" not in stream:
-        try:
-            zlib.decompressobj().decompress(stream._data)
-        except zlib.error as exc:
-            raise ValueError(f"its content stream is corrupt: {exc}") from None
-    else:
-        stream.get_data()
+        return _inflated_length(stream._data)
+    return len(stream.get_data())
+
+
+def _inflated_length(data: bytes) -> int:
+    """The length of zlib ``data`` inflated, counted a megabyte at a time; raise
+    :class:`TooLarge` past the limit instead of inflating the rest."""
+    inflater = zlib.decompressobj()
+    total = 0
+    try:
+        while data and not inflater.eof:
+            total += len(inflater.decompress(data, 1 << 20))
+            if total > MAX_PAGE_CONTENT_BYTES:
+                raise TooLarge
+            data = inflater.unconsumed_tail
+    except zlib.error as exc:
+        raise ValueError(f"its content stream is corrupt: {exc}") from None
+    return total
 
 
 def content_streams(page: DictionaryObject) -> list[StreamObject]:
@@ -183,6 +229,11 @@ def _clip(rect: Rect, within: Rect) -> Rect:
     x0, y0 = max(rect[0], within[0]), max(rect[1], within[1])
     x1, y1 = min(rect[2], within[2]), min(rect[3], within[3])
     return (x0, y0, x1, y1) if x1 > x0 and y1 > y0 else within
+
+
+def _limit(exc: LimitReachedError) -> str:
+    """pypdf's name for the limit, without the figures that follow it."""
+    return _why(exc).split(". ")[0]
 
 
 def _why(exc: BaseException) -> str:
