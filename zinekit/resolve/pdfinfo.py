@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pypdf
+import pypdf.errors
 
 __all__ = ["OutlineItem", "PdfInfo", "PdfProblem", "read_pdf_info", "clear_cache"]
 
@@ -80,6 +81,12 @@ def _quiet_pypdf() -> Iterator[None]:
 
 
 def _read(path: Path) -> PdfInfo:
+    with open(path, "rb") as handle:
+        start = handle.read(1024)
+    if not start:
+        raise PdfProblem("is an empty file")
+    if b"%PDF-" not in start:
+        raise PdfProblem("is not a PDF file (it does not start with %PDF-)")
     with _quiet_pypdf():
         try:
             reader = pypdf.PdfReader(str(path), strict=False)
@@ -92,6 +99,9 @@ def _read(path: Path) -> PdfInfo:
             outline = tuple(_walk_outline(reader, _outline_of(reader), 1))
         except PdfProblem:
             raise
+        except pypdf.errors.LimitReachedError as exc:  # a decompression bomb, say
+            limit = _describe(exc).split(". ")[0]
+            raise PdfProblem(f"is refused: it exceeds a safety limit of the PDF reader ({limit})") from exc
         except Exception as exc:  # pypdf raises many kinds of exception on damaged files
             raise PdfProblem(f"cannot be read as a PDF ({_describe(exc)})") from exc
     return PdfInfo(pages, labels, has_labels, outline)
