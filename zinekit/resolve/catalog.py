@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from zinekit.errors import Diagnostics, ResolveError
+from zinekit.errors import Diagnostic, Diagnostics, ResolveError
 from zinekit.resolve.grammar import normalize_name, roman_to_int
 
 __all__ = [
@@ -102,6 +102,7 @@ class CatalogIssue:
         self._pages = pages
         self._page_labels = list(page_labels) if page_labels is not None else None
         self._loader = loader
+        self.problem: Diagnostic | None = None  # why its PDF could not be read
 
     def _load(self) -> None:
         if self._loader is not None:

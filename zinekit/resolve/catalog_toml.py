@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from zinekit.errors import Diagnostics
+from zinekit.errors import Diagnostic, Diagnostics
 from zinekit.resolve.catalog import Catalog, CatalogIssue, Entry, Origin, Series, show_value
 from zinekit.resolve.grammar import normalize_title
 from zinekit.resolve.pdfinfo import PdfProblem, read_pdf_info
@@ -344,7 +344,8 @@ def _read_back_issue(issue: CatalogIssue, hand: list[_HandArticle], pdf: str, wh
     try:
         info = read_pdf_info(issue.pdf)
     except PdfProblem as problem:
-        reader.diagnostics.error(f'pdf "{pdf}" {problem}', where.path, where.line, where.col)
+        issue.problem = Diagnostic("error", f'pdf "{pdf}" {problem}', where.path, where.line, where.col)
+        reader.diagnostics.add(issue.problem)
         issue._articles = _hand_entries(issue, hand, None, reader)
         return
     issue._pages, issue._page_labels = info.pages, list(info.page_labels)

@@ -60,6 +60,11 @@ def resolve_issue(issue: Issue, diagnostics: Diagnostics, catalog: Catalog | Non
         view = _view(xref, context, diagnostics)
         if view is not None:
             resolved.xrefs[xref.id] = view
+        # A back issue's PDF is read when first cited: if it cannot be, the issue citing
+        # it has that error too (a page it cites cannot be checked or linked).
+        for result in xref.resolutions:
+            if result.issue is not None and result.issue.pages is None and result.issue.problem:
+                diagnostics.add(result.issue.problem)
     # Citations and the further-reading list (zinekit.resolve.bibliography).
     resolve_citations(issue, diagnostics, resolved)
     return resolved
