@@ -20,6 +20,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from zinekit.markup.citations import citations_plugin
 from zinekit.markup.ed_notes import ed_notes_plugin
 from zinekit.markup.positions import mark_editor_footnotes, parse_inlines
+from zinekit.markup.report import report
 from zinekit.markup.structure import structure_plugin
 from zinekit.markup.xrefs import xrefs_plugin
 
@@ -48,7 +49,29 @@ def make_parser(allow_html: bool = False) -> MarkdownIt:
     md.use(xrefs_plugin)
     md.use(citations_plugin)
     md.use(structure_plugin)
+    _report_too_deep(md)
     return md
+
+
+def _report_too_deep(md: MarkdownIt) -> None:
+    """markdown-it reads block quotes, lists and containers nested at most ``maxNesting``
+    (20) levels deep and silently drops what is nested deeper (it would otherwise recurse
+    without bound); report the first line it drops, so no text disappears unnoticed."""
+    tokenize = md.block.tokenize
+    limit = md.options.maxNesting
+
+    def tokenize_or_report(state: Any, start: int, end: int) -> None:
+        if state.level >= limit:
+            line = state.skipEmptyLines(start)
+            if line < end and state.sCount[line] >= state.blkIndent:
+                at = state.bMarks[line] + state.tShift[line]
+                col = at - (state.src.rfind("\n", 0, at) + 1) + 1
+                report(state.env, "error", f"nested more than {limit} levels deep (block "
+                       "quotes, lists and containers together); the text from here to the "
+                       "end of the block is not printed", line + 1, col)
+        tokenize(state, start, end)
+
+    md.block.tokenize = tokenize_or_report  # type: ignore[method-assign,assignment]
 
 
 def parse_markdown(text: str, path: str, *, allow_html: bool = False,
