@@ -91,6 +91,9 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
 def _theme_folder(name: str, project_root: Path | None) -> Path:
     as_path = Path(name)
     if project_root is not None and (project_root / as_path / "theme.toml").is_file():
+        if not (project_root / as_path).resolve().is_relative_to(project_root.resolve()):
+            raise ZinekitError(f"error: theme {name!r} is outside the project folder; not read "
+                               "(a theme of your own goes in a folder inside the project)")
         return project_root / as_path
     builtin = builtin_themes_folder() / name
     if (builtin / "theme.toml").is_file():
@@ -130,5 +133,8 @@ def load_theme(name: str, project_root: Path | None = None) -> Theme:
                 merged[key] = value
     folders = list(chain)
     if project_root is not None and (project_root / PROJECT_OVERRIDE_FOLDER).is_dir():
-        folders.insert(0, project_root / PROJECT_OVERRIDE_FOLDER)
+        override = project_root / PROJECT_OVERRIDE_FOLDER
+        if not override.resolve().is_relative_to(project_root.resolve()):
+            raise ZinekitError(f"error: {override} links to a folder outside the project; not read")
+        folders.insert(0, override)
     return Theme(name=Path(name).name, folders=folders, manifest=merged)
