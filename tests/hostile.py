@@ -1,0 +1,123 @@
+"""Hostile and broken inputs shared by the bad-input, fault and fuzz tests: small PDFs
+that are damaged, lie about themselves, or inflate to gigabytes."""
+
+from __future__ import annotations
+
+import re
+import zlib
+from pathlib import Path
+
+from pypdf import PdfWriter
+from pypdf.generic import ArrayObject, DecodedStreamObject, EncodedStreamObject, NameObject
+
+GIB = 1 << 30
+
+
+def small_pdf(pages: int = 2, size: tuple[float, float] = (298.0, 420.0)) -> bytes:
+    """A valid PDF of ``pages`` A6 pages, each with a little compressed content."""
+    writer = PdfWriter()
+    for number in range(1, pages + 1):
+        page = writer.add_blank_page(*size)
+        content = DecodedStreamObject()
+        content.set_data(f"0 g 20 20 {40 + number} 60 re f".encode("ascii"))
+        page[NameObject("/Contents")] = writer._add_object(content.flate_encode())
+    return _written(writer)
+
+
+def _written(writer: PdfWriter) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def zeros_bomb(size: int, prefix: bytes = b"") -> bytes:
+    """zlib data (with a correct checksum) that inflates to ``prefix`` and then about
+    ``size`` zero bytes, at about 1000:1, made in milliseconds: after a full flush, each
+    further 4 MiB of zeros compresses to the same bytes, so they are repeated."""
+    chunk = bytes(1 << 22)
+    deflater = zlib.compressobj(9)
+    first = deflater.compress(prefix + chunk) + deflater.flush(zlib.Z_FULL_FLUSH)
+    again = deflater.compress(chunk) + deflater.flush(zlib.Z_FULL_FLUSH)
+    repeats = max(0, size // len(chunk) - 1)
+    zeros = (repeats + 1) * len(chunk)
+    a, b = 1, 0  # adler-32 of the prefix, then extended over the zeros
+    for byte in prefix:
+        a = (a + byte) % 65521
+        b = (b + a) % 65521
+    b = (b + a * zeros) % 65521
+    empty_final_block = b"\x03\x00"
+    return first + again * repeats + empty_final_block + ((b << 16) | a).to_bytes(4, "big")
+
+
+def content_bomb_pdf(size: int = 4 * GIB, double: bool = False) -> bytes:
+    """A two-page PDF whose first page's content inflates to ``size`` bytes of zeros;
+    ``double`` compresses the bomb once more (two FlateDecode filters: a few KB)."""
+    writer = PdfWriter()
+    for _ in range(2):
+        writer.add_blank_page(298, 420)
+    stream = EncodedStreamObject()
+    data = zeros_bomb(size)
+    if double:
+        stream._data = zlib.compress(data, 9)
+        stream[NameObject("/Filter")] = ArrayObject([NameObject("/FlateDecode")] * 2)
+    else:
+        stream._data = data
+        stream[NameObject("/Filter")] = NameObject("/FlateDecode")
+    writer.pages[0][NameObject("/Contents")] = writer._add_object(stream)
+    return _written(writer)
+
+
+def object_stream_bomb_pdf(size: int = 4 * GIB) -> bytes:
+    """A PDF whose page tree lives in an object stream that inflates to ``size`` bytes:
+    the reader meets the bomb as soon as it counts the pages."""
+    pages_dict = b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"
+    header = b"2 0 "
+    objstm = zeros_bomb(size, prefix=header + pages_dict + b" ")
+    body = [b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"]
+    offsets: dict[int, int] = {}
+
+    def add(number: int, data: bytes) -> None:
+        offsets[number] = sum(len(part) for part in body)
+        body.append(b"%d 0 obj\n" % number + data + b"\nendobj\n")
+
+    add(1, b"<< /Type /Catalog /Pages 2 0 R >>")
+    add(3, b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 298 420] >>")
+    add(4, b"<< /Type /ObjStm /N 1 /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
+        % (len(header), len(objstm)) + objstm + b"\nendstream")
+    xref_at = sum(len(part) for part in body)
+    rows = [b"\x00\x00\x00\x00\x00\xff\xff", b"\x01" + offsets[1].to_bytes(4, "big") + b"\x00\x00",
+            b"\x02" + (4).to_bytes(4, "big") + b"\x00\x00",
+            b"\x01" + offsets[3].to_bytes(4, "big") + b"\x00\x00",
+            b"\x01" + offsets[4].to_bytes(4, "big") + b"\x00\x00",
+            b"\x01" + xref_at.to_bytes(4, "big") + b"\x00\x00"]
+    xref = b"".join(rows)
+    body.append(b"5 0 obj\n<< /Type /XRef /Size 6 /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n"
+                % len(xref) + xref + b"\nendstream\nendobj\n")
+    body.append(b"startxref\n%d\n%%%%EOF\n" % xref_at)
+    return b"".join(body)
+
+
+def lying_count_pdf(count: int = 10**9) -> bytes:
+    """A valid two-page PDF whose page tree claims ``count`` pages."""
+    return re.sub(rb"/Count 2\b", b"/Count %d" % count, small_pdf(2))
+
+
+def truncated_pdf() -> bytes:
+    data = small_pdf(4)
+    return data[: len(data) // 2]
+
+
+def encrypted_pdf(password: str = "secret") -> bytes:
+    import io
+
+    writer = PdfWriter(clone_from=io.BytesIO(small_pdf(2)))
+    writer.encrypt(user_password=password, owner_password="owner", algorithm="AES-128")
+    return _written(writer)
+
+
+def write(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
