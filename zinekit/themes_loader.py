@@ -7,6 +7,7 @@ its parents.  Built-in themes ship inside the package as ``zinekit.themes``.
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field
 from importlib import resources
@@ -67,15 +68,31 @@ class Theme:
         return list(seen.values())
 
     def jinja_env(self) -> jinja2.Environment:
+        """The theme's Jinja2 environment, kept while its template folders hold the same
+        files, so templates are compiled once (Jinja recompiles one whose file changed)."""
         template_dirs = [str(f / "templates") for f in self.folders if (f / "templates").is_dir()]
-        env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(template_dirs),
-            autoescape=jinja2.select_autoescape(["html", "xhtml", "xml"]),
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
+        key = (tuple(template_dirs), tuple(_template_names(d) for d in template_dirs))
+        env = _ENVIRONMENTS.get(key)
+        if env is None:
+            env = jinja2.Environment(
+                loader=jinja2.FileSystemLoader(template_dirs),
+                autoescape=jinja2.select_autoescape(["html", "xhtml", "xml"]),
+                undefined=jinja2.StrictUndefined,
+                trim_blocks=True,
+                lstrip_blocks=True,
+            )
+            _ENVIRONMENTS[key] = env
         return env
+
+
+_ENVIRONMENTS: dict[tuple, jinja2.Environment] = {}
+
+
+def _template_names(folder: str) -> tuple[str, ...]:
+    """The files under a template folder: a template added to an override folder makes
+    a new environment, as the search order it changes is not seen by Jinja's cache."""
+    return tuple(sorted(os.path.relpath(os.path.join(d, f), folder)
+                        for d, _, files in os.walk(folder) for f in files))
 
 
 def _read_manifest(folder: Path) -> dict[str, Any]:
