@@ -21,6 +21,7 @@ import contextlib
 import io
 import multiprocessing
 import os
+import signal
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,9 +97,15 @@ class IssueRunner:
     def __enter__(self) -> IssueRunner:
         return self
 
-    def __exit__(self, *exc_info: Any) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+    def __exit__(self, exc_type: Any, *exc_info: Any) -> None:
+        if self.pool is None:
+            return
+        if exc_type is not None and issubclass(exc_type, KeyboardInterrupt):
+            # Ctrl-C or SIGTERM: workers drop the issue they are rendering (its
+            # temporaries removed, nothing half-written kept) instead of finishing it.
+            for process in list(getattr(self.pool, "_processes", {}).values()):
+                process.terminate()
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
     def run(self, batch: list[Path], deps: dict[Path, list[Path]],
             show: Callable[[Path], None]) -> dict[Path, Any]:
@@ -225,9 +232,14 @@ _worker: tuple[Project, Session, Any] | None = None
 def start_worker(root: Path, out_root: Path, options: Any) -> None:
     """Open the project and its catalog once per worker process."""
     global _worker
+    signal.signal(signal.SIGTERM, _interrupted)  # as in the parent: temporaries removed
     diagnostics = Diagnostics()  # the parent process has reported these
     project = open_project(root, diagnostics)
     _worker = (project, Session.open(project, out_root, diagnostics), options)
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def build_in_worker(path: Path, state: dict[str, Any]) -> Outcome:
