@@ -166,7 +166,9 @@ class IssueRunner:
         texts: dict[Path, str] = {}
         plans: dict[Path, Any] = {}
         results: dict[Path, Any] = {}
-        for path in batch:  # 1. plan here; reuse or fail here
+        futures: dict[Path, Future[Outcome]] = {}
+        state: dict[str, Any] = {}
+        for path in batch:  # 1. plan here; reuse or fail here; 2. render on the pool
             if blocked[path]:
                 continue
             with captured() as buffer:
@@ -179,11 +181,10 @@ class IssueRunner:
                 except ZinekitError as exc:
                     self._fail(path, error_text(exc))
             texts[path] = buffer.getvalue()
-        futures: dict[Path, Future[Outcome]] = {}
-        if len(plans) > 1:  # 2. render on the pool
-            state = self.session.shared_state()
-            pool = self._pool()
-            futures = {path: pool.submit(build_in_worker, path, state) for path in plans}
+            if len(plans) > 1:  # a lone issue to render is rendered here, not on the pool
+                state = state or self.session.shared_state()
+                for waiting in [p for p in plans if p not in futures]:
+                    futures[waiting] = self._pool().submit(build_in_worker, waiting, state)
         for path in batch:  # 3. report in order
             show(path)
             if self._skip_blocked(path, blocked[path]):
