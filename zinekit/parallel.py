@@ -22,6 +22,7 @@ import io
 import multiprocessing
 import os
 import signal
+import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -184,7 +185,7 @@ class IssueRunner:
             if len(plans) > 1:  # a lone issue to render is rendered here, not on the pool
                 state = state or self.session.shared_state()
                 for waiting in [p for p in plans if p not in futures]:
-                    futures[waiting] = self._pool().submit(build_in_worker, waiting, state)
+                    futures[waiting] = self._submit(build_in_worker, waiting, state)
         for path in batch:  # 3. report in order
             show(path)
             if self._skip_blocked(path, blocked[path]):
@@ -216,6 +217,18 @@ class IssueRunner:
             self.session.record(result.issue, outcome.inventory)
         return {path: result}
 
+    def _submit(self, *call: Any) -> Future[Outcome]:
+        """Hand a task to the pool.  A worker process the pool starts now ignores Ctrl-C,
+        which the terminal sends it too (it would print a traceback while starting up):
+        this process stops the workers on Ctrl-C, as on SIGTERM (see ``__exit__``)."""
+        if threading.current_thread() is not threading.main_thread():
+            return self._pool().submit(*call)
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # inherited by new workers
+        try:
+            return self._pool().submit(*call)
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
     def _pool(self) -> ProcessPoolExecutor:
         if self.pool is None:
             self.pool = ProcessPoolExecutor(
@@ -239,8 +252,16 @@ def start_worker(root: Path, out_root: Path, options: Any) -> None:
     _worker = (project, Session.open(project, out_root, diagnostics), options)
 
 
+_building = False  # whether this worker is building an issue now
+
+
 def _interrupted(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
+    # Once only: a second SIGTERM arriving while the first unwinds would interrupt the
+    # pool's own handling of it, which then prints a traceback.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if not _building:
+        raise SystemExit(0)  # idle: leave quietly
+    raise KeyboardInterrupt  # unwinds the issue being built: its temporaries are removed
 
 
 def build_in_worker(path: Path, state: dict[str, Any]) -> Outcome:
@@ -250,10 +271,14 @@ def build_in_worker(path: Path, state: dict[str, Any]) -> Outcome:
     assert _worker is not None, "start_worker was not run"
     project, session, options = _worker
     session.adopt(state)
+    global _building
     with captured() as buffer:
         try:
+            _building = True
             result = build_issue(path, project, options, session)
         except ZinekitError as exc:
             return Outcome(buffer.getvalue(), error=error_text(exc))
+        finally:
+            _building = False
     return Outcome(buffer.getvalue(), None, [str(p) for p in result.outputs], result.pages,
                    result.inventory, list(result.diagnostics.items), result.reused)
