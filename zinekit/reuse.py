@@ -113,9 +113,11 @@ def input_files(issue: Issue, theme_folders: list[Path], project_file: Path | No
     root = issue.root.resolve()
     files: dict[str, Path] = {}
 
-    def add(path: Path, name: str | None = None) -> None:
+    def add(path: Path, name: str | None = None, within: Path = root) -> None:
         if path.is_file():
             resolved = path.resolve()
+            if not resolved.is_relative_to(within):
+                return  # outside the project (or its theme): the build refuses to read it
             if name is None:
                 name = resolved.relative_to(root).as_posix() if resolved.is_relative_to(root) \
                     else str(resolved)
@@ -137,7 +139,8 @@ def input_files(issue: Issue, theme_folders: list[Path], project_file: Path | No
     for index, folder in enumerate(theme_folders):
         for path in sorted(folder.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts and not path.name.startswith("."):
-                add(path, f"theme{index}:{folder.name}/{path.relative_to(folder).as_posix()}")
+                add(path, f"theme{index}:{folder.name}/{path.relative_to(folder).as_posix()}",
+                    folder.resolve())
     return {name: file_digest(path) for name, path in sorted(files.items())}
 
 
