@@ -107,6 +107,10 @@ def find_bibliography(issue: Issue, diagnostics: Diagnostics) -> Path | None:
     named = issue.meta.get("bibliography")
     if not named:
         default = issue.root / DEFAULT_BIBLIOGRAPHY
+        if default.is_file() and not default.resolve().is_relative_to(issue.root.resolve()):
+            diagnostics.error(f"{DEFAULT_BIBLIOGRAPHY} links to a file outside the project "
+                              "folder; not read", str(default))
+            return None
         return default if default.is_file() else None
     path = (issue.source_file.parent / str(named)).resolve()
     where = (issue.meta.path, issue.meta.line_of("bibliography"), 1)
