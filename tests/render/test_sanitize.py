@@ -22,7 +22,7 @@ def render(source: str) -> str:
     ("<script>alert(1)</script>\n\nText", "Text", "alert"),
     ("<iframe src='https://example.org/'></iframe> x", "x", "iframe"),
     ('<a href="javascript:alert(1)">link</a>', "link", "javascript"),
-    ('<img src="file:///etc/passwd" alt="p">', "alt", "file:"),
+    ('<img src="file:///etc/passwd" alt="the password file">', "the password file", "<img"),
     ('<b onclick="steal()">bold</b>', "<b>bold</b>", "onclick"),
     ('<span style="background: url(x)">s</span>', "<span>s</span>", "url("),
     ('<object data="x.swf"><p>fallback</p></object> after', "after", "fallback"),

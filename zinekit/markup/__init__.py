@@ -20,6 +20,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from zinekit.markup.citations import citations_plugin
 from zinekit.markup.ed_notes import ed_notes_plugin
 from zinekit.markup.positions import mark_editor_footnotes, parse_inlines
+from zinekit.markup.unsafe import parse_watching_links, unsafe_plugin
 from zinekit.markup.report import report
 from zinekit.markup.structure import structure_plugin
 from zinekit.markup.xrefs import xrefs_plugin
@@ -49,6 +50,7 @@ def make_parser(allow_html: bool = False) -> MarkdownIt:
     md.use(xrefs_plugin)
     md.use(citations_plugin)
     md.use(structure_plugin)
+    md.use(unsafe_plugin)
     _report_too_deep(md)
     return md
 
@@ -86,5 +88,5 @@ def parse_markdown(text: str, path: str, *, allow_html: bool = False,
     if shared is not None:
         for key in ("zk_ids", "zk_xref_counter", "zk_citation_counter"):
             env[key] = shared.setdefault(key, set() if key == "zk_ids" else [0])
-    tokens = make_parser(allow_html).parse(text, env)
+    tokens = parse_watching_links(make_parser(allow_html), text, env)
     return tokens, env
