@@ -127,6 +127,9 @@ class ImagePacker:
         for image in article.env.get("zk_images", []):
             if image["src"] == src:
                 return str(article.path), image["line"], image["col"]
+        for number, line in enumerate(article.env.get("zk_lines", []), start=1):
+            if src in line:  # not a Markdown image: raw HTML, say
+                return str(article.path), number, line.index(src) + 1
         return str(article.path), 0, 0
 
 

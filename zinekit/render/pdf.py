@@ -66,6 +66,8 @@ def report_refusals(fetcher: ProjectFetcher, issue: Issue, diagnostics: Diagnost
     """A located warning for every file or address the build refused to read."""
     for url, reason in fetcher.refused:
         written, path, line, col = find_image(issue, url)
+        if written is None:  # not a Markdown image: raw HTML, say
+            path, line, col = locate_text(issue, url)
         shown = written or url
         diagnostics.warning(f"not loaded: {shown} ({reason})", path, line, col)
 
