@@ -24,7 +24,8 @@ SourceLike = Union[str, Path, bytes, BinaryIO, PdfReader]
 
 #: Errors that mean "this file is broken" rather than "zinekit has a bug".
 READ_ERRORS = (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
-               AssertionError, RecursionError, OverflowError, ZeroDivisionError, EOFError)
+               AssertionError, RecursionError, OverflowError, ZeroDivisionError, EOFError,
+               NotImplementedError)  # pypdf: "Unsupported filter /…"
 
 #: The most a page's content streams may inflate to, together.  Content is checked by
 #: inflating it in pieces that are thrown away, so a small stream that inflates to
