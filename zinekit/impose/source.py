@@ -13,7 +13,7 @@ from typing import BinaryIO, Iterator, Union
 
 from pypdf import PdfReader
 from pypdf import PasswordType
-from pypdf.errors import DependencyError, LimitReachedError, PyPdfError
+from pypdf.errors import DependencyError, DeprecationError, LimitReachedError, PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, StreamObject
 
 from zinekit.errors import ImposeError
@@ -25,7 +25,7 @@ SourceLike = Union[str, Path, bytes, BinaryIO, PdfReader]
 #: Errors that mean "this file is broken" rather than "zinekit has a bug".
 READ_ERRORS = (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
                AssertionError, RecursionError, OverflowError, ZeroDivisionError, EOFError,
-               NotImplementedError)  # pypdf: "Unsupported filter /…"
+               NotImplementedError, DeprecationError)  # pypdf: "Unsupported filter /…", "/Fl is deprecated"
 
 #: The most a page's content streams may inflate to, together.  Content is checked by
 #: inflating it in pieces that are thrown away, so a small stream that inflates to
