@@ -74,7 +74,7 @@ def zinekit_fingerprint() -> dict[str, Any]:
         for path in sorted(package.rglob("*.py")):
             code.update(path.relative_to(package).as_posix().encode() + b"\0")
             code.update(path.read_bytes())
-        libraries = {}
+        libraries: dict[str, str | None] = {}
         for name in RENDERING_LIBRARIES:
             try:
                 libraries[name] = version(name)
