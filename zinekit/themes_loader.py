@@ -46,7 +46,7 @@ class Theme:
         for folder in self.folders:
             candidate = folder / relative
             if candidate.is_file():
-                return candidate
+                return contained(candidate, folder)
         return None
 
     def stylesheets(self, medium: str = "print") -> list[Path]:
@@ -64,7 +64,7 @@ class Theme:
         seen: dict[str, Path] = {}
         for folder in reversed(self.folders):
             for font in sorted((folder / "fonts").glob("*.[ot]tf")):
-                seen[font.name] = font
+                seen[font.name] = contained(font, folder)
         return list(seen.values())
 
     def jinja_env(self) -> jinja2.Environment:
@@ -75,7 +75,7 @@ class Theme:
         env = _ENVIRONMENTS.get(key)
         if env is None:
             env = jinja2.Environment(
-                loader=jinja2.FileSystemLoader(template_dirs),
+                loader=_ContainedLoader(template_dirs),
                 autoescape=jinja2.select_autoescape(["html", "xhtml", "xml"]),
                 undefined=jinja2.StrictUndefined,
                 trim_blocks=True,
@@ -93,6 +93,26 @@ def _template_names(folder: str) -> tuple[str, ...]:
     a new environment, as the search order it changes is not seen by Jinja's cache."""
     return tuple(sorted(os.path.relpath(os.path.join(d, f), folder)
                         for d, _, files in os.walk(folder) for f in files))
+
+
+def contained(path: Path, folder: Path) -> Path:
+    """``path``, after checking that it does not link out of its theme ``folder``."""
+    if not path.resolve().is_relative_to(folder.resolve()):
+        raise ZinekitError(f"error: {path} links to a file outside its theme folder; not read")
+    return path
+
+
+class _ContainedLoader(jinja2.FileSystemLoader):
+    """Templates from the theme folders; one that links out of its folder is refused
+    before it is read."""
+
+    def get_source(self, environment: jinja2.Environment, template: str):  # noqa: D102
+        for folder in self.searchpath:
+            candidate = Path(folder, *template.split("/"))
+            if candidate.is_file():
+                contained(candidate, Path(folder))
+                break
+        return super().get_source(environment, template)
 
 
 def _read_manifest(folder: Path) -> dict[str, Any]:
