@@ -239,6 +239,16 @@ def test_a_linked_theme_override_folder_is_refused(tmp_path, outside, server):
     assert "links to a folder outside the project; not read" in result.stderr
 
 
+@pytest.mark.parametrize("name", ["theme/templates/colophon.html", "theme/css/pamphlet.css",
+                                  "theme/fonts/Secret.otf"])
+def test_a_theme_file_linking_outside_is_refused(tmp_path, outside, server, name):
+    root = project(tmp_path, {"notes.md": notes("Text.")})
+    link(root, name, outside / "secret.css")
+    result = run(root, outside, server, "notes.md")
+    assert result.exit_code == 1
+    assert result.stderr == f"error: {root / name} links to a file outside its theme folder; not read\n"
+
+
 # --- raw HTML --------------------------------------------------------------------------------
 
 RAW = """\
