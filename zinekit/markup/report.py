@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, MutableMapping
 
 from zinekit.errors import Diagnostic, Severity
 
 
-def report(env: dict[str, Any], severity: Severity, message: str, line: int, col: int) -> None:
+def report(env: MutableMapping[str, Any], severity: Severity, message: str, line: int, col: int) -> None:
     """Record a located diagnostic for the file being parsed."""
     items: list[Diagnostic] = env.setdefault("zk_diagnostics", [])
     diagnostic = Diagnostic(severity, message, env.get("zk_path"), line, col)
