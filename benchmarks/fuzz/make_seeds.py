@@ -1,0 +1,53 @@
+"""Write the seed corpora of the fuzzers: the markup test fixtures and the example
+series' Markdown, and a few small PDFs (plain, with outline and page labels, encrypted
+with an empty password, with an object stream).
+
+    python benchmarks/fuzz/make_seeds.py OUT_FOLDER    # writes OUT/markup and OUT/pdf
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+
+def markup_seeds(out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    sources = [*sorted((REPO / "tests" / "markup" / "fixtures").glob("*.md")),
+               *sorted((REPO / "examples").rglob("*.md")), REPO / "docs" / "markup.md"]
+    for number, path in enumerate(sources):
+        data = path.read_bytes()
+        for part, start in enumerate(range(0, len(data), 2048)):
+            (out / f"{number:02d}-{part:02d}-{path.stem}.md").write_bytes(data[start:start + 2048])
+
+
+def pdf_seeds(out: Path) -> None:
+    from pypdf import PdfWriter
+
+    from tests.hostile import small_pdf
+    from tests.test_fuzz_pdf import VALID
+
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "small.pdf").write_bytes(small_pdf(2))
+    (out / "rich.pdf").write_bytes(VALID)
+    writer = PdfWriter(clone_from=io.BytesIO(VALID))
+    writer.encrypt(user_password="", owner_password="owner", algorithm="RC4-128")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    (out / "owner-locked.pdf").write_bytes(buffer.getvalue())
+    writer = PdfWriter(clone_from=io.BytesIO(VALID))
+    writer.compress_identical_objects()
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    (out / "compressed.pdf").write_bytes(buffer.getvalue())
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else "fuzz-corpus")
+    markup_seeds(target / "markup")
+    pdf_seeds(target / "pdf")
+    print(f"seeds written to {target}/markup and {target}/pdf")
