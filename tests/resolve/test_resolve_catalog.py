@@ -268,7 +268,7 @@ def test_articles_table_and_outline_disagreeing_are_warnings(tmp_path: Path):
     [
         (None, "is encrypted with a password; save an unencrypted copy"),
         (b"%PDF-1.4\nnot really a pdf", "cannot be read as a PDF"),
-        (b"", "cannot be read as a PDF"),
+        (b"", "is an empty file"),
     ],
 )
 def test_unreadable_pdf_is_a_located_error(tmp_path: Path, content, message):
