@@ -199,8 +199,8 @@ def _running_in_group(pgid: int) -> bool:
 
 # (signal, sent to the whole process group?, when: a fraction of a full build's time)
 # ("writing": as soon as the first output of the build has been renamed into place)
-KILLS = [(signal.SIGKILL, True, 0.15), (signal.SIGINT, True, 0.35), (signal.SIGTERM, False, 0.7),
-         (signal.SIGKILL, True, "writing"), (signal.SIGINT, True, "writing")]
+KILLS = [(signal.SIGKILL, True, 0.15), (signal.SIGTERM, False, 0.4), (signal.SIGKILL, True, "writing"),
+         (signal.SIGINT, True, "writing")]
 BOOKKEEPING = ".zinekit/"  # what the last build read and wrote (zinekit/reuse.py)
 
 
