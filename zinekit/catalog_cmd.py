@@ -102,7 +102,7 @@ def _give_pages(session: Session, project: Project, targets: list[Path]) -> dict
     for path in session.order(stale + unlisted):
         prepared = prepare_issue(path, project, QUIET, session)
         rendered = render_pdf(prepared.issue, prepared.theme, prepared.page, prepared.resolved,
-                              Diagnostics())
+                              Diagnostics(), with_bytes=False)  # its pages are all it needs
         inventory = rendered.inventory(prepared.issue)
         listed = session.catalog_issue(prepared.issue)
         if listed is None:  # a lone issue, or one the catalog does not list
