@@ -148,6 +148,9 @@ def _lay_out_cited_siblings(targets: list[Path], project: Project, options: Buil
                             session: Session) -> None:
     """Lay out (in memory) issues the targets cite whose pages are not known yet."""
     wanted = {t.resolve() for t in targets}
+    if not any(e.source is not None and not session.is_real(e) and e.source.resolve() not in wanted
+               for e in session.catalog.issues()):
+        return  # every other issue's pages are known: nothing to load
     for target in targets:
         issue = load_issue(target, project.root, project.build, Diagnostics())
         for entry in session.cited_sources(issue):

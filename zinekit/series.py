@@ -118,6 +118,8 @@ class Session:
 
     def dependencies(self, targets: list[Path]) -> dict[Path, list[Path]]:
         """For each of ``targets``, the targets it cites."""
+        if len(targets) < 2:  # an issue does not depend on itself
+            return {t: [] for t in targets}
         loaded = {t: load_issue(t, self.project.root, self.project.build, Diagnostics())
                   for t in targets}
         entry_of = {t: self.catalog_issue(i) for t, i in loaded.items()}
