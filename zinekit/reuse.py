@@ -38,18 +38,19 @@ RENDERING_LIBRARIES = ("weasyprint", "pydyf", "pypdf", "pypdfium2", "markdown-it
 _URL_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _HTML_REFERENCE = re.compile(r"""\b(?:src|href)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 
-_digests: dict[Path, tuple[int, int, str]] = {}  # path → (mtime_ns, size, sha256)
+_digests: dict[str, tuple[int, int, str]] = {}  # path → (mtime_ns, size, sha256)
 
 
-def file_digest(path: Path) -> str:
+def file_digest(path: str | os.PathLike[str]) -> str:
     """SHA-256 of a file's bytes, remembered while its size and mtime stay the same."""
-    path = path.resolve()
-    stat = path.stat()
-    known = _digests.get(path)
+    key = os.path.abspath(path)
+    stat = os.stat(key)
+    known = _digests.get(key)
     if known is not None and known[:2] == (stat.st_mtime_ns, stat.st_size):
         return known[2]
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    _digests[path] = (stat.st_mtime_ns, stat.st_size, digest)
+    with open(key, "rb") as file:
+        digest = hashlib.sha256(file.read()).hexdigest()
+    _digests[key] = (stat.st_mtime_ns, stat.st_size, digest)
     return digest
 
 
@@ -136,12 +137,27 @@ def input_files(issue: Issue, theme_folders: list[Path], project_file: Path | No
         for base in bases:
             if target and "\0" not in target:
                 add(base / target)
+    digests = {name: file_digest(path) for name, path in files.items()}
     for index, folder in enumerate(theme_folders):
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts and not path.name.startswith("."):
-                add(path, f"theme{index}:{folder.name}/{path.relative_to(folder).as_posix()}",
-                    folder.resolve())
-    return {name: file_digest(path) for name, path in sorted(files.items())}
+        digests.update(folder_digests(folder, f"theme{index}:{folder.name}/"))
+    return dict(sorted(digests.items()))
+
+
+def folder_digests(folder: Path, prefix: str = "") -> dict[str, str]:
+    """The digest of every file under ``folder``, named ``prefix`` + its path there;
+    hidden files, caches and links that lead out of the folder are left out (a build
+    does not read them)."""
+    real = os.path.realpath(folder)
+    found = {}
+    for place, folders, names in os.walk(folder):  # links to folders are not followed
+        folders[:] = [f for f in folders if f != "__pycache__" and not f.startswith(".")]
+        for name in names:
+            full = os.path.join(place, name)
+            if name.startswith(".") or not os.path.isfile(full) or (
+                    os.path.islink(full) and os.path.commonpath([real, os.path.realpath(full)]) != real):
+                continue
+            found[prefix + os.path.relpath(full, folder).replace(os.sep, "/")] = file_digest(full)
+    return found
 
 
 # --- 2. the manifest ------------------------------------------------------------------------
@@ -239,10 +255,9 @@ def page_inputs(project: Any, issues: list[tuple[str, Path]]) -> dict[str, Any]:
                        and not p.name.endswith("-cover.png")) if folder.is_dir() else []
         listed[slug] = {"manifest": file_digest(manifest) if manifest.is_file() else None,
                         "files": names}
-    theme = page_theme(project)
-    theme_files = {f"{i}:{path.relative_to(folder).as_posix()}": file_digest(path)
-                   for i, folder in enumerate(theme.folders) for path in sorted(folder.rglob("*"))
-                   if path.is_file() and "__pycache__" not in path.parts}
+    theme_files: dict[str, str] = {}
+    for index, folder in enumerate(page_theme(project).folders):
+        theme_files.update(folder_digests(folder, f"theme{index}:{folder.name}/"))
     project_file = project.file.path if project.file is not None else None
     return _as_json({
         "zinekit": zinekit_fingerprint(),
