@@ -26,6 +26,8 @@ import time
 import zlib
 from pathlib import Path
 
+from frozen_code import snapshot_code
+
 WORDS = ("the allotment committee met in the back room of the launderette because it was "
          "warm and because the machines covered the sound of an argument about whose turn "
          "it was to water the plots along the railway fence during the long dry august "
@@ -34,20 +36,6 @@ WORDS = ("the allotment committee met in the back room of the launderette becaus
 AUTHORS = ["Ольга Сидоренко", "Νίκος Παππάς", "Zoë Ñúñez", "Łukasz Wróbel",
            "Thị Hương Nguyễn", "Søren Ødegård", "Ayşe Yılmaz", "Марія Коваль",
            "Έλενα Δημητρίου", "Dagný Þórsdóttir"]
-
-
-REPO = Path(__file__).resolve().parent.parent
-
-
-def snapshot_code(folder: Path) -> dict[str, str]:
-    """Copy zinekit (and its built-in themes) into ``folder`` and return the environment
-    that runs that copy: the measured builds then run the same code from start to end,
-    even if the working tree changes meanwhile (reuse compares zinekit's code too).
-    The builds run in ``folder``, so that the working tree is not on ``sys.path``."""
-    target = folder / "code" / "zinekit"
-    shutil.copytree(REPO / "zinekit", target, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(REPO / "themes", target / "themes")
-    return {"PYTHONPATH": str(folder / "code")}
 
 
 def sentence(seed: int, length: int = 16) -> str:

@@ -27,23 +27,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from frozen_code import snapshot_code
+
 WORDS = ("the yard gate was open from six and the first van came at twenty past with "
          "bread from the co-op and a crate of apples nobody had ordered and everyone ate "
          "before the meeting started in the loading bay under the one working light").split()
-
-
-REPO = Path(__file__).resolve().parent.parent
-
-
-def snapshot_code(folder: Path) -> dict[str, str]:
-    """Copy zinekit (and its built-in themes) into ``folder`` and return the environment
-    that runs that copy: the measured builds then run the same code from start to end,
-    even if the working tree changes meanwhile (reuse compares zinekit's code too).
-    The builds run in ``folder``, so that the working tree is not on ``sys.path``."""
-    target = folder / "code" / "zinekit"
-    shutil.copytree(REPO / "zinekit", target, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(REPO / "themes", target / "themes")
-    return {"PYTHONPATH": str(folder / "code")}
 
 
 def sentence(seed: int, length: int = 15) -> str:
