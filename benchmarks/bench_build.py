@@ -79,7 +79,7 @@ def equivalent_html(source: Path) -> tuple[str, list[Path], Path]:
 
     project = open_project(source, Diagnostics())
     prepared = prepare_issue(source, project, BuildOptions(quiet=True))
-    html = render_issue_html(prepared.issue, prepared.theme, prepared.page, prepared.resolved)
+    html = render_issue_html(prepared)
     return html, prepared.theme.stylesheets("print"), source.parent
 
 

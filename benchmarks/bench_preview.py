@@ -82,13 +82,12 @@ def make_issue(folder: Path, articles: int) -> Path:
 
 
 def page_count(issue: Path) -> int:
-    from zinekit.build import render_pdf
     from zinekit.errors import Diagnostics
+    from zinekit.render.pdf import render_pdf
     from zinekit.serve.preview import prepare
 
     _project, _session, prepared = prepare(issue, Diagnostics())
-    return render_pdf(prepared.issue, prepared.theme, prepared.page, prepared.resolved,
-                      Diagnostics()).pages
+    return render_pdf(prepared, diagnostics=Diagnostics()).pages
 
 
 def edit(path: Path, token: str) -> None:

@@ -21,12 +21,12 @@ from typing import Any, Sequence
 
 import click
 
-from zinekit.build import BuildOptions, prepare_issue, render_pdf
+from zinekit.build import BuildOptions, inventory_of, prepare_issue
 from zinekit.errors import Diagnostics, ZinekitError
-from zinekit.model import CrossReference
+from zinekit.model import CrossReference, Target, XrefView
 from zinekit.project import Project, is_issue, issues_at, open_project
+from zinekit.render.pdf import render_pdf
 from zinekit.resolve.catalog import CatalogIssue, Series
-from zinekit.resolve.references import Resolution
 from zinekit.series import Session
 
 CATALOG_FORMAT = "zinekit-catalog"
@@ -64,7 +64,9 @@ def catalog_listing(path: Path) -> tuple[dict[str, Any], Diagnostics]:
         diagnostics.extend(prepared.diagnostics)
         entry = session.catalog_issue(prepared.issue)
         if entry is not None:
-            references[id(entry)] = [_reference(x, project.root) for x in prepared.issue.all_xrefs()]
+            views = prepared.resolved.xrefs
+            references[id(entry)] = [_reference(x, views.get(x.id, XrefView()), project.root)
+                                     for x in prepared.issue.all_xrefs()]
     catalog = session.catalog
     listing = {
         "format": CATALOG_FORMAT,
@@ -78,10 +80,9 @@ def catalog_listing(path: Path) -> tuple[dict[str, Any], Diagnostics]:
 
 def _stop_on_errors(diagnostics: Diagnostics) -> None:
     if diagnostics.errors:
-        for line in diagnostics.lines():
-            click.echo(line, err=True)
         count = len(diagnostics.errors)
-        raise ZinekitError(f"catalog failed: {count} error{'s' if count != 1 else ''}")
+        raise ZinekitError(f"catalog failed: {count} error{'s' if count != 1 else ''}",
+                           diagnostics.items)
 
 
 # --- 2. pages of the issues zinekit builds ------------------------------------------------
@@ -101,9 +102,8 @@ def _give_pages(session: Session, project: Project, targets: list[Path]) -> dict
     unlisted = [t for t in targets if session.catalog.issue_for_source(t) is None]
     for path in session.order(stale + unlisted):
         prepared = prepare_issue(path, project, QUIET, session)
-        rendered = render_pdf(prepared.issue, prepared.theme, prepared.page, prepared.resolved,
-                              Diagnostics(), with_bytes=False)  # its pages are all it needs
-        inventory = rendered.inventory(prepared.issue)
+        laid_out = render_pdf(prepared, with_bytes=False, diagnostics=Diagnostics())
+        inventory = inventory_of(prepared, laid_out)  # its pages are all it needs
         listed = session.catalog_issue(prepared.issue)
         if listed is None:  # a lone issue, or one the catalog does not list
             listed = catalog.add_inventory(None, inventory)
@@ -185,8 +185,8 @@ def _content_row(title: str, authors: Any, level: int, anchor: str | None, page:
             "page": page, "page_label": page_label}
 
 
-def _reference(xref: CrossReference, root: Path) -> dict[str, Any]:
-    targets = [_target(r) for r in xref.resolutions]
+def _reference(xref: CrossReference, view: XrefView, root: Path) -> dict[str, Any]:
+    targets = [_target(t) for t in view.targets]
     good = sum(1 for t in targets if t["status"] == "resolved")
     status = "resolved" if targets and good == len(targets) else "partial" if good else "unresolved"
     return {"text": xref.text, "path": _relative(Path(xref.where.path), root),
@@ -194,17 +194,17 @@ def _reference(xref: CrossReference, root: Path) -> dict[str, Any]:
             "in_editor_note": xref.in_editor_note, "status": status, "targets": targets}
 
 
-def _target(result: Resolution) -> dict[str, Any]:
+def _target(target: Target) -> dict[str, Any]:
     return {
-        "status": result.status,
-        "message": result.message or None,
-        "series": result.series.name if result.series is not None else None,
-        "issue": result.issue.designation() if result.issue is not None else None,
-        "title": result.title,
-        "page": result.page_index,
-        "page_label": result.page_label,
-        "href": result.href,
-        "locator": result.full_locator or None,
+        "status": target.status,
+        "message": target.message or None,
+        "series": target.series,
+        "issue": target.issue,
+        "title": target.title,
+        "page": target.page,
+        "page_label": target.page_label,
+        "href": target.href,
+        "locator": target.locator or None,
     }
 
 

@@ -17,9 +17,7 @@ import click
 
 from zinekit import __version__
 from zinekit.errors import ZinekitError
-
-FORMATS = ("pdf", "booklet", "press", "epub", "html")
-
+from zinekit.render.formats import DEFAULT_FORMATS, FORMATS
 
 class ZinekitGroup(click.Group):
     """Turns unexpected exceptions into one line (or a traceback under ``--debug``)."""
@@ -83,27 +81,32 @@ def new(directory: Path) -> None:
         click.echo(f"created {path}")
 
 
-def _formats(values: tuple[str, ...]) -> tuple[str, ...]:
+def _formats(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...] | None:
+    """``--format pdf,epub --format html`` → the formats named, each once."""
+    if not values:
+        return None
     chosen: list[str] = []
     for value in values:
         for part in value.split(","):
             part = part.strip()
+            if part and part not in FORMATS:
+                raise click.BadParameter(f"{part!r} is not one of {', '.join(FORMATS)}")
             if part and part not in chosen:
-                if part not in FORMATS:
-                    raise click.BadParameter(
-                        f"{part!r} is not one of {', '.join(FORMATS)}", param_hint="--format"
-                    )
                 chosen.append(part)
+    if not chosen:
+        raise click.BadParameter(f"name at least one format: {', '.join(FORMATS)}")
     return tuple(chosen)
+
+
+FORMAT_HELP = (f"Output formats, repeatable or comma-separated: {', '.join(FORMATS)} "
+               f"(default: {', '.join(DEFAULT_FORMATS)}).")
 
 
 @main.command()
 @click.argument("path", default=".", type=click.Path(exists=True, path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Output folder (default: dist/ beside the project).")
-@click.option("--format", "formats", multiple=True,
-              help=f"Output formats, repeatable or comma-separated: {', '.join(FORMATS)} "
-                   "(default: pdf, booklet, epub).")
+@click.option("--format", "formats", multiple=True, callback=_formats, help=FORMAT_HELP)
 @click.option("--theme", default=None, help="Theme name or folder (overrides front matter).")
 @click.option("--strict", is_flag=True, help="Treat warnings (e.g. unresolved references) as errors.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only diagnostics.")
@@ -111,15 +114,16 @@ def _formats(values: tuple[str, ...]) -> tuple[str, ...]:
               help="Issues of a series built side by side (default: the number of cores).")
 @click.option("--force", is_flag=True,
               help="Render every issue, even those whose last build is up to date.")
-def build(path: Path, out_dir: Path | None, formats: tuple[str, ...], theme: str | None,
+def build(path: Path, out_dir: Path | None, formats: tuple[str, ...] | None, theme: str | None,
           strict: bool, quiet: bool, jobs: int | None, force: bool) -> None:
     """Build one issue (a .md file or issue folder) or every issue of the series at PATH."""
     from zinekit.build import BuildOptions, build_path
     from zinekit.parallel import default_jobs
+    from zinekit.reporter import ConsoleReporter
 
-    options = BuildOptions(out_dir=out_dir, formats=_formats(formats) or None, theme=theme,
-                           strict=strict, quiet=quiet, jobs=jobs or default_jobs(), force=force)
-    build_path(path, options)
+    options = BuildOptions(out_dir=out_dir, formats=formats, theme=theme, strict=strict,
+                           quiet=quiet, jobs=jobs or default_jobs(), force=force)
+    build_path(path, options, ConsoleReporter(quiet=quiet))
 
 
 @main.command()
@@ -129,8 +133,12 @@ def build(path: Path, out_dir: Path | None, formats: tuple[str, ...], theme: str
 def check(path: Path, theme: str | None, strict: bool) -> None:
     """Report every diagnostic of a build without writing output files."""
     from zinekit.build import BuildOptions, check_path
+    from zinekit.reporter import ConsoleReporter
 
-    check_path(path, BuildOptions(theme=theme, strict=strict, quiet=True))
+    results = check_path(path, BuildOptions(theme=theme, strict=strict, quiet=True),
+                         ConsoleReporter(quiet=True))
+    if not any(r.diagnostics.items for r in results):
+        click.echo("no problems found", err=True)
 
 
 @main.command()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
@@ -103,21 +103,69 @@ TOML_TABLES_OWNED_ELSEWHERE = {"series", "issues", "related", "serve"}
 
 @dataclass
 class Settings:
-    """Validated settings plus the line of each key, for later located messages."""
+    """Validated settings: the values a file sets, the declared defaults of the keys it
+    does not set, and the line of each key, for later located messages."""
 
-    values: dict[str, Any]
+    values: dict[str, Any]  # what the file sets
     lines: dict[str, int]
     path: str | None
+    defaults: dict[str, Any] = field(default_factory=dict)
 
     def __getitem__(self, key: str) -> Any:
-        return self.values[key]
+        return self.get(key)
 
     def get(self, key: str, default: Any = None) -> Any:
+        """The value set, else the declared default, else ``default``."""
         value = self.values.get(key)
+        if value is None:
+            value = self.defaults.get(key)
         return default if value is None else value
+
+    def explicit(self, key: str) -> Any:
+        """The value the file sets, or None: declared defaults left out."""
+        return self.values.get(key)
 
     def line_of(self, key: str) -> int:
         return self.lines.get(key, 0)
+
+
+@dataclass
+class IssueSettings:
+    """One issue's settings, each from the most specific level that sets it:
+
+    1. the command line (``--theme``);
+    2. the issue's front matter;
+    3. the series' ``[build]``, for what ``zinekit.toml`` actually sets;
+    4. the theme's ``[defaults]``;
+    5. zinekit's declared default (front matter's, else ``[build]``'s).
+    """
+
+    front_matter: Settings
+    series: Settings
+    theme: dict[str, Any] = field(default_factory=dict)
+    command_line: dict[str, Any] = field(default_factory=dict)
+
+    def get(self, key: str) -> Any:
+        return self.lookup(key)[0]
+
+    def lookup(self, key: str) -> tuple[Any, str | None, int]:
+        """``(value, file, line)``: the value and where it was set (file None for a
+        built-in default or the command line)."""
+        if self.command_line.get(key) is not None:
+            return self.command_line[key], None, 0
+        for level in (self.front_matter, self.series):
+            if level.explicit(key) is not None:
+                return level.explicit(key), level.path, level.line_of(key)
+        if self.theme.get(key) is not None:
+            return self.theme[key], None, 0
+        for level in (self.front_matter, self.series):
+            if level.defaults.get(key) is not None:
+                return level.defaults[key], None, 0
+        return None, None, 0
+
+    def with_theme(self, defaults: dict[str, Any]) -> IssueSettings:
+        """The same settings once the theme is known."""
+        return IssueSettings(self.front_matter, self.series, dict(defaults), self.command_line)
 
 
 def _coerce(option: Option, value: Any) -> tuple[Any, str | None]:
@@ -181,7 +229,7 @@ def _type_name(value: Any) -> str:
 def validate(raw: dict[str, Any], options: dict[str, Option], lines: dict[str, int],
              path: str | None, diagnostics: Diagnostics, where: str) -> Settings:
     """Check ``raw`` against ``options``; report every problem; return clean settings."""
-    values = {name: _copy_default(o.default) for name, o in options.items()}
+    values: dict[str, Any] = {}
     for key, value in raw.items():
         line = lines.get(key, 0)
         if str(key).startswith("x-"):
@@ -199,7 +247,8 @@ def validate(raw: dict[str, Any], options: dict[str, Option], lines: dict[str, i
             diagnostics.error(f"{where} key {key!r} {error}", path, line, 1)
         else:
             values[key] = clean
-    return Settings(values, lines, path)
+    defaults = {name: _copy_default(o.default) for name, o in options.items()}
+    return Settings(values, lines, path, defaults)
 
 
 def _copy_default(value: Any) -> Any:

@@ -50,6 +50,10 @@ class Diagnostic:
     def __str__(self) -> str:
         return f"{self.location()}: {self.severity}: {self.message}"
 
+    def as_error(self) -> Diagnostic:
+        """The same message as an error (``--strict`` makes every warning one)."""
+        return Diagnostic("error", self.message, self.path, self.line, self.col)
+
 
 @dataclass
 class Diagnostics:
@@ -70,6 +74,14 @@ class Diagnostics:
     def extend(self, others: Iterable[Diagnostic]) -> None:
         for d in others:
             self.add(d)
+
+    def failing(self, strict: bool = False) -> list[Diagnostic]:
+        """What fails a build: the errors, and under ``--strict`` the warnings too."""
+        return [d for d in self.items if d.severity == "error" or strict]
+
+    def shown(self, strict: bool = False) -> list[Diagnostic]:
+        """The diagnostics as a build reports them: under ``--strict``, all errors."""
+        return [d.as_error() for d in self.items] if strict else list(self.items)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -110,11 +122,14 @@ class ZinekitError(click.ClickException):
         super().__init__(message)
         self.diagnostics = list(diagnostics)
 
+    def lines(self) -> list[str]:
+        """What the command line prints for this error."""
+        found = Diagnostics(list(self.diagnostics)).lines()
+        return found + ([self.format_message()] if self.message else [])
+
     def show(self, file=None) -> None:  # noqa: D102 - click's hook
-        for d in self.diagnostics:
-            click.echo(str(d), err=True)
-        if self.message:
-            click.echo(self.format_message(), err=True)
+        for line in self.lines():
+            click.echo(line, err=True)
 
     def format_message(self) -> str:
         return self.message
@@ -127,8 +142,8 @@ class SourceError(ZinekitError):
         self.diagnostic = Diagnostic("error", message, path, line, col)
         super().__init__(str(self.diagnostic))
 
-    def show(self, file=None) -> None:  # noqa: D102
-        click.echo(self.message, err=True)
+    def lines(self) -> list[str]:
+        return [self.message]
 
 
 class ConfigError(SourceError):
@@ -141,13 +156,3 @@ class ResolveError(SourceError):
 
 class ImposeError(SourceError):
     """A PDF that cannot be imposed, or impossible imposition options."""
-
-
-class BuildFailed(ZinekitError):
-    """The build found errors; nothing was written."""
-
-    def __init__(self, diagnostics: Iterable[Diagnostic], what: str = "build") -> None:
-        diags = list(diagnostics)
-        n = sum(1 for d in diags if d.severity == "error")
-        super().__init__(f"{what} failed: {n} error{'s' if n != 1 else ''}", [])
-        self.failed = diags

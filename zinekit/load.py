@@ -6,9 +6,11 @@ lists its article files under ``articles:``.  Nothing outside the project folder
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from zinekit.config import (
     ARTICLE_OPTIONS,
@@ -19,8 +21,8 @@ from zinekit.config import (
 )
 from zinekit.errors import Diagnostics, SourceError
 from zinekit.markup import parse_markdown
-from zinekit.markup.structure import heading_title, slugify, unique_id
-from zinekit.model import Article, Citation, CrossReference, Heading, Issue, Location
+from zinekit.markup.structure import slugify, unique_id
+from zinekit.model import Article, Image, Issue
 
 ISSUE_FILE = "issue.md"
 #: One Markdown file of 4 MB lays out to about 2,500 A5 pages in about five minutes
@@ -74,8 +76,10 @@ def read_source(path: Path, root: Path, diagnostics: Diagnostics,
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def load_issue(path: Path, root: Path, build: Settings, diagnostics: Diagnostics) -> Issue:
-    """Read, validate and parse one issue (stage 1 of the pipeline)."""
+def load_issue(path: Path, root: Path, build: Settings) -> Issue:
+    """Read, validate and parse one issue (stage 1 of the pipeline); what is wrong with
+    it is in ``issue.diagnostics``."""
+    diagnostics = Diagnostics()
     source_file = issue_file_of(path)
     text = read_source(source_file, root, diagnostics) or ""
     front = split_front_matter(text, str(source_file), diagnostics)
@@ -87,7 +91,7 @@ def load_issue(path: Path, root: Path, build: Settings, diagnostics: Diagnostics
     # a folder whose issue.md lists no articles is a one-file issue that lives in a folder
     is_folder = path.is_dir() and bool(meta.get("articles"))
     body_article = _article(source_file, front.body, meta, allow_html, shared, diagnostics,
-                            is_intro=is_folder, titled=False)
+                            root, is_intro=is_folder, titled=False)
     if front.body.strip() or not is_folder:
         articles.append(body_article)
     for name in meta.get("articles", []):
@@ -96,7 +100,7 @@ def load_issue(path: Path, root: Path, build: Settings, diagnostics: Diagnostics
             articles.append(article)
     slug = issue_slug(meta, path)
     return Issue(path=path, source_file=source_file, root=root, meta=meta, build=build,
-                 articles=articles, slug=slug)
+                 articles=articles, slug=slug, diagnostics=list(diagnostics))
 
 
 def _load_article(issue_file: Path, name: str, issue_meta: Settings, root: Path,
@@ -109,26 +113,33 @@ def _load_article(issue_file: Path, name: str, issue_meta: Settings, root: Path,
     front = split_front_matter(text, str(path), diagnostics)
     meta = validate(front.data, ARTICLE_OPTIONS, front.lines, str(path), diagnostics,
                     "article front matter")
-    return _article(path, front.body, meta, allow_html, shared, diagnostics)
+    return _article(path, front.body, meta, allow_html, shared, diagnostics, root)
 
 
 def _article(path: Path, body: str, meta: Settings, allow_html: bool, shared: dict,
-             diagnostics: Diagnostics, is_intro: bool = False, titled: bool = True) -> Article:
-    tokens, env = parse_markdown(body, str(path), allow_html=allow_html, shared=shared)
-    diagnostics.extend(env.get("zk_diagnostics", []))
+             diagnostics: Diagnostics, root: Path, is_intro: bool = False,
+             titled: bool = True) -> Article:
+    text = parse_markdown(body, str(path), allow_html=allow_html, shared=shared)
+    diagnostics.extend(text.diagnostics)
+    _check_images(path, text.images, root, diagnostics)
     title = meta.get("title") if titled else None
     used: set[str] = shared.setdefault("zk_ids", set())
     anchor = unique_id(slugify(title or path.stem), used)
-    p = str(path)
-    headings = [Heading(h["level"], heading_title(h["inline"]), h["anchor"], Location(p, h["line"], 1))
-                for h in env.get("zk_headings", [])]
-    xrefs = [CrossReference(x["id"], x["text"], Location(p, x["line"], x["col"]),
-                            in_editor_note=not x["bracketed"], bracketed=x["bracketed"])
-             for x in env.get("zk_xrefs", [])]
-    citations = [Citation(c["id"], c["items"], c["text"], Location(p, c["line"], c["col"]))
-                 for c in env.get("zk_citations", [])]
-    return Article(path=path, meta=meta, tokens=tokens, env=env, anchor=anchor, title=title,
-                   headings=headings, xrefs=xrefs, citations=citations, is_intro=is_intro)
+    return Article(path=path, meta=meta, text=text, anchor=anchor, title=title,
+                   is_intro=is_intro)
+
+
+def _check_images(path: Path, images: list[Image], root: Path, diagnostics: Diagnostics) -> None:
+    """An image file that is not there is an error now, with the others of the file,
+    not only once the issue is laid out.  (Addresses outside the project, or on the
+    network, are for the render stage to refuse.)"""
+    for image in images:
+        address = urlsplit(image.src)
+        if address.scheme or address.netloc or not address.path or address.path.startswith("/"):
+            continue
+        file = Path(os.path.normpath(path.parent.resolve() / unquote(address.path)))
+        if file.is_relative_to(root.resolve()) and not file.exists():
+            diagnostics.error(f"image not found: {image.src}", str(path), image.line, image.col)
 
 
 def issue_slug(meta: Settings, path: Path) -> str:

@@ -1,7 +1,13 @@
-"""The document model every stage shares.
+"""The data each stage of the pipeline hands the next.
 
-Parsing fills it; resolving attaches targets to its references and citations; the
-renderers read it.  Source positions are 1-based lines and columns.
+    load     → :class:`Issue` (articles, their tokens, headings, references, images …)
+    prepare  → :class:`Prepared` (the issue, its settings, theme, page and :class:`Resolved`)
+    render   → :class:`LaidOut` (the reading PDF's pages), then the files of each format
+    build    → :class:`IssueResult` (what one issue's build wrote and found)
+
+Parsing fills the issue; the resolve stage returns :class:`Resolved` without changing
+the issue, so one loaded issue serves every pass of a build.  Source positions are
+1-based lines and columns.
 """
 
 from __future__ import annotations
@@ -12,17 +18,23 @@ from typing import Any
 
 from markdown_it.token import Token
 
-from zinekit.config import Settings
+from zinekit.config import IssueSettings, Settings
+from zinekit.errors import Diagnostic, Diagnostics
+from zinekit.pages import PageSize
+from zinekit.themes_loader import Theme
 
 
-@dataclass
+@dataclass(frozen=True)
 class Location:
     path: str
     line: int = 0
     col: int = 0
 
 
-@dataclass
+# --- stage 1: what the Markdown holds ------------------------------------------------
+
+
+@dataclass(frozen=True)
 class CrossReference:
     """A "see" clause's target, as found in the text."""
 
@@ -31,26 +43,63 @@ class CrossReference:
     where: Location
     in_editor_note: bool
     bracketed: bool  # written as "[see …]" (as opposed to inside an editor's note)
-    resolutions: list[Any] = field(default_factory=list)  # filled by the resolve stage
 
 
-@dataclass
+@dataclass(frozen=True)
 class Citation:
     """A ``[@key, locator; @key2]`` citation."""
 
     id: str
-    items: list[tuple[str, str]]  # (key, locator)
+    items: tuple[tuple[str, str], ...]  # (key, locator)
     text: str  # as written
     where: Location
-    rendered: str | None = None  # filled by the resolve stage
 
 
-@dataclass
+@dataclass(frozen=True)
 class Heading:
     level: int
     title: str  # plain text
     anchor: str
     where: Location
+
+
+@dataclass(frozen=True)
+class Image:
+    """An image as written in the Markdown (``![alt](src)``) and where."""
+
+    src: str
+    line: int
+    col: int
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """A footnote definition: its label as written, the line it is defined on, and
+    whether it is the editor's (its text starts with "ed.")."""
+
+    label: str | None
+    line: int
+    editor: bool = False
+
+
+@dataclass
+class ParsedText:
+    """One Markdown file's body after parsing: the tokens for the renderers and
+    everything the later stages look up.  ``env`` is markdown-it's, for the renderer
+    only; no stage outside :mod:`zinekit.markup` reads it."""
+
+    path: str
+    lines: list[str]
+    tokens: list[Token]
+    env: dict[str, Any]
+    headings: list[Heading] = field(default_factory=list)
+    xrefs: list[CrossReference] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)
+    footnotes: list[Footnote] = field(default_factory=list)  # in numbering order
+    addresses: list[str] = field(default_factory=list)  # every src and href, as written
+    further_reading_at: list[int] = field(default_factory=list)  # lines of the lists
+    diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
 @dataclass
@@ -59,18 +108,34 @@ class Article:
 
     path: Path
     meta: Settings
-    tokens: list[Token]
-    env: dict[str, Any]
+    text: ParsedText
     anchor: str
     title: str | None
-    headings: list[Heading] = field(default_factory=list)
-    xrefs: list[CrossReference] = field(default_factory=list)
-    citations: list[Citation] = field(default_factory=list)
     is_intro: bool = False  # the editor's introduction of a folder issue
 
     @property
     def authors(self) -> list[str]:
         return list(self.meta.get("authors", []))
+
+    @property
+    def headings(self) -> list[Heading]:
+        return self.text.headings
+
+    @property
+    def xrefs(self) -> list[CrossReference]:
+        return self.text.xrefs
+
+    @property
+    def citations(self) -> list[Citation]:
+        return self.text.citations
+
+    @property
+    def images(self) -> list[Image]:
+        return self.text.images
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.lines
 
 
 @dataclass
@@ -84,7 +149,7 @@ class Issue:
     build: Settings  # the series' [build] settings
     articles: list[Article]
     slug: str
-    footnote_numbering: str = "article"  # "article" or "issue": set from settings and theme
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # found while loading
 
     @property
     def title(self) -> str:
@@ -92,7 +157,7 @@ class Issue:
 
     @property
     def language(self) -> str:
-        return self.meta.get("language") or self.build.get("language", "en")
+        return str(IssueSettings(self.meta, self.build).get("language") or "en")
 
     @property
     def is_multi_article(self) -> bool:
@@ -101,21 +166,126 @@ class Issue:
     def all_xrefs(self) -> list[CrossReference]:
         return [x for a in self.articles for x in a.xrefs]
 
+    def all_citations(self) -> list[Citation]:
+        return [c for a in self.articles for c in a.citations]
+
     def notes_before(self, article: Article) -> int:
         """How many footnotes the articles before ``article`` have (for per-issue numbers)."""
         count = 0
         for other in self.articles:
             if other is article:
                 break
-            count += len(other.env.get("footnotes", {}).get("list", {}))
+            count += len(other.text.footnotes)
         return count
 
-    def all_citations(self) -> list[Citation]:
-        return [c for a in self.articles for c in a.citations]
 
-    def setting(self, key: str, default: Any = None) -> Any:
-        """Front matter first, then the series' [build] settings."""
-        value = self.meta.get(key)
-        if value is None:
-            value = self.build.get(key)
-        return default if value is None else value
+# --- stage 2: what the references resolved to ----------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    """What one target of a "see" clause resolved to, or why it did not."""
+
+    status: str  # "resolved", "unresolved", "ambiguous" or "out-of-range"
+    message: str = ""
+    series: str | None = None
+    issue: str | None = None  # the issue's designation, "vol.3"
+    title: str | None = None
+    page: int | None = None  # physical page, 1-based
+    page_label: str | None = None
+    href: str | None = None
+    locator: str = ""  # the complete locator, "Ember Tide vol.3, p.5"
+
+
+@dataclass
+class XrefView:
+    """How one cross-reference prints: its link and the locator text it gains."""
+
+    href: str | None = None
+    locator: str = ""
+    title: str = ""
+    resolved: bool = False
+    replace_text: str | None = None  # "#anchor" prints as the heading it names
+    local: bool = False  # same issue: print edition shows the page via target-counter
+    targets: tuple[Target, ...] = ()  # each target of the clause, in order
+
+
+@dataclass
+class Resolved:
+    """What the resolve stage hands the renderers."""
+
+    xrefs: dict[str, XrefView] = field(default_factory=dict)  # by CrossReference.id
+    citations: dict[str, str] = field(default_factory=dict)  # Citation.id → HTML
+    bibliography_html: str = ""
+
+
+@dataclass
+class Prepared:
+    """An issue loaded, its settings and theme chosen, its references resolved: ready
+    to render in any format."""
+
+    issue: Issue
+    settings: IssueSettings
+    theme: Theme
+    page: PageSize
+    resolved: Resolved
+    diagnostics: Diagnostics
+    notes: list[str] = field(default_factory=list)  # reports shown after the build
+
+    @property
+    def footnote_numbering(self) -> str:
+        return str(self.settings.get("footnote_numbering") or "article")
+
+
+# --- stage 3: the laid-out reading PDF ------------------------------------------------
+
+
+@dataclass
+class LaidOut:
+    """The reading PDF: its bytes (empty when only its pages were wanted), its page
+    count and the page of every anchor."""
+
+    data: bytes
+    pages: int
+    anchor_pages: dict[str, int]  # element id → 1-based page
+
+
+# --- the build of one issue ------------------------------------------------------------
+
+
+@dataclass
+class IssueResult:
+    """Everything one issue's build produced or found."""
+
+    issue: Issue
+    diagnostics: Diagnostics
+    outputs: list[Path] = field(default_factory=list)
+    pages: int = 0
+    cited: list[Path] = field(default_factory=list)  # sources of the issues it refers to
+    cited_state: str = ""  # their inventories when it was resolved (Session.snapshot)
+    inventory: dict[str, Any] | None = None  # the inventory other issues resolve against
+    reused: bool = False  # the last build's outputs were current: nothing was rendered
+
+
+@dataclass
+class BuildManifest:
+    """What an issue's last build was made from and what it wrote (see
+    :mod:`zinekit.reuse`)."""
+
+    inputs: dict[str, Any]
+    outputs: dict[str, str]  # file name, relative to the issue's folder → SHA-256
+    pages: int = 0
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    """An issue prepared, its formats chosen and its inputs known, before rendering."""
+
+    prepared: Prepared
+    result: IssueResult
+    formats: tuple[str, ...]
+    out: Path  # the issue's output folder
+    inventory_path: Path
+    inputs: dict[str, Any] | None = None  # None when nothing is written (``zinekit check``)
+    manifest: BuildManifest | None = None  # the last build's, when it can be reused

@@ -1,15 +1,16 @@
 """Building the issues of a series side by side, on several processes.
 
 :func:`zinekit.build.build_path` hands the runner one group of issues at a time: issues
-that do not cite each other (a level of the reference order).  The runner
+that do not cite each other (a level of the reference order), and the build's stages as
+functions (:class:`Stages`).  The runner
 
 1. plans each issue here, in order (load, resolve, the reuse check): an issue whose last
    build is current, or whose input has errors, is finished here;
 2. renders the others: in this process when there is one, or with ``--jobs N`` > 1 on
-   a pool of N worker processes, each holding its own session, brought up to date with
-   the inventories of the issues already built before every task;
-3. prints each issue's messages in the group's order, whatever order they finished in,
-   so a build's output does not depend on the number of processes.
+   a pool of N worker processes; a worker gets the issue's plan (already resolved) and
+   writes its files, and needs no catalog of its own;
+3. shows each issue's events in the group's order, whatever order they finished in, so
+   a build's output does not depend on the number of processes.
 
 An issue with errors fails the build (exit status 1) once the group is done; the issues
 that cite it are not built, the others are.  Each output is written whole or not at all.
@@ -17,8 +18,6 @@ that cite it are not built, the others are.  Each output is written whole or not
 
 from __future__ import annotations
 
-import contextlib
-import io
 import multiprocessing
 import os
 import signal
@@ -26,13 +25,11 @@ import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
-import click
-
-from zinekit.errors import Diagnostic, Diagnostics, ZinekitError
-from zinekit.project import Project, open_project
-from zinekit.series import Session
+from zinekit.errors import Diagnostic, ZinekitError
+from zinekit.model import Issue, IssueResult, Plan
+from zinekit.reporter import Event, NotBuilt, Progress, Recorder, Reporter
 
 
 def default_jobs() -> int:
@@ -44,55 +41,55 @@ def default_jobs() -> int:
 
 
 @dataclass
-class Outcome:
-    """What building one issue in a worker process gives back."""
+class Stages:
+    """The build's stages for one issue, as the runner calls them.  ``render`` is sent
+    to worker processes, so it must be picklable (a module-level function, or a
+    ``functools.partial`` of one)."""
 
-    text: str  # everything the build printed
-    error: str | None = None  # the failure's message, as it would be printed
-    outputs: list[str] = field(default_factory=list)
+    plan: Callable[[Path, Reporter], "Plan | IssueResult"]  # a result: nothing to render
+    render: Callable[[Plan, Reporter], IssueResult]
+    finish: Callable[[Issue, IssueResult], IssueResult]  # the result as the session's
+    name: Callable[[Path], str] = str  # an issue as messages name it
+
+
+@dataclass
+class Outcome:
+    """What rendering one issue in a worker process gives back (not the issue itself:
+    the parent has it)."""
+
+    events: list[Event]
+    error: list[str] | None = None  # the failure, as it would be printed
+    outputs: list[Path] = field(default_factory=list)
     pages: int = 0
     inventory: dict[str, Any] | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    reused: bool = False
 
 
 class BuildErrors(ZinekitError):
     """One or more issues of a series had errors; each was reported where it occurred."""
 
-    def __init__(self, failures: list[tuple[str, str]]) -> None:
-        super().__init__("; ".join(message for _, message in failures))
+    def __init__(self, failures: list[tuple[str, list[str]]]) -> None:
+        super().__init__("; ".join("\n".join(lines) for _, lines in failures))
         self.failures = failures
 
-    def show(self, file: Any = None) -> None:  # noqa: D102 - click's hook
+    def lines(self) -> list[str]:
         if len(self.failures) == 1:
-            click.echo(self.failures[0][1], err=True)
-            return
-        for name, message in self.failures:
-            click.echo(f"{name}: {message}", err=True)
-
-
-@contextlib.contextmanager
-def captured() -> Iterator[io.StringIO]:
-    """Everything printed inside the block, kept instead of shown."""
-    buffer = io.StringIO()
-    with contextlib.redirect_stderr(buffer), contextlib.redirect_stdout(buffer):
-        yield buffer
-
-
-def error_text(error: ZinekitError) -> str:
-    with captured() as buffer:
-        error.show()
-    return buffer.getvalue().rstrip("\n")
+            return list(self.failures[0][1])
+        shown = []
+        for name, lines in self.failures:
+            shown += [f"{name}: {lines[0]}", *lines[1:]] if lines else [f"{name}:"]
+        return shown
 
 
 class IssueRunner:
     """Builds groups of independent issues, in this process or on a pool of workers."""
 
-    def __init__(self, project: Project, options: Any, session: Session) -> None:
-        self.project, self.options, self.session = project, options, session
-        self.jobs = max(1, int(options.jobs or 1))
+    def __init__(self, jobs: int, reporter: Reporter, stages: Stages) -> None:
+        self.jobs = max(1, int(jobs or 1))
+        self.reporter = reporter
+        self.stages = stages
         self.pool: ProcessPoolExecutor | None = None
-        self.failed: dict[Path, str] = {}  # issue → its error, as printed
+        self.failed: dict[Path, list[str]] = {}  # issue → its error, as printed
         self.names: dict[Path, str] = {}
 
     def __enter__(self) -> IssueRunner:
@@ -109,13 +106,13 @@ class IssueRunner:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
     def run(self, batch: list[Path], deps: dict[Path, list[Path]],
-            show: Callable[[Path], None]) -> dict[Path, Any]:
-        """Build ``batch`` (issues that do not cite each other); ``show`` prints the
-        progress line of an issue just before its messages."""
+            progress: Callable[[Path], Progress | None]) -> dict[Path, IssueResult]:
+        """Build ``batch`` (issues that do not cite each other); ``progress`` gives the
+        event shown just before an issue's own."""
         blocked = {t: [d for d in deps.get(t, []) if d in self.failed] for t in batch}
         if self.jobs == 1 or len(batch) == 1:
-            return self._run_here(batch, blocked, show)
-        return self._run_side_by_side(batch, blocked, show)
+            return self._run_here(batch, blocked, progress)
+        return self._run_side_by_side(batch, blocked, progress)
 
     def raise_failures(self) -> None:
         if self.failed:
@@ -124,98 +121,101 @@ class IssueRunner:
     # --- one process ------------------------------------------------------------------
 
     def _run_here(self, batch: list[Path], blocked: dict[Path, list[Path]],
-                  show: Callable[[Path], None]) -> dict[Path, Any]:
-        from zinekit.build import build_issue
-
+                  progress: Callable[[Path], Progress | None]) -> dict[Path, IssueResult]:
         results = {}
         for path in batch:
-            show(path)
+            self._show(progress(path))
             if self._skip_blocked(path, blocked[path]):
                 continue
             try:
-                results[path] = build_issue(path, self.project, self.options, self.session)
+                planned = self.stages.plan(path, self.reporter)
+                if isinstance(planned, Plan):
+                    rendered = self.stages.render(planned, self.reporter)
+                    planned = self.stages.finish(planned.prepared.issue, rendered)
+                results[path] = planned
             except ZinekitError as exc:
-                self._fail(path, error_text(exc))
+                self._fail(path, exc.lines())
         return results
+
+    def _show(self, event: Progress | None) -> None:
+        if event is not None:
+            self.reporter.emit(event)
 
     def _skip_blocked(self, path: Path, blocked: list[Path]) -> bool:
         if not blocked:
             return False
-        names = ", ".join(self._name(b) for b in blocked)
-        click.echo(f"{self._name(path)}: not built: it cites {names}, which has errors", err=True)
-        self.failed.setdefault(path, f"not built: it cites {names}, which has errors")
+        reason = f"it cites {', '.join(self._name(b) for b in blocked)}, which has errors"
+        self.reporter.emit(NotBuilt(self._name(path), reason))
+        self.failed.setdefault(path, [f"not built: {reason}"])
         return True
 
-    def _fail(self, path: Path, message: str) -> None:
-        self.failed[path] = message
+    def _fail(self, path: Path, lines: list[str]) -> None:
+        self.failed[path] = lines
         self.names.setdefault(path, self._name(path))
 
     def _name(self, path: Path) -> str:
         if path not in self.names:
-            try:
-                self.names[path] = str(path.resolve().relative_to(self.project.root))
-            except ValueError:
-                self.names[path] = str(path)
+            self.names[path] = self.stages.name(path)
         return self.names[path]
 
     # --- several processes ------------------------------------------------------------
 
     def _run_side_by_side(self, batch: list[Path], blocked: dict[Path, list[Path]],
-                          show: Callable[[Path], None]) -> dict[Path, Any]:
-        from zinekit.build import plan_issue, render_issue, reuse_issue
-
-        texts: dict[Path, str] = {}
-        plans: dict[Path, Any] = {}
-        results: dict[Path, Any] = {}
+                          progress: Callable[[Path], Progress | None]) -> dict[Path, IssueResult]:
+        recorders = {path: Recorder() for path in batch}
+        plans: dict[Path, Plan] = {}
+        results: dict[Path, IssueResult] = {}
         futures: dict[Path, Future[Outcome]] = {}
-        state: dict[str, Any] = {}
         for path in batch:  # 1. plan here; reuse or fail here; 2. render on the pool
             if blocked[path]:
                 continue
-            with captured() as buffer:
-                try:
-                    plan = plan_issue(path, self.project, self.options, self.session)
-                    if plan.manifest is not None:
-                        results[path] = reuse_issue(plan, self.options, self.session)
-                    else:
-                        plans[path] = plan
-                except ZinekitError as exc:
-                    self._fail(path, error_text(exc))
-            texts[path] = buffer.getvalue()
+            try:
+                planned = self.stages.plan(path, recorders[path])
+            except ZinekitError as exc:
+                self._fail(path, exc.lines())
+                continue
+            if isinstance(planned, Plan):
+                plans[path] = planned
+            else:
+                results[path] = planned
             if len(plans) > 1:  # a lone issue to render is rendered here, not on the pool
-                state = state or self.session.shared_state()
                 for waiting in [p for p in plans if p not in futures]:
-                    futures[waiting] = self._submit(build_in_worker, waiting, state)
+                    futures[waiting] = self._submit(render_in_worker, self.stages.render,
+                                                    plans[waiting])
         for path in batch:  # 3. report in order
-            show(path)
+            self._show(progress(path))
             if self._skip_blocked(path, blocked[path]):
                 continue
+            recorders[path].replay(self.reporter)
             if path in futures:
-                outcome = futures[path].result()
-                results.update(self._adopt(path, plans[path], outcome))
-                texts[path] += outcome.text
+                result = self._adopt(path, plans[path], futures[path].result())
             elif path in plans:
-                with captured() as buffer:
-                    try:
-                        results[path] = render_issue(plans[path], self.options, self.session)
-                    except ZinekitError as exc:
-                        self._fail(path, error_text(exc))
-                texts[path] += buffer.getvalue()
-            click.echo(texts[path], err=True, nl=False)
+                result = self._render_here(path, plans[path])
+            else:
+                continue
+            if result is not None:
+                results[path] = result
         return results
 
-    def _adopt(self, path: Path, plan: Any, outcome: Outcome) -> dict[Path, Any]:
-        """The worker's result as this session's: its inventory recorded here."""
+    def _render_here(self, path: Path, plan: Plan) -> IssueResult | None:
+        try:
+            return self.stages.finish(plan.prepared.issue, self.stages.render(plan, self.reporter))
+        except ZinekitError as exc:
+            self._fail(path, exc.lines())
+            return None
+
+    def _adopt(self, path: Path, plan: Plan, outcome: Outcome) -> IssueResult | None:
+        """The worker's result as this process's: its events shown, its inventory
+        recorded in the session."""
+        for event in outcome.events:
+            self.reporter.emit(event)
         if outcome.error is not None:
             self._fail(path, outcome.error)
-            return {}
+            return None
         result = plan.result
-        result.diagnostics = Diagnostics(list(outcome.diagnostics))
-        result.outputs = [Path(p) for p in outcome.outputs]
-        result.pages, result.inventory, result.reused = outcome.pages, outcome.inventory, outcome.reused
-        if outcome.inventory is not None:
-            self.session.record(result.issue, outcome.inventory)
-        return {path: result}
+        result.diagnostics.items = list(outcome.diagnostics)
+        result.outputs, result.pages, result.inventory = outcome.outputs, outcome.pages, outcome.inventory
+        return self.stages.finish(plan.prepared.issue, result)
 
     def _submit(self, *call: Any) -> Future[Outcome]:
         """Hand a task to the pool.  A worker process the pool starts now ignores Ctrl-C,
@@ -233,23 +233,16 @@ class IssueRunner:
         if self.pool is None:
             self.pool = ProcessPoolExecutor(
                 max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn"),
-                initializer=start_worker,
-                initargs=(self.project.root, self.session.out_root, self.options))
+                initializer=start_worker)
         return self.pool
 
 
 # --- in a worker process ----------------------------------------------------------------
 
-_worker: tuple[Project, Session, Any] | None = None
 
-
-def start_worker(root: Path, out_root: Path, options: Any) -> None:
-    """Open the project and its catalog once per worker process."""
-    global _worker
-    signal.signal(signal.SIGTERM, _interrupted)  # as in the parent: temporaries removed
-    diagnostics = Diagnostics()  # the parent process has reported these
-    project = open_project(root, diagnostics)
-    _worker = (project, Session.open(project, out_root, diagnostics), options)
+def start_worker() -> None:
+    """Set up a worker process: SIGTERM unwinds the issue being built, as in the parent."""
+    signal.signal(signal.SIGTERM, _interrupted)
 
 
 _building = False  # whether this worker is building an issue now
@@ -264,21 +257,16 @@ def _interrupted(signum: int, frame: object) -> None:
     raise KeyboardInterrupt  # unwinds the issue being built: its temporaries are removed
 
 
-def build_in_worker(path: Path, state: dict[str, Any]) -> Outcome:
-    """Build one issue against the inventories the parent's session holds now."""
-    from zinekit.build import build_issue
-
-    assert _worker is not None, "start_worker was not run"
-    project, session, options = _worker
-    session.adopt(state)
+def render_in_worker(render: Callable[[Plan, Reporter], IssueResult], plan: Plan) -> Outcome:
+    """Render and write one planned issue; its events travel back with the outcome."""
     global _building
-    with captured() as buffer:
-        try:
-            _building = True
-            result = build_issue(path, project, options, session)
-        except ZinekitError as exc:
-            return Outcome(buffer.getvalue(), error=error_text(exc))
-        finally:
-            _building = False
-    return Outcome(buffer.getvalue(), None, [str(p) for p in result.outputs], result.pages,
-                   result.inventory, list(result.diagnostics.items), result.reused)
+    recorder = Recorder()
+    try:
+        _building = True
+        result = render(plan, recorder)
+    except ZinekitError as exc:
+        return Outcome(recorder.events, error=exc.lines())
+    finally:
+        _building = False
+    return Outcome(recorder.events, None, list(result.outputs), result.pages, result.inventory,
+                   list(result.diagnostics.items))

@@ -28,6 +28,13 @@ class Project:
     def out_dir(self) -> Path:
         return self.root / str(self.build.get("out", "dist"))
 
+    def relative(self, path: Path) -> str:
+        """``vol7/issue.md``: a path as messages name it, relative to the project."""
+        try:
+            return str(path.resolve().relative_to(self.root))
+        except ValueError:
+            return str(path)
+
     def catalog_sources(self) -> list[tuple[Path, int]]:
         """The issues the catalog says zinekit builds, with their ``source =`` lines."""
         if self.file is None:

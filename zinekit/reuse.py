@@ -21,13 +21,12 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable
 from urllib.parse import unquote, urlsplit
 
 from zinekit.errors import Diagnostic, Diagnostics
-from zinekit.model import Issue
+from zinekit.model import BuildManifest, Issue
 from zinekit.output import write_bytes
 
 MANIFEST_FOLDER = ".zinekit"  # in the output folder
@@ -36,7 +35,6 @@ MANIFEST_VERSION = 1
 RENDERING_LIBRARIES = ("weasyprint", "pydyf", "pypdf", "pypdfium2", "markdown-it-py",
                        "mdit-py-plugins", "jinja2", "pybtex", "fonttools", "pillow")
 _URL_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-_HTML_REFERENCE = re.compile(r"""\b(?:src|href)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 
 _digests: dict[str, tuple[int, int, str]] = {}  # path → (mtime_ns, size, sha256)
 
@@ -89,23 +87,9 @@ def local_references(issue: Issue) -> set[str]:
     """Relative addresses the issue's Markdown uses: images, links, raw HTML src/href."""
     found: set[str] = set()
     for article in issue.articles:
-        for image in article.env.get("zk_images", []):
-            found.add(image["src"])
-        for token in _walk(article.tokens):
-            for name in ("src", "href"):
-                value = token.attrGet(name) if token.attrs else None
-                if isinstance(value, str):
-                    found.add(value)
-            if token.type in ("html_inline", "html_block"):
-                found.update(_HTML_REFERENCE.findall(token.content))
+        found.update(image.src for image in article.images)
+        found.update(article.text.addresses)
     return {r for r in found if r.strip() and not r.startswith(("#", "/")) and not _URL_SCHEME.match(r)}
-
-
-def _walk(tokens: Iterable[Any]) -> Iterator[Any]:
-    for token in tokens:
-        yield token
-        if token.children:
-            yield from _walk(token.children)
 
 
 def input_files(issue: Issue, theme_folders: list[Path], project_file: Path | None,
@@ -163,31 +147,24 @@ def folder_digests(folder: Path, prefix: str = "") -> dict[str, str]:
 # --- 2. the manifest ------------------------------------------------------------------------
 
 
-@dataclass
-class Manifest:
-    inputs: dict[str, Any]
-    outputs: dict[str, str] = field(default_factory=dict)  # file name in dist/<slug>/ → sha256
-    pages: int = 0
-    diagnostics: list[Diagnostic] = field(default_factory=list)
+def manifest_json(manifest: BuildManifest) -> bytes:
+    data = {
+        "format": MANIFEST_FORMAT, "version": MANIFEST_VERSION, "inputs": manifest.inputs,
+        "outputs": manifest.outputs, "pages": manifest.pages,
+        "diagnostics": [[d.severity, d.message, d.path, d.line, d.col] for d in manifest.diagnostics],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8") + b"\n"
 
-    def to_json(self) -> bytes:
-        data = {
-            "format": MANIFEST_FORMAT, "version": MANIFEST_VERSION, "inputs": self.inputs,
-            "outputs": self.outputs, "pages": self.pages,
-            "diagnostics": [[d.severity, d.message, d.path, d.line, d.col] for d in self.diagnostics],
-        }
-        return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8") + b"\n"
 
-    @classmethod
-    def read(cls, path: Path) -> Manifest | None:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("format") != MANIFEST_FORMAT or data.get("version") != MANIFEST_VERSION:
-                return None
-            diagnostics = [Diagnostic(*item) for item in data.get("diagnostics", [])]
-            return cls(data["inputs"], dict(data["outputs"]), int(data["pages"]), diagnostics)
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            return None  # no manifest, or not one this version reads: build again
+def read_manifest(path: Path) -> BuildManifest | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format") != MANIFEST_FORMAT or data.get("version") != MANIFEST_VERSION:
+            return None
+        diagnostics = [Diagnostic(*item) for item in data.get("diagnostics", [])]
+        return BuildManifest(data["inputs"], dict(data["outputs"]), int(data["pages"]), diagnostics)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None  # no manifest, or not one this version reads: build again
 
 
 def manifest_path(out: Path) -> Path:
@@ -195,10 +172,10 @@ def manifest_path(out: Path) -> Path:
     return out.parent / MANIFEST_FOLDER / f"{out.name}.build.json"
 
 
-def reusable(out: Path, inputs: dict[str, Any], root: Path) -> Manifest | None:
+def reusable(out: Path, inputs: dict[str, Any], root: Path) -> BuildManifest | None:
     """The manifest of the last build in ``out`` if it had the same inputs and every
     output it wrote is still there, unchanged; else None.  ``root``: the project."""
-    manifest = Manifest.read(manifest_path(out))
+    manifest = read_manifest(manifest_path(out))
     if manifest is None or manifest.inputs != _as_json(inputs):
         return None
     for name, digest in manifest.outputs.items():
@@ -218,8 +195,8 @@ def record(out: Path, inputs: dict[str, Any], written: dict[Path, bytes], pages:
                for path, data in written.items() if path.is_relative_to(out)}
     kept = [Diagnostic(d.severity, d.message, _from_root(d.path, root), d.line, d.col)
             for d in diagnostics.items]
-    write_bytes(manifest_path(out), Manifest(_as_json(inputs), dict(sorted(outputs.items())),
-                                             pages, kept).to_json())
+    manifest = BuildManifest(_as_json(inputs), dict(sorted(outputs.items())), pages, kept)
+    write_bytes(manifest_path(out), manifest_json(manifest))
 
 
 def _from_root(path: str | None, root: Path) -> str | None:
@@ -242,11 +219,10 @@ def _as_json(value: dict[str, Any]) -> dict[str, Any]:
 PAGE_STAMP = f"{MANIFEST_FOLDER}/downloads.json"
 
 
-def page_inputs(project: Any, issues: list[tuple[str, Path]]) -> dict[str, Any]:
+def page_inputs(project_file: Path | None, issues: list[tuple[str, Path]],
+                theme_folders: list[Path]) -> dict[str, Any]:
     """What ``dist/index.html`` shows: each issue's manifest (its sources and outputs),
     the files in its folder, ``zinekit.toml`` and the page's theme."""
-    from zinekit.render.download_page import page_theme
-
     listed: dict[str, Any] = {}
     for slug, folder in issues:
         manifest = manifest_path(folder)
@@ -256,9 +232,8 @@ def page_inputs(project: Any, issues: list[tuple[str, Path]]) -> dict[str, Any]:
         listed[slug] = {"manifest": file_digest(manifest) if manifest.is_file() else None,
                         "files": names}
     theme_files: dict[str, str] = {}
-    for index, folder in enumerate(page_theme(project).folders):
+    for index, folder in enumerate(theme_folders):
         theme_files.update(folder_digests(folder, f"theme{index}:{folder.name}/"))
-    project_file = project.file.path if project.file is not None else None
     return _as_json({
         "zinekit": zinekit_fingerprint(),
         "project_file": file_digest(project_file) if project_file else None,
@@ -268,7 +243,7 @@ def page_inputs(project: Any, issues: list[tuple[str, Path]]) -> dict[str, Any]:
 
 
 def page_is_current(out_root: Path, inputs: dict[str, Any]) -> bool:
-    stamp = Manifest.read(out_root / PAGE_STAMP)
+    stamp = read_manifest(out_root / PAGE_STAMP)
     return stamp is not None and stamp.inputs == inputs and all(
         (out_root / name).is_file() and file_digest(out_root / name) == digest
         for name, digest in stamp.outputs.items())
@@ -278,4 +253,4 @@ def record_page(out_root: Path, inputs: dict[str, Any], page: Path) -> None:
     """Remember what the download page was made from, and the page and covers written."""
     written = [page, *sorted(out_root.glob("*/*-cover.png"))]
     outputs = {p.relative_to(out_root).as_posix(): file_digest(p) for p in written}
-    write_bytes(out_root / PAGE_STAMP, Manifest(inputs, outputs).to_json())
+    write_bytes(out_root / PAGE_STAMP, manifest_json(BuildManifest(inputs, outputs)))

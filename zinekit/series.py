@@ -4,6 +4,9 @@ and the order that keeps every printed page number true.
 Issues are built in reference order (an issue that cites another is built after it).
 An issue that cited one not yet laid out — two issues citing each other — is built
 again once the other's pages are known, until nothing changes.
+
+The session loads each issue once (:meth:`Session.load`) and keeps it until it is built:
+ordering, resolving and rendering read the same parsed issue.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Any
 
 from zinekit.errors import Diagnostics
 from zinekit.load import load_issue
-from zinekit.model import Issue
+from zinekit.model import Issue, IssueResult
 from zinekit.project import Project, is_issue
 from zinekit.resolve.catalog import Catalog, CatalogIssue, load_inventory
 from zinekit.resolve.grammar import parse_targets
@@ -36,6 +39,7 @@ class Session:
     diagnostics: Diagnostics
     slugs: dict[int, str] = field(default_factory=dict)  # id(CatalogIssue) → slug
     planned: set[str] = field(default_factory=set)  # slugs whose PDF this build writes
+    loaded: dict[Path, Issue] = field(default_factory=dict)  # by resolved path
 
     @classmethod
     def open(cls, project: Project, out_root: Path, diagnostics: Diagnostics) -> Session:
@@ -43,6 +47,23 @@ class Session:
         toml_path = project.file.path if project.file else None
         catalog = open_catalog(data, project.root, toml_path, diagnostics)
         return cls(project, out_root, catalog, diagnostics)
+
+    # --- issues ---------------------------------------------------------------------
+
+    def load(self, path: Path) -> Issue:
+        """The issue at ``path``, parsed once while the session needs it."""
+        key = path.resolve()
+        if key not in self.loaded:
+            self.loaded[key] = load_issue(path, self.project.root, self.project.build)
+        return self.loaded[key]
+
+    def finish(self, issue: Issue, result: IssueResult) -> IssueResult:
+        """``issue`` is built: its inventory is the one other issues resolve against, and
+        it is not kept parsed any longer (a later pass loads it again)."""
+        if result.inventory is not None:
+            self.record(issue, result.inventory)
+        self.loaded.pop(issue.path.resolve(), None)
+        return result
 
     # --- inventories ---------------------------------------------------------------
 
@@ -66,7 +87,7 @@ class Session:
         for entry in list(self.catalog.issues()):
             if entry.source is None or not is_issue(entry.source):
                 continue
-            issue = load_issue(entry.source, self.project.root, self.project.build, Diagnostics())
+            issue = self.load(entry.source)
             self.slugs[id(entry)] = issue.slug
             inventory = self._fresh_inventory(issue)
             self.catalog.add_inventory(entry, inventory or make_inventory(issue, None, None, None))
@@ -120,8 +141,7 @@ class Session:
         """For each of ``targets``, the targets it cites."""
         if len(targets) < 2:  # an issue does not depend on itself
             return {t: [] for t in targets}
-        loaded = {t: load_issue(t, self.project.root, self.project.build, Diagnostics())
-                  for t in targets}
+        loaded = {t: self.load(t) for t in targets}
         entry_of = {t: self.catalog_issue(i) for t, i in loaded.items()}
         deps = {}
         for t, issue in loaded.items():
@@ -159,27 +179,8 @@ class Session:
             groups[level[t]].append(t)
         return groups
 
-    # --- sharing with worker processes ---------------------------------------------------
-
-    def shared_state(self) -> dict[str, tuple[str | None, dict[str, Any] | None]]:
-        """The slug and inventory of every zinekit-built issue of the catalog, for a
-        process that builds some of them (see :meth:`adopt`)."""
-        return {str(e.source.resolve()): (self.slugs.get(id(e)), e.inventory)
-                for e in self.catalog.issues() if e.source is not None}
-
-    def adopt(self, state: dict[str, tuple[str | None, dict[str, Any] | None]]) -> None:
-        """Take over the slugs and inventories of another session's :meth:`shared_state`."""
-        entries = {str(e.source.resolve()): e for e in self.catalog.issues() if e.source is not None}
-        for source, (slug, inventory) in state.items():
-            entry = entries.get(source)
-            if entry is None:
-                continue
-            if slug is not None:
-                self.slugs[id(entry)] = slug
-            if inventory is not None and entry.inventory != inventory:
-                self.catalog.add_inventory(entry, inventory)
-
-
-def snapshot(catalog: Catalog, cited: list[CatalogIssue]) -> str:
-    """What an issue's references depended on: the cited issues' inventories."""
-    return json.dumps([getattr(e, "inventory", None) for e in cited], sort_keys=True, default=str)
+    def snapshot(self, cited: list[Path]) -> str:
+        """What an issue's references depended on: the inventories of the issues it cites."""
+        entries = {e.source.resolve(): e for e in self.catalog.issues() if e.source is not None}
+        found = [entries.get(path.resolve()) for path in cited]
+        return json.dumps([getattr(e, "inventory", None) for e in found], sort_keys=True, default=str)

@@ -14,8 +14,7 @@ import sys
 import atheris
 
 with atheris.instrument_imports(include=["zinekit", "markdown_it", "mdit_py_plugins"]):
-    from zinekit.markup import parse_markdown
-    from zinekit.render.markup_html import RenderContext, render_tokens
+    from zinekit.markup import RenderContext, parse_markdown, render_html
 
 #: Longer inputs only make each run slower; size problems are tested in the test suite.
 MAX_INPUT = 4096
@@ -26,10 +25,9 @@ def test_one_input(data: bytes) -> None:
         return
     text = data.decode("utf-8", errors="replace")
     for allow_html in (False, True):
-        tokens, env = parse_markdown(text, "fuzz.md", allow_html=allow_html)
+        parsed = parse_markdown(text, "fuzz.md", allow_html=allow_html)
         for mode in ("print", "screen"):
-            render_tokens(tokens, env, RenderContext(mode=mode, article_anchor="a"),
-                          allow_html=allow_html)
+            render_html(parsed, RenderContext(mode=mode, article_anchor="a"), allow_html=allow_html)
 
 
 def main() -> None:

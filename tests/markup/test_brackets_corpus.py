@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from zinekit.markup import parse_markdown
-from zinekit.markup.xrefs import plain_text
+from zinekit.markup.inline import plain_text
 
 CORPUS = [
     "the police said they [the protesters] had been warned",
@@ -38,14 +38,14 @@ CORPUS = [
 
 @pytest.mark.parametrize("text", CORPUS)
 def test_bracket_literals_come_out_as_written(text: str) -> None:
-    tokens, env = parse_markdown(text + "\n", "t.md")
-    inline = next(t for t in tokens if t.type == "inline")
+    parsed = parse_markdown(text + "\n", "t.md")
+    inline = next(t for t in parsed.tokens if t.type == "inline")
     assert plain_text(inline.children or []) == text
     assert not [t for t in inline.children or [] if t.type.startswith("ed_")]
 
 
 @pytest.mark.parametrize("text", [t for t in CORPUS if "see" not in t])
 def test_bracket_literals_are_not_references(text: str) -> None:
-    _, env = parse_markdown(text + "\n", "t.md")
-    assert env.get("zk_xrefs", []) == []
-    assert env.get("zk_diagnostics", []) == []
+    parsed = parse_markdown(text + "\n", "t.md")
+    assert parsed.xrefs == []
+    assert parsed.diagnostics == []

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from zinekit.markup import parse_markdown
-from zinekit.render.markup_html import RenderContext, render_tokens
+from zinekit.markup import RenderContext, parse_markdown, render_html
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -38,8 +37,8 @@ CASES = [(f"{p.stem}: {t}", src, html) for p in sorted(FIXTURES.glob("*.md"))
 
 
 def render_screen(source: str) -> str:
-    tokens, env = parse_markdown(source + "\n", "t.md")
-    body, notes = render_tokens(tokens, env, RenderContext(mode="screen", article_anchor="t"))
+    parsed = parse_markdown(source + "\n", "t.md")
+    body, notes = render_html(parsed, RenderContext(mode="screen", article_anchor="t"))
     return (body + notes).strip()
 
 

@@ -7,9 +7,8 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from zinekit.markup import parse_markdown
+from zinekit.markup import RenderContext, parse_markdown, render_html
 from zinekit.markup.brackets import bracket_depth, matching_bracket, see_targets
-from zinekit.render.markup_html import RenderContext, render_tokens
 
 WORDS = st.sampled_from(["alpha", "Bravo", "charlie", "delta", "echo", "Ζωή", "Ольга", "vol.5",
                          "pg98", "p.14", "1968"])
@@ -23,17 +22,17 @@ PIECES = st.lists(st.one_of(WORDS, SYNTAX), max_size=60)
 @given(PIECES)
 def test_parse_and_render_never_crash(pieces: list[str]) -> None:
     text = " ".join(pieces)
-    tokens, env = parse_markdown(text, "t.md")
+    parsed = parse_markdown(text, "t.md")
     for mode in ("print", "screen"):
-        render_tokens(tokens, env, RenderContext(mode=mode, article_anchor="a"))
+        render_html(parsed, RenderContext(mode=mode, article_anchor="a"))
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(PIECES)
 def test_no_word_is_dropped(pieces: list[str]) -> None:
     text = " ".join(pieces)
-    tokens, env = parse_markdown(text, "t.md")
-    body, notes = render_tokens(tokens, env, RenderContext(mode="screen", article_anchor="a"))
+    parsed = parse_markdown(text, "t.md")
+    body, notes = render_html(parsed, RenderContext(mode="screen", article_anchor="a"))
     visible = re.sub(r"<[^>]+>", " ", body + notes)
     for word in re.findall(r"[^\W\d_]{3,}", text):
         if word in ("ed", "see"):

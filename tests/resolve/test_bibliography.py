@@ -82,7 +82,8 @@ def shown(diagnostics: Diagnostics, root: Path) -> list[str]:
 def resolve_at(root: Path, name: str = "notes.md"):
     diagnostics = Diagnostics()
     found = open_project(root / name, diagnostics)
-    issue = load_issue(root / name, found.root, found.build, diagnostics)
+    issue = load_issue(root / name, found.root, found.build)
+    diagnostics.extend(issue.diagnostics)
     return issue, resolve_issue(issue, diagnostics), diagnostics
 
 

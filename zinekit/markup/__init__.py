@@ -1,9 +1,11 @@
 """The zine dialect: CommonMark plus footnotes, editor's notes, cross-references,
 citations, containers, heading anchors, tables, figures and definition lists.
 
-:func:`make_parser` builds the markdown-it parser; :func:`parse_markdown` runs it on one
-file's body and returns the tokens with everything the later stages need (headings,
-references, citations, diagnostics) in ``env``.
+:func:`make_parser` builds the markdown-it parser, one plugin per syntax; each plugin
+parses its syntax and renders its tokens.  :func:`parse_markdown` runs the parser on
+one file's body and returns a :class:`~zinekit.model.ParsedText`: the tokens and
+everything the later stages need (headings, references, citations, images, footnotes,
+diagnostics).  :func:`render_html` turns the tokens into HTML for one output.
 """
 
 from __future__ import annotations
@@ -12,38 +14,33 @@ from functools import lru_cache
 from typing import Any
 
 from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from zinekit.markup.citations import citations_plugin
+from zinekit.markup.containers import containers_plugin
 from zinekit.markup.ed_notes import ed_notes_plugin
 from zinekit.markup.positions import mark_editor_footnotes, parse_inlines
-from zinekit.markup.unsafe import parse_watching_links, unsafe_plugin
+from zinekit.markup.renderer import RenderContext, ZineRenderer
 from zinekit.markup.report import report
+from zinekit.markup.sanitize import sanitize_html
 from zinekit.markup.structure import structure_plugin
+from zinekit.markup.unsafe import parse_watching_links, unsafe_plugin
 from zinekit.markup.xrefs import xrefs_plugin
+from zinekit.model import ParsedText
 
-CONTAINERS = ("ed", "pullquote", "further-reading")
-
-
-def _container_validator(name: str):
-    def validate(params: str, *args: Any) -> bool:
-        return params.strip().split(" ", 1)[0] == name
-
-    return validate
+__all__ = ["RenderContext", "make_parser", "parse_markdown", "render_html"]
 
 
 @lru_cache(maxsize=4)
 def make_parser(allow_html: bool = False) -> MarkdownIt:
     """The markdown-it parser with every zinekit rule; raw HTML only if allowed."""
-    md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False})
+    md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False},
+                    renderer_cls=ZineRenderer)
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
     md.use(deflist_plugin)
-    for name in CONTAINERS:
-        md.use(container_plugin, name, validate=_container_validator(name))
+    md.use(containers_plugin)
     md.core.ruler.at("inline", parse_inlines)
     md.core.ruler.before("inline", "mark_editor_footnotes", mark_editor_footnotes)
     md.use(ed_notes_plugin)
@@ -52,6 +49,8 @@ def make_parser(allow_html: bool = False) -> MarkdownIt:
     md.use(structure_plugin)
     md.use(unsafe_plugin)
     _report_too_deep(md)
+    assert isinstance(md.renderer, ZineRenderer)
+    md.renderer.keep_own_rules()
     return md
 
 
@@ -77,16 +76,35 @@ def _report_too_deep(md: MarkdownIt) -> None:
 
 
 def parse_markdown(text: str, path: str, *, allow_html: bool = False,
-                   shared: dict[str, Any] | None = None) -> tuple[list[Token], dict[str, Any]]:
+                   shared: dict[str, Any] | None = None) -> ParsedText:
     """Parse one file's Markdown body (front matter already blanked out).
 
-    ``shared`` carries state that spans the files of one issue (used ids, counters).
-    Returns the tokens and the parser env, which holds ``zk_diagnostics``,
-    ``zk_headings``, ``zk_xrefs``, ``zk_citations`` and the footnote data.
-    """
-    env: dict[str, Any] = {"zk_path": path, "zk_lines": text.split("\n")}
+    ``shared`` carries state that spans the files of one issue (used ids, counters)."""
+    lines = text.split("\n")
+    env: dict[str, Any] = {"zk_path": path, "zk_lines": lines}
     if shared is not None:
         for key in ("zk_ids", "zk_xref_counter", "zk_citation_counter"):
             env[key] = shared.setdefault(key, set() if key == "zk_ids" else [0])
     tokens = parse_watching_links(make_parser(allow_html), text, env)
-    return tokens, env
+    return ParsedText(
+        path=path, lines=lines, tokens=tokens, env=env,
+        headings=env.pop("zk_headings", []), xrefs=env.pop("zk_xrefs", []),
+        citations=env.pop("zk_citations", []), images=env.pop("zk_images", []),
+        footnotes=env.pop("zk_footnotes", []), addresses=env.pop("zk_addresses", []),
+        further_reading_at=env.pop("zk_further_reading", []),
+        diagnostics=env.pop("zk_diagnostics", []),
+    )
+
+
+def render_html(text: ParsedText, ctx: RenderContext, allow_html: bool = False) -> tuple[str, str]:
+    """Render one article's tokens; return (body HTML, notes HTML).
+
+    Raw HTML reaches the output only when the project allows it, and then the whole
+    article passes the sanitiser (an element may span several raw-HTML tokens)."""
+    md = make_parser(allow_html)
+    renderer = md.renderer
+    assert isinstance(renderer, ZineRenderer)
+    body, notes = renderer.fresh().render_article(text.tokens, md.options, text.env, ctx)
+    if allow_html:
+        body, notes = sanitize_html(body), sanitize_html(notes)
+    return body, notes

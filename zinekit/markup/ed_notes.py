@@ -3,13 +3,15 @@
 - inline: ``[ed. – text]`` (also ``-``, ``—`` or no dash) → ``ed_inline_open/close``;
 - block: a paragraph opening with ``[ed. –`` whose matching ``]`` ends that paragraph or
   a later one → the run of blocks between ``ed_block_open/close``;
-- ``::: ed`` … ``:::`` containers (registered in :mod:`zinekit.markup`), checked here for
-  a missing closing fence.
+- ``::: ed`` … ``:::`` containers (see :mod:`zinekit.markup.containers`), printed as the
+  block note is.
 
 An editor's note that never closes is an error at the line where it opens.
 """
 
 from __future__ import annotations
+
+import html
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -17,7 +19,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from zinekit.markup.brackets import ED_OPEN, bracket_depth, matching_bracket
-from zinekit.markup.positions import locate
+from zinekit.markup.inline import locate, tokenize_with_see
 from zinekit.markup.report import report
 
 UNCLOSED = "editor's note '[ed.' is never closed with a matching ']'"
@@ -26,12 +28,13 @@ UNCLOSED = "editor's note '[ed.' is never closed with a matching ']'"
 def ed_notes_plugin(md: MarkdownIt) -> None:
     md.inline.ruler.before("link", "ed_inline", ed_inline)
     md.core.ruler.after("block", "ed_blocks", ed_blocks)
-    md.core.ruler.after("block", "ed_container_check", ed_container_check)
+    md.add_render_rule("ed_inline_open", render_inline_open)
+    md.add_render_rule("ed_inline_close", render_inline_close)
+    md.add_render_rule("ed_block_open", render_block_open)
+    md.add_render_rule("ed_block_close", render_block_close)
 
 
 def ed_inline(state: StateInline, silent: bool) -> bool:
-    from zinekit.markup.xrefs import tokenize_with_see
-
     start = state.pos
     if state.src[start] != "[":
         return False
@@ -134,17 +137,24 @@ def _wrap_block_note(tokens: list[Token], open_index: int, last_inline: int) -> 
     tokens.insert(open_index, note_open)
 
 
-def ed_container_check(state: StateCore) -> None:
-    """``::: ed`` that reaches the end of its parent without a closing ``:::``."""
-    lines = state.env.get("zk_lines", [])
-    for token in state.tokens:
-        if not token.type.startswith("container_") or not token.type.endswith("_open"):
-            continue
-        if not token.map:
-            continue
-        close_line = token.map[1]
-        fence = lines[close_line].lstrip(" \t>") if close_line < len(lines) else ""
-        if not fence.startswith(":::"):
-            name = token.info.strip() or token.type[len("container_"):-len("_open")]
-            report(state.env, "error", f"'::: {name}' is never closed with ':::'",
-                   token.map[0] + 1, 1)
+# --- rendering ---------------------------------------------------------------------------
+# An editor's note is marked as a note for assistive technology in every output; the
+# themes set it apart (a rule, a label, another face).
+
+
+def render_inline_open(self, tokens, idx, options, env) -> str:
+    mark = html.escape(tokens[idx].markup)
+    return f'<span class="ed-note" role="note"><span class="ed-mark">{mark}</span>'
+
+
+def render_inline_close(self, tokens, idx, options, env) -> str:
+    return '<span class="ed-mark">]</span></span>'
+
+
+def render_block_open(self, tokens, idx, options, env) -> str:
+    return ('<aside class="ed-note ed-block" role="note">'
+            '<span class="ed-label" aria-label="editor\'s note">ed.</span>\n')
+
+
+def render_block_close(self, tokens, idx, options, env) -> str:
+    return "</aside>\n"

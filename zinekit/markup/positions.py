@@ -1,8 +1,6 @@
-"""Source positions for inline tokens.
-
-markdown-it gives block tokens a ``map`` of source lines; inline rules only know their
-offset in the inline content.  The core rule :func:`parse_inlines` records which block
-token is being parsed, and :func:`locate` turns an offset into a file line and column.
+"""Inline parsing that knows its context: which block is being parsed (for located
+messages, see :func:`zinekit.markup.inline.locate`) and whether it sits inside an
+editor's note (where "see" clauses are read without brackets).
 """
 
 from __future__ import annotations
@@ -14,30 +12,10 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from zinekit.markup.brackets import ED_FOOTNOTE
+from zinekit.markup.inline import tokenize_with_see
 
 ED_BLOCK_OPENERS = {"ed_block_open", "container_ed_open"}
 ED_BLOCK_CLOSERS = {"ed_block_close", "container_ed_close"}
-
-
-def locate(state: StateInline, pos: int) -> tuple[int, int]:
-    """1-based (line, column) in the source file of offset ``pos`` of the inline text."""
-    env = state.env
-    parent: Token | None = env.get("zk_parent")
-    first_line = parent.map[0] if parent is not None and parent.map else env.get("zk_last_line", 0)
-    before = state.src[:pos]
-    k = before.count("\n")
-    line_index = first_line + k
-    line_start = before.rfind("\n") + 1
-    line_end = state.src.find("\n", pos)
-    content_line = state.src[line_start:line_end if line_end >= 0 else len(state.src)]
-    lines: list[str] = env.get("zk_lines", [])
-    col = pos - line_start + 1
-    if 0 <= line_index < len(lines):
-        file_line = lines[line_index].rstrip()
-        found = file_line.rfind(content_line.rstrip()) if content_line.strip() else -1
-        if found >= 0:
-            col = found + pos - line_start + 1
-    return line_index + 1, col
 
 
 def parse_inlines(state: StateCore) -> None:
@@ -46,8 +24,6 @@ def parse_inlines(state: StateCore) -> None:
     It records the block token being parsed (for :func:`locate`) and whether it sits
     inside an editor's note (for "see" clauses), then parses as usual.
     """
-    from zinekit.markup.xrefs import tokenize_with_see
-
     md = state.md
     ed_depth = 0
     for token in state.tokens:

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any
+from typing import Any, Iterator
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from zinekit.markup.inline import plain_text
 from zinekit.markup.report import report
+from zinekit.model import Footnote, Heading, Image, Location
 
 HEADING_ATTRS = re.compile(r"\s*\{\s*#([^\s{}]+)((?:\s+\.[\w-]+)*)\s*\}\s*$")
 UNDEFINED_FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]")
 VALID_ID = re.compile(r"^[A-Za-z_][\w.-]*$")
+HTML_ADDRESS = re.compile(r"""\b(?:src|href)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 
 
 def structure_plugin(md: MarkdownIt) -> None:
@@ -23,6 +26,9 @@ def structure_plugin(md: MarkdownIt) -> None:
     md.core.ruler.push("footnote_check", footnote_check)
     md.core.ruler.push("image_positions", image_positions)
     md.core.ruler.push("note_paragraphs", note_paragraphs)
+    md.core.ruler.push("collect_structure", collect_structure)
+    md.add_render_rule("figure_open", lambda self, *args: "<figure>")
+    md.add_render_rule("figure_close", lambda self, *args: "</figure>\n")
 
 
 def slugify(text: str) -> str:
@@ -69,8 +75,8 @@ def heading_anchors(state: StateCore) -> None:
         else:
             anchor = unique_id(slugify(inline.content), used)
         token.attrSet("id", anchor)
-        headings: list[dict[str, Any]] = state.env.setdefault("zk_headings", [])
-        headings.append({"token": token, "inline": inline, "anchor": anchor, "line": line,
+        headings: list[dict[str, Any]] = state.env.setdefault("zk_heading_tokens", [])
+        headings.append({"inline": inline, "anchor": anchor, "line": line,
                          "level": int(token.tag[1])})
 
 
@@ -118,15 +124,13 @@ def _find_in_lines(lines: list[str], span: list[int] | None, needle: str) -> tup
 
 
 def heading_title(inline: Token) -> str:
-    from zinekit.markup.xrefs import plain_text
-
     return " ".join(plain_text(inline.children or []).split())
 
 
 def image_positions(state: StateCore) -> None:
     """Record each image's address as written and where it is, for located messages."""
     lines: list[str] = state.env.get("zk_lines", [])
-    found: list[dict[str, Any]] = state.env.setdefault("zk_images", [])
+    found: list[Image] = state.env.setdefault("zk_images", [])
     for token in state.tokens:
         for child in token.children or []:
             if child.type != "image":
@@ -136,7 +140,7 @@ def image_positions(state: StateCore) -> None:
             if 0 < line <= len(lines):
                 opening = lines[line - 1].rfind("![", 0, max(col - 1, 0) + 1)
                 col = opening + 1 if opening >= 0 else col
-            found.append({"src": src, "line": line, "col": col})
+            found.append(Image(src, line, col))
 
 
 def note_paragraphs(state: StateCore) -> None:
@@ -148,3 +152,33 @@ def note_paragraphs(state: StateCore) -> None:
         if token.type == "inline" and tokens[i - 1].type == "paragraph_open" and any(
                 c.type == "footnote_ref" for c in token.children or []):
             tokens[i - 1].attrJoin("class", "has-note")
+
+
+def collect_structure(state: StateCore) -> None:
+    """The headings (with their plain-text titles) and the footnotes in numbering
+    order, as the later stages read them (core rule, after the inline parse)."""
+    env = state.env
+    path = env.get("zk_path") or ""
+    env["zk_headings"] = [Heading(h["level"], heading_title(h["inline"]), h["anchor"],
+                                  Location(path, h["line"], 1))
+                          for h in env.pop("zk_heading_tokens", [])]
+    listed = env.get("footnotes", {}).get("list", {})
+    lines = env.get("zk_footnote_lines", {})
+    editors = env.get("zk_ed_footnotes", {})
+    env["zk_footnotes"] = [Footnote(note.get("label"), lines.get(note.get("label"), 0),
+                                    bool(editors.get(note.get("label"))))
+                           for _, note in sorted(listed.items())]
+    env["zk_addresses"] = list(dict.fromkeys(_addresses(state.tokens)))
+
+
+def _addresses(tokens: list[Token]) -> Iterator[str]:
+    """Every ``src`` and ``href`` the tokens hold, raw HTML's included."""
+    for token in tokens:
+        for name in ("src", "href"):
+            value = token.attrGet(name) if token.attrs else None
+            if isinstance(value, str):
+                yield value
+        if token.type in ("html_inline", "html_block"):
+            yield from HTML_ADDRESS.findall(token.content)
+        if token.children:
+            yield from _addresses(token.children)

@@ -1,6 +1,6 @@
 """What a contributor's Markdown may not bring into the output, reported where it is.
 
-- Raw HTML, when a project allows it, passes the sanitiser (:mod:`zinekit.render.sanitize`)
+- Raw HTML, when a project allows it, passes the sanitiser (:mod:`zinekit.markup.sanitize`)
   after rendering, where the source lines are gone; a core rule checks each raw-HTML
   token as it is parsed, so every script, frame, stylesheet link or unsafe address the
   sanitiser will drop is a located warning.
@@ -17,7 +17,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 
 from zinekit.markup.report import report
-from zinekit.render.sanitize import removed_parts
+from zinekit.markup.sanitize import removed_parts
 
 WHY = "no scripts, frames, forms, stylesheets or file:/javascript: addresses are kept"
 

@@ -3,12 +3,14 @@
 ``[see Ember Tide vol.2 p.14]`` and ``[ed. – see The Quiet Substations]`` become
 ``xref_open`` … ``xref_close`` around the target; the words around it ("[see", "]")
 stay as written.  Prose such as "we'll see how it goes" is never touched.  A core rule
-then records each target's plain text and location in ``env["zk_xrefs"]`` for the
-resolve stage.
+then records each target's plain text and location for the resolve stage.  When
+rendering, a resolved reference links to its target and gains the locator the printed
+text lacks (see :class:`zinekit.model.XrefView`).
 """
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -16,14 +18,23 @@ from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
-from zinekit.markup.brackets import SEE_OPEN, matching_bracket, see_targets
-from zinekit.markup.positions import locate
+from zinekit.markup.brackets import SEE_OPEN, matching_bracket
+from zinekit.markup.inline import plain_text, push_xref
+from zinekit.markup.renderer import add_span_rule, matching_close, matching_open
+from zinekit.model import CrossReference, Location, XrefView
+
+#: The address a link to a sibling issue's PDF takes in print; the PDF stage turns it
+#: into a remote go-to action (see :func:`zinekit.render.pdf.sibling_links`).
+SIBLING_SCHEME = "zinekit-sibling:"
 
 
 def xrefs_plugin(md: MarkdownIt) -> None:
     md.inline.ruler.at("text", bounded_text)
     md.inline.ruler.before("link", "see_bracket", see_bracket)
     md.core.ruler.push("xref_collect", collect_xrefs)
+    md.add_render_rule("xref_open", render_open)
+    md.add_render_rule("xref_close", render_close)
+    add_span_rule(md, "xref_open", render_replaced)
 
 
 def bounded_text(state: StateInline, silent: bool) -> bool:
@@ -36,34 +47,6 @@ def bounded_text(state: StateInline, silent: bool) -> bool:
         state.append_pending(state.src[state.pos:pos])
     state.pos = pos
     return True
-
-
-def tokenize_range(state: StateInline, start: int, end: int) -> None:
-    """Tokenize ``state.src[start:end]`` into the state's token list."""
-    if start >= end:
-        return
-    old_max = state.posMax
-    state.pos, state.posMax = start, end
-    state.md.inline.tokenize(state)
-    state.pos, state.posMax = end, old_max
-
-
-def tokenize_with_see(state: StateInline, start: int, end: int) -> None:
-    """Tokenize an editor's note's text, wrapping each "see" clause's target."""
-    for target_start, target_end in see_targets(state.src, start, end):
-        tokenize_range(state, start, target_start)
-        _push_xref(state, target_start, target_end, bracketed=False)
-        start = target_end
-    tokenize_range(state, start, end)
-
-
-def _push_xref(state: StateInline, start: int, end: int, bracketed: bool) -> None:
-    line, col = locate(state, start)
-    opening = state.push("xref_open", "span", 1)
-    opening.meta = {"line": line, "col": col, "bracketed": bracketed,
-                    "source": state.src[start:end]}
-    tokenize_range(state, start, end)
-    state.push("xref_close", "span", -1)
 
 
 def see_bracket(state: StateInline, silent: bool) -> bool:
@@ -84,33 +67,20 @@ def see_bracket(state: StateInline, silent: bool) -> bool:
     clause_end = close
     while clause_end > opener.end() and state.src[clause_end - 1] in " \t\n,;:.":
         clause_end -= 1
-    _push_xref(state, opener.end(), clause_end, bracketed=True)
+    push_xref(state, opener.end(), clause_end, bracketed=True)
     state.pending += state.src[clause_end:close + 1]
     state.pos = close + 1
     return True
 
 
-def plain_text(tokens: list[Token]) -> str:
-    """The text a reader sees in ``tokens``, without markup."""
-    parts = []
-    for token in tokens:
-        if token.type in ("text", "code_inline"):
-            parts.append(token.content)
-        elif token.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-        elif token.children:
-            parts.append(plain_text(token.children))
-    return "".join(parts)
-
-
 def collect_xrefs(state: StateCore) -> None:
     """Record every cross-reference with its text and location (core rule, last)."""
-    found: list[dict[str, Any]] = state.env.setdefault("zk_xrefs", [])
+    found: list[CrossReference] = state.env.setdefault("zk_xrefs", [])
     for block in state.tokens:
         _collect_in(block.children or [], found, state.env)
 
 
-def _collect_in(children: list[Token], found: list[dict[str, Any]], env: dict[str, Any]) -> None:
+def _collect_in(children: list[Token], found: list[CrossReference], env: dict[str, Any]) -> None:
     for i, token in enumerate(children):
         if token.type != "xref_open":
             continue
@@ -123,5 +93,59 @@ def _collect_in(children: list[Token], found: list[dict[str, Any]], env: dict[st
         counter[0] += 1
         token.meta["id"] = f"xref-{counter[0]}"
         token.meta["text"] = text
-        found.append({"id": token.meta["id"], "text": text, "line": token.meta["line"],
-                      "col": token.meta["col"], "bracketed": token.meta["bracketed"]})
+        where = Location(env.get("zk_path") or "", token.meta["line"], token.meta["col"])
+        bracketed = token.meta["bracketed"]
+        found.append(CrossReference(token.meta["id"], text, where, in_editor_note=not bracketed,
+                                    bracketed=bracketed))
+
+
+# --- rendering ---------------------------------------------------------------------------
+
+
+def _view(self, token: Token) -> XrefView:
+    return self.ctx.xrefs.get(token.meta.get("id", ""), XrefView())
+
+
+def render_open(self, tokens, idx, options, env) -> str:
+    view = _view(self, tokens[idx])
+    cls = "xref" if view.resolved else "xref unresolved"
+    cls += " xref-local" if view.local else ""
+    href = _href(self, view)
+    if href:
+        title = f' title="{html.escape(view.title)}"' if view.title else ""
+        return f'<a class="{cls}" href="{html.escape(href)}"{title}>'
+    return f'<span class="{cls}">'
+
+
+def render_close(self, tokens, idx, options, env) -> str:
+    view = _view(self, matching_open(tokens, idx, "xref_open"))
+    locator = f'<span class="xref-locator">{html.escape(view.locator)}</span>' if view.locator else ""
+    closing = "</a>" if _href(self, view) else "</span>"
+    return locator + closing
+
+
+def render_replaced(self, tokens, idx, options, env) -> tuple[str, int] | None:
+    """``[see #anchor]`` prints as the heading it names, not as the anchor."""
+    view = self.ctx.xrefs.get(tokens[idx].meta.get("id", ""))
+    if view is None or not view.replace_text:
+        return None
+    close = matching_close(tokens, idx, "xref_open")
+    text = (render_open(self, tokens, idx, options, env) + html.escape(view.replace_text)
+            + render_close(self, tokens, close, options, env))
+    return text, close + 1
+
+
+def _href(self, view: XrefView) -> str | None:
+    """Where the reference links in this output, if anywhere.
+
+    Paper has no links (only same-issue ones, for the page number); a sibling issue's
+    PDF is reached by a relative path, which only PDFs and the web edition can follow."""
+    href = view.href
+    if not href or (self.ctx.print_edition and not view.local):
+        return None
+    if href.startswith("../"):
+        if self.ctx.epub:
+            return None
+        if self.ctx.mode == "print":
+            return SIBLING_SCHEME + href
+    return href

@@ -4,23 +4,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-from dataclasses import dataclass, field, fields
+from dataclasses import fields
 from typing import Any
 
 from zinekit import __version__
-from zinekit.model import Article, Issue
-from zinekit.pages import PageSize
-from zinekit.render.markup_html import RenderContext, XrefView, render_tokens
-from zinekit.themes_loader import Theme
-
-
-@dataclass
-class Resolved:
-    """What the resolve stage hands the renderers."""
-
-    xrefs: dict[str, XrefView] = field(default_factory=dict)
-    citations: dict[str, str] = field(default_factory=dict)
-    bibliography_html: str = ""
+from zinekit.markup import RenderContext, render_html
+from zinekit.model import Article, Issue, Prepared
 
 
 def build_date() -> str | None:
@@ -56,21 +45,20 @@ def issue_line(issue: Issue) -> str:
     return " · ".join(parts)
 
 
-def article_context(article: Article, issue: Issue, mode: str, resolved: Resolved,
-                    **flags: Any) -> dict[str, Any]:
+def article_context(article: Article, prepared: Prepared, mode: str, **flags: Any) -> dict[str, Any]:
+    issue, resolved = prepared.issue, prepared.resolved
+    notes_mode = _notes_mode(article, issue)
     known = {f.name for f in fields(RenderContext)}
     ctx = RenderContext(mode=mode, article_anchor=article.anchor, xrefs=resolved.xrefs,
                         citations=resolved.citations,
                         heading_shift=1 if article.title else 0,
                         further_reading_html=resolved.bibliography_html,
-                        endnotes=mode == "print" and _notes_mode(article, issue) == "end",
-                        sidenotes=mode == "print" and _notes_mode(article, issue) == "side",
+                        endnotes=mode == "print" and notes_mode == "end",
+                        sidenotes=mode == "print" and notes_mode == "side",
                         note_offset=issue.notes_before(article)
-                        if issue.footnote_numbering == "issue" else 0,
+                        if prepared.footnote_numbering == "issue" else 0,
                         **{k: v for k, v in flags.items() if k in known})
-    body, notes = render_tokens(article.tokens, article.env, ctx,
-                                allow_html=bool(issue.build.get("allow_html")))
-    notes_mode = _notes_mode(article, issue)
+    body, notes = render_html(article.text, ctx, allow_html=bool(issue.build.get("allow_html")))
     return {
         "anchor": article.anchor,
         "title": article.title,
@@ -82,7 +70,7 @@ def article_context(article: Article, issue: Issue, mode: str, resolved: Resolve
         "notes_mode": notes_mode,
         "html": body,
         "notes_html": notes,
-        "headings": [h for h in article.headings],
+        "headings": list(article.headings),
         "further_reading": bool(article.meta.get("further_reading")),
     }
 
@@ -91,25 +79,25 @@ def _notes_mode(article: Article, issue: Issue) -> str:
     return article.meta.get("notes") or issue.meta.get("notes") or "foot"
 
 
-def render_issue_html(issue: Issue, theme: Theme, page: PageSize, resolved: Resolved,
-                      mode: str = "print", template: str = "issue.html",
+def render_issue_html(prepared: Prepared, mode: str = "print", template: str = "issue.html",
                       **flags: Any) -> str:
     """The whole issue as one HTML document for ``mode`` ("print" or "screen")."""
-    articles = [article_context(a, issue, mode, resolved, **flags) for a in issue.articles]
+    issue = prepared.issue
+    articles = [article_context(a, prepared, mode, **flags) for a in issue.articles]
     contents = [a for a in articles if a["title"]]
-    env = theme.jinja_env()
+    env = prepared.theme.jinja_env()
     return env.get_template(template).render(
         issue=issue_context(issue),
         articles=articles,
         contents=contents,
         multi_article=issue.is_multi_article,
-        page=page,
-        theme=theme.manifest,
+        page=prepared.page,
+        theme=prepared.theme.manifest,
         mode=mode,
         build_date=build_date(),
         generator=f"zinekit {__version__}",
-        bibliography_html=resolved.bibliography_html,
+        bibliography_html=prepared.resolved.bibliography_html,
         further_reading=bool(issue.meta.get("further_reading")),
-        footnote_numbering=issue.footnote_numbering,
+        footnote_numbering=prepared.footnote_numbering,
         flags=flags,
     )

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import quote
 
 from zinekit.errors import ZinekitError
-from zinekit.model import Issue
+from zinekit.model import Issue, IssueResult
 from zinekit.output import write_bytes
 from zinekit.project import Project
 from zinekit.render.document import issue_line
@@ -191,8 +191,8 @@ def download_page(project: Project, issues: list[Issue], out_dir: Path) -> str:
     )
 
 
-def write_download_page(project: Project, results: list[Any], out_dir: Path) -> Path:
-    """Write ``out_dir/index.html`` for the issues of ``results`` (``IssueBuild`` s)."""
+def write_download_page(project: Project, results: list[IssueResult], out_dir: Path) -> Path:
+    """Write ``out_dir/index.html`` for the issues built."""
     issues = [r.issue for r in results]
     target = out_dir / "index.html"
     write_bytes(target, download_page(project, issues, out_dir).encode("utf-8"))

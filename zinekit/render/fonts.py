@@ -72,7 +72,7 @@ def uncovered_characters(text: str, font_files: list[Path]) -> list[str]:
 def check_font_coverage(issue: Issue, font_files: list[Path], diagnostics: Diagnostics) -> None:
     """Warn, at its first place in the sources, about each run of undrawable characters."""
     for article in issue.articles:
-        lines = article.env.get("zk_lines", [])
+        lines = article.lines
         missing = uncovered_characters("\n".join(lines), font_files)
         if not missing:
             continue

@@ -25,7 +25,7 @@ from urllib.parse import quote, unquote, urlsplit
 import jinja2
 
 from zinekit.errors import Diagnostics
-from zinekit.model import Issue
+from zinekit.model import Issue, Prepared
 from zinekit.render.document import render_issue_html
 from zinekit.themes_loader import Theme, builtin_themes_folder
 
@@ -239,9 +239,9 @@ class Assets:
     def _warn_refused(self, reference: str) -> None:
         path, line, col = str(self.issue.source_file), 0, 0
         for article in self.issue.articles:
-            for image in article.env.get("zk_images", []):
-                if image["src"] == reference:
-                    path, line, col = str(article.path), image["line"], image["col"]
+            for image in article.images:
+                if image.src == reference:
+                    path, line, col = str(article.path), image.line, image.col
         self.diagnostics.warning(f"web edition: {reference} is not a file inside the project; "
                                  "left out", path, line, col)
 
@@ -292,15 +292,12 @@ def stylesheet_assets(sheet: Path, theme: Theme) -> dict[str, bytes]:
     return files
 
 
-def web_edition(prepared) -> dict[str, bytes]:
-    """The files of the web edition, by path relative to ``dist/<slug>/``.
-
-    ``prepared`` is a :class:`zinekit.build.Prepared`; warnings (files left out) go to
-    its diagnostics.
-    """
+def web_edition(prepared: Prepared) -> dict[str, bytes]:
+    """The files of the web edition, by path relative to ``dist/<slug>/``; warnings
+    (files left out) go to the prepared issue's diagnostics."""
     issue, theme = prepared.issue, prepared.theme
     files: dict[str, bytes] = {}
-    document = render_issue_html(issue, theme, prepared.page, prepared.resolved, mode="screen")
+    document = render_issue_html(prepared, mode="screen")
     assets = Assets(issue, prepared.diagnostics)
     document = assets.rewrite(document)
     stylesheet_urls = []

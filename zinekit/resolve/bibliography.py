@@ -34,8 +34,7 @@ from pybtex.style.template import FieldIsMissing
 
 from zinekit.markup.structure import unique_id
 from zinekit.errors import Diagnostics
-from zinekit.model import Citation, Issue
-from zinekit.render.document import Resolved
+from zinekit.model import Citation, Issue, Resolved
 
 __all__ = ["resolve_citations", "find_bibliography", "read_bibliography", "Bibliography",
            "DEFAULT_BIBLIOGRAPHY", "FORMATTING_STYLE"]
@@ -258,9 +257,7 @@ def _list_places(issue: Issue) -> list[tuple[str | None, int]]:
     and the issue's ``further_reading: true``."""
     places: list[tuple[str | None, int]] = []
     for article in issue.articles:
-        for token in article.tokens:
-            if token.type == "container_further-reading_open":
-                places.append((str(article.path), (token.map[0] + 1) if token.map else 0))
+        places += [(str(article.path), line) for line in article.text.further_reading_at]
     if issue.meta.get("further_reading"):
         places.append((issue.meta.path, issue.meta.line_of("further_reading")))
     return places
@@ -460,9 +457,7 @@ def resolve_citations(issue: Issue, diagnostics: Diagnostics, resolved: Resolved
     by_key = {w.key.casefold(): w for w in works}
     for citation in citations:  # 5.
         if all(k.casefold() in by_key for k, _ in citation.items):
-            html_text = format_citation(citation, by_key, numeric, linked)
-            citation.rendered = html_text
-            resolved.citations[citation.id] = html_text
+            resolved.citations[citation.id] = format_citation(citation, by_key, numeric, linked)
 
 
 def _check_places(places: list[tuple[str | None, int]], diagnostics: Diagnostics) -> bool:

@@ -202,13 +202,28 @@ def _local_candidates(context: RefContext) -> list[_Found]:
 
 
 def _dedupe(found: list[_Found]) -> list[_Found]:
+    """One candidate per text: the same title at the same place is one text, and so are
+    an issue's title and the text that opens the issue under that title (its first
+    heading, say), which resolve to where the text starts."""
     seen, out = set(), []
     for f in found:
         key = (id(f.issue), f.page_index if f.page_index is not None else f.title, normalize_title(f.title))
         if key not in seen:
             seen.add(key)
             out.append(f)
-    return out
+    return [f for f in out if not (f.entry is None and any(_opens(g, f) for g in out))]
+
+
+def _opens(candidate: _Found, whole: _Found) -> bool:
+    """Whether ``candidate`` is the text that opens ``whole``'s issue, under its title."""
+    if candidate.entry is None or candidate.issue is not whole.issue or candidate.issue is None:
+        return False
+    if normalize_title(candidate.title) != normalize_title(whole.title):
+        return False
+    pages = [e.page_index for e in candidate.issue.articles if e.page_index is not None]
+    if candidate.entry.page_index is None or not pages:
+        return candidate.entry is candidate.issue.articles[0]
+    return candidate.entry.page_index == min(pages)
 
 
 def _match_title(query: RefQuery, found: list[_Found]) -> list[_Found]:

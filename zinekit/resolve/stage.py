@@ -12,9 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from zinekit.errors import Diagnostics
-from zinekit.model import CrossReference, Issue
-from zinekit.render.document import Resolved
-from zinekit.render.markup_html import XrefView
+from zinekit.model import CrossReference, Issue, Resolved, Target, XrefView
 from zinekit.resolve.bibliography import resolve_citations
 from zinekit.resolve.catalog import Catalog, CatalogIssue, load_catalog
 from zinekit.resolve.grammar import parse_targets
@@ -51,18 +49,17 @@ def context_for(issue: Issue, catalog: Catalog, pdf_href_for: PdfHref | None) ->
 
 def resolve_issue(issue: Issue, diagnostics: Diagnostics, catalog: Catalog | None = None,
                   pdf_href_for: PdfHref | None = None) -> Resolved:
-    """Resolve every cross-reference of ``issue``; report what does not resolve."""
+    """Resolve every cross-reference and citation of ``issue``; report what does not
+    resolve.  The issue is not changed: what it resolved to is in the result."""
     catalog = catalog or Catalog.empty()
     context = context_for(issue, catalog, pdf_href_for)
     resolved = Resolved()
     for xref in issue.all_xrefs():
-        xref.resolutions = [resolve(q, catalog, context) for q in parse_targets(xref.text)]
-        view = _view(xref, context, diagnostics)
-        if view is not None:
-            resolved.xrefs[xref.id] = view
+        results = [resolve(q, catalog, context) for q in parse_targets(xref.text)]
+        resolved.xrefs[xref.id] = _view(xref, results, diagnostics)
         # A back issue's PDF is read when first cited: if it cannot be, the issue citing
         # it has that error too (a page it cites cannot be checked or linked).
-        for result in xref.resolutions:
+        for result in results:
             if result.issue is not None and result.issue.pages is None and result.issue.problem:
                 diagnostics.add(result.issue.problem)
     # Citations and the further-reading list (zinekit.resolve.bibliography).
@@ -70,12 +67,12 @@ def resolve_issue(issue: Issue, diagnostics: Diagnostics, catalog: Catalog | Non
     return resolved
 
 
-def _view(xref: CrossReference, context: RefContext, diagnostics: Diagnostics) -> XrefView | None:
+def _view(xref: CrossReference, results: list[Resolution], diagnostics: Diagnostics) -> XrefView:
     """How the clause prints, after reporting each target that failed."""
-    results = xref.resolutions
+    targets = tuple(_target(r) for r in results)
     if not results:
         _report(xref, "names no known text", diagnostics, "warning")
-        return None
+        return XrefView(targets=targets)
     for result in results:
         if result.status in ("ambiguous", "out-of-range"):
             _report(xref, result.message, diagnostics, "error")
@@ -84,7 +81,7 @@ def _view(xref: CrossReference, context: RefContext, diagnostics: Diagnostics) -
                     else "names no known text", diagnostics, "warning")
     good = [r for r in results if r.ok]
     if not good:
-        return None
+        return XrefView(targets=targets)
     first = good[0]
     local = bool(first.href and first.href.startswith("#"))
     anchor_only = xref.text.strip().startswith("#") and len(results) == 1
@@ -95,6 +92,17 @@ def _view(xref: CrossReference, context: RefContext, diagnostics: Diagnostics) -
         resolved=len(good) == len(results),
         replace_text=(first.title or None) if anchor_only else None,
         local=local,
+        targets=targets,
+    )
+
+
+def _target(result: Resolution) -> Target:
+    return Target(
+        status=result.status, message=result.message,
+        series=result.series.name if result.series is not None else None,
+        issue=result.issue.designation() if result.issue is not None else None,
+        title=result.title, page=result.page_index, page_label=result.page_label,
+        href=result.href, locator=result.full_locator,
     )
 
 

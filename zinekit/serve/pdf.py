@@ -1,6 +1,6 @@
 """The PDFs behind the preview's links, built when asked for.
 
-The reading PDF comes from :func:`zinekit.build.render_pdf` on a fresh
+The reading PDF comes from :func:`zinekit.render.pdf.render_pdf` on a fresh
 :func:`~zinekit.build.prepare_issue`; other formats (the booklet, once the build offers
 it) are built into a temporary folder by :func:`~zinekit.build.build_issue` and read
 back, so the preview gives exactly what ``zinekit build`` would write.
@@ -11,8 +11,13 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from zinekit.build import BuildOptions, build_issue
 from zinekit.errors import Diagnostics, SourceError, ZinekitError
 from zinekit.project import open_project
+from zinekit.render.pdf import render_pdf
+from zinekit.reporter import Recorder
+from zinekit.serve.preview import prepare
+from zinekit.series import Session
 
 
 class PdfFailed(Exception):
@@ -33,29 +38,22 @@ def build_pdf(path: Path, fmt: str = "pdf") -> tuple[str, bytes]:
     except SourceError as exc:
         raise PdfFailed([str(exc.diagnostic)]) from None
     except ZinekitError as exc:
-        raise PdfFailed([*(str(d) for d in exc.diagnostics), exc.format_message()]) from None
+        raise PdfFailed(exc.lines()) from None
     except Exception as exc:  # a bug: reported in the page, the server goes on
         raise PdfFailed([f"{type(exc).__name__}: {exc}"], internal=True) from None
 
 
 def _reading_pdf(path: Path) -> tuple[str, bytes]:
-    from zinekit.build import render_pdf
-    from zinekit.serve.preview import prepare
-
     diagnostics = Diagnostics()
     _project, _session, prepared = prepare(path, diagnostics)
     diagnostics.extend(prepared.diagnostics)
     _stop_on(diagnostics)
-    rendered = render_pdf(prepared.issue, prepared.theme, prepared.page, prepared.resolved,
-                          diagnostics)
+    laid_out = render_pdf(prepared, diagnostics=diagnostics)
     _stop_on(diagnostics)
-    return f"{prepared.issue.slug}.pdf", rendered.data
+    return f"{prepared.issue.slug}.pdf", laid_out.data
 
 
 def _built_file(path: Path, fmt: str) -> tuple[str, bytes]:
-    from zinekit.build import BuildOptions, build_issue
-    from zinekit.series import Session
-
     diagnostics = Diagnostics()
     project = open_project(path, diagnostics)
     session = Session.open(project, project.out_dir, diagnostics)
@@ -63,7 +61,7 @@ def _built_file(path: Path, fmt: str) -> tuple[str, bytes]:
     with tempfile.TemporaryDirectory(prefix="zinekit-preview-") as folder:
         session.out_root = Path(folder)  # … but nothing is written beside them
         options = BuildOptions(out_dir=Path(folder), formats=(fmt,), quiet=True)
-        result = build_issue(path, project, options, session)
+        result = build_issue(path, project, options, session, Recorder())
         pdfs = [p for p in result.outputs if p.suffix == ".pdf"]
         if not pdfs:
             raise PdfFailed([f"the build wrote no {fmt} PDF"])

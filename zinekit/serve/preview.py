@@ -17,13 +17,14 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 import jinja2
 
+from zinekit.build import BuildOptions, prepare_issue
 from zinekit.errors import Diagnostic, Diagnostics, SourceError, ZinekitError
 from zinekit.load import ISSUE_FILE
+from zinekit.model import Issue, Prepared
 from zinekit.project import Project, open_project
 from zinekit.render.document import render_issue_html
 from zinekit.render.web import (
@@ -36,6 +37,8 @@ from zinekit.render.web import (
     web_head,
     web_templates,
 )
+from zinekit.resolve.bibliography import find_bibliography
+from zinekit.series import Session
 from zinekit.themes_loader import Theme, builtin_themes_folder
 
 MAX_SHOWN_DIAGNOSTICS = 60
@@ -123,8 +126,7 @@ class IssuePreview:
                 diagnostics.extend(prepared.diagnostics)
                 self._remember_inputs(prepared, project, session)
                 if not diagnostics.errors:
-                    document = render_issue_html(prepared.issue, prepared.theme, prepared.page,
-                                                 prepared.resolved, mode="screen")
+                    document = render_issue_html(prepared, mode="screen")
                     document = link_built_files(document, prepared.issue.slug, session.out_root,
                                                 self.root)
                     good = GoodPage(self._with_head(document, prepared.theme), prepared.theme,
@@ -150,14 +152,13 @@ class IssuePreview:
             self.version += 1
             self.changed.notify_all()
 
-    def _remember_inputs(self, prepared: Any, project: Project, session: Any) -> None:
+    def _remember_inputs(self, prepared: Prepared, project: Project, session: Session) -> None:
         """Every file this build read, so a save of any of them rebuilds the preview."""
         issue = prepared.issue
         base = issue.source_file.parent
         files = {issue.source_file, *(a.path for a in issue.articles)}
         for article in issue.articles:
-            files |= {base / unquote(i["src"]) for i in article.env.get("zk_images", [])
-                      if is_local_reference(i["src"])}
+            files |= {base / unquote(i.src) for i in article.images if is_local_reference(i.src)}
         for key in ("bibliography", "cover"):
             if isinstance(issue.meta.get(key), str):
                 files |= {base / issue.meta[key], project.root / issue.meta[key]}
@@ -230,12 +231,9 @@ class IssuePreview:
         return inject(state.good.html, body_start=bar)
 
 
-def prepare(path: Path, diagnostics: Diagnostics) -> tuple[Project, Any, Any]:
-    """Stages 1–2 as ``zinekit build`` runs them: the series' catalog with every issue's
+def prepare(path: Path, diagnostics: Diagnostics) -> tuple[Project, Session, Prepared]:
+    """Stages 1–3 as ``zinekit build`` runs them: the series' catalog with every issue's
     inventory (or a provisional one), then the issue loaded and resolved."""
-    from zinekit.build import BuildOptions, prepare_issue
-    from zinekit.series import Session
-
     project = open_project(path, diagnostics)
     session = Session.open(project, project.out_dir, diagnostics)
     session.register_sources()
@@ -261,12 +259,10 @@ def link_built_files(document: str, slug: str, out_root: Path, root: Path) -> st
     return BUILT_LINK.sub(rewrite, document)
 
 
-def _bibliography_files(issue: Any, project: Project) -> set[Path]:
+def _bibliography_files(issue: Issue, project: Project) -> set[Path]:
     """The .bib the issue cites from, and ``refs.bib``, the one used when it names none."""
     found = {project.root / "refs.bib"}
     try:
-        from zinekit.resolve.bibliography import find_bibliography
-
         named = find_bibliography(issue, Diagnostics())
     except Exception:  # reported by the build itself
         named = None

@@ -29,6 +29,7 @@ import click
 
 from zinekit.errors import Diagnostics, ZinekitError
 from zinekit.project import issues_at, open_project
+from zinekit.render.formats import FORMATS
 from zinekit.render.web import font_faces, fonts_css, theme_file, theme_relative, web_templates
 from zinekit.serve.pdf import PdfFailed, build_pdf
 from zinekit.serve.preview import IssuePreview, _base_theme
@@ -377,9 +378,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
 
 def _formats() -> tuple[str, ...]:
-    from zinekit import build
-
-    return tuple(build.AVAILABLE_FORMATS)
+    return tuple(FORMATS)
 
 
 def serve(path: Path, host: str = "127.0.0.1", port: int = 8000,

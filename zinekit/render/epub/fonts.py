@@ -21,8 +21,8 @@ import tinycss2
 from fontTools.ttLib import TTFont, TTLibError
 
 from zinekit.errors import Diagnostics
-from zinekit.render.epub_assets import FONT_TYPES, IMAGE_TYPES, Resources, css_urls, set_url, theme_file, url_of
-from zinekit.render.epub_xhtml import Page
+from zinekit.render.epub.assets import FONT_TYPES, IMAGE_TYPES, Resources, css_urls, set_url, theme_file, url_of
+from zinekit.render.epub.xhtml import Page
 from zinekit.themes_loader import Theme
 
 # Licences that allow a font to be embedded in a document that is then distributed.

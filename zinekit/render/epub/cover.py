@@ -20,7 +20,7 @@ from fontTools.ttLib import TTFont, TTLibError
 from markupsafe import Markup
 
 from zinekit.pages import PageSize
-from zinekit.render.epub_fonts import embedding_allowed
+from zinekit.render.epub.fonts import embedding_allowed
 from zinekit.themes_loader import Theme
 
 COVER_WIDTH = 1200  # SVG user units; the height follows the reading PDF's page

@@ -13,14 +13,14 @@ article, the further-reading list and the colophon; ``css/epub.css``; ``fonts/``
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from zinekit.model import Article, Issue
+from zinekit.model import Article, Issue, Prepared
 from zinekit.render.document import article_context, build_date, issue_context
-from zinekit.render.epub_assets import ImagePacker, Resources, epub_stylesheets
-from zinekit.render.epub_cover import generated_cover
-from zinekit.render.epub_fonts import pack_stylesheet
-from zinekit.render.epub_package import (
+from zinekit.render.epub.assets import ImagePacker, Resources, epub_stylesheets
+from zinekit.render.epub.cover import generated_cover
+from zinekit.render.epub.fonts import pack_stylesheet
+from zinekit.render.epub.package import (
     CONTENT_FOLDER,
     Accessibility,
     Item,
@@ -30,7 +30,7 @@ from zinekit.render.epub_package import (
     package_document,
     zip_epub,
 )
-from zinekit.render.epub_xhtml import (
+from zinekit.render.epub.xhtml import (
     Page,
     add_locators,
     h,
@@ -41,9 +41,6 @@ from zinekit.render.epub_xhtml import (
     rewrite_links,
     serialize,
 )
-
-if TYPE_CHECKING:
-    from zinekit.build import Prepared
 
 NAV = "text/nav.xhtml"
 
@@ -91,6 +88,7 @@ class PageRenderer:
     """Renders the theme's ``epub/*.xhtml`` templates into parsed pages."""
 
     def __init__(self, prepared: Prepared) -> None:
+        self.prepared = prepared
         self.issue = prepared.issue
         self.resolved = prepared.resolved
         self.env = prepared.theme.jinja_env()
@@ -110,7 +108,7 @@ class PageRenderer:
                                       issue.title, "frontmatter titlepage"))]
         number = 0
         for article in issue.articles:
-            ctx = article_context(article, issue, "screen", self.resolved, epub=True)
+            ctx = article_context(article, self.prepared, "screen", epub=True)
             if article.is_intro:
                 name, title = "text/intro.xhtml", issue.title
             else:

@@ -6,15 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zinekit.markup import parse_markdown
-from zinekit.render.markup_html import RenderContext, render_tokens
-from zinekit.render.sanitize import sanitize_html
+from zinekit.markup import RenderContext, parse_markdown, render_html
+from zinekit.markup.sanitize import sanitize_html
 
 
 def render(source: str) -> str:
-    tokens, env = parse_markdown(source, "t.md", allow_html=True)
-    body, _ = render_tokens(tokens, env, RenderContext(mode="screen", article_anchor="a"),
-                            allow_html=True)
+    parsed = parse_markdown(source, "t.md", allow_html=True)
+    body, _ = render_html(parsed, RenderContext(mode="screen", article_anchor="a"), allow_html=True)
     return body
 
 
@@ -39,8 +37,8 @@ def test_ordinary_html_passes():
 
 
 def test_html_is_escaped_unless_allowed():
-    tokens, env = parse_markdown("<b>bold</b>", "t.md")
-    body, _ = render_tokens(tokens, env, RenderContext(mode="screen", article_anchor="a"))
+    parsed = parse_markdown("<b>bold</b>", "t.md")
+    body, _ = render_html(parsed, RenderContext(mode="screen", article_anchor="a"))
     assert body == "<p>&lt;b&gt;bold&lt;/b&gt;</p>\n"
 
 

@@ -4,36 +4,34 @@
 ``float: footnote`` span, so it lands at the foot of the page where it is called.
 ``screen`` (HTML, EPUB, preview): a footnote call is a link to an ``aside`` after the
 article, with a link back.
+
+This module holds what every syntax shares: footnotes, headings, images and links.
+Each zine syntax renders its own tokens: its plugin registers the rules with
+``md.add_render_rule`` (see :mod:`zinekit.markup.ed_notes`), and a rule that prints a
+whole run of tokens at once with :func:`add_span_rule`.  Rules read the article's
+:class:`RenderContext` as ``self.ctx``.
 """
 
 from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
+from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
-from zinekit.markup import make_parser
-from zinekit.render.sanitize import sanitize_html
+from zinekit.markup.brackets import ED_FOOTNOTE
+from zinekit.model import XrefView
 
 # Block tags that cannot sit inside a footnote's inline ``span`` in print mode.
 BLOCK_TAGS = {"p", "ul", "ol", "li", "blockquote", "pre", "dl", "dt", "dd", "table", "h1",
               "h2", "h3", "h4", "h5", "h6", "figure", "hr", "div", "aside"}
 SAFE_URL_SCHEMES = ("http:", "https:", "mailto:", "#")
 
-
-@dataclass
-class XrefView:
-    """How one cross-reference prints: its link and the locator text it gains."""
-
-    href: str | None = None
-    locator: str = ""
-    title: str = ""
-    resolved: bool = False
-    replace_text: str | None = None  # "#anchor" prints as the heading it names
-    local: bool = False  # same issue: print edition shows the page via target-counter
+#: A rule that renders the tokens from ``idx`` on and returns (HTML, next index).
+SpanRule = Callable[[Any, Sequence[Token], int, Any, Any], "tuple[str, int] | None"]
 
 
 @dataclass
@@ -54,7 +52,8 @@ class RenderContext:
 
 
 class ZineRenderer(RendererHTML):
-    """markdown-it's HTML renderer plus the zine tokens."""
+    """markdown-it's HTML renderer with the zine's footnotes, headings and links; the
+    syntax plugins add their own rules."""
 
     def __init__(self, parser: Any = None) -> None:
         super().__init__(parser)
@@ -62,15 +61,34 @@ class ZineRenderer(RendererHTML):
         self.notes: dict[int, str] = {}
         self.ed_notes: set[int] = set()
         self.in_note = False
-        # the container's token types have a hyphen no method name can have
-        self.rules["container_further-reading_open"] = self.container_further_reading_open
-        self.rules["container_further-reading_close"] = self.container_further_reading_close
+        self.span_rules: dict[str, Callable[..., tuple[str, int] | None]] = {}
 
-    # --- the document ------------------------------------------------------------
+    #: Token types this renderer prints itself, whatever rules plugins such as
+    #: mdit-py-plugins' footnotes register for them.
+    OWN_RULES = ("footnote_ref", "footnote_anchor", "footnote_block_open",
+                 "footnote_block_close", "image", "link_open", "link_close")
+
+    def keep_own_rules(self) -> None:
+        for name in self.OWN_RULES:
+            self.rules[name] = getattr(self, name)
+
+    def fresh(self) -> ZineRenderer:
+        """A renderer of its own for one article, with the rules the plugins added to
+        this one (the parser's, which is shared)."""
+        renderer = type(self)()
+        for name, rule in self.rules.items():
+            func = getattr(rule, "__func__", None)
+            if func is not None and getattr(rule, "__self__", None) is self:
+                renderer.rules[name] = func.__get__(renderer)
+        for name, span_rule in self.span_rules.items():
+            renderer.span_rules[name] = span_rule.__func__.__get__(renderer)  # type: ignore[attr-defined]
+        return renderer
+
+    # --- the article ----------------------------------------------------------------
 
     def render_article(self, tokens: Sequence[Token], options: Any, env: dict[str, Any],
                        ctx: RenderContext) -> tuple[str, str]:
-        """Return (body HTML, notes HTML); notes are empty in print mode."""
+        """Return (body HTML, notes HTML); notes are empty when they float in print."""
         self.ctx = ctx
         body_tokens, note_tokens = _split_footnotes(tokens)
         self.ed_notes = {i for i, toks in note_tokens.items() if _is_ed_note(toks, env)}
@@ -78,26 +96,26 @@ class ZineRenderer(RendererHTML):
         self.notes = {i: self.render(toks, options, env) for i, toks in note_tokens.items()}
         self.in_note = False
         body = self.render(body_tokens, options, env)
-        if self._floating:
+        if self.floating:
             return body, ""
-        return body, self._notes_section(env)
+        return body, self._notes_section()
 
     @property
-    def _floating(self) -> bool:
+    def floating(self) -> bool:
         """Print footnotes float to the foot of their page, unless gathered as endnotes."""
         return self.ctx.mode == "print" and not self.ctx.endnotes
 
-    def _note_id(self, n: int) -> str:
+    def note_id(self, n: int) -> str:
         return f"fn-{self.ctx.article_anchor}-{n + 1}"
 
-    def _notes_section(self, env: dict[str, Any]) -> str:
+    def _notes_section(self) -> str:
         if not self.notes:
             return ""
         heading = '<h2 class="notes-title">Notes</h2>\n' if self.ctx.endnotes else ""
         epub_type = ' epub:type="footnote"' if self.ctx.epub else ""
         items = []
         for n, text in self.notes.items():
-            note_id = self._note_id(n)
+            note_id = self.note_id(n)
             ed = " ed-footnote" if n in self.ed_notes else ""
             back = (f'<a class="backlink" href="#ref-{note_id}" role="doc-backlink" '
                     f'title="back to the text">↩</a>')
@@ -110,7 +128,7 @@ class ZineRenderer(RendererHTML):
 
     def renderToken(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         token = tokens[idx]
-        if self.in_note and self._floating and token.tag in BLOCK_TAGS:
+        if self.in_note and self.floating and token.tag in BLOCK_TAGS:
             if token.nesting == 1:
                 return f'<span class="fn-{token.tag}">'
             if token.nesting == -1:
@@ -125,39 +143,6 @@ class ZineRenderer(RendererHTML):
                 token.tag = original
         return super().renderToken(tokens, idx, options, env)
 
-    def ed_block_open(self, tokens, idx, options, env) -> str:
-        return ('<aside class="ed-note ed-block" role="note">'
-                '<span class="ed-label" aria-label="editor\'s note">ed.</span>\n')
-
-    def ed_block_close(self, tokens, idx, options, env) -> str:
-        return "</aside>\n"
-
-    def container_ed_open(self, tokens, idx, options, env) -> str:
-        return self.ed_block_open(tokens, idx, options, env)
-
-    def container_ed_close(self, tokens, idx, options, env) -> str:
-        return "</aside>\n"
-
-    def container_pullquote_open(self, tokens, idx, options, env) -> str:
-        if self.ctx.epub:
-            return '<aside class="pullquote" epub:type="pullquote" role="doc-pullquote" aria-hidden="true">\n'
-        return '<aside class="pullquote" role="doc-pullquote" aria-hidden="true">\n'
-
-    def container_pullquote_close(self, tokens, idx, options, env) -> str:
-        return "</aside>\n"
-
-    def container_further_reading_open(self, tokens, idx, options, env) -> str:
-        return '<section class="further-reading" role="doc-bibliography">\n'
-
-    def container_further_reading_close(self, tokens, idx, options, env) -> str:
-        return self.ctx.further_reading_html + "</section>\n"
-
-    def figure_open(self, tokens, idx, options, env) -> str:
-        return "<figure>"
-
-    def figure_close(self, tokens, idx, options, env) -> str:
-        return "</figure>\n"
-
     def footnote_block_open(self, tokens, idx, options, env) -> str:
         return ""
 
@@ -165,83 +150,29 @@ class ZineRenderer(RendererHTML):
 
     # --- inline tokens --------------------------------------------------------------
 
-    def ed_inline_open(self, tokens, idx, options, env) -> str:
-        mark = html.escape(tokens[idx].markup)
-        return f'<span class="ed-note" role="note"><span class="ed-mark">{mark}</span>'
-
-    def ed_inline_close(self, tokens, idx, options, env) -> str:
-        return '<span class="ed-mark">]</span></span>'
-
-    def xref_open(self, tokens, idx, options, env) -> str:
-        view = self.ctx.xrefs.get(tokens[idx].meta.get("id", ""), XrefView())
-        cls = "xref" if view.resolved else "xref unresolved"
-        cls += " xref-local" if view.local else ""
-        href = self._xref_href(view)
-        if href:
-            title = f' title="{html.escape(view.title)}"' if view.title else ""
-            return f'<a class="{cls}" href="{html.escape(href)}"{title}>'
-        return f'<span class="{cls}">'
-
-    def xref_close(self, tokens, idx, options, env) -> str:
-        opening = _matching_open(tokens, idx)
-        view = self.ctx.xrefs.get(opening.meta.get("id", ""), XrefView())
-        locator = f'<span class="xref-locator">{html.escape(view.locator)}</span>' if view.locator else ""
-        closing = "</a>" if self._xref_href(view) else "</span>"
-        return locator + closing
-
-    def _xref_href(self, view: XrefView) -> str | None:
-        """Where the reference links in this output, if anywhere.
-
-        Paper has no links (only same-issue ones, for the page number); a sibling
-        issue's PDF is reached by a relative path, which only PDFs and the web
-        edition can follow."""
-        href = view.href
-        if not href or (self.ctx.print_edition and not view.local):
-            return None
-        if href.startswith("../"):
-            if self.ctx.epub:
-                return None
-            if self.ctx.mode == "print":
-                return "zinekit-sibling:" + href
-        return href
-
-    def render_xref_body(self, tokens: Sequence[Token], idx: int) -> str | None:
-        view = self.ctx.xrefs.get(tokens[idx].meta.get("id", ""))
-        return html.escape(view.replace_text) if view and view.replace_text else None
-
     def renderInline(self, tokens: Sequence[Token], options: Any, env: Any) -> str:
-        """As markdown-it's, but a reference may replace what it wraps (``#anchor``)."""
+        """As markdown-it's, but a span rule may print a run of tokens at once."""
         out = []
         skip_to = -1
         for i, token in enumerate(tokens):
             if i < skip_to:
                 continue
-            if token.type == "xref_open":
-                replacement = self.render_xref_body(tokens, i)
-                if replacement is not None:
-                    close = _matching_close(tokens, i)
-                    out.append(self.xref_open(tokens, i, options, env) + replacement
-                               + self.xref_close(tokens, close, options, env))
-                    skip_to = close + 1
-                    continue
-            if token.type in self.rules:
+            span_rule = self.span_rules.get(token.type)
+            spanned = span_rule(tokens, i, options, env) if span_rule is not None else None
+            if spanned is not None:
+                out.append(spanned[0])
+                skip_to = spanned[1]
+            elif token.type in self.rules:
                 out.append(self.rules[token.type](tokens, i, options, env))
             else:
                 out.append(self.renderToken(tokens, i, options, env))
         return "".join(out)
 
-    def citation(self, tokens, idx, options, env) -> str:
-        token = tokens[idx]
-        rendered = self.ctx.citations.get(token.meta["id"])
-        if rendered is None:
-            return f'<span class="citation unresolved">{html.escape(token.content)}</span>'
-        return f'<span class="citation">{rendered}</span>'
-
     def footnote_ref(self, tokens, idx, options, env) -> str:
         n = tokens[idx].meta["id"]
-        note_id = self._note_id(n)
+        note_id = self.note_id(n)
         ed = " ed-footnote" if n in self.ed_notes else ""
-        if self._floating:
+        if self.floating:
             if tokens[idx].meta.get("subId", 0) > 0:  # a second call of the same note
                 return f'<a class="footnote-again" href="#{note_id}"></a>'
             if self.ctx.sidenotes:
@@ -283,7 +214,7 @@ class ZineRenderer(RendererHTML):
         return self.renderToken(tokens, idx, options, env)
 
     def link_close(self, tokens, idx, options, env) -> str:
-        opening = _matching_open(tokens, idx, "link_open")
+        opening = matching_open(tokens, idx, "link_open")
         href = opening.attrGet("href") or ""
         if self.ctx.print_edition and href.startswith(("http:", "https:", "mailto:")):
             shown = href.removeprefix("mailto:")
@@ -291,7 +222,17 @@ class ZineRenderer(RendererHTML):
         return "</a>"
 
 
-def _matching_open(tokens: Sequence[Token], idx: int, kind: str = "xref_open") -> Token:
+def add_span_rule(md: MarkdownIt, name: str, rule: Callable[..., tuple[str, int] | None]) -> None:
+    """Register ``rule(self, tokens, idx, options, env)`` for tokens of type ``name``:
+    it returns the HTML of the run starting at ``idx`` and the index after it, or None
+    to let the token's ordinary rule print it."""
+    renderer = md.renderer
+    if isinstance(renderer, ZineRenderer):
+        renderer.span_rules[name] = rule.__get__(renderer)
+
+
+def matching_open(tokens: Sequence[Token], idx: int, kind: str) -> Token:
+    """The ``kind`` (``…_open``) token that the closing token at ``idx`` closes."""
     depth = 0
     base = kind.rsplit("_", 1)[0]
     for j in range(idx, -1, -1):
@@ -305,10 +246,12 @@ def _matching_open(tokens: Sequence[Token], idx: int, kind: str = "xref_open") -
     return tokens[idx]
 
 
-def _matching_close(tokens: Sequence[Token], idx: int) -> int:
+def matching_close(tokens: Sequence[Token], idx: int, kind: str) -> int:
+    """The index of the token closing the ``kind`` (``…_open``) token at ``idx``."""
+    base = kind.rsplit("_", 1)[0]
     depth = 0
     for j in range(idx, len(tokens)):
-        depth += 1 if tokens[j].type == "xref_open" else -1 if tokens[j].type == "xref_close" else 0
+        depth += 1 if tokens[j].type == kind else -1 if tokens[j].type == f"{base}_close" else 0
         if depth == 0:
             return j
     return len(tokens) - 1
@@ -333,21 +276,5 @@ def _split_footnotes(tokens: Sequence[Token]) -> tuple[list[Token], dict[int, li
 
 
 def _is_ed_note(tokens: list[Token], env: dict[str, Any]) -> bool:
-    from zinekit.markup.brackets import ED_FOOTNOTE
-
     first = next((t for t in tokens if t.type == "inline"), None)
     return bool(first is not None and ED_FOOTNOTE.match(first.content))
-
-
-def render_tokens(tokens: Sequence[Token], env: dict[str, Any], ctx: RenderContext,
-                  allow_html: bool = False) -> tuple[str, str]:
-    """Render one article's tokens; return (body HTML, notes HTML).
-
-    Raw HTML reaches the output only when the project allows it, and then the whole
-    article passes the sanitiser (an element may span several raw-HTML tokens)."""
-    md = make_parser(allow_html)
-    renderer = ZineRenderer(md)
-    body, notes = renderer.render_article(tokens, md.options, env, ctx)
-    if allow_html:
-        body, notes = sanitize_html(body), sanitize_html(notes)
-    return body, notes

@@ -124,10 +124,10 @@ class ImagePacker:
     def _where(self, src: str, article: Article | None) -> tuple[str, int, int]:
         if article is None:
             return str(self.issue.source_file), 0, 0
-        for image in article.env.get("zk_images", []):
-            if image["src"] == src:
-                return str(article.path), image["line"], image["col"]
-        for number, line in enumerate(article.env.get("zk_lines", []), start=1):
+        for image in article.images:
+            if image.src == src:
+                return str(article.path), image.line, image.col
+        for number, line in enumerate(article.lines, start=1):
             if src in line:  # not a Markdown image: raw HTML, say
                 return str(article.path), number, line.index(src) + 1
         return str(article.path), 0, 0

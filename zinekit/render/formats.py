@@ -1,0 +1,95 @@
+"""The output formats of ``zinekit build``: one registry.
+
+Each format is a name, what it is, the files it writes and a function that makes them
+from the prepared issue and its laid-out reading PDF.  The command line's ``--format``
+choices, the check of ``[build] formats``, the order files are written in and the
+table in docs/configuration.md all come from :data:`FORMATS`; a new format is one
+entry here and the function that makes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from zinekit.model import LaidOut, Prepared
+
+# The makers import what they use when called: naming the formats (the command line's
+# help, the docs) does not load WeasyPrint.
+
+#: Makes a format's files: (prepared issue, reading PDF, the issue's output folder)
+#: → {path: bytes}.  Reports (how to print a booklet) go to ``prepared.notes``.
+Maker = Callable[[Prepared, LaidOut, Path], "dict[Path, bytes]"]
+
+
+@dataclass(frozen=True)
+class OutputFormat:
+    name: str
+    help: str
+    files: str  # what it writes in dist/<slug>/, for the docs
+    default: bool  # built when no format is asked for
+    make: Maker
+
+
+def _reading_pdf(prepared: Prepared, reading: LaidOut, out: Path) -> dict[Path, bytes]:
+    return {out / f"{prepared.issue.slug}.pdf": reading.data}
+
+
+def _booklet(prepared: Prepared, reading: LaidOut, out: Path) -> dict[Path, bytes]:
+    """The print edition (no live links, addresses printed), imposed."""
+    from zinekit.render.editions import impose_booklet
+    from zinekit.render.pdf import render_pdf
+
+    bleed = prepared.issue.build.get("bleed")
+    paper = render_pdf(prepared, print_edition=True, bleed=bleed)
+    booklet = impose_booklet(prepared.issue, paper.data, out, prepared.diagnostics)
+    if booklet is None:
+        return {}
+    prepared.notes.append(str(booklet.report))
+    return {out / booklet.filename: booklet.data}
+
+
+def _press(prepared: Prepared, reading: LaidOut, out: Path) -> dict[Path, bytes]:
+    """The print edition as single pages with bleed, PDF/X."""
+    from zinekit.render.editions import PRESS_BLEED, PRESS_VARIANT
+    from zinekit.render.pdf import render_pdf
+
+    bleed = prepared.issue.build.get("bleed") or PRESS_BLEED
+    press = render_pdf(prepared, variant=PRESS_VARIANT, print_edition=True, bleed=bleed)
+    return {out / f"{prepared.issue.slug}-press.pdf": press.data}
+
+
+def _epub(prepared: Prepared, reading: LaidOut, out: Path) -> dict[Path, bytes]:
+    from zinekit.render.epub import build_epub
+
+    return {out / f"{prepared.issue.slug}.epub": build_epub(prepared, reading.anchor_pages)}
+
+
+def _web(prepared: Prepared, reading: LaidOut, out: Path) -> dict[Path, bytes]:
+    from zinekit.render.web import web_edition
+
+    return {out / name: data for name, data in web_edition(prepared).items()}
+
+
+FORMATS: dict[str, OutputFormat] = {f.name: f for f in (
+    OutputFormat("pdf", "the reading PDF: contents, running heads, footnotes, bookmarks, links",
+                 "<slug>.pdf", True, _reading_pdf),
+    OutputFormat("booklet", "the print edition imposed for folding and stapling",
+                 "<slug>-booklet-<sheet>.pdf", True, _booklet),
+    OutputFormat("press", "single pages with 3 mm bleed, TrimBox and BleedBox, PDF/X-4",
+                 "<slug>-press.pdf", False, _press),
+    OutputFormat("epub", "EPUB 3 with pop-up footnotes", "<slug>.epub", True, _epub),
+    OutputFormat("html", "the web edition", "index.html, assets/", False, _web),
+)}
+
+DEFAULT_FORMATS = tuple(name for name, f in FORMATS.items() if f.default)
+
+
+def unknown_formats(names: tuple[str, ...] | list[str]) -> list[str]:
+    return [name for name in names if name not in FORMATS]
+
+
+def in_order(names: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """``names`` in the registry's order: the order formats are made and written."""
+    return tuple(name for name in FORMATS if name in names)

@@ -1,0 +1,137 @@
+"""What a build tells its user, as events: the stages report, the front end shows.
+
+Stages never print.  They hand events to a :class:`Reporter`: the command line's
+:class:`ConsoleReporter` prints each as a line on standard error; a :class:`Recorder`
+keeps them, so the parallel runner can show a worker's events in the order of the
+series whatever order the workers finished in, and the preview can show them in a page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Union
+
+import click
+
+from zinekit.errors import Diagnostic, Diagnostics
+
+
+@dataclass(frozen=True)
+class Findings:
+    """Diagnostics of one stage or issue, printed sorted by place, repeats folded."""
+
+    items: tuple[Diagnostic, ...]
+
+    def lines(self) -> list[str]:
+        return Diagnostics(list(self.items)).lines()
+
+
+@dataclass(frozen=True)
+class Progress:
+    """An issue of a series is about to be built (``[2/5] vol7``)."""
+
+    name: str
+    count: int
+    total: int
+    again: bool = False  # a later pass: the pages it cites changed
+
+    def lines(self) -> list[str]:
+        again = " (again: pages it cites changed)" if self.again else ""
+        return [f"[{self.count}/{self.total}] {self.name}{again}"]
+
+
+@dataclass(frozen=True)
+class Note:
+    """A report worth reading after a build, such as how to print the booklet."""
+
+    text: str
+
+    def lines(self) -> list[str]:
+        return [self.text]
+
+
+@dataclass(frozen=True)
+class Wrote:
+    path: Path
+    size: int  # bytes
+
+    def lines(self) -> list[str]:
+        return [f"wrote {self.path} ({self.size // 1024} KB)"]
+
+
+@dataclass(frozen=True)
+class Built:
+    slug: str
+    pages: int
+    seconds: float
+
+    def lines(self) -> list[str]:
+        return [f"{self.slug}: {self.pages} pages in {self.seconds:.1f}s"]
+
+
+@dataclass(frozen=True)
+class UpToDate:
+    """The last build of the issue is current: nothing was rendered."""
+
+    slug: str
+
+    def lines(self) -> list[str]:
+        return [f"{self.slug}: up to date"]
+
+
+@dataclass(frozen=True)
+class NotBuilt:
+    """An issue was left out because an issue it cites has errors."""
+
+    name: str
+    reason: str
+
+    def lines(self) -> list[str]:
+        return [f"{self.name}: not built: {self.reason}"]
+
+
+Event = Union[Findings, Progress, Note, Wrote, Built, UpToDate, NotBuilt]
+#: Events a quiet build does not show: everything but what is wrong.
+CHATTER = (Progress, Note, Wrote, Built, UpToDate)
+
+
+class Reporter:
+    """Receives the events of a build, in order."""
+
+    def emit(self, event: Event) -> None:
+        raise NotImplementedError
+
+    def findings(self, items: Iterable[Diagnostic]) -> None:
+        items = tuple(items)
+        if items:
+            self.emit(Findings(items))
+
+
+class Recorder(Reporter):
+    """Keeps the events, to be shown later (:meth:`replay`) or looked at."""
+
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+
+    def emit(self, event: Event) -> None:
+        self.events.append(event)
+
+    def replay(self, into: Reporter) -> None:
+        for event in self.events:
+            into.emit(event)
+
+
+class ConsoleReporter(Reporter):
+    """Prints each event on standard error; ``quiet`` keeps only what is wrong."""
+
+    def __init__(self, quiet: bool = False,
+                 echo: Callable[[str], None] | None = None) -> None:
+        self.quiet = quiet
+        self.echo = echo or (lambda line: click.echo(line, err=True))
+
+    def emit(self, event: Event) -> None:
+        if self.quiet and isinstance(event, CHATTER):
+            return
+        for line in event.lines():
+            self.echo(line)
