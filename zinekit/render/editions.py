@@ -14,6 +14,7 @@ from pathlib import Path
 
 from zinekit.errors import Diagnostics, ImposeError
 from zinekit.impose import ImposeOptions, ImposeReport, impose_pdf
+from zinekit.impose.binding import binding_for_language
 from zinekit.model import Issue
 
 PRESS_BLEED = "3mm"
@@ -28,9 +29,12 @@ class Booklet:
 
 
 def booklet_options(issue: Issue) -> ImposeOptions:
-    """Imposition settings from ``[build]``: layout, sheet, signature, bleed."""
+    """Imposition settings from ``[build]``: layout, sheet, signature, bleed; the binding
+    from the front matter's ``binding``, else from the issue's language (right to left
+    for Arabic, Hebrew, Persian …)."""
     build = issue.build
     bleed = build.get("bleed")
+    binding = issue.meta.get("binding") or binding_for_language(issue.language)
     try:
         return ImposeOptions.parse(
             layout=build.get("booklet_layout", "saddle"),
@@ -38,6 +42,7 @@ def booklet_options(issue: Issue) -> ImposeOptions:
             sheet=build.get("booklet_sheet"),
             bleed=bleed,
             marks=bool(bleed),
+            binding=binding,
             path=build.path,
         )
     except ImposeError as exc:
