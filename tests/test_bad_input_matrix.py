@@ -1,4 +1,4 @@
-"""Bad input to `build`, `check`, `catalog` and `impose`: each case prints its exact
+"""Bad input to `build`, `check`, `catalog`, `impose` and `preflight`: each case prints its exact
 located message, exits with status 1, prints no traceback and writes nothing (the
 previous good outputs stay byte for byte, no temporary is left).
 
@@ -289,6 +289,26 @@ def test_impose_refuses_bad_input(tmp_path, name, data, message):
     assert not list(tmp_path.glob(".zinekit-tmp-*"))
 
 
+PREFLIGHT_CASES = [
+    ("zero bytes", b"", "in.pdf: error: the file is empty, not a PDF"),
+    ("not a PDF", b"these are my notes\n", "in.pdf: error: not a PDF file (it does not start with %PDF-)"),
+    ("truncated", hostile.truncated_pdf,
+     "in.pdf: error: the PDF is damaged and cannot be read (Stream has ended unexpectedly)"),
+    ("encrypted", hostile.encrypted_pdf,
+     "in.pdf: error: the PDF is encrypted with a password; decrypt it first, e.g. qpdf --decrypt "
+     "--password=PASSWORD in.pdf out.pdf"),
+]
+
+
+@pytest.mark.parametrize("name, data, message", PREFLIGHT_CASES, ids=[c[0] for c in PREFLIGHT_CASES])
+def test_preflight_refuses_bad_input(tmp_path, name, data, message):
+    hostile.write(tmp_path / "in.pdf", data() if callable(data) else data)
+    result = invoke(tmp_path, "preflight", "in.pdf")
+    assert result.exit_code == 1, result.output
+    assert result.stderr == message + "\n"
+    assert result.stdout == ""
+
+
 def test_impose_counts_pages_instead_of_believing_the_page_tree(tmp_path):
     """A /Count of 10^9 in the page tree: the real pages are counted and imposed."""
     hostile.write(tmp_path / "in.pdf", hostile.lying_count_pdf(10**9))
@@ -365,6 +385,7 @@ def expected_rows() -> list[tuple[str, str, str]]:
         if case not in NOTES_CASES:
             rows += [("catalog", case.name, message) for message in case.errors]
     rows += [("impose", name, message) for name, _, message in IMPOSE_CASES]
+    rows += [("preflight", name, message) for name, _, message in PREFLIGHT_CASES]
     return rows
 
 

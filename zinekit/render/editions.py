@@ -19,6 +19,9 @@ from zinekit.model import Issue
 
 PRESS_BLEED = "3mm"
 PRESS_VARIANT = "pdf/x-4"
+#: The press edition is PDF/X-4: its output intent tells the press how to print its RGB,
+#: so colour is not checked; everything else a press rejects is.
+PRESS_PREFLIGHT = {"colour": "any", "pdfx": "4"}
 
 
 @dataclass
@@ -66,3 +69,12 @@ def impose_booklet(issue: Issue, print_pdf: bytes, out: Path,
     filename = f"{issue.slug}-booklet-{sheet}.pdf"
     report.output = out / filename
     return Booklet(filename, data, report)
+
+
+def preflight_press(issue: Issue, press_pdf: bytes, diagnostics: Diagnostics) -> None:
+    """Check the press PDF as a press would; each finding becomes a build warning."""
+    from zinekit.preflight import PreflightOptions, preflight_pdf
+
+    report = preflight_pdf(press_pdf, PreflightOptions(**PRESS_PREFLIGHT), label=f"{issue.slug}-press.pdf")
+    for line in report.lines():
+        diagnostics.warning(f"press preflight: {line}", str(issue.source_file), 0, 0)

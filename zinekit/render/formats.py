@@ -52,11 +52,12 @@ def _booklet(prepared: Prepared, reading: LaidOut, out: Path) -> dict[Path, byte
 
 def _press(prepared: Prepared, reading: LaidOut, out: Path) -> dict[Path, bytes]:
     """The print edition as single pages with bleed, PDF/X."""
-    from zinekit.render.editions import PRESS_BLEED, PRESS_VARIANT
+    from zinekit.render.editions import PRESS_BLEED, PRESS_VARIANT, preflight_press
     from zinekit.render.pdf import render_pdf
 
     bleed = prepared.issue.build.get("bleed") or PRESS_BLEED
     press = render_pdf(prepared, variant=PRESS_VARIANT, print_edition=True, bleed=bleed)
+    preflight_press(prepared.issue, press.data, prepared.diagnostics)
     return {out / f"{prepared.issue.slug}-press.pdf": press.data}
 
 
