@@ -6,7 +6,7 @@ about 200 MB by default), then runs ``zinekit impose`` on it in a fresh process 
 reports that process's peak resident memory (``ru_maxrss``) and wall time.
 
     python benchmarks/bench_impose_large.py [--pages 1000] [--image-kb 200]
-        [--layout saddle] [--keep DIR] [--repeat 1]
+        [--layout saddle] [--keep DIR] [--repeat 1] [--code DIR]
 
 The PDF is written object by object straight to disk (a minimal PDF writer), so making
 it takes little memory; only the imposition is measured.
@@ -109,9 +109,10 @@ def make_source(path: Path, pages: int, image_kb: int) -> Path:
     return path
 
 
-def measure(source: Path, output: Path, layout: str) -> tuple[float, int]:
-    """(seconds, peak RSS in KiB) of ``zinekit impose`` in a fresh process."""
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+def measure(source: Path, output: Path, layout: str, code: Path = REPO) -> tuple[float, int]:
+    """(seconds, peak RSS in KiB) of ``zinekit impose`` in a fresh process, running the
+    zinekit found in ``code`` (this checkout by default)."""
+    env = {**os.environ, "PYTHONPATH": str(code)}
     args = ["impose", str(source), "-o", str(output), "--layout", layout]
     proc = subprocess.run([sys.executable, "-c", MEASURE, *args], capture_output=True, text=True,
                           env=env, cwd=source.parent)
@@ -129,13 +130,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--layout", default="saddle")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--keep", type=Path, default=None, help="Keep the PDFs in this folder.")
+    parser.add_argument("--code", type=Path, default=REPO,
+                        help="Folder holding the zinekit package to measure (e.g. an older version).")
     args = parser.parse_args(argv)
     folder = args.keep or Path(tempfile.mkdtemp(prefix="bench-impose-large-"))
     folder.mkdir(parents=True, exist_ok=True)
     source = folder / "large.pdf"
     if not source.exists():
         make_source(source, args.pages, args.image_kb)
-    runs = [measure(source, folder / "imposed.pdf", args.layout) for _ in range(args.repeat)]
+    runs = [measure(source, folder / "imposed.pdf", args.layout, args.code) for _ in range(args.repeat)]
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(f"source: {args.pages} pages, {source.stat().st_size:,} bytes")
     print(f"output: {(folder / 'imposed.pdf').stat().st_size:,} bytes ({args.layout})")
