@@ -168,8 +168,8 @@ def _set_metadata(writer: PdfWriter, pdf: SourcePdf, job: Job, options: ImposeOp
     writer._root_object[NameObject("/ViewerPreferences")] = DictionaryObject({
         NameObject("/Duplex"): NameObject(duplex), NameObject("/PrintScaling"): NameObject("/None"),
     })
-    key = (_source_id(pdf), options, len(pdf)) + ((part,) if part != "both" else ())
-    digest = hashlib.md5(repr(key).encode()).digest()
+    identity = (_source_id(pdf), options, len(pdf)) + ((part,) if part != "both" else ())
+    digest = hashlib.md5(repr(identity).encode()).digest()
     writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
 
 

@@ -73,8 +73,8 @@ def _nested(count: int, request: LayoutRequest, make: Callable[..., SheetPlan],
         sheets += [make(quad) for quad in nest(sequence[2:-2], depth=1)]
         return Plan(name, grid, tuple(sheets), sequence, flyleaf_positions=flyleaves)
     sequence, flyleaves = reading_order(count, 4, request)
-    sheets = tuple(make(quad, outer=quad.depth == 0) for quad in nest(sequence))
-    return Plan(name, grid, sheets, sequence, flyleaf_positions=flyleaves)
+    nested = tuple(make(quad, outer=quad.depth == 0) for quad in nest(sequence))
+    return Plan(name, grid, nested, sequence, flyleaf_positions=flyleaves)
 
 
 def saddle_order(count: int, request: LayoutRequest = DEFAULT) -> Plan:

@@ -268,6 +268,11 @@ def _limit(exc: LimitReachedError) -> str:
     return _why(exc).split(". ")[0]
 
 
+def why(exc: BaseException) -> str:
+    """A reader's exception as a short reason for a message (no bytes, at most 160 characters)."""
+    return _why(exc)
+
+
 def _why(exc: BaseException) -> str:
     text = re.sub(r"\s*(starting with)?:? b['\"].*", "", str(exc)).strip().rstrip(".") or type(exc).__name__
     return text if len(text) < 160 else text[:157] + "..."

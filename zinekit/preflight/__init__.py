@@ -15,11 +15,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import BinaryIO, Union
 
-from pypdf import PdfReader
-from pypdf.generic import DictionaryObject
+from pypdf import PageObject, PdfReader
 
 from zinekit.errors import SourceError
-from zinekit.impose.source import READ_ERRORS, _why, quiet_pypdf, read_pdf, unlock
+from zinekit.impose.source import READ_ERRORS, quiet_pypdf, read_pdf, unlock
+from zinekit.impose.source import why as _why
 from zinekit.preflight.checks import (
     Finding,
     Options,
@@ -75,7 +75,7 @@ def preflight_pdf(source: Source, options: Options | None = None, label: str | N
     return report
 
 
-def _pages(reader: PdfReader, fail) -> list[DictionaryObject]:
+def _pages(reader: PdfReader, fail) -> list[PageObject]:
     try:
         pages = list(reader.pages)
     except READ_ERRORS as exc:
@@ -106,7 +106,7 @@ def document_findings(reader: PdfReader, options: Options) -> list[Finding]:
                     f"it was made for{rule}")]
 
 
-def page_findings(walker: Walker, page: DictionaryObject, index: int, options: Options,
+def page_findings(walker: Walker, page: PageObject, index: int, options: Options,
                   rects: list[Rect]) -> list[Finding]:
     """Every finding of one page: boxes, what its content paints, fonts, text at the trim."""
     media = _box(page, "/MediaBox") or (0.0, 0.0, 612.0, 792.0)
@@ -128,7 +128,7 @@ def page_findings(walker: Walker, page: DictionaryObject, index: int, options: O
     return findings
 
 
-def _box(page: DictionaryObject, key: str) -> Rect | None:
+def _box(page: PageObject, key: str) -> Rect | None:
     try:
         value = page.get(key) if key != "/MediaBox" else page.mediabox
         if value is None:
@@ -139,7 +139,7 @@ def _box(page: DictionaryObject, key: str) -> Rect | None:
     return (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
 
 
-def _corner(page: DictionaryObject) -> tuple[float, float]:
+def _corner(page: PageObject) -> tuple[float, float]:
     """The top-left corner of the page as a viewer shows it (its CropBox)."""
     try:
         box = page.cropbox

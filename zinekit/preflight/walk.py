@@ -18,6 +18,7 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
+from pypdf import PageObject
 from pypdf.generic import ArrayObject, ContentStream, DictionaryObject, IndirectObject, NameObject, StreamObject
 
 Matrix = tuple[float, float, float, float, float, float]
@@ -100,7 +101,7 @@ class Walker:
         self.reader = reader
         self.parsed: dict[int, list] = {}
 
-    def page(self, page: DictionaryObject, visit: Visitor) -> None:
+    def page(self, page: PageObject, visit: Visitor) -> None:
         resources = _resolve(page.get("/Resources")) or DictionaryObject()
         contents = page.get_contents()
         if contents is None:
@@ -227,7 +228,7 @@ def _gs(run: _Run, args, resources, state: State, *_):
     if not isinstance(gstate, DictionaryObject):
         return state
     why = transparency_of(gstate)
-    width = float(gstate["/LW"]) if "/LW" in gstate else state.line_width
+    width = _number(gstate.get("/LW"), state.line_width)
     return replace(state, transparent=why or state.transparent, line_width=width)
 
 
@@ -337,6 +338,13 @@ def _resolve(value: Any) -> Any:
     return value.get_object() if isinstance(value, IndirectObject) else value
 
 
+def _number(value: Any, default: float) -> float:
+    try:
+        return float(_resolve(value)) if value is not None else default
+    except (TypeError, ValueError):
+        return default
+
+
 def _rect(value: Any) -> Rect:
     try:
         x0, y0, x1, y1 = (float(v) for v in value)
@@ -388,8 +396,9 @@ def _named(name: str) -> Colour:
 def transparency_of(gstate: DictionaryObject) -> str:
     """Why an extended graphics state makes painting transparent, or ``""``."""
     for key, what in (("/CA", "stroke opacity"), ("/ca", "fill opacity")):
-        if key in gstate and float(gstate[key]) < 1:
-            return f"{what} {float(gstate[key]):g}"
+        alpha = _number(gstate.get(key), 1.0)
+        if alpha < 1:
+            return f"{what} {alpha:g}"
     mask = _resolve(gstate.get("/SMask"))
     if mask is not None and mask != "/None":
         return "a soft mask"
