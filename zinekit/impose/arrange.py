@@ -118,7 +118,8 @@ def two_up_arrangement(cell: Size, page: Size, options: ImposeOptions) -> tuple[
     The folds run up the sheet as drawn, so they are parallel to its long edge when the
     sheet is portrait.  Folding with the grain gives a flat spine: ``--grain long``
     (grain along the long edge) keeps the arrangements whose sheet is portrait, ``short``
-    those that are landscape.  Of those left, the one showing the pages largest wins.
+    those that are landscape.  Of those left, the one showing the pages largest wins,
+    then one with room for the bleed and marks, then one above the other.
     """
     candidates = []
     for across, grid in ((True, ACROSS_GRID), (False, STACKED_GRID)):
@@ -129,9 +130,11 @@ def two_up_arrangement(cell: Size, page: Size, options: ImposeOptions) -> tuple[
             along_long_edge = candidate.height >= candidate.width
             if options.grain and along_long_edge != (options.grain == "long"):
                 continue
-            scale = fit_scale(block, (candidate.width, candidate.height))
-            candidates.append((scale, not across, across, candidate))
+            size = (candidate.width, candidate.height)
+            scale = fit_scale(block, size)
+            room = fit_scale((block[0] + 2 * _margin(options), block[1] + 2 * _margin(options)), size) == 1
+            candidates.append((scale, room, not across, across, candidate))
     if not candidates:  # a square sheet has no long edge: the grain cannot decide
         return two_up_arrangement(cell, page, replace(options, grain=None))
-    _, _, across, sheet = max(candidates, key=lambda c: c[:2])
+    *_, across, sheet = max(candidates, key=lambda c: c[:3])
     return across, sheet
