@@ -295,10 +295,29 @@ def test_zinekits_own_press_pdf_passes(make_project):
         """})
     build = CliRunner().invoke(main, ["build", str(root / "notes.md"), "--format", "press"])
     assert build.exit_code == 0, build.output
-    assert "press preflight" not in build.output  # the build's own check found nothing
+    assert "press PDF" not in build.output  # the build's own check found nothing
     (press,) = (root / "dist").rglob("*-press.pdf")
     result = run(str(press))
     assert result.exit_code == 0, result.output
     assert " 0 errors" in result.output or "no problems found" in result.output
     report = preflight_file(press, PreflightOptions(pdfx="4", colour="any"))
     assert report.findings == []
+
+
+def test_the_build_hook_turns_findings_into_warnings(workdir):
+    from types import SimpleNamespace
+
+    from zinekit.errors import Diagnostics
+    from zinekit.render.editions import preflight_press
+
+    data = flyer(workdir / "flyer.pdf").read_bytes()
+    diagnostics = Diagnostics()
+    preflight_press(SimpleNamespace(slug="vol-2", source_file=workdir / "notes.md"), data, diagnostics)  # type: ignore[arg-type]
+    assert [(d.severity, d.message) for d in diagnostics] == [
+        ("warning", "press PDF: no output intent: the file does not say which press condition (colour profile) "
+                    "it was made for (PDF/X-4 needs one) (zinekit preflight)"),
+        ("warning", "press PDF, page 1 (10.0, 19.6 mm from top left): font Helvetica is not embedded: the press "
+                    "would set the text in another font (zinekit preflight)"),
+        ("warning", "press PDF, page 1 (20.0, 32.7 mm from top left): image of 100 × 100 pixels placed at "
+                    "35 × 35 mm is 72 ppi (print wants 300; below 150 it looks blocky) (zinekit preflight)"),
+    ]

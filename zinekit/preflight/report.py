@@ -37,15 +37,18 @@ class PreflightReport:
         left, top = self.corners.get(finding.page, (0.0, 0.0))
         return (round((finding.at[0] - left) / MM, 1), round((top - finding.at[1]) / MM, 1))
 
+    def located(self, finding: Finding) -> str:
+        """``page 1 (12.0, 30.5 mm from top left)``, ``page 1``, or ``""`` for the document."""
+        if not finding.page:
+            return ""
+        place = self.position(finding)
+        where = f" ({place[0]:.1f}, {place[1]:.1f} mm from top left)" if place is not None else ""
+        return f"page {finding.page}{where}"
+
     def where(self, finding: Finding) -> str:
-        """``flyer.pdf: page 1 (12.0, 30.5 mm from top left)`` or ``flyer.pdf: page 1``."""
-        text = display_path(self.path)
-        if finding.page:
-            text += f": page {finding.page}"
-            place = self.position(finding)
-            if place is not None:
-                text += f" ({place[0]:.1f}, {place[1]:.1f} mm from top left)"
-        return text
+        """``flyer.pdf: page 1 (12.0, 30.5 mm from top left)``, or ``flyer.pdf``."""
+        located = self.located(finding)
+        return f"{display_path(self.path)}: {located}" if located else display_path(self.path)
 
     def lines(self) -> list[str]:
         """One line per finding; a message repeated on many pages is folded into a count."""

@@ -76,5 +76,7 @@ def preflight_press(issue: Issue, press_pdf: bytes, diagnostics: Diagnostics) ->
     from zinekit.preflight import PreflightOptions, preflight_pdf
 
     report = preflight_pdf(press_pdf, PreflightOptions(**PRESS_PREFLIGHT), label=f"{issue.slug}-press.pdf")
-    for line in report.lines():
-        diagnostics.warning(f"press preflight: {line}", str(issue.source_file), 0, 0)
+    for finding in report.findings:
+        located = report.located(finding)
+        where = f"press PDF, {located}" if located else "press PDF"
+        diagnostics.warning(f"{where}: {finding.message} (zinekit preflight)", str(issue.source_file), 0, 0)
