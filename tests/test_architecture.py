@@ -9,6 +9,7 @@ fails on a loop between two stages as well as between two modules.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from tests.conftest import REPO
@@ -94,3 +95,24 @@ def test_no_import_loop_between_modules():
         if (PACKAGE.parent / name.replace(".", "/") / "__init__.py").is_file():
             edges[name] = {t for t in edges[name] if not t.startswith(name + ".")}
     assert cycles(edges) == []
+
+
+# --- registries and the docs that list them --------------------------------------------------
+
+
+def test_the_docs_list_exactly_the_formats_of_the_registry():
+    from zinekit.render.formats import DEFAULT_FORMATS, FORMATS
+
+    doc = (REPO / "docs" / "configuration.md").read_text(encoding="utf-8")
+    section = doc[doc.index("## Formats"):]
+    rows = re.findall(r"^\| `([a-z]+)` \| ", section[:section.index("\n\n", section.index("| format"))],
+                      re.MULTILINE)
+    assert rows == list(FORMATS)
+    assert "else `pdf`, `booklet` and `epub`" in section and DEFAULT_FORMATS == ("pdf", "booklet", "epub")
+
+
+def test_the_docs_hold_the_declared_options():
+    from zinekit.config import options_reference
+
+    doc = (REPO / "docs" / "configuration.md").read_text(encoding="utf-8")
+    assert options_reference().strip() in doc
