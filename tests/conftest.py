@@ -66,6 +66,16 @@ def pdf_pages_text(path: Path) -> list[str]:
     return [re.sub("\u2010 ", "", text) for text in texts]
 
 
+def poppler_pages(path: Path) -> list[str]:
+    """The text of each page as poppler's ``pdftotext`` reads it, whitespace folded
+    (pypdf misreads the CFF fonts WeasyPrint embeds)."""
+    import subprocess
+
+    pages = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
+                           capture_output=True, text=True).stdout.split("\f")
+    return [" ".join(page.split()) for page in pages[:-1]]
+
+
 def built_pdf(out: Path) -> Path:
     pdfs = sorted(out.rglob("*.pdf"))
     assert pdfs, f"no PDF under {out}"

@@ -11,7 +11,8 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
 from zinekit.errors import Diagnostics
-from zinekit.resolve.catalog import Catalog, load_catalog
+from zinekit.resolve.catalog import Catalog
+from zinekit.resolve.catalog_toml import load_catalog
 
 
 def _escape(text: str) -> bytes:

@@ -22,7 +22,7 @@ from zinekit.errors import Diagnostic, Diagnostics, ResolveError
 from zinekit.resolve.grammar import normalize_name, roman_to_int
 
 __all__ = [
-    "Entry", "Series", "CatalogIssue", "Catalog", "Origin", "load_catalog",
+    "Entry", "Series", "CatalogIssue", "Catalog", "Origin",
     "load_inventory", "validate_inventory", "INVENTORY_FORMAT", "INVENTORY_VERSION",
 ]
 
@@ -396,12 +396,3 @@ def show_value(value: Any) -> str:
     if isinstance(value, (dict, list)):
         return "a table" if isinstance(value, dict) else "a list"
     return "nothing" if value is None else str(value)
-
-
-def load_catalog(data: dict[str, Any], root: Path, toml_path: Path | None, diagnostics: Diagnostics,
-                 *, eager: bool = False) -> Catalog:
-    """The catalog declared in a parsed ``zinekit.toml`` (``data``); see
-    :func:`zinekit.resolve.catalog_toml.read_catalog`."""
-    from zinekit.resolve.catalog_toml import read_catalog
-
-    return read_catalog(data, root, toml_path, diagnostics, eager=eager)

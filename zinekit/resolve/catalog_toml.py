@@ -18,7 +18,7 @@ from zinekit.resolve.catalog import Catalog, CatalogIssue, Entry, Origin, Series
 from zinekit.resolve.grammar import normalize_title
 from zinekit.resolve.pdfinfo import PdfProblem, read_pdf_info
 
-__all__ = ["TomlIndex", "read_catalog"]
+__all__ = ["TomlIndex", "load_catalog"]
 
 
 # -- zinekit.toml: where things are -------------------------------------------------------
@@ -194,7 +194,7 @@ class _Reader:
         return None
 
 
-def read_catalog(data: dict[str, Any], root: Path, toml_path: Path | None, diagnostics: Diagnostics,
+def load_catalog(data: dict[str, Any], root: Path, toml_path: Path | None, diagnostics: Diagnostics,
                  *, eager: bool = False) -> Catalog:
     """The catalog declared in a parsed ``zinekit.toml`` (``data``), with problems in
     ``diagnostics``.  Paths are relative to ``root``.  Back-issue PDFs are read on first

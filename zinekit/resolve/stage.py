@@ -14,7 +14,8 @@ from typing import Callable
 from zinekit.errors import Diagnostics
 from zinekit.model import CrossReference, Issue, Resolved, Target, XrefView
 from zinekit.resolve.bibliography import resolve_citations
-from zinekit.resolve.catalog import Catalog, CatalogIssue, load_catalog
+from zinekit.resolve.catalog import Catalog, CatalogIssue
+from zinekit.resolve.catalog_toml import load_catalog
 from zinekit.resolve.grammar import parse_targets
 from zinekit.resolve.references import RefContext, Resolution, resolve
 
