@@ -68,7 +68,7 @@ class Report:
         return [e.format(self.source) for e in ordered]
 
     def summary(self, output: str) -> str:
-        done = ", ".join(f"{n} {what}" for what, n in self.counts.items() if n)
+        done = ", ".join(f"{what}: {n}" for what, n in self.counts.items() if n)
         warned = len(self.warnings)
         tail = f"; {warned} warning{'s' if warned != 1 else ''}" if warned else ""
         return f"imported {display_path(self.source)} → {output}" + (f": {done}" if done else "") + tail
