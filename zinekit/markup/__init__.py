@@ -19,6 +19,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from zinekit.markup.citations import citations_plugin
 from zinekit.markup.ed_notes import ed_notes_plugin
+from zinekit.markup.leftovers import leftovers_plugin
 from zinekit.markup.positions import mark_editor_footnotes, parse_inlines
 from zinekit.markup.unsafe import parse_watching_links, unsafe_plugin
 from zinekit.markup.report import report
@@ -51,6 +52,7 @@ def make_parser(allow_html: bool = False) -> MarkdownIt:
     md.use(citations_plugin)
     md.use(structure_plugin)
     md.use(unsafe_plugin)
+    md.use(leftovers_plugin)
     _report_too_deep(md)
     return md
 
