@@ -131,7 +131,8 @@ def _drop(text: str, block: Block, what: str, report: Report) -> None:
 
 def _article_header(blocks: list[Block], report: Report) -> Header:
     header = Header()
-    if len(blocks) < 3 or not _looks_like_title(blocks[0].text):
+    if len(blocks) < 3 or not _looks_like_title(blocks[0].text) or \
+            blocks[1].text[:1].islower():
         return header
     header.meta["title"] = blocks[0].text
     report.note(f"first line read as the title: {blocks[0].text!r}", blocks[0].line)
@@ -143,8 +144,9 @@ def _article_header(blocks: list[Block], report: Report) -> Header:
 
 
 def _looks_like_title(text: str) -> bool:
-    return ("\n" not in text and len(text) <= 160 and not re.search(r"[.,;:]$", text)
-            and bool(re.match(r"[\w\"'“‘(]", text)))
+    return ("\n" not in text and len(text) <= 160 and len(text.split()) <= 16
+            and not re.search(r"[.,;:]$|[.!?]\s|[⁰¹²³⁴⁵⁶⁷⁸⁹]", text)
+            and bool(re.match(r"[^\W\d_\"'“‘(]", text)))
 
 
 def _header_block(block: Block, header: Header, report: Report) -> bool:

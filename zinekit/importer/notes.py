@@ -24,7 +24,7 @@ _TO_SUP = str.maketrans("0123456789", SUPERSCRIPTS)
 NOTES_HEADING = re.compile(r"^(?:end|foot)?notes?(?: and references)?\s*:?$", re.I)
 NUMBERED_BODY = re.compile(r"^(\d{1,3})[.)]?\s+(?=\S)")
 TEX_MARKER = re.compile(r"^\s*\$\^\{?[^$]{0,20}?(\d{1,3})\}*\$")
-UNIT = re.compile(r"\d\s?[kcm]?m$")
+UNIT = re.compile(r"(?:^|[\s\d])(?:[kcmµ]?m|ft|in)$")
 
 
 @dataclass(frozen=True)
@@ -190,12 +190,14 @@ def join(blocks: list[Block], calls: list[Call], style: Style, report: Report) -
             pending.append(k)
         else:
             _pair(call, blocks[after], used)
+            report.joins.append((call.line, blocks[after].line))
             free.remove(after)
     for k in pending:
         free = by_number.get(calls[k].number, [])
         if free:
             before = free.pop()
             _pair(calls[k], blocks[before], used)
+            report.joins.append((calls[k].line, blocks[before].line))
             report.note(f"note {style.show(calls[k].number)} is placed before its call",
                         blocks[before].line)
     _report_sequence(calls, style, report)

@@ -43,6 +43,8 @@ class Report:
     source: str
     entries: list[Entry] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
+    #: (line of the call, line of the note) for each note call joined to its note
+    joins: list[tuple[int, int]] = field(default_factory=list)
 
     def warning(self, message: str, line: int = 0, col: int = 0) -> None:
         self.entries.append(Entry("warning", message, line, col))

@@ -77,12 +77,14 @@ def clean_tags(blocks: list[Block], report: Report) -> None:
                         re.finditer(r"</?\w+[^<>]*>", block.text)
                         if STRAY_TAG.fullmatch(m.group(0)) or EMPHASIS_TAG.fullmatch(m.group(0))
                         or LINE_BREAK_TAG.fullmatch(m.group(0))})
+        tags = " ".join(m.group(0) for m in re.finditer(r"</?\w+[^<>]*>", block.text))
         text = STRAY_TAG.sub("", block.text)
         text = re.sub(r"</?(?:i|em)\s*>", "*", text, flags=re.I)
         text = re.sub(r"</?(?:b|strong)\s*>", "**", text, flags=re.I)
         block.text = LINE_BREAK_TAG.sub(" ", text)
         report.note("removed stray HTML tags left by text extraction: "
-                    + ", ".join(f"<{n}>" for n in names) + " (their text is kept)", line, col)
+                    + ", ".join(f"<{n}>" for n in names) + " (their text is kept)", line, col,
+                    dropped=tags)
         report.count("stray tags removed")
 
 
