@@ -34,7 +34,7 @@ def import_office(path: Path, fmt: str) -> Imported:
 
 
 def _properties(ast: dict[str, Any], path: Path, fmt: str) -> dict[str, Any]:
-    found = metadata(ast) if fmt == "docx" else _odt_properties(path)
+    found = {**_docx_properties(path), **metadata(ast)} if fmt == "docx" else _odt_properties(path)
     meta: dict[str, Any] = {}
     if found.get("title"):
         meta["title"] = found["title"]
@@ -49,6 +49,21 @@ def _properties(ast: dict[str, Any], path: Path, fmt: str) -> dict[str, Any]:
         if found.get(key):
             meta[f"x-{key}"] = found[key]
     return meta
+
+
+def _docx_properties(path: Path) -> dict[str, Any]:
+    """Title, author, subject and keywords from a Word file's core properties (python-docx);
+    pandoc reads only the paragraphs styled Title, Author and Date."""
+    docx = require("docx", "python-docx")
+    try:
+        properties = docx.Document(str(path)).core_properties
+    except Exception as exc:  # python-docx raises many kinds for a damaged package
+        raise SourceError(f"not a Word document ({type(exc).__name__})", str(path)) from exc
+    found: dict[str, Any] = {"title": properties.title, "subject": properties.subject,
+                             "keywords": properties.keywords}
+    if properties.author:
+        found["author"] = [a.strip() for a in properties.author.split(";") if a.strip()]
+    return {k: v for k, v in found.items() if v}
 
 
 def _odt_properties(path: Path) -> dict[str, Any]:
