@@ -46,7 +46,7 @@ def front_matter(meta: dict[str, Any], level: Level) -> str:
     if not values:
         return ""
     return yaml.safe_dump(values, sort_keys=False, allow_unicode=True, width=1000,
-                          default_flow_style=None)
+                          default_flow_style=False)
 
 
 def _rank(key: str) -> int:

@@ -83,9 +83,12 @@ def _library_parts(blocks: list[Block], title_at: int, combined_at: int, report:
     if year:
         header.meta["date"] = read_date(year) or year
     report.note(f"library page header read as front matter: title {title!r}",
-                blocks[combined_at].line)
+                blocks[combined_at].line, dropped=combined)
+    report.note("title printed again, left out", blocks[title_at].line, dropped=title)
     end = title_at + 1
     while end < len(blocks) and blocks[end].text in (author, year) and end < title_at + 4:
+        report.note(f"{blocks[end].text!r} printed again, left out", blocks[end].line,
+                    dropped=blocks[end].text)
         end += 1
     for block in blocks[:title_at]:
         if block is not blocks[combined_at]:
@@ -179,6 +182,7 @@ def _is_by_line(line: str) -> bool:
 
 def _read_header_line(line: str, block: Block, header: Header, report: Report) -> None:
     line = line.strip()
+    report.note(f"header line read as front matter: {line!r}", block.line, dropped=line)
     timing = READING_TIME.match(line)
     by = BY_LINE.match(line) if _is_by_line(line) else None
     if re.fullmatch(r"-{2,}|—+", line):

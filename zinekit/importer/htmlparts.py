@@ -232,6 +232,9 @@ def figures_as_images(root: Any, report: Report) -> None:
         if src.startswith(("http://", "https://", "//")):
             report.warning(f"image on the web: {src}; save it beside the Markdown and change "
                            "the address", img.sourceline or 0)
+        else:
+            report.note(f"image {src}: copy it into the project beside the Markdown",
+                        img.sourceline or 0)
         paragraph = E.P(E.IMG(src=src, alt=caption or alt))
         paragraph.tail = figure.tail
         figure.getparent().replace(figure, paragraph)
