@@ -115,3 +115,15 @@ def test_every_word_is_in_the_output_or_the_report(text):
     out = imported(text)
     front = " ".join(str(v) for v in out.meta.values())
     assert missing_words(text, out.body, front, out.report.dropped_text) == []
+
+
+def test_a_megabyte_imports_in_well_under_two_seconds():
+    import time
+
+    from benchmarks.bench_import import make_text
+
+    text = make_text(1.0)
+    start = time.perf_counter()
+    out = imported(text)
+    assert time.perf_counter() - start < 2.0  # about 0.5 s; the aim is under one second
+    assert out.report.counts["notes joined"] > 1500 and not out.report.warnings

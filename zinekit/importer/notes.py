@@ -181,7 +181,7 @@ def join(blocks: list[Block], calls: list[Call], style: Style, report: Report) -
         if block.kind == "note":
             by_number.setdefault(block.number, []).append(i)
     call_blocks = _call_block_indexes(blocks, len(calls))
-    used: set[str] = set()
+    used: dict[int, int] = {}
     pending = []
     for k, call in enumerate(calls):
         free = by_number.get(call.number, [])
@@ -213,13 +213,11 @@ def _call_block_indexes(blocks: list[Block], count: int) -> list[int]:
     return where
 
 
-def _pair(call: Call, note: Block, used: set[str]) -> None:
-    label, n = str(call.number), 1
-    while label in used:
-        n += 1
-        label = f"{call.number}-{n}"
-    used.add(label)
-    call.label = note.label = label
+def _pair(call: Call, note: Block, used: dict[int, int]) -> None:
+    """Label the pair with its number; a number used again gets ``-2``, ``-3`` …"""
+    used[call.number] = used.get(call.number, 0) + 1
+    n = used[call.number]
+    call.label = note.label = str(call.number) if n == 1 else f"{call.number}-{n}"
 
 
 def _report_leftovers(blocks: list[Block], calls: list[Call], style: Style, report: Report) -> None:
