@@ -21,7 +21,6 @@ pytestmark = pytest.mark.skipif(seeds_folder() is None, reason="shared/seeds is 
 def import_seed(number: str, tmp_path: Path):
     source = seed(number)
     assert source is not None
-    target = tmp_path / (f"seed-{number}.md" if number != "004" else "seed-004-post.md")
     if number == "004":  # a Jekyll post saved as .txt
         shutil.copy(source, tmp_path / "post.md")
         return import_file(tmp_path / "post.md"), source

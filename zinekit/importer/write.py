@@ -56,7 +56,6 @@ def import_folder(folder: Path, into: Path, fmt: str | None = None,
 def contributions(folder: Path, fmt: str | None) -> list[Path]:
     """The folder's files that can be imported, in file-name order (hidden files skipped)."""
     return sorted((p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
-                   and detect_format(p, fmt if fmt else None) is not None
                    and (fmt is not None or p.suffix.lower() in _ALL_ENDINGS)),
                   key=lambda p: p.name)
 
@@ -80,6 +79,7 @@ def article_names(sources: list[Path]) -> list[str]:
 
 
 def issue_file(names: list[str], folder: Path) -> str:
+    """``issue.md``: a title from the contributions folder's name, and the articles."""
     meta = {"title": folder.resolve().name.replace("-", " ").replace("_", " ").strip() or "Issue",
             "articles": names}
     return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---\n"
