@@ -331,6 +331,34 @@ def test_a_bomb_is_refused_without_inflating_it(tmp_path):
     assert "decompression bomb" in proc.stderr
 
 
+# --- import ----------------------------------------------------------------------------------
+
+IMPORT_CASES = [
+    ("empty text", "in.txt", b"\n\n", "in.txt:1:1: error: file is empty: there is no text to import"),
+    ("text not UTF-8", "in.txt", b"Caf\xe9\n", "in.txt:1:4: error: file is not valid UTF-8 text"),
+    ("binary file named .txt", "in.txt", b"\x7fELF\x00\x00",
+     "in.txt:1:1: error: this is a binary file, not text (name its format with --from if it is a "
+     ".docx or .odt)"),
+    ("post with front matter not YAML", "in.md", b"---\ntitle: [open\n---\n",
+     "in.md:2:13: error: front matter is not valid YAML: expected ',' or ']', but got '<stream end>'"),
+    ("post with front matter never closed", "in.md", b"---\ntitle: Open\n",
+     "in.md:1:1: error: front matter opened with '---' is never closed"),
+    ("Word file that is not a zip", "in.docx", b"PK\x03\x04 nothing",
+     "in.docx:1:1: error: not a Word document (it is not a zip package)"),
+]
+
+
+@pytest.mark.parametrize("name, filename, data, message", IMPORT_CASES, ids=[c[0] for c in IMPORT_CASES])
+def test_import_refuses_bad_input(tmp_path, name, filename, data, message):
+    (tmp_path / filename).write_bytes(data)
+    (tmp_path / "out.md").write_bytes(b"a previous good output\n")
+    result = invoke(tmp_path, "import", filename, "-o", "out.md", "--force")
+    assert result.exit_code == 1, result.output
+    assert result.stderr == message + "\n"
+    assert (tmp_path / "out.md").read_bytes() == b"a previous good output\n"
+    assert not list(tmp_path.glob(".zinekit-tmp-*"))
+
+
 # --- the real command: no traceback reaches stderr -------------------------------------------
 
 
@@ -386,6 +414,7 @@ def expected_rows() -> list[tuple[str, str, str]]:
             rows += [("catalog", case.name, message) for message in case.errors]
     rows += [("impose", name, message) for name, _, message in IMPOSE_CASES]
     rows += [("preflight", name, message) for name, _, message in PREFLIGHT_CASES]
+    rows += [("import", name, message) for name, _, _, message in IMPORT_CASES]
     return rows
 
 

@@ -248,3 +248,22 @@ def catalog(path: Path, as_json: bool) -> None:
     from zinekit.catalog_cmd import show_catalog
 
     show_catalog(path, as_json=as_json)
+
+
+@main.command("import")
+@click.argument("source", type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Markdown file to write (for one SOURCE file).")
+@click.option("--into", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Issue folder to write (for a SOURCE folder of contributions).")
+@click.option("--from", "fmt", default=None, metavar="FORMAT",
+              help="Source format when the file's ending does not say: text, html, jekyll "
+                   "(or hugo), muse, docx, odt.")
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+def import_(source: Path, output: Path | None, into: Path | None, fmt: str | None,
+            force: bool) -> None:
+    """Turn a text as received into zinekit Markdown: SOURCE → -o OUT.md, or a folder of
+    contributions → --into ISSUE/ (a folder issue, articles in file-name order)."""
+    from zinekit.importer.command import run_import
+
+    run_import(source, output, into, fmt, force)
