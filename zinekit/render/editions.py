@@ -15,13 +15,24 @@ from pathlib import Path
 from zinekit.errors import Diagnostics, ImposeError
 from zinekit.impose import ImposeOptions, ImposeReport, impose_pdf
 from zinekit.impose.binding import binding_for_language
-from zinekit.model import Issue
+from zinekit.markup.renderer import PRINTED_ADDRESSES
+from zinekit.model import Issue, Prepared
 
 PRESS_BLEED = "3mm"
 PRESS_VARIANT = "pdf/x-4"
 #: The press edition is PDF/X-4: its output intent tells the press how to print its RGB,
 #: so colour is not checked; everything else a press rejects is.
 PRESS_PREFLIGHT = {"colour": "any", "pdfx": "4"}
+
+
+def print_edition_differs(prepared: Prepared) -> bool:
+    """Whether the print edition must be laid out on its own: it prints the address of
+    an external link after its text, or it has bleed.  Otherwise it is the reading
+    PDF's very pages (its links are lost in imposition, as paper loses them)."""
+    if prepared.issue.build.get("bleed"):
+        return True
+    return any(link.startswith(PRINTED_ADDRESSES)
+               for article in prepared.issue.articles for link in article.text.links)
 
 
 @dataclass
