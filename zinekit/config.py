@@ -55,6 +55,7 @@ ISSUE_OPTIONS = _opts(
     Option("license", "str", None, "Licence line, e.g. 'Anti-copyright'."),
     Option("contact", "str", None, "Contact address printed on the title page."),
     Option("description", "str", None, "One-paragraph description (PDF subject, EPUB)."),
+    Option("source", "str", None, "Where the text of a one-file issue first appeared."),
     Option("cover", "path", None, "Cover image."),
     Option("theme", "str", None, "Theme name or folder."),
     Option("page_size", "str", None, "A5, A6, A4, half-letter, quarter-letter, or 'W H' with units."),
