@@ -10,6 +10,7 @@ from typing import Any
 from zinekit import __version__
 from zinekit.markup import RenderContext, render_html
 from zinekit.model import Article, Issue, Prepared
+from zinekit.render.locale import format_issue_date, iso_date
 
 
 def build_date() -> str | None:
@@ -28,6 +29,8 @@ def issue_context(issue: Issue) -> dict[str, Any]:
     ctx = {key: meta.get(key) for key in keys}
     ctx["title"] = issue.title
     ctx["language"] = issue.language
+    ctx["date"] = format_issue_date(meta.get("date"), issue.language) or None
+    ctx["date_iso"] = iso_date(meta.get("date"))
     ctx["slug"] = issue.slug
     ctx["issue_line"] = issue_line(issue)
     return ctx
@@ -64,7 +67,8 @@ def article_context(article: Article, prepared: Prepared, mode: str, **flags: An
         "title": article.title,
         "subtitle": article.meta.get("subtitle"),
         "authors": article.authors,
-        "date": article.meta.get("date"),
+        "date": format_issue_date(article.meta.get("date"), issue.language) or None,
+        "date_iso": iso_date(article.meta.get("date")),
         "source": article.meta.get("source"),
         "is_intro": article.is_intro,
         "notes_mode": notes_mode,
