@@ -62,6 +62,8 @@ ISSUE_OPTIONS = _opts(
     Option("notes", "choice", "foot", "Default placement of notes.", ("foot", "side", "end")),
     Option("further_reading", "bool", False, "Print the bibliography at the end."),
     Option("url", "str", None, "Where readers download this issue."),
+    Option("typography", "bool", None, "Curly quotes as the language writes them, dashes "
+           "for -- and ---, … for ...; false prints them as typed."),
 )
 
 ARTICLE_OPTIONS = _opts(
@@ -93,6 +95,8 @@ BUILD_OPTIONS = _opts(
            ("author-year", "numeric")),
     Option("further_reading", "choice", "cited", "Works a further-reading list prints: the "
            "'cited' ones or 'all' of the bibliography.", ("cited", "all")),
+    Option("typography", "bool", True, "Curly quotes as the language writes them, dashes "
+           "for -- and ---, … for ...; false prints them as typed."),
 )
 
 TOML_TABLES_OWNED_ELSEWHERE = {"series", "issues", "related", "serve"}

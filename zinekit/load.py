@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlsplit
 from zinekit.config import (
     ARTICLE_OPTIONS,
     ISSUE_OPTIONS,
+    IssueSettings,
     Settings,
     split_front_matter,
     validate,
@@ -22,6 +23,7 @@ from zinekit.config import (
 from zinekit.errors import Diagnostics, SourceError
 from zinekit.markup import parse_markdown
 from zinekit.markup.structure import slugify, unique_id
+from zinekit.markup.typography import typeset_settings, typography_for, typography_language
 from zinekit.model import Article, Image, Issue
 
 ISSUE_FILE = "issue.md"
@@ -85,8 +87,10 @@ def load_issue(path: Path, root: Path, build: Settings) -> Issue:
     front = split_front_matter(text, str(source_file), diagnostics)
     meta = validate(front.data, ISSUE_OPTIONS, front.lines, str(source_file), diagnostics,
                     "front matter")
+    language = typography_language(IssueSettings(meta, build))
+    meta = typeset_settings(meta, typography_for(language))
     allow_html = bool(build.get("allow_html"))
-    shared: dict = {}
+    shared: dict = {"zk_typography": language}
     articles: list[Article] = []
     # a folder whose issue.md lists no articles is a one-file issue that lives in a folder
     is_folder = path.is_dir() and bool(meta.get("articles"))
@@ -113,13 +117,15 @@ def _load_article(issue_file: Path, name: str, issue_meta: Settings, root: Path,
     front = split_front_matter(text, str(path), diagnostics)
     meta = validate(front.data, ARTICLE_OPTIONS, front.lines, str(path), diagnostics,
                     "article front matter")
+    meta = typeset_settings(meta, typography_for(shared.get("zk_typography")))
     return _article(path, front.body, meta, allow_html, shared, diagnostics, root)
 
 
 def _article(path: Path, body: str, meta: Settings, allow_html: bool, shared: dict,
              diagnostics: Diagnostics, root: Path, is_intro: bool = False,
              titled: bool = True) -> Article:
-    text = parse_markdown(body, str(path), allow_html=allow_html, shared=shared)
+    text = parse_markdown(body, str(path), allow_html=allow_html, shared=shared,
+                          typography=shared.get("zk_typography"))
     diagnostics.extend(text.diagnostics)
     _check_images(path, text.images, root, diagnostics)
     title = meta.get("title") if titled else None

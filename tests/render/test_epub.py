@@ -260,7 +260,7 @@ def test_one_page_per_article(books):
                      "item-text-colophon-xhtml"]
     titles = [text(books["vol7"].page(f"text/article-0{n}.xhtml").find(f".//{XHTML}h1"))
               for n in (1, 2, 3)]
-    assert titles == ["The Seed Library in the Porch", "Mrs Adeyemi's Key Box", "Letters"]
+    assert titles == ["The Seed Library in the Porch", "Mrs Adeyemi’s Key Box", "Letters"]
 
 
 def text(el: ET.Element | None) -> str:
