@@ -20,6 +20,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from zinekit.markup.citations import citations_plugin
 from zinekit.markup.containers import containers_plugin
 from zinekit.markup.ed_notes import ed_notes_plugin
+from zinekit.markup.lists import lists_plugin
 from zinekit.markup.positions import mark_editor_footnotes, parse_inlines
 from zinekit.markup.renderer import RenderContext, ZineRenderer
 from zinekit.markup.report import report
@@ -50,6 +51,7 @@ def make_parser(allow_html: bool = False) -> MarkdownIt:
     md.use(structure_plugin)
     md.use(unsafe_plugin)
     md.use(typography_plugin)
+    md.use(lists_plugin)
     _report_too_deep(md)
     assert isinstance(md.renderer, ZineRenderer)
     md.renderer.keep_own_rules()
