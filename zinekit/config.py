@@ -64,6 +64,8 @@ ISSUE_OPTIONS = _opts(
     Option("url", "str", None, "Where readers download this issue."),
     Option("typography", "bool", None, "Curly quotes as the language writes them, dashes "
            "for -- and ---, … for ...; false prints them as typed."),
+    Option("chapter_start", "choice", None, "Where an article or chapter starts in print: "
+           "on the next 'page' or the next 'right' (odd) page.", ("page", "right")),
 )
 
 ARTICLE_OPTIONS = _opts(
@@ -97,6 +99,9 @@ BUILD_OPTIONS = _opts(
            "'cited' ones or 'all' of the bibliography.", ("cited", "all")),
     Option("typography", "bool", True, "Curly quotes as the language writes them, dashes "
            "for -- and ---, … for ...; false prints them as typed."),
+    Option("chapter_start", "choice", "page", "Where an article or chapter starts in print: "
+           "on the next 'page' or the next 'right' (odd) page (a theme may set it).",
+           ("page", "right")),
 )
 
 TOML_TABLES_OWNED_ELSEWHERE = {"series", "issues", "related", "serve"}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -22,6 +23,7 @@ from zinekit.config import (
 )
 from zinekit.errors import Diagnostics, SourceError
 from zinekit.markup import parse_markdown
+from zinekit.markup.chapters import split_chapters
 from zinekit.markup.structure import slugify, unique_id
 from zinekit.markup.typography import typeset_settings, typography_for, typography_language
 from zinekit.model import Article, Image, Issue
@@ -97,7 +99,7 @@ def load_issue(path: Path, root: Path, build: Settings) -> Issue:
     body_article = _article(source_file, front.body, meta, allow_html, shared, diagnostics,
                             root, is_intro=is_folder, titled=False)
     if front.body.strip() or not is_folder:
-        articles.append(body_article)
+        articles += [body_article] if meta.get("articles") else book_chapters(body_article)
     for name in meta.get("articles", []):
         article = _load_article(source_file, name, meta, root, allow_html, shared, diagnostics)
         if article is not None:
@@ -133,6 +135,21 @@ def _article(path: Path, body: str, meta: Settings, allow_html: bool, shared: di
     anchor = unique_id(slugify(title or path.stem), used)
     return Article(path=path, meta=meta, text=text, anchor=anchor, title=title,
                    is_intro=is_intro)
+
+
+def book_chapters(whole: Article) -> list[Article]:
+    """The chapters of a book in one file, each an article (see
+    :mod:`zinekit.markup.chapters`), after its introduction; else the text as it is."""
+    intro, chapters = split_chapters(whole.text)
+    if not chapters:
+        return [whole]
+    found = [replace(whole, text=intro, is_intro=True)] if intro is not None else []
+    for chapter in chapters:
+        meta = validate({"title": chapter.title}, ARTICLE_OPTIONS, {"title": chapter.line},
+                        str(whole.path), Diagnostics(), "chapter")
+        found.append(Article(path=whole.path, meta=meta, text=chapter.text,
+                             anchor=chapter.anchor, title=chapter.title, chapter=True))
+    return found
 
 
 def _check_images(path: Path, images: list[Image], root: Path, diagnostics: Diagnostics) -> None:

@@ -54,7 +54,7 @@ def article_context(article: Article, prepared: Prepared, mode: str, **flags: An
     known = {f.name for f in fields(RenderContext)}
     ctx = RenderContext(mode=mode, article_anchor=article.anchor, xrefs=resolved.xrefs,
                         citations=resolved.citations,
-                        heading_shift=1 if article.title else 0,
+                        heading_shift=1 if article.title and not article.chapter else 0,
                         further_reading_html=resolved.bibliography_html,
                         endnotes=mode == "print" and notes_mode == "end",
                         sidenotes=mode == "print" and notes_mode == "side",
@@ -103,5 +103,6 @@ def render_issue_html(prepared: Prepared, mode: str = "print", template: str = "
         bibliography_html=prepared.resolved.bibliography_html,
         further_reading=bool(issue.meta.get("further_reading")),
         footnote_numbering=prepared.footnote_numbering,
+        chapter_start=prepared.settings.get("chapter_start") or "page",
         flags=flags,
     )

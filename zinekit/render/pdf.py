@@ -124,6 +124,8 @@ def misplaced_footnotes(document: weasyprint.Document) -> list[str]:
 FOOTNOTE_RETRY_CSS = (
     "p.has-note { widows: 1; orphans: 1; }",
     ".footnote { footnote-policy: auto; }",
+    # a later paragraph's widows can take back a note whose call fitted (WeasyPrint #2432)
+    "p { widows: 1; orphans: 1; }",
 )
 FOOTNOTE_RETRY_MAX_PAGES = 100
 
