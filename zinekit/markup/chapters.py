@@ -44,14 +44,15 @@ def split_chapters(parsed: ParsedText) -> tuple[ParsedText | None, list[Chapter]
     if len(starts) < 2:
         return None, []
     intro_tokens = body[:starts[0]]
-    intro = _piece(parsed, intro_tokens, notes) if intro_tokens else None
+    taken: set[int] = set()  # notes a piece has taken: another piece takes a copy
+    intro = _piece(parsed, intro_tokens, notes, taken) if intro_tokens else None
     chapters = []
     for start, end in zip(starts, starts[1:] + [len(body)]):
         heading, inline = body[start], body[start + 1]
         chapters.append(Chapter(
             title=heading_title(inline), anchor=heading.attrGet("id") or "",
             line=(heading.map[0] + 1) if heading.map else 0,
-            text=_piece(parsed, body[start + 3:end], notes)))
+            text=_piece(parsed, body[start + 3:end], notes, taken)))
     return intro, chapters
 
 
@@ -71,14 +72,17 @@ def _body_and_notes(tokens: list[Token]) -> tuple[list[Token], dict[int, list[To
     return tokens[:block], notes
 
 
-def _piece(parsed: ParsedText, tokens: list[Token], notes: dict[int, list[Token]]) -> ParsedText:
+def _piece(parsed: ParsedText, tokens: list[Token], notes: dict[int, list[Token]],
+           taken: set[int]) -> ParsedText:
     """The part of ``parsed`` that ``tokens`` hold, with the notes it calls."""
     order = _called_notes(tokens, notes)
     number = {old: new for new, old in enumerate(order)}
     _renumber_calls(tokens, number)
     note_tokens: list[Token] = []
     for old in order:
-        copied = copy.deepcopy(notes[old])
+        shared = old in taken or next(_note_calls(notes[old]), None) is not None
+        copied = copy.deepcopy(notes[old]) if shared else notes[old]
+        taken.add(old)
         _renumber_calls(copied, number)
         for token in copied:
             if token.type in ("footnote_open", "footnote_anchor"):
