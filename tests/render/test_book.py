@@ -50,10 +50,11 @@ BOOK = (
     "---\ntitle: The Porch and the Yard\nseries: Small Rooms\nvolume: 1\n"
     "authors: [The Porch Collective]\nchapter_start: right\nlanguage: en-GB\n"
     "date: 2026-03-21\nlicense: Anti-copyright\n---\n\n"
-    "What follows was written over one winter by the people who use the porch.\n\n"
+    "What follows was written over one winter by the people who use the porch; the "
+    "flood is in its own chapter [see #the-yard-in-march].\n\n"
     + chapter("The Seed Tin", PORCH, ("tin",), 7) + "\n"
     + chapter("The Yard in March", YARD, ("flood",), 20) + "\n"
-    + chapter("Who Keeps the Key", KEYS, ("tin",), 3) + "\n"
+    + chapter("The Printer's Key", KEYS, ("tin",), 3) + "\n"
     + "[^tin]: A biscuit tin, blue, with a dent in the lid.\n"
     + "[^flood]: The worst was in 2019, when the water reached the door.\n")
 
@@ -64,7 +65,8 @@ series: Small Rooms
 volume: 2
 ---
 
-A reader writes about the flooding [see The Yard in March] and asks for a pump.
+A reader writes about the flooding [see The Yard in March] and asks for a pump, and
+about the key [see The Printer's Key].
 """
 
 SERIES = """\
@@ -97,7 +99,7 @@ def pages(built: Path) -> list[str]:
     return poppler_pages(built / "small-rooms-vol-1" / "small-rooms-vol-1.pdf")
 
 
-TITLES = ["The Seed Tin", "The Yard in March", "Who Keeps the Key"]
+TITLES = ["The Seed Tin", "The Yard in March", "The Printer’s Key"]
 
 
 def start_pages(pages: list[str]) -> dict[str, int]:
@@ -112,7 +114,7 @@ def test_contents_page_lists_the_chapters_with_their_pages(pages):
     contents = next(text for text in pages if "Contents" in text)
     starts = start_pages(pages)
     listed = [(m.group(1), int(m.group(2))) for m in
-              re.finditer(r"(The Seed Tin|The Yard in March|Who Keeps the Key)[ .]*?(\d+)", contents)]
+              re.finditer(r"(The Seed Tin|The Yard in March|The Printer’s Key)[ .]*?(\d+)", contents)]
     assert listed == [(title, starts[title]) for title in TITLES]
 
 
@@ -141,7 +143,7 @@ def test_notes_land_at_the_foot_of_the_page_of_their_call(pages):
     assert first_of["The Yard in March"].rstrip().endswith(
         "1. The worst was in 2019, when the water reached the door.")
     # a note called from two chapters is printed in each of them
-    assert first_of["Who Keeps the Key"].rstrip().endswith("1. A biscuit tin, blue, with a dent in the lid.")
+    assert first_of["The Printer’s Key"].rstrip().endswith("1. A biscuit tin, blue, with a dent in the lid.")
 
 
 def test_the_title_page_prints_the_date_as_the_language_writes_it(pages):
@@ -158,8 +160,15 @@ def test_inventory_lists_each_chapter_with_its_page(built, pages):
 
 def test_another_issue_cites_a_chapter_by_its_title(built, pages):
     letters = " ".join(poppler_pages(built / "small-rooms-vol-2" / "small-rooms-vol-2.pdf"))
-    page = start_pages(pages)["The Yard in March"]
-    assert f"Small Rooms vol.1, p.{page}]" in letters
+    starts = start_pages(pages)
+    assert f"Small Rooms vol.1, p.{starts['The Yard in March']}]" in letters
+    # typed with a straight apostrophe, the title printed with a curly one: still found
+    assert f"[see The Printer’s Key, Small Rooms vol.1, p.{starts['The Printer’s Key']}]" in letters
+
+
+def test_the_introduction_cites_a_chapter_by_its_anchor(pages):
+    intro = next(text for text in pages if "What follows was written" in text)
+    assert f"[see The Yard in March, p. {start_pages(pages)['The Yard in March']}]" in intro
 
 
 def test_the_epub_has_one_document_per_chapter_and_the_navigation_lists_them(built):
