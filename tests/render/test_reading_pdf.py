@@ -74,7 +74,7 @@ def test_outline_has_headings(vol6: Path, vol7: Path):
                       "Ζωή’s question"]
     reader7 = PdfReader(str(vol7))
     top = [item.title for item in reader7.outline if not isinstance(item, list)]
-    assert top == ["The Seed Library in the Porch", "Mrs Adeyemi's Key Box", "Letters"]
+    assert top == ["The Seed Library in the Porch", "Mrs Adeyemi’s Key Box", "Letters"]
 
 
 def test_metadata_and_language(vol6: Path):
