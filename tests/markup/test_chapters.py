@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from zinekit.config import builtin_settings
 from zinekit.load import load_issue
@@ -99,3 +103,35 @@ def test_a_folder_issues_articles_are_not_split(tmp_path: Path):
     (tmp_path / "a.md").write_text("# One\n\nText.\n\n# Two\n\nMore.\n", encoding="utf-8")
     issue = load_issue(tmp_path, tmp_path, builtin_settings())
     assert [a.chapter for a in issue.articles] == [False]
+
+
+# --- properties: whatever the text, splitting loses nothing and every call has its note ---
+
+WORDS = st.sampled_from(["alpha", "Bravo", "charlie", "Ζωή", "Ольга", "1968", "note"])
+SYNTAX = st.sampled_from(["\n\n# ", "\n\n## ", "\n\n> # ", "\n\n- # ", "[^1]", "[^2]",
+                          "\n\n[^1]: ", "\n\n[^2]: ", "^[inline]", "[ed. – ", "]", "\n\n", " "])
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(st.one_of(WORDS, SYNTAX), max_size=15), min_size=1, max_size=4))
+def test_splitting_keeps_every_word_and_every_note(chapters_pieces):
+    text = "".join(f"\n\n# Heading{n} ocean\n\n" + " ".join(pieces)
+                   for n, pieces in enumerate(chapters_pieces))
+    whole = parse_markdown(text, "t.md")
+    intro, chapters = split_chapters(parse_markdown(text, "t.md"))
+    if not chapters:
+        return
+
+    def words(html: str) -> list[str]:
+        return sorted(re.findall(r"[^\W\d_]{3,}", re.sub(r"<[^>]+>", " ", html)))
+
+    parts = ([intro] if intro else []) + [c.text for c in chapters]
+    shown = [render_html(p, RenderContext(mode="screen", article_anchor=f"a{n}"))
+             for n, p in enumerate(parts)]
+    titles = " ".join(c.title for c in chapters)
+    split_words = words(" ".join(b for b, _ in shown) + " " + titles)
+    whole_body, _ = render_html(whole, RenderContext(mode="screen", article_anchor="w"))
+    assert set(words(whole_body)) <= set(split_words)
+    for body, notes in shown:
+        calls = set(re.findall(r'href="#(fn-[\w-]+)"', body))
+        assert calls <= set(re.findall(r'<aside id="(fn-[\w-]+)"', notes))
