@@ -70,7 +70,8 @@ def test_front_matter_text_is_typeset_as_the_body_is():
 
 
 def test_see_clause_targets_and_headings_keep_their_meaning():
-    parsed = parse_markdown("## Bob's \"Zine\"\n\nRead [see Bob's Zine].\n", "t.md", typography="en")
+    source = "## Bob's \"Zine\"\n\nRead [see Bob's Zine].\n"
+    parsed = parse_markdown(source, "t.md", typography="en")
     assert parsed.headings[0].title == "Bob’s “Zine”"
     assert parsed.headings[0].anchor == "bob-s-zine"  # the id comes from the text as typed
     assert parsed.xrefs[0].text == "Bob’s Zine"

@@ -113,8 +113,8 @@ def start_pages(pages: list[str]) -> dict[str, int]:
 def test_contents_page_lists_the_chapters_with_their_pages(pages):
     contents = next(text for text in pages if "Contents" in text)
     starts = start_pages(pages)
-    listed = [(m.group(1), int(m.group(2))) for m in
-              re.finditer(r"(The Seed Tin|The Yard in March|The Printer’s Key)[ .]*?(\d+)", contents)]
+    entry = re.compile(rf"({'|'.join(TITLES)})[ .]*?(\d+)")
+    listed = [(m.group(1), int(m.group(2))) for m in entry.finditer(contents)]
     assert listed == [(title, starts[title]) for title in TITLES]
 
 
@@ -139,11 +139,12 @@ def test_running_heads_carry_the_chapter_title(pages):
 def test_notes_land_at_the_foot_of_the_page_of_their_call(pages):
     starts = start_pages(pages)
     first_of = {title: pages[starts[title] - 1] for title in TITLES}
-    assert first_of["The Seed Tin"].rstrip().endswith("1. A biscuit tin, blue, with a dent in the lid.")
+    tin = "1. A biscuit tin, blue, with a dent in the lid."
+    assert first_of["The Seed Tin"].rstrip().endswith(tin)
     assert first_of["The Yard in March"].rstrip().endswith(
         "1. The worst was in 2019, when the water reached the door.")
     # a note called from two chapters is printed in each of them
-    assert first_of["The Printer’s Key"].rstrip().endswith("1. A biscuit tin, blue, with a dent in the lid.")
+    assert first_of["The Printer’s Key"].rstrip().endswith(tin)
 
 
 def test_the_title_page_prints_the_date_as_the_language_writes_it(pages):
@@ -163,7 +164,8 @@ def test_another_issue_cites_a_chapter_by_its_title(built, pages):
     starts = start_pages(pages)
     assert f"Small Rooms vol.1, p.{starts['The Yard in March']}]" in letters
     # typed with a straight apostrophe, the title printed with a curly one: still found
-    assert f"[see The Printer’s Key, Small Rooms vol.1, p.{starts['The Printer’s Key']}]" in letters
+    key = starts["The Printer’s Key"]
+    assert f"[see The Printer’s Key, Small Rooms vol.1, p.{key}]" in letters
 
 
 def test_the_introduction_cites_a_chapter_by_its_anchor(pages):

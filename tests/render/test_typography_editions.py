@@ -92,8 +92,8 @@ def test_epub_and_web_edition(german: Path):
 
 @pytest.mark.slow
 def test_typography_off_prints_what_was_typed(tmp_path):
-    out = build(tmp_path, "plain.md", GERMAN.replace("language: de", "language: de\ntypography: false"),
-                "pdf")
+    plain = GERMAN.replace("language: de", "language: de\ntypography: false")
+    out = build(tmp_path, "plain.md", plain, "pdf")
     text = body_text(poppler_pages(out / "plain.pdf"))
     assert "Sie sagte: \"Wir nennen es 'die Runde'.\" Das war's -- und dann---nichts..." in text
     assert "3. drittens" in text

@@ -155,7 +155,8 @@ def typeset_tokens(tokens: list[Token], setting: Typography) -> list[Token]:
     if setting.french:
         for token in tokens:
             if token.type == "text":
-                token.content = FRENCH_CLOSE.sub(NNBSP + "»", FRENCH_OPEN.sub("«" + NNBSP, token.content))
+                spaced = FRENCH_OPEN.sub("«" + NNBSP, token.content)
+                token.content = FRENCH_CLOSE.sub(NNBSP + "»", spaced)
     return tokens
 
 

@@ -99,7 +99,8 @@ def _front_matters(issue: Issue) -> list[Settings]:
 def _check_front_matter(meta: Settings, font_files: list[Path], diagnostics: Diagnostics) -> None:
     """Each printed value's characters, located in the file at or below its key's line."""
     values = {key: meta.explicit(key) for key in PRINTED_KEYS if meta.explicit(key)}
-    text = "\n".join(" ".join(map(str, v)) if isinstance(v, list) else str(v) for v in values.values())
+    text = "\n".join(" ".join(map(str, v)) if isinstance(v, list) else str(v)
+                     for v in values.values())
     if not meta.path or not uncovered_characters(text, font_files):
         return
     try:
