@@ -20,6 +20,8 @@ from click.testing import CliRunner
 from tests.conftest import poppler_pages
 from zinekit.cli import main
 
+pytestmark = pytest.mark.slow  # one series, built once for every test here
+
 XHTML = "{http://www.w3.org/1999/xhtml}"
 
 PORCH = (
