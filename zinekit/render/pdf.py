@@ -24,8 +24,11 @@ from zinekit.errors import Diagnostics
 from zinekit.markup.xrefs import SIBLING_SCHEME
 from zinekit.model import Issue, LaidOut, Prepared
 from zinekit.render.document import render_issue_html
+from zinekit.render import footnote_area
 from zinekit.render.fonts import check_font_coverage
 from zinekit.themes_loader import builtin_themes_folder
+
+footnote_area.install()  # a note that fits stays on its page (see footnote_area.py)
 
 
 class ProjectFetcher(URLFetcher):
