@@ -217,6 +217,7 @@ class Resolved:
     xrefs: dict[str, XrefView] = field(default_factory=dict)  # by CrossReference.id
     citations: dict[str, str] = field(default_factory=dict)  # Citation.id → HTML
     bibliography_html: str = ""
+    download_url: str | None = None  # the catalog's address for the issue, else the series'
 
 
 @dataclass

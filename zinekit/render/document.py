@@ -97,6 +97,7 @@ def render_issue_html(prepared: Prepared, mode: str = "print", template: str = "
         build_date=build_date(),
         generator=f"zinekit {__version__}",
         bibliography_html=prepared.resolved.bibliography_html,
+        download_url=prepared.resolved.download_url,
         further_reading=bool(issue.meta.get("further_reading")),
         footnote_numbering=prepared.footnote_numbering,
         flags=flags,
