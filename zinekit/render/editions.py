@@ -27,28 +27,36 @@ class Booklet:
     report: ImposeReport
 
 
-def booklet_options(issue: Issue) -> ImposeOptions:
-    """Imposition settings from ``[build]``: layout, sheet, signature, bleed."""
+FOLDED_LAYOUTS = ("saddle", "perfect", "topbound", "4up")
+
+
+def booklet_options(issue: Issue, caliper_mm: float | None = None) -> ImposeOptions:
+    """Imposition settings from ``[build]``: layout, sheet, signature, bleed, cover;
+    the paper's thickness (``caliper``) is the creep of a folded layout."""
     build = issue.build
     bleed = build.get("bleed")
+    layout = build.get("booklet_layout", "saddle")
     try:
         return ImposeOptions.parse(
-            layout=build.get("booklet_layout", "saddle"),
+            layout=layout,
             signature=build.get("booklet_signature"),
             sheet=build.get("booklet_sheet"),
+            creep=f"{caliper_mm:g}mm" if caliper_mm and layout in FOLDED_LAYOUTS else None,
             bleed=bleed,
             marks=bool(bleed),
+            cover=build.get("booklet_cover", "included"),
             path=build.path,
         )
     except ImposeError as exc:
-        line = build.line_of("booklet_layout") or build.line_of("booklet_sheet") or 1
+        line = (build.line_of("booklet_layout") or build.line_of("booklet_sheet")
+                or build.line_of("booklet_cover") or 1)
         raise ImposeError(exc.diagnostic.message, build.path, line, 1) from None
 
 
-def impose_booklet(issue: Issue, print_pdf: bytes, out: Path,
-                   diagnostics: Diagnostics) -> Booklet | None:
+def impose_booklet(issue: Issue, print_pdf: bytes, out: Path, diagnostics: Diagnostics,
+                   caliper_mm: float | None = None) -> Booklet | None:
     """Impose the print edition; the file is named after the sheet it is laid out on."""
-    options = booklet_options(issue)
+    options = booklet_options(issue, caliper_mm)
     with tempfile.TemporaryDirectory(prefix="zinekit-booklet-") as folder:
         target = Path(folder) / "booklet.pdf"
         try:

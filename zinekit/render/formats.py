@@ -39,11 +39,13 @@ def _reading_pdf(prepared: Prepared, reading: LaidOut, out: Path) -> dict[Path, 
 def _booklet(prepared: Prepared, reading: LaidOut, out: Path) -> dict[Path, bytes]:
     """The print edition (no live links, addresses printed), imposed."""
     from zinekit.render.editions import impose_booklet
+    from zinekit.render.paper import caliper_of
     from zinekit.render.pdf import render_pdf
 
     bleed = prepared.issue.build.get("bleed")
     paper = render_pdf(prepared, print_edition=True, bleed=bleed)
-    booklet = impose_booklet(prepared.issue, paper.data, out, prepared.diagnostics)
+    booklet = impose_booklet(prepared.issue, paper.data, out, prepared.diagnostics,
+                             caliper_of(prepared.settings, prepared.diagnostics))
     if booklet is None:
         return {}
     prepared.notes.append(str(booklet.report))
@@ -58,6 +60,12 @@ def _press(prepared: Prepared, reading: LaidOut, out: Path) -> dict[Path, bytes]
     bleed = prepared.issue.build.get("bleed") or PRESS_BLEED
     press = render_pdf(prepared, variant=PRESS_VARIANT, print_edition=True, bleed=bleed)
     return {out / f"{prepared.issue.slug}-press.pdf": press.data}
+
+
+def _cover(prepared: Prepared, reading: LaidOut, out: Path) -> dict[Path, bytes]:
+    from zinekit.render.cover import make_cover
+
+    return make_cover(prepared, reading, out)
 
 
 def _epub(prepared: Prepared, reading: LaidOut, out: Path) -> dict[Path, bytes]:
@@ -79,6 +87,8 @@ FORMATS: dict[str, OutputFormat] = {f.name: f for f in (
                  "<slug>-booklet-<sheet>.pdf", True, _booklet),
     OutputFormat("press", "single pages with 3 mm bleed, TrimBox and BleedBox, PDF/X-4",
                  "<slug>-press.pdf", False, _press),
+    OutputFormat("cover", "the full-wrap cover of a perfect-bound copy: back, spine, front, "
+                 "3 mm bleed", "<slug>-cover.pdf", False, _cover),
     OutputFormat("epub", "EPUB 3 with pop-up footnotes", "<slug>.epub", True, _epub),
     OutputFormat("html", "the web edition", "index.html, assets/", False, _web),
 )}
