@@ -109,12 +109,14 @@ def book_chapter(number: int) -> str:
     """One chapter of a short book (an article of a folder issue)."""
     prose = Prose(100 + number)
     parts = [f"---\ntitle: Chapter {number}\n---\n"]
+    called = []
     for index in range(prose.between(14, 20)):
         text = prose.paragraph(prose.between(4, 9))
         if index % 6 == 2:
+            called.append(index)
             text += f"[^{index}]"
         parts.append(text)
-    parts += [f"[^{i}]: {prose.paragraph(1)}" for i in range(2, 20, 6)]
+    parts += [f"[^{i}]: {prose.paragraph(1)}" for i in called]
     return "\n\n".join(parts) + "\n"
 
 
