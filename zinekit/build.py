@@ -34,6 +34,7 @@ from zinekit.parallel import IssueRunner, Stages
 from zinekit.project import Project, issues_at, open_project
 from zinekit.render.download_page import page_theme, write_download_page
 from zinekit.render.formats import DEFAULT_FORMATS, FORMATS, in_order, unknown_formats
+from zinekit.render.paper import caliper_of
 from zinekit.render.pdf import render_pdf
 from zinekit.reporter import Built, Note, Progress, Reporter, UpToDate, Wrote
 from zinekit.resolve.bibliography import find_bibliography
@@ -184,6 +185,7 @@ def prepare_issue(path: Path, project: Project, options: BuildOptions,
     theme = load_theme(str(settings.get("theme")), project.root)  # 2.
     settings = settings.with_theme(theme.defaults)
     page = page_size(settings, diagnostics)
+    caliper_of(settings, diagnostics)  # a bad paper thickness is reported by `check` too
     resolved = resolve_issue(issue, diagnostics, session.catalog,  # 3.
                              session.pdf_href_for(issue.slug))
     return Prepared(issue, settings, theme, page, resolved, diagnostics)

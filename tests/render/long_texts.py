@@ -40,7 +40,7 @@ class Prose:
         return self.rng.randint(low, high)
 
 
-def essay(notes: int = 30, sections: int = 8) -> str:
+def essay(notes: int = 30, sections: int = 16) -> str:
     """About 40 A5 pages: sections of long paragraphs, a note in most of them, an
     editor's introduction over several paragraphs and editor's notes in the text."""
     prose = Prose(40)
@@ -52,7 +52,7 @@ def essay(notes: int = 30, sections: int = 8) -> str:
         parts.append(f"## Part {section + 1}: {prose.sentence()[:-1]}")
         for _ in range(prose.between(7, 10)):
             text = prose.paragraph(prose.between(4, 9))
-            if called < notes and prose.between(0, 9) < 7:
+            if called < notes and prose.between(0, 9) < 3:
                 called += 1
                 text += f"[^{called}]"
             if prose.between(0, 9) == 0:

@@ -139,7 +139,7 @@ def render_document(html: str, issue: Issue, stylesheets: list[Path],
     document = _layout(html, issue, stylesheets, fetcher, diagnostics, variant)
     misplaced = misplaced_footnotes(document)
     if misplaced and len(document.pages) <= FOOTNOTE_RETRY_MAX_PAGES:
-        for extra in FOOTNOTE_RETRY_CSS:
+        for extra in (*FOOTNOTE_RETRY_CSS, one_column_css(issue, misplaced)):
             retry = _layout(html, issue, stylesheets, fetcher, Diagnostics(), variant, extra)
             if len(misplaced_footnotes(retry)) < len(misplaced):
                 document, misplaced = retry, misplaced_footnotes(retry)
@@ -153,6 +153,16 @@ def render_document(html: str, issue: Issue, stylesheets: list[Path],
                             f"there was no room for it there; it starts on page {note}",
                             path, line, col)
     return document
+
+
+def one_column_css(issue: Issue, misplaced: list[str]) -> str:
+    """The last retry: the articles whose notes WeasyPrint moved set in one column.
+    (Its columns estimate the notes' room from a trial layout and move the notes that
+    the final one adds: a theme with columns, such as ``photocopy``, falls back to one
+    column for an article with a note in most paragraphs.)"""
+    anchors = [a.anchor for a in issue.articles
+               if any(fid.startswith(f"fn-{a.anchor}-") for fid in misplaced)]
+    return " ".join(f'article[id="{anchor}"] {{ columns: auto; }}' for anchor in anchors)
 
 
 def locate_footnote(issue: Issue, fid: str) -> tuple[str, int, int]:
