@@ -147,3 +147,50 @@ def test_theme_fonts_are_free_and_carry_their_licence(theme):
         assert re.search(r"(?i)open font license|\bOFL-1\.1\b", licence.read_text(encoding="utf-8"))
     for font in (folder / "fonts").glob("*.[ot]tf"):
         assert font.name in css, f"{font.name} is shipped but not used"
+
+
+def _stripes(path: Path) -> None:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (600, 850), (255, 255, 255))
+    draw = ImageDraw.Draw(image)
+    for x in range(0, 1500, 40):
+        draw.line([(x, 0), (x - 850, 850)], fill=(0, 0, 0), width=18)
+    image.save(path)
+
+
+def _black_share(image, box: tuple[float, float, float, float]) -> float:
+    """The share of black pixels in ``box`` (x0, y0, x1, y1 in mm from the top left)."""
+    scale = image.size[0] / 420  # an A3 landscape sheet
+    x0, y0, x1, y1 = (round(v * scale) for v in box)
+    values = [image.getpixel((x, y)) for x in range(x0, x1) for y in range(y0, y1)]
+    return sum(1 for v in values if v < 80) / max(len(values), 1)
+
+
+@pytest.mark.slow
+def test_full_bleed_picture_keeps_its_bleed_through_imposition(cli, make_project):
+    from PIL import Image
+
+    body = "\n\n".join(f"Paragraph {n}: the print shop keeps the copier going. " * 5 for n in range(14))
+    root = make_project({"zinekit.toml": '[build]\ntheme = "photocopy"\nbleed = "3mm"\n',
+                         "zine.md": f"---\ntitle: Stripes\n---\n\n{body}\n\n::: full-bleed\n"
+                                    f"![The shutter of the shop](stripes.png)\n:::\n\n{body}\n"})
+    _stripes(root / "stripes.png")
+    run = cli("build", "zine.md", "--format", "booklet", cwd=root)
+    assert run.exit_code == 0, run.output
+    assert "3 mm bleed kept on the outer edges" in run.output
+    booklet = root / "dist" / "zine" / "zine-booklet-a3.pdf"
+    sheets = PdfReader(str(booklet)).pages
+    trim = [float(v) * 25.4 / 72 for v in sheets[0].trimbox]
+    side = next(n for n in range(1, len(sheets) + 1)
+                if "shutter" in subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(booklet), "-"],
+                                               capture_output=True, text=True).stdout)
+    subprocess.run(["pdftoppm", "-gray", "-png", "-r", "50", "-f", str(side), "-l", str(side),
+                    "-singlefile", str(booklet), str(root / "side")], check=True)
+    image = Image.open(root / "side.png").convert("L")
+    top, bottom = 297 - trim[3] + 20, 297 - trim[1] - 20
+    left = _black_share(image, (trim[0] - 2.5, top, trim[0] - 0.5, bottom))
+    right = _black_share(image, (trim[2] + 0.5, top, trim[2] + 2.5, bottom))
+    # the picture's page is one half of the sheet: its outer edge is inked into the bleed
+    assert max(left, right) > 0.2
+    assert min(left, right) < 0.01  # a page of text, white to the edge
