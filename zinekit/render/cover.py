@@ -89,6 +89,7 @@ def spine_pdf(prepared: Prepared, layout: SpineLayout) -> bytes | None:
     if layout.width <= 0:
         return None
     import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
 
     from zinekit.render.document import issue_context
     from zinekit.render.pdf import ProjectFetcher
@@ -98,9 +99,11 @@ def spine_pdf(prepared: Prepared, layout: SpineLayout) -> bytes | None:
     html = theme.jinja_env().get_template("spine.html").render(
         issue=issue_context(issue), spine=layout)
     fetcher = ProjectFetcher([issue.root, *theme.folders, builtin_themes_folder()])
-    css = [weasyprint.CSS(filename=str(p), url_fetcher=fetcher) for p in theme.stylesheets("print")]
+    fonts = FontConfiguration()  # the theme's @font-face rules need it
+    css = [weasyprint.CSS(filename=str(p), url_fetcher=fetcher, font_config=fonts)
+           for p in theme.stylesheets("print")]
     document = weasyprint.HTML(string=html, base_url=str(issue.source_file.parent) + "/",
-                               url_fetcher=fetcher).render(stylesheets=css)
+                               url_fetcher=fetcher).render(stylesheets=css, font_config=fonts)
     return document.write_pdf()
 
 
