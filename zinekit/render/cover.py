@@ -81,6 +81,9 @@ def cover_note(prepared: Prepared, spine: Spine, layout: SpineLayout, assumed: b
     elif layout.lettered:
         direction = spine_direction(prepared.settings, prepared.issue.language)
         text += f"; title on the spine {direction.replace('-', ' ')}"
+    if spine.pages >= 3:
+        inside = "page 2" if spine.pages == 3 else f"pages 2 and {spine.pages - 1}"
+        text += f"; the insides of the cover ({inside}) on its second page"
     return text
 
 

@@ -139,7 +139,9 @@ def render_document(html: str, issue: Issue, stylesheets: list[Path],
     document = _layout(html, issue, stylesheets, fetcher, diagnostics, variant)
     misplaced = misplaced_footnotes(document)
     if misplaced and len(document.pages) <= FOOTNOTE_RETRY_MAX_PAGES:
-        for extra in (*FOOTNOTE_RETRY_CSS, one_column_css(issue, misplaced)):
+        retries = ((one_column_css(issue, misplaced), *FOOTNOTE_RETRY_CSS)
+                   if has_columns(document) else FOOTNOTE_RETRY_CSS)
+        for extra in retries:
             retry = _layout(html, issue, stylesheets, fetcher, Diagnostics(), variant, extra)
             if len(misplaced_footnotes(retry)) < len(misplaced):
                 document, misplaced = retry, misplaced_footnotes(retry)
@@ -155,14 +157,23 @@ def render_document(html: str, issue: Issue, stylesheets: list[Path],
     return document
 
 
+def has_columns(document: weasyprint.Document) -> bool:
+    """Whether any page sets text in columns."""
+    def walk(box) -> bool:
+        return getattr(box, "is_column", False) or any(
+            walk(child) for child in getattr(box, "children", None) or ())
+    return any(walk(page._page_box) for page in document.pages)
+
+
 def one_column_css(issue: Issue, misplaced: list[str]) -> str:
-    """The last retry: the articles whose notes WeasyPrint moved set in one column.
+    """The first retry where there are columns: the articles whose notes WeasyPrint
+    moved, set in one column.
     (Its columns estimate the notes' room from a trial layout and move the notes that
     the final one adds: a theme with columns, such as ``photocopy``, falls back to one
     column for an article with a note in most paragraphs.)"""
     anchors = [a.anchor for a in issue.articles
                if any(fid.startswith(f"fn-{a.anchor}-") for fid in misplaced)]
-    return " ".join(f'article[id="{anchor}"] {{ columns: auto; }}' for anchor in anchors)
+    return " ".join(f'article[id="{anchor}"] {{ columns: auto !important; }}' for anchor in anchors)
 
 
 def locate_footnote(issue: Issue, fid: str) -> tuple[str, int, int]:
