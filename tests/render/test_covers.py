@@ -241,3 +241,14 @@ def test_booklet_cover_on_its_own_sheet(cli, make_project):
     assert run.exit_code == 0, run.output
     assert "PDF pages 1–2 are the cover sheet" in run.output
     assert "creep of 0.1 mm paper compensated" in run.output
+
+
+@pytest.mark.slow
+def test_wrap_is_reproducible(cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    built = []
+    for name in ("one", "two"):
+        run = cli("build", EXAMPLES / "ember-tide" / "vol6", "--format", "cover", "--out", tmp_path / name)
+        assert run.exit_code == 0, run.output
+        built.append((tmp_path / name / "ember-tide-vol-6" / "ember-tide-vol-6-cover.pdf").read_bytes())
+    assert built[0] == built[1]

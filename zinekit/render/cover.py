@@ -141,13 +141,13 @@ def _title(page) -> str:
 
 def _wrap_page(writer, parts, layout: SpineLayout) -> None:
     """One side of the wrap: three parts placed at the trim, clipped at the folds."""
-    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
-    b, w, s, h = (layout.bleed * MM, _trim_width(parts) , layout.width * MM, layout.height * MM)
+    b, w, s, h = layout.bleed * MM, _trim_width(parts), layout.width * MM, layout.height * MM
     page = writer.add_blank_page(width=2 * w + s + 2 * b, height=h + 2 * b)
-    xobjects = DictionaryObject()
-    ops = []
-    # (left edge of the part's trim on the wrap, the part's own clip in its coordinates)
+    xobjects, ops = DictionaryObject(), []
+    # each part: where its trim starts on the wrap, and its clip in its own coordinates
+    # (the back keeps its bleed on the left, the front on the right, the spine neither)
     slots = ((b, (-b, -b, w, h + b)), (b + w, (0, -b, s, h + b)), (b + w + s, (0, -b, w + b, h + b)))
     for index, (part, (x, clip)) in enumerate(zip(parts, slots)):
         if part is None or (index == 1 and s <= 0):
@@ -159,10 +159,14 @@ def _wrap_page(writer, parts, layout: SpineLayout) -> None:
     content = DecodedStreamObject()
     content.set_data("\n".join(ops).encode("ascii"))
     page[NameObject("/Contents")] = writer._add_object(content)
-    trim = (b, b, b + 2 * w + s, b + h)
-    page[NameObject("/TrimBox")] = ArrayObject([FloatObject(round(v, 4)) for v in trim])
-    page[NameObject("/BleedBox")] = ArrayObject(
-        [FloatObject(0), FloatObject(0), FloatObject(round(2 * w + s + 2 * b, 4)), FloatObject(round(h + 2 * b, 4))])
+    page[NameObject("/TrimBox")] = _box((b, b, b + 2 * w + s, b + h))
+    page[NameObject("/BleedBox")] = _box((0, 0, 2 * w + s + 2 * b, h + 2 * b))
+
+
+def _box(values):
+    from pypdf.generic import ArrayObject, FloatObject
+
+    return ArrayObject([FloatObject(round(v, 4)) for v in values])
 
 
 def _trim_width(parts) -> float:
@@ -184,9 +188,8 @@ def _form(writer, page, clip: tuple[float, float, float, float]):
     form.set_data(contents.get_data() if contents is not None else b"")
     form[NameObject("/Type")] = NameObject("/XObject")
     form[NameObject("/Subtype")] = NameObject("/Form")
-    form[NameObject("/BBox")] = ArrayObject([FloatObject(round(v, 4)) for v in
-                                             (clip[0] + origin_x, clip[1] + origin_y,
-                                              clip[2] + origin_x, clip[3] + origin_y)])
+    form[NameObject("/BBox")] = _box((clip[0] + origin_x, clip[1] + origin_y,
+                                      clip[2] + origin_x, clip[3] + origin_y))
     form[NameObject("/Matrix")] = ArrayObject([FloatObject(v) for v in (1, 0, 0, 1, -origin_x, -origin_y)])
     resources = page.get("/Resources")
     if resources is not None:
@@ -194,4 +197,4 @@ def _form(writer, page, clip: tuple[float, float, float, float]):
     group = page.get("/Group")
     if group is not None:
         form[NameObject("/Group")] = group.get_object().clone(writer)
-    return writer._add_object(form)
+    return writer._add_object(form.flate_encode())
