@@ -116,7 +116,7 @@ def _colours(pdf: Path) -> set[tuple[str, tuple[float, ...]]]:
             obj = xobject.get_object()
             if obj.get("/Subtype") == "/Form":
                 streams.append(ContentStream(obj, reader))
-        for stream in filter(None, streams):
+        for stream in (s for s in streams if s is not None):
             for operands, operator in stream.operations:
                 if operator in (b"rg", b"RG", b"g", b"G", b"k", b"K", b"sc", b"SC"):
                     found.add((operator.decode(), tuple(round(float(v), 3) for v in operands)))
