@@ -149,6 +149,15 @@ NOTES_CASES = [
     Case("5,000 nested lists", notes("\n" + "- " * 5000 + "deep\n"),
          ("notes.md:6:21: error: nested more than 20 levels deep (block quotes, lists and "
           "containers together); the text from here to the end of the block is not printed",)),
+    Case("cover image missing", notes(BODY, FRONT.replace("volume: 2", "volume: 2\ncover: front.png")),
+         ("notes.md:4:1: error: image not found: front.png",)),
+    Case("paper thickness not a thickness", notes(BODY, FRONT.replace("volume: 2", "volume: 2\ncaliper: thick")),
+         ("notes.md:4:1: error: caliper 'thick' is neither a thickness (e.g. 0.1mm, 100um, 0.004in) "
+          "nor a paper stock (e.g. 80gsm-uncoated, 20lb-bond; finishes: uncoated, bond, offset, "
+          "matt, silk, gloss)",)),
+    Case("paper too thick", {"zinekit.toml": SERIES_TOML + "\n[build]\ncaliper = \"3mm\"\n"},
+         ("zinekit.toml:13:1: error: caliper '3mm' is 3 mm: one sheet of paper is between 0.03 "
+          "and 1 mm thick",)),
     Case("zinekit.toml not TOML", {"zinekit.toml": SERIES_TOML + "[build\n"},
          ("zinekit.toml:11:7: error: zinekit.toml is not valid TOML: Expected ']' at the end of "
           "a table declaration",)),

@@ -41,6 +41,7 @@ from zinekit.render.formats import (
     needs_reading_bytes,
     unknown_formats,
 )
+from zinekit.render.paper import caliper_of
 from zinekit.render.pdf import render_pdf
 from zinekit.reporter import Built, Note, Progress, Reporter, UpToDate, Wrote
 from zinekit.resolve.bibliography import find_bibliography
@@ -191,6 +192,7 @@ def prepare_issue(path: Path, project: Project, options: BuildOptions,
     theme = load_theme(str(settings.get("theme")), project.root)  # 2.
     settings = settings.with_theme(theme.defaults)
     page = page_size(settings, diagnostics)
+    caliper_of(settings, diagnostics)  # a bad paper thickness is reported by `check` too
     resolved = resolve_issue(issue, diagnostics, session.catalog,  # 3.
                              session.pdf_href_for(issue.slug))
     return Prepared(issue, settings, theme, page, resolved, diagnostics)
@@ -296,7 +298,7 @@ def reading_layout(plan: Plan) -> LaidOut | None:
     numbers from the last layout's record, or go without them."""
     prepared = plan.prepared
     if needs_layout(plan.formats):
-        return render_pdf(prepared, with_bytes=needs_reading_bytes(prepared, plan.formats))
+        return render_pdf(prepared, with_bytes=needs_reading_bytes(plan.formats))
     recorded = reuse.recorded_layout(plan.out, plan.inputs) if plan.inputs is not None else None
     if recorded is None:
         prepared.notes.append(f"{prepared.issue.slug}: the printed page numbers (the EPUB's "

@@ -70,6 +70,10 @@ ISSUE_OPTIONS = _opts(
            "for -- and ---, … for ...; false prints them as typed."),
     Option("chapter_start", "choice", None, "Where an article or chapter starts in print: "
            "on the next 'page' or the next 'right' (odd) page.", ("page", "right")),
+    Option("caliper", "str", None, "Paper thickness for the spine and creep: a length such as "
+           "0.1mm, or a stock such as 80gsm-uncoated (docs/covers.md)."),
+    Option("spine_text", "choice", None, "Direction of the title on the spine (default from "
+           "the language).", ("top-to-bottom", "bottom-to-top")),
 )
 
 ARTICLE_OPTIONS = _opts(
@@ -96,7 +100,14 @@ BUILD_OPTIONS = _opts(
     Option("booklet_layout", "choice", "saddle", "Imposition layout for the booklet edition.",
            BOOK_LAYOUTS),
     Option("booklet_signature", "str", None, "Signature size for the perfect layout."),
+    Option("booklet_cover", "choice", "included", "The booklet's cover: 'included' (its "
+           "outside pages) or 'separate' (a sheet of its own, for cover stock).",
+           ("included", "separate")),
     Option("bleed", "str", None, "Bleed of the print editions, e.g. 3mm."),
+    Option("caliper", "str", None, "Paper thickness for the spine and creep: a length such as "
+           "0.1mm, or a stock such as 80gsm-uncoated (docs/covers.md)."),
+    Option("spine_text", "choice", None, "Direction of the title on the spine (default from "
+           "the language).", ("top-to-bottom", "bottom-to-top")),
     Option("citation_style", "choice", "author-year", "How citations print.",
            ("author-year", "numeric")),
     Option("further_reading", "choice", "cited", "Works a further-reading list prints: the "

@@ -104,6 +104,7 @@ def load_issue(path: Path, root: Path, build: Settings) -> Issue:
         article = _load_article(source_file, name, meta, root, allow_html, shared, diagnostics)
         if article is not None:
             articles.append(article)
+    _check_cover(source_file, meta, root, diagnostics)
     slug = issue_slug(meta, path)
     return Issue(path=path, source_file=source_file, root=root, meta=meta, build=build,
                  articles=articles, slug=slug, diagnostics=list(diagnostics))
@@ -163,6 +164,19 @@ def _check_images(path: Path, images: list[Image], root: Path, diagnostics: Diag
         file = Path(os.path.normpath(path.parent.resolve() / unquote(address.path)))
         if file.is_relative_to(root.resolve()) and not file.exists():
             diagnostics.error(f"image not found: {image.src}", str(path), image.line, image.col)
+
+
+def _check_cover(issue_file: Path, meta: Settings, root: Path, diagnostics: Diagnostics) -> None:
+    """The ``cover:`` image is there and inside the project (as an article's images)."""
+    written = meta.get("cover")
+    if not written:
+        return
+    where = (str(issue_file), meta.line_of("cover"), 1)
+    file = Path(os.path.normpath(issue_file.parent.resolve() / str(written)))
+    if not file.is_relative_to(root.resolve()):
+        diagnostics.warning(f"not loaded: {written} (it is outside the project folder)", *where)
+    elif not file.is_file():
+        diagnostics.error(f"image not found: {written}", *where)
 
 
 def issue_slug(meta: Settings, path: Path) -> str:

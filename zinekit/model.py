@@ -98,7 +98,6 @@ class ParsedText:
     images: list[Image] = field(default_factory=list)
     footnotes: list[Footnote] = field(default_factory=list)  # in numbering order
     addresses: list[str] = field(default_factory=list)  # every src and href, as written
-    links: list[str] = field(default_factory=list)  # the addresses of Markdown links
     further_reading_at: list[int] = field(default_factory=list)  # lines of the lists
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
@@ -221,6 +220,7 @@ class Resolved:
     xrefs: dict[str, XrefView] = field(default_factory=dict)  # by CrossReference.id
     citations: dict[str, str] = field(default_factory=dict)  # Citation.id → HTML
     bibliography_html: str = ""
+    download_url: str | None = None  # the catalog's address for the issue, else the series'
 
 
 @dataclass

@@ -101,7 +101,6 @@ def parse_markdown(text: str, path: str, *, allow_html: bool = False,
         headings=env.pop("zk_headings", []), xrefs=env.pop("zk_xrefs", []),
         citations=env.pop("zk_citations", []), images=env.pop("zk_images", []),
         footnotes=env.pop("zk_footnotes", []), addresses=env.pop("zk_addresses", []),
-        links=env.pop("zk_links", []),
         further_reading_at=env.pop("zk_further_reading", []),
         diagnostics=env.pop("zk_diagnostics", []),
     )

@@ -4,7 +4,9 @@
 - ``::: pullquote`` is printed large; it repeats words of the text, so it is hidden
   from assistive technology and from the EPUB's reading order;
 - ``::: further-reading`` prints the issue's bibliography (see
-  :mod:`zinekit.resolve.bibliography`) after whatever the container holds.
+  :mod:`zinekit.resolve.bibliography`) after whatever the container holds;
+- ``::: full-bleed`` around a picture prints it on a page of its own, out to the
+  print editions' bleed (``<div class="full-bleed">``; docs/themes.md).
 
 A container that reaches the end of its parent without a closing ``:::`` is an error at
 the line where it opens.
@@ -21,7 +23,7 @@ from mdit_py_plugins.container import container_plugin
 from zinekit.markup.ed_notes import render_block_close, render_block_open
 from zinekit.markup.report import report
 
-CONTAINERS = ("ed", "pullquote", "further-reading")
+CONTAINERS = ("ed", "pullquote", "further-reading", "full-bleed")
 
 
 def containers_plugin(md: MarkdownIt) -> None:

@@ -27,6 +27,7 @@ def issue_context(issue: Issue) -> dict[str, Any]:
     keys = ("title", "subtitle", "series", "volume", "number", "chapter", "date", "season",
             "authors", "editors", "license", "contact", "description", "url", "cover")
     ctx = {key: meta.get(key) for key in keys}
+    ctx["cover"] = cover_image(issue)
     ctx["title"] = issue.title
     ctx["language"] = issue.language
     ctx["date"] = format_issue_date(meta.get("date"), issue.language) or None
@@ -34,6 +35,16 @@ def issue_context(issue: Issue) -> dict[str, Any]:
     ctx["slug"] = issue.slug
     ctx["issue_line"] = issue_line(issue)
     return ctx
+
+
+def cover_image(issue: Issue) -> str | None:
+    """The ``cover:`` image as written, when it is a file inside the project (load.py
+    reports it otherwise)."""
+    written = issue.meta.get("cover")
+    if not written:
+        return None
+    file = (issue.source_file.parent / str(written)).resolve()
+    return str(written) if file.is_relative_to(issue.root.resolve()) and file.is_file() else None
 
 
 def issue_line(issue: Issue) -> str:
@@ -101,6 +112,7 @@ def render_issue_html(prepared: Prepared, mode: str = "print", template: str = "
         build_date=build_date(),
         generator=f"zinekit {__version__}",
         bibliography_html=prepared.resolved.bibliography_html,
+        download_url=prepared.resolved.download_url,
         further_reading=bool(issue.meta.get("further_reading")),
         footnote_numbering=prepared.footnote_numbering,
         chapter_start=prepared.settings.get("chapter_start") or "page",

@@ -109,6 +109,8 @@ def issue_files(folder: Path, slug: str) -> list[Download]:
         add(booklet, f"Booklet to print and fold ({_sheet_name(sheet)})", "pdf")
     for press in sorted(folder.glob(f"{slug}-press*.pdf")):
         add(press, "Press PDF (for a print shop)", "pdf")
+    if (folder / f"{slug}-cover.pdf").is_file():
+        add(folder / f"{slug}-cover.pdf", "Cover of a perfect-bound copy (for a print shop)", "pdf")
     if (folder / f"{slug}.epub").is_file():
         add(folder / f"{slug}.epub", "EPUB (e-readers)", "epub")
     if (folder / "index.html").is_file():

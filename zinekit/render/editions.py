@@ -8,6 +8,7 @@ beside it.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,8 +16,9 @@ from pathlib import Path
 from zinekit.errors import Diagnostics, ImposeError
 from zinekit.impose import ImposeOptions, ImposeReport, impose_pdf
 from zinekit.impose.binding import binding_for_language
-from zinekit.markup.renderer import PRINTED_ADDRESSES
+from zinekit.impose.registry import FOLDED
 from zinekit.model import Issue, Prepared
+from zinekit.render.document import render_issue_html
 
 PRESS_BLEED = "3mm"
 PRESS_VARIANT = "pdf/x-4"
@@ -25,14 +27,20 @@ PRESS_VARIANT = "pdf/x-4"
 PRESS_PREFLIGHT = {"colour": "any", "pdfx": "4"}
 
 
+#: Link markup: the only thing the print edition may drop without printing differently
+#: (a reference to another issue is a link on screen and plain text on paper).
+LINK_MARKUP = re.compile(r"</?(?:a|span)\b[^>]*>")
+
+
 def print_edition_differs(prepared: Prepared) -> bool:
-    """Whether the print edition must be laid out on its own: it prints the address of
-    an external link after its text, or it has bleed.  Otherwise it is the reading
-    PDF's very pages (its links are lost in imposition, as paper loses them)."""
-    if prepared.issue.build.get("bleed"):
-        return True
-    return any(link.startswith(PRINTED_ADDRESSES)
-               for article in prepared.issue.articles for link in article.text.links)
+    """Whether the print edition must be laid out on its own: what it prints differs
+    from the reading edition once links are set aside — the address it prints after an
+    external link, the back cover paper always has, bleed.  Otherwise the booklet is
+    the reading PDF's very pages (imposition drops their links, as paper does)."""
+    reading = render_issue_html(prepared, mode="print")
+    paper = render_issue_html(prepared, mode="print", print_edition=True,
+                              bleed=prepared.issue.build.get("bleed"))
+    return LINK_MARKUP.sub("", reading) != LINK_MARKUP.sub("", paper)
 
 
 @dataclass
@@ -42,32 +50,37 @@ class Booklet:
     report: ImposeReport
 
 
-def booklet_options(issue: Issue) -> ImposeOptions:
-    """Imposition settings from ``[build]``: layout, sheet, signature, bleed; the binding
-    from the front matter's ``binding``, else from the issue's language (right to left
-    for Arabic, Hebrew, Persian …)."""
+def booklet_options(issue: Issue, caliper_mm: float | None = None) -> ImposeOptions:
+    """Imposition settings from ``[build]``: layout, sheet, signature, bleed, cover; the
+    paper's thickness (``caliper``) is the creep of a folded layout; the binding from the
+    front matter's ``binding``, else from the issue's language (right to left for Arabic,
+    Hebrew, Persian …)."""
     build = issue.build
     bleed = build.get("bleed")
+    layout = build.get("booklet_layout", "saddle")
     binding = issue.meta.get("binding") or binding_for_language(issue.language)
     try:
         return ImposeOptions.parse(
-            layout=build.get("booklet_layout", "saddle"),
+            layout=layout,
             signature=build.get("booklet_signature"),
             sheet=build.get("booklet_sheet"),
+            creep=f"{caliper_mm:g}mm" if caliper_mm and layout in FOLDED else None,
             bleed=bleed,
             marks=bool(bleed),
             binding=binding,
+            cover=build.get("booklet_cover", "included"),
             path=build.path,
         )
     except ImposeError as exc:
-        line = build.line_of("booklet_layout") or build.line_of("booklet_sheet") or 1
+        line = (build.line_of("booklet_layout") or build.line_of("booklet_sheet")
+                or build.line_of("booklet_cover") or 1)
         raise ImposeError(exc.diagnostic.message, build.path, line, 1) from None
 
 
-def impose_booklet(issue: Issue, print_pdf: bytes, out: Path,
-                   diagnostics: Diagnostics) -> Booklet | None:
+def impose_booklet(issue: Issue, print_pdf: bytes, out: Path, diagnostics: Diagnostics,
+                   caliper_mm: float | None = None) -> Booklet | None:
     """Impose the print edition; the file is named after the sheet it is laid out on."""
-    options = booklet_options(issue)
+    options = booklet_options(issue, caliper_mm)
     with tempfile.TemporaryDirectory(prefix="zinekit-booklet-") as folder:
         target = Path(folder) / "booklet.pdf"
         try:

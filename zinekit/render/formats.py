@@ -41,14 +41,16 @@ def _reading_pdf(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict
 
 def _booklet(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Path, bytes]:
     """The print edition (no live links, addresses printed), imposed: the reading PDF's
-    own pages when the print edition's text is the same, else a layout of its own."""
+    own pages when the print edition prints the same, else a layout of its own."""
     from zinekit.render.editions import impose_booklet, print_edition_differs
+    from zinekit.render.paper import caliper_of
     from zinekit.render.pdf import render_pdf
 
     paper = reading
     if paper is None or not paper.data or print_edition_differs(prepared):
         paper = render_pdf(prepared, print_edition=True, bleed=prepared.issue.build.get("bleed"))
-    booklet = impose_booklet(prepared.issue, paper.data, out, prepared.diagnostics)
+    booklet = impose_booklet(prepared.issue, paper.data, out, prepared.diagnostics,
+                             caliper_of(prepared.settings, prepared.diagnostics))
     if booklet is None:
         return {}
     prepared.notes.append(str(booklet.report))
@@ -64,6 +66,12 @@ def _press(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Path,
     press = render_pdf(prepared, variant=PRESS_VARIANT, print_edition=True, bleed=bleed)
     preflight_press(prepared.issue, press.data, prepared.diagnostics)
     return {out / f"{prepared.issue.slug}-press.pdf": press.data}
+
+
+def _cover(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Path, bytes]:
+    from zinekit.render.cover import make_cover
+
+    return make_cover(prepared, reading, out)
 
 
 def _epub(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Path, bytes]:
@@ -86,6 +94,8 @@ FORMATS: dict[str, OutputFormat] = {f.name: f for f in (
                  "<slug>-booklet-<sheet>.pdf", True, _booklet),
     OutputFormat("press", "single pages with 3 mm bleed, TrimBox and BleedBox, PDF/X-4",
                  "<slug>-press.pdf", False, _press),
+    OutputFormat("cover", "the full-wrap cover of a perfect-bound copy: back, spine, front, "
+                 "3 mm bleed", "<slug>-cover.pdf", False, _cover),
     OutputFormat("epub", "EPUB 3 with pop-up footnotes", "<slug>.epub", True, _epub,
                  laid_out=False),
     OutputFormat("html", "the web edition", "index.html, assets/", False, _web, laid_out=False),
@@ -100,12 +110,11 @@ def needs_layout(formats: tuple[str, ...]) -> bool:
     return any(FORMATS[name].laid_out for name in formats)
 
 
-def needs_reading_bytes(prepared: Prepared, formats: tuple[str, ...]) -> bool:
+def needs_reading_bytes(formats: tuple[str, ...]) -> bool:
     """Whether the reading PDF's bytes are wanted: for itself, or as the booklet's
-    pages (writing the bytes costs about a sixth of the layout)."""
-    from zinekit.render.editions import print_edition_differs
-
-    return "pdf" in formats or ("booklet" in formats and not print_edition_differs(prepared))
+    pages when the print edition prints the same (writing the bytes costs about a sixth
+    of the layout)."""
+    return "pdf" in formats or "booklet" in formats
 
 
 def unknown_formats(names: tuple[str, ...] | list[str]) -> list[str]:

@@ -24,8 +24,11 @@ from zinekit.errors import Diagnostics
 from zinekit.markup.xrefs import SIBLING_SCHEME
 from zinekit.model import Issue, LaidOut, Prepared
 from zinekit.render.document import render_issue_html
+from zinekit.render import footnote_area
 from zinekit.render.fonts import check_font_coverage
 from zinekit.themes_loader import builtin_themes_folder
+
+footnote_area.install()  # a note that fits stays on its page (see footnote_area.py)
 
 
 class ProjectFetcher(URLFetcher):
@@ -122,10 +125,18 @@ def render_document(html: str, issue: Issue, stylesheets: list[Path],
                     fetcher: ProjectFetcher, diagnostics: Diagnostics,
                     variant: str | None = None) -> weasyprint.Document:
     """Lay out the issue once.  Footnotes sit at the foot of the page of their call
-    (``footnote-policy: line``); a note WeasyPrint still moves to the next page is
-    reported where it is called (see docs/performance.md, "Footnotes WeasyPrint moves",
-    for when that happens and why laying the issue out again does not help)."""
+    (``footnote-policy: line``, with :mod:`footnote_area`'s fixes to WeasyPrint); a note
+    still moved to the next page is reported where it is called.  The one exception to
+    a single layout: a theme that sets text in columns, where WeasyPrint moves notes a
+    page on in dense text, lays the articles concerned out again in one column (issues
+    of at most 100 pages; see docs/performance.md, "Footnotes WeasyPrint moves")."""
     document = _layout(html, issue, stylesheets, fetcher, diagnostics, variant)
+    misplaced = misplaced_footnotes(document)
+    if misplaced and has_columns(document) and len(document.pages) <= COLUMN_RETRY_MAX_PAGES:
+        retry = _layout(html, issue, stylesheets, fetcher, Diagnostics(), variant,
+                        one_column_css(issue, misplaced))
+        if len(misplaced_footnotes(retry)) < len(misplaced):
+            document = retry
     pages = footnote_pages(document)
     for fid in misplaced_footnotes(document):
         path, line, col = locate_footnote(issue, fid)
@@ -134,6 +145,28 @@ def render_document(html: str, issue: Issue, stylesheets: list[Path],
                             f"there was no room for it there; it starts on page {note}",
                             path, line, col)
     return document
+
+
+COLUMN_RETRY_MAX_PAGES = 100
+
+
+def has_columns(document: weasyprint.Document) -> bool:
+    """Whether any page sets text in columns."""
+    def walk(box) -> bool:
+        return getattr(box, "is_column", False) or any(
+            walk(child) for child in getattr(box, "children", None) or ())
+    return any(walk(page._page_box) for page in document.pages)
+
+
+def one_column_css(issue: Issue, misplaced: list[str]) -> str:
+    """The first retry where there are columns: the articles whose notes WeasyPrint
+    moved, set in one column.
+    (Its columns estimate the notes' room from a trial layout and move the notes that
+    the final one adds: a theme with columns, such as ``photocopy``, falls back to one
+    column for an article with a note in most paragraphs.)"""
+    anchors = [a.anchor for a in issue.articles
+               if any(fid.startswith(f"fn-{a.anchor}-") for fid in misplaced)]
+    return " ".join(f'article[id="{anchor}"] {{ columns: auto !important; }}' for anchor in anchors)
 
 
 def locate_footnote(issue: Issue, fid: str) -> tuple[str, int, int]:
@@ -154,7 +187,8 @@ def locate_footnote(issue: Issue, fid: str) -> tuple[str, int, int]:
 
 
 def _layout(html: str, issue: Issue, stylesheets: list[Path], fetcher: ProjectFetcher,
-            diagnostics: Diagnostics, variant: str | None) -> weasyprint.Document:
+            diagnostics: Diagnostics, variant: str | None,
+            extra_css: str | None = None) -> weasyprint.Document:
     """One WeasyPrint layout; its warnings about missing files become diagnostics."""
     collector = _Collector()
     logger = logging.getLogger("weasyprint")
@@ -165,6 +199,8 @@ def _layout(html: str, issue: Issue, stylesheets: list[Path], fetcher: ProjectFe
         fonts = FontConfiguration()
         css = [weasyprint.CSS(filename=str(p), url_fetcher=fetcher, font_config=fonts)
                for p in stylesheets]
+        if extra_css:
+            css.append(weasyprint.CSS(string=extra_css, font_config=fonts))
         document = weasyprint.HTML(string=html, base_url=str(issue.source_file.parent) + "/",
                                    url_fetcher=fetcher).render(
             stylesheets=css, font_config=fonts, **variant_options(variant))

@@ -55,6 +55,8 @@ def resolve_issue(issue: Issue, diagnostics: Diagnostics, catalog: Catalog | Non
     catalog = catalog or Catalog.empty()
     context = context_for(issue, catalog, pdf_href_for)
     resolved = Resolved()
+    resolved.download_url = ((context.issue.url if context.issue else None)
+                             or (context.series.url if context.series else None))
     for xref in issue.all_xrefs():
         results = [resolve(q, catalog, context) for q in parse_targets(xref.text)]
         resolved.xrefs[xref.id] = _view(xref, results, diagnostics)
