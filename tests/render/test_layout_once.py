@@ -15,6 +15,7 @@ from tests.conftest import poppler_pages
 ISSUE = """\
 ---
 title: Night Buses
+license: Anti-copyright
 ---
 
 ## The last run {#last-run}
