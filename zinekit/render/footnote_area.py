@@ -11,8 +11,8 @@
    it moves to the next page and, with ``footnote-policy: line``, its line with it, so
    the page breaks after a few lines.  Whether it happens depends on the numbers alone
    (``cutpaste``'s 1.5 pt rule above the notes hit it for most notes, ``pamphlet``'s
-   0.4 pt rule for few): no stylesheet can rule it out.  The method is replaced by the
-   same code comparing with a tolerance of a millionth of a pixel.
+   0.4 pt rule for few): no stylesheet can rule it out.  The comparison is made with a
+   tolerance of a millionth of a pixel.
 
 2. **A note traded for a line.**  When the line that completes a paragraph's
    ``orphans`` does not fit at the foot of a page, WeasyPrint 69 and 70
@@ -22,28 +22,32 @@
    ``report = … and not could_break_before``, is set to never trade a note: the
    paragraph's start moves instead (as WeasyPrint 68 did).
 
-Each fix is applied only when the code it changes is the code it was written against
-(checked by a digest of its source); a WeasyPrint that changed it keeps its own, and
-:data:`APPLIED` says which fixes are in place.  The build still reports, where it is
-called, any note that ends up on a later page (``render/pdf.py``).
+Each fix changes one line of WeasyPrint's own code, read from the installed package and
+compiled again in its module; it is applied only when that code is the code it was
+written against (checked by a digest of its source), so a WeasyPrint that changed it
+keeps its own, and :data:`APPLIED` says which fixes are in place.  The build still
+reports, where it is called, any note that ends up on a later page (``render/pdf.py``).
+Both changes are what WeasyPrint itself should make (docs/performance.md, "Footnotes
+WeasyPrint moves").
 """
 
 from __future__ import annotations
 
 import hashlib
 import inspect
-from math import inf
+import textwrap
+from types import FunctionType, ModuleType
 
-from weasyprint.formatting_structure import build
+from weasyprint import layout as layout_package
 from weasyprint.layout import LayoutContext
 from weasyprint.layout import block as block_layout
-from weasyprint.layout.block import block_level_layout
 
 #: Rounding differences below this many CSS pixels are not an overflow.
 TOLERANCE = 1e-6
 
 #: SHA-256 of ``LayoutContext._update_footnote_area`` in WeasyPrint 66 to 70.
 AREA_DIGESTS = frozenset({"2e317e4b066fb80cb369a41cd6f054a127722f9961c18ef4d6e1eef93673c4c1"})
+AREA_LINE = "overflow = last_child_bottom > footnote_area_bottom"
 
 #: SHA-256 of ``layout.block._linebox_layout`` in WeasyPrint 69 and 70.
 LINEBOX_DIGESTS = frozenset({
@@ -55,54 +59,45 @@ TRADE_LINE = "report = not context.in_column and can_break_now and not could_bre
 APPLIED: set[str] = set()
 
 
-def _update_footnote_area(self) -> bool:
-    """Update the page bottom and the footnote area's height; True if the notes
-    overflow their area (beyond rounding)."""
-    area = self.current_footnote_area
-    if area.height != "auto" and not self.in_column:
-        self.page_bottom += area.margin_height()
-    area.children = self.current_page_footnotes
-    if not area.children:
-        area.height = 0
-        if not self.in_column:
-            self.page_bottom -= area.margin_height()
-        return False
-    laid_out = build.create_anonymous_boxes(area.deepcopy())
-    laid_out = block_level_layout(self, laid_out, -inf, None, area.page)[0]
-    area.height = laid_out.height
-    if not self.in_column:
-        self.page_bottom -= laid_out.margin_height()
-    last = laid_out.children[-1]
-    last_bottom = last.position_y + last.margin_height() - last.margin_bottom
-    area_bottom = laid_out.position_y + laid_out.margin_height() - laid_out.margin_bottom
-    return last_bottom > area_bottom + TOLERANCE
-
-
-def source_digest(function) -> str:
+def source_digest(function: FunctionType) -> str:
     return hashlib.sha256(inspect.getsource(function).encode("utf-8")).hexdigest()
+
+
+def recompiled(function: FunctionType, module: ModuleType, old: str, new: str,
+               dedent: bool = False) -> FunctionType:
+    """``function`` with the line ``old`` of its source replaced by ``new``, compiled in
+    ``module``'s namespace (so it sees the names the original sees)."""
+    source = inspect.getsource(function)
+    if dedent:  # a method's source is indented in its class
+        source = textwrap.dedent(source)
+    assert source.count(old) == 1, f"{function.__name__}: the line to change is not there once"
+    namespace = dict(vars(module))
+    exec(compile(source.replace(old, new), module.__file__ or "<weasyprint>", "exec"), namespace)  # noqa: S102
+    fixed = namespace[function.__name__]
+    fixed._zinekit_fixed = True
+    return fixed
 
 
 def _fix_rounding() -> None:
     current = LayoutContext._update_footnote_area
-    if current is _update_footnote_area or source_digest(current) in AREA_DIGESTS:
-        LayoutContext._update_footnote_area = _update_footnote_area
+    if getattr(current, "_zinekit_fixed", False):
         APPLIED.add("rounding")
+        return
+    if source_digest(current) not in AREA_DIGESTS:
+        return
+    LayoutContext._update_footnote_area = recompiled(
+        current, layout_package, AREA_LINE, f"{AREA_LINE} + {TOLERANCE!r}", dedent=True)
+    APPLIED.add("rounding")
 
 
 def _fix_trade() -> None:
-    """Recompile ``_linebox_layout`` with the one line changed, in its own module."""
     current = block_layout._linebox_layout
     if getattr(current, "_zinekit_fixed", False):
         APPLIED.add("no-trade")
         return
     if source_digest(current) not in LINEBOX_DIGESTS:
         return
-    source = inspect.getsource(current).replace(TRADE_LINE, "report = False")
-    namespace = dict(vars(block_layout))
-    exec(compile(source, block_layout.__file__, "exec"), namespace)  # noqa: S102
-    fixed = namespace["_linebox_layout"]
-    fixed._zinekit_fixed = True
-    block_layout._linebox_layout = fixed
+    block_layout._linebox_layout = recompiled(current, block_layout, TRADE_LINE, "report = False")
     APPLIED.add("no-trade")
 
 
