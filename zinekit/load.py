@@ -122,6 +122,7 @@ def _article(path: Path, body: str, meta: Settings, allow_html: bool, shared: di
     text = parse_markdown(body, str(path), allow_html=allow_html, shared=shared)
     diagnostics.extend(text.diagnostics)
     _check_images(path, text.images, root, diagnostics)
+    _check_descriptions(path, text.images, diagnostics)
     title = meta.get("title") if titled else None
     used: set[str] = shared.setdefault("zk_ids", set())
     anchor = unique_id(slugify(title or path.stem), used)
@@ -140,6 +141,16 @@ def _check_images(path: Path, images: list[Image], root: Path, diagnostics: Diag
         file = Path(os.path.normpath(path.parent.resolve() / unquote(address.path)))
         if file.is_relative_to(root.resolve()) and not file.exists():
             diagnostics.error(f"image not found: {image.src}", str(path), image.line, image.col)
+
+
+def _check_descriptions(path: Path, images: list[Image], diagnostics: Diagnostics) -> None:
+    """An image a screen reader cannot describe: a warning (an error with --strict),
+    unless the Markdown says it is decorative."""
+    for image in images:
+        if not image.alt and not image.decorative:
+            diagnostics.warning(f"image has no description: write what it shows, "
+                                f"![…]({image.src}), or mark an ornament "
+                                f'![]({image.src} "decorative")', str(path), image.line, image.col)
 
 
 def issue_slug(meta: Settings, path: Path) -> str:

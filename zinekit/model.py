@@ -70,6 +70,8 @@ class Image:
     src: str
     line: int
     col: int
+    alt: str = ""  # its description, as plain text
+    decorative: bool = False  # ``![](src "decorative")``: needs no description
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,11 @@ from zinekit.model import XrefView
 BLOCK_TAGS = {"p", "ul", "ol", "li", "blockquote", "pre", "dl", "dt", "dd", "table", "h1",
               "h2", "h3", "h4", "h5", "h6", "figure", "hr", "div", "aside"}
 SAFE_URL_SCHEMES = ("http:", "https:", "mailto:", "#")
+# Blocks that get an id of their own with ``block_ids``: the reading PDF records the
+# one each page starts in, and the EPUB puts its page-break markers before them.
+ID_TAGS = {"p", "li", "blockquote", "table", "tr", "dt", "dd", "pre"}
+#: An image whose Markdown says ``![](src "decorative")``: no description, none needed.
+DECORATIVE = "decorative"
 
 #: A rule that renders the tokens from ``idx`` on and returns (HTML, next index).
 SpanRule = Callable[[Any, Sequence[Token], int, Any, Any], "tuple[str, int] | None"]
@@ -49,6 +54,7 @@ class RenderContext:
     note_offset: int = 0  # notes of earlier articles, when notes are numbered per issue
     endnotes: bool = False  # print: notes gathered at the article's end, not at page feet
     sidenotes: bool = False  # print: notes floated into the outer margin beside their call
+    block_ids: bool = False  # every block gets an id (``<article>.<n>``), the same in each output
 
 
 class ZineRenderer(RendererHTML):
@@ -62,6 +68,7 @@ class ZineRenderer(RendererHTML):
         self.ed_notes: set[int] = set()
         self.in_note = False
         self.span_rules: dict[str, Callable[..., tuple[str, int] | None]] = {}
+        self.blocks = 0  # ids given to blocks so far (``block_ids``)
 
     #: Token types this renderer prints itself, whatever rules plugins such as
     #: mdit-py-plugins' footnotes register for them.
@@ -134,6 +141,13 @@ class ZineRenderer(RendererHTML):
             if token.nesting == -1:
                 return "</span>"
             return ""
+        if self._wants_id(token):
+            self.blocks += 1
+            token.attrSet("id", f"{self.ctx.article_anchor}.{self.blocks}")
+            try:
+                return super().renderToken(tokens, idx, options, env)
+            finally:
+                del token.attrs["id"]
         if token.type == "heading_open" or token.type == "heading_close":
             level = min(int(token.tag[1]) + self.ctx.heading_shift, 6)
             original, token.tag = token.tag, f"h{level}"
@@ -142,6 +156,10 @@ class ZineRenderer(RendererHTML):
             finally:
                 token.tag = original
         return super().renderToken(tokens, idx, options, env)
+
+    def _wants_id(self, token: Token) -> bool:
+        return (self.ctx.block_ids and not self.in_note and token.nesting == 1
+                and not token.hidden and token.tag in ID_TAGS and not token.attrGet("id"))
 
     def footnote_block_open(self, tokens, idx, options, env) -> str:
         return ""
@@ -196,6 +214,8 @@ class ZineRenderer(RendererHTML):
         alt = self.renderInlineAsText(token.children or [], options, env)
         src = html.escape(token.attrGet("src") or "")
         title = token.attrGet("title")
+        if not alt and title == DECORATIVE:
+            return f'<img src="{src}" alt="" />'
         img = f'<img src="{src}" alt="{html.escape(alt)}"'
         img += f' title="{html.escape(title)}"' if title else ""
         img += " />"

@@ -140,7 +140,9 @@ def image_positions(state: StateCore) -> None:
             if 0 < line <= len(lines):
                 opening = lines[line - 1].rfind("![", 0, max(col - 1, 0) + 1)
                 col = opening + 1 if opening >= 0 else col
-            found.append(Image(src, line, col))
+            alt = " ".join(plain_text(child.children or []).split())
+            decorative = not alt and child.attrGet("title") == "decorative"
+            found.append(Image(src, line, col, alt, decorative))
 
 
 def note_paragraphs(state: StateCore) -> None:

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from zinekit.model import Article, Issue, Prepared
-from zinekit.render.document import article_context, build_date, issue_context
+from zinekit.render.document import article_context, build_date, issue_context, other_languages
+from zinekit.render.languages import mark_languages
 from zinekit.render.epub.assets import ImagePacker, Resources, epub_stylesheets
 from zinekit.render.epub.cover import generated_cover
 from zinekit.render.epub.fonts import pack_stylesheet
@@ -99,6 +100,7 @@ class PageRenderer:
         html = self.env.get_template(template).render(
             issue=self.issue_ctx, page_title=title, kind=kind, body_type=body_type,
             build_date=build_date(), **context)
+        html = mark_languages(html, self.issue.language, other_languages(self.prepared))
         return Page(name=name, title=title, root=parse_page(html), kind=kind)
 
     def body_pages(self) -> list[Source]:

@@ -85,6 +85,8 @@ def _clean_attributes(el: ET.Element) -> None:
             el.attrib[f"{{{XML_NS}}}lang"] = value
         elif XML_NAME.match(name) and ":" not in name:
             el.attrib[name] = value
+    if "lang" in el.attrib:  # XHTML wants both
+        el.attrib.setdefault(f"{{{XML_NS}}}lang", el.attrib["lang"])
 
 
 def serialize(root: ET.Element) -> bytes:
