@@ -245,11 +245,12 @@ class Prepared:
 @dataclass
 class LaidOut:
     """The reading PDF: its bytes (empty when only its pages were wanted), its page
-    count and the page of every anchor."""
+    count, the page of every anchor and the element each page begins in."""
 
     data: bytes
     pages: int
     anchor_pages: dict[str, int]  # element id → 1-based page
+    page_starts: list[str] = field(default_factory=list)  # per page: the block it begins in
 
 
 # --- the build of one issue ------------------------------------------------------------

@@ -27,7 +27,7 @@ def structure_plugin(md: MarkdownIt) -> None:
     md.core.ruler.push("image_positions", image_positions)
     md.core.ruler.push("note_paragraphs", note_paragraphs)
     md.core.ruler.push("collect_structure", collect_structure)
-    md.add_render_rule("figure_open", lambda self, *args: "<figure>")
+    md.add_render_rule("figure_open", lambda self, *args: f"<figure{self.block_id_attribute()}>")
     md.add_render_rule("figure_close", lambda self, *args: "</figure>\n")
 
 

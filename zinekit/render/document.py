@@ -56,7 +56,9 @@ def article_context(article: Article, prepared: Prepared, mode: str, **flags: An
                         further_reading_html=resolved.bibliography_html,
                         endnotes=mode == "print" and notes_mode == "end",
                         sidenotes=mode == "print" and notes_mode == "side",
-                        block_ids=True,
+                        # on screen, headings renumbered under the title, none skipped
+                        # (print keeps the theme's levels; the PDF's tags are renumbered)
+                        block_ids=True, outline_from=2 if mode == "screen" else 0,
                         note_offset=issue.notes_before(article)
                         if prepared.footnote_numbering == "issue" else 0,
                         **{k: v for k, v in flags.items() if k in known})

@@ -63,7 +63,8 @@ def _press(prepared: Prepared, reading: LaidOut, out: Path) -> dict[Path, bytes]
 def _epub(prepared: Prepared, reading: LaidOut, out: Path) -> dict[Path, bytes]:
     from zinekit.render.epub import build_epub
 
-    return {out / f"{prepared.issue.slug}.epub": build_epub(prepared, reading.anchor_pages)}
+    epub = build_epub(prepared, reading.anchor_pages, reading.page_starts)
+    return {out / f"{prepared.issue.slug}.epub": epub}
 
 
 def _web(prepared: Prepared, reading: LaidOut, out: Path) -> dict[Path, bytes]:

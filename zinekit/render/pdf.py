@@ -26,6 +26,7 @@ from zinekit.markup.xrefs import SIBLING_SCHEME
 from zinekit.model import Issue, LaidOut, Prepared
 from zinekit.render.document import render_issue_html
 from zinekit.render.fonts import check_font_coverage
+from zinekit.render.page_starts import page_starts
 from zinekit.render.tagging import finish_tags
 from zinekit.themes_loader import builtin_themes_folder
 
@@ -314,4 +315,4 @@ def render_pdf(prepared: Prepared, variant: str | None = None, with_bytes: bool 
         for anchor in laid_out.anchors:
             anchor_pages.setdefault(anchor, number)
     data = pdf_bytes(document, html, variant) if with_bytes else b""
-    return LaidOut(data, len(document.pages), anchor_pages)
+    return LaidOut(data, len(document.pages), anchor_pages, page_starts(document))

@@ -21,6 +21,7 @@ where the counts do not agree is left as WeasyPrint made it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
@@ -184,6 +185,7 @@ def finish_tags(document: Any, pdf: pydyf.PDF) -> None:
     _move_notes(tree, notes, calls)
     _prune_empty(tree)
     _header_scope(tree)
+    _heading_levels(tree)
     describe_links(document)
 
 
@@ -340,6 +342,44 @@ def _header_scope(tree: Tree) -> None:
             attributes["Scope"] = "/Column" if head else "/Row"
 
 
+def _heading_levels(tree: Tree) -> None:
+    """``/H1``…``/H6`` in reading order with no level skipped (PDF/UA-1 §7.4.2): a
+    theme may style an article's sections as ``h3`` under its ``h1`` title."""
+    root = tree.get(tree.pdf.catalog["StructTreeRoot"])
+    headings = [e for e in _in_order(tree, root) if HEADING.match(str(e.get("S", "")))]
+    levels = outline([int(str(e["S"])[2]) for e in headings], 1)
+    for element, level in zip(headings, levels):
+        element["S"] = f"/H{level}"
+
+
+HEADING = re.compile(r"^/H[1-6]$")
+
+
+def outline(levels: list[int], top: int) -> list[int]:
+    """Heading levels renumbered so that none is skipped: a heading is one level below
+    the nearest heading before it of a higher original level, ``top`` when none."""
+    above: list[tuple[int, int]] = []  # (original level, new level) of the open sections
+    renumbered = []
+    for level in levels:
+        while above and above[-1][0] >= level:
+            above.pop()
+        new = min(above[-1][1] + 1 if above else top, 6)
+        above.append((level, new))
+        renumbered.append(new)
+    return renumbered
+
+
+def _in_order(tree: Tree, element: pydyf.Dictionary) -> Iterator[pydyf.Dictionary]:
+    """The structure elements under ``element``, depth first, in reading order."""
+    kids = element.get("K")
+    for kid in kids if isinstance(kids, pydyf.Array) else [kids]:
+        if isinstance(kid, bytes):
+            child = tree.get(kid)
+            if isinstance(child, pydyf.Dictionary) and child.get("Type") == STRUCT:
+                yield child
+                yield from _in_order(tree, child)
+
+
 # --- link descriptions -------------------------------------------------------------------
 
 def describe_links(document: Any) -> None:
@@ -348,7 +388,9 @@ def describe_links(document: Any) -> None:
     for page in document.pages:
         for visit in walk_page(page._page_box).links:
             annotation = visit.box.link_annotation
-            text = " ".join(box_text(visit.box).split())
+            element = visit.box.element
+            whole = "".join(element.itertext()) if element is not None else box_text(visit.box)
+            text = " ".join(whole.split())  # the whole link, not the part on this line
             target = _target(annotation)
             if not text:
                 destination = annotation.get("Dest")
