@@ -275,11 +275,16 @@ def test_links_are_described(built):
     assert any("Wires Under the Floor" in c for c in contents), contents
 
 
-def test_headings_skip_no_level(tagged):
+def test_headings_skip_no_level_and_none_is_empty(tagged):
+    """(pdfua's empty-heading rule, UA-14-001, crashes on WeasyPrint's trees and is
+    skipped: the same check is made here.)"""
     for name in ISSUES:
-        levels = [int(t[2]) for t in tagged[name].tags() if re.fullmatch(r"/H[1-6]", t)]
+        headings = [e for e in tagged[name].elements
+                    if re.fullmatch(r"/H[1-6]", str(e.get("/S")))]
+        levels = [int(str(e["/S"])[2]) for e in headings]
         assert levels[0] == 1
         assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), (name, levels)
+        assert all(tagged[name].text_of(e).strip() for e in headings), name
 
 
 def test_table_headers_have_a_scope(tagged):
@@ -475,3 +480,40 @@ def test_described_and_decorative_images_need_nothing_more(make_project, cli):
     run = cli("check", root / "notes.md", "--strict")
     assert run.exit_code == 0, run.output
     assert "description" not in run.output
+
+
+# --- the pieces, on their own ------------------------------------------------------------
+
+def test_runs_of_another_script_get_a_language():
+    from zinekit.render.languages import mark_languages
+
+    page = ('<title>Ζωή</title><p>from Ольга Сергеевна, who</p>'
+            '<h2 id="q">Ζωή&#x27;s question</h2><p>«Η νυχτερινή βάρδια» – and</p>')
+    assert mark_languages(page, "en") == (
+        '<title>Ζωή</title><p>from <span lang="ru">Ольга Сергеевна</span>, who</p>'
+        '<h2 id="q"><span lang="el">Ζωή</span>&#x27;s question</h2>'
+        '<p>«<span lang="el">Η νυχτερινή βάρδια</span>» – and</p>')
+    assert mark_languages("<p>Марина, John</p>", "en", ("uk",)) == (
+        '<p><span lang="uk">Марина</span>, John</p>')
+    assert mark_languages("<p>Привет, John</p>", "ru") == "<p>Привет, John</p>"
+
+
+def test_headings_are_renumbered_without_a_skipped_level():
+    from zinekit.markup.renderer import outline_levels
+    from zinekit.markup import parse_markdown
+
+    tokens = parse_markdown("## a\n\n#### b\n\n#### c\n\n### d\n\n## e\n", "t.md").tokens
+    levels = outline_levels(tokens, 2)
+    assert [levels[id(t)] for t in tokens if t.type == "heading_open"] == [2, 3, 3, 3, 2]
+
+
+def test_a_page_whose_block_is_not_in_the_epub_takes_the_next_pages_place():
+    from zinekit.render.epub.pagebreaks import plan_markers
+
+    known = {"title-page": "text/title.xhtml", "a.1": "text/article-01.xhtml"}
+    markers = plan_markers(["title-page", "leaders", "a.1", "a.1", ""], known,
+                           "text/colophon.xhtml")
+    assert [(m.number, m.page, m.block) for m in markers] == [
+        (1, "text/title.xhtml", "title-page"), (2, "text/article-01.xhtml", "a.1"),
+        (3, "text/article-01.xhtml", "a.1"), (4, "text/article-01.xhtml", "a.1"),
+        (5, "text/colophon.xhtml", None)]
