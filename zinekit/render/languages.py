@@ -62,14 +62,31 @@ def language_for(script: str, others: tuple[str, ...]) -> str:
     return SCRIPT_LANGUAGES[script]
 
 
-def mark_runs(text: str, own_script: str | None, others: tuple[str, ...] = ()) -> str:
+# Japanese and Korean are also written with Han characters.
+HAN_USERS = {"Jpan", "Hang"}
+
+
+def own_scripts(language: str) -> set[str]:
+    """The scripts a document in ``language`` is written in (none: Latin)."""
+    script = LANGUAGE_SCRIPTS.get(language.split("-")[0].lower())
+    if script is None:
+        return set()
+    return {script, "Hani"} if script in HAN_USERS else {script}
+
+
+def mark_runs(text: str, own: set[str], others: tuple[str, ...] = ()) -> str:
     """``text`` (escaped HTML text, no tags) with runs of other scripts in spans.  A run
-    goes on over spaces, digits and punctuation, and ends at a letter of another script."""
+    goes on over spaces, digits and punctuation, and ends at a letter of another script;
+    Han characters belong to a Japanese or Korean run around them."""
     runs: list[tuple[int, int, str]] = []
     current, start, end = None, 0, 0
     for i, char in enumerate(text):
         script = script_of(char)
-        if script is not None and script != own_script:
+        if script == "Hani" and current in HAN_USERS:
+            script = current
+        elif script in HAN_USERS and current == "Hani":
+            current = script
+        if script is not None and script not in own:
             if script != current:
                 if current is not None:
                     runs.append((start, end, current))
@@ -96,7 +113,7 @@ def _spans(text: str, runs: list[tuple[int, int, str]], others: tuple[str, ...])
 def mark_languages(document: str, language: str, others: tuple[str, ...] = ()) -> str:
     """Every text node of an HTML ``document`` in ``language`` with its runs of other
     scripts marked (see the module's docstring)."""
-    own = LANGUAGE_SCRIPTS.get(language.split("-")[0].lower())
+    own = own_scripts(language)
     out, at, skipping = [], 0, []
     for match in TAG.finditer(document):
         text = document[at:match.start()]
