@@ -250,7 +250,8 @@ class LaidOut:
     data: bytes
     pages: int
     anchor_pages: dict[str, int]  # element id → 1-based page
-    page_starts: list[str] = field(default_factory=list)  # per page: the block it begins in
+    # per page: (id of the block it begins in, words of that block on earlier pages)
+    page_starts: list[tuple[str, int]] = field(default_factory=list)
 
 
 # --- the build of one issue ------------------------------------------------------------

@@ -34,17 +34,12 @@ STRUCT = "/StructElem"
 
 @dataclass
 class Visit:
-    """One box on the walk, with the boxes above it (outermost first)."""
+    """One box on the walk, with the box it is in and what the boxes above it say."""
 
     box: Any
-    above: tuple[Any, ...]
-
-    def classes(self) -> set[str]:
-        return {c for b in (*self.above, self.box) if b.element is not None
-                for c in (b.element.get("class") or "").split()}
-
-    def under(self, kind: type) -> bool:
-        return any(isinstance(b, kind) for b in self.above)
+    parent: Any = None
+    in_margin: bool = False  # in a running head or a page number
+    decorative: bool = False  # in a pull quote
 
 
 @dataclass
@@ -59,22 +54,24 @@ class PageWalk:
 
 def walk_page(page_box: Any) -> PageWalk:
     walk = PageWalk()
-    _visit(page_box, (), walk)
+    _visit(page_box, Visit(page_box), walk)
     return walk
 
 
-def _visit(box: Any, above: tuple[Any, ...], walk: PageWalk) -> None:
+def _visit(box: Any, context: Visit, walk: PageWalk) -> None:
     """Mirror of ``weasyprint.pdf.tags._build_box_tree``: the boxes that make an
-    element, and their children in the order it visits them."""
+    element, and their children in the order it visits them.  ``context`` is the box
+    above ``box`` and what holds for everything under it."""
     if isinstance(box, AbsolutePlaceholder):
         box = box._box
     tag = None if box.element is None else box.element_tag
     if tag in ("html", "body") or isinstance(box, (boxes.PageBox, boxes.MarginBox)):
         if isinstance(box, boxes.ParentBox) and not isinstance(box, boxes.LineBox):
+            inner = _inner(box, context)
             for child in box.children:
-                _visit(child, (*above, box), walk)
+                _visit(child, inner, walk)
             return
-    here = Visit(box, above)
+    here = _inner(box, context)
     if tag == "span":
         walk.spans.append(here)
     if isinstance(box, boxes.ReplacedBox):
@@ -86,9 +83,16 @@ def _visit(box: Any, above: tuple[Any, ...], walk: PageWalk) -> None:
         for kid in (child.children if isinstance(child, boxes.LineBox) else [child]):
             if isinstance(kid, boxes.TextBox):
                 if not is_link:
-                    walk.texts.append(Visit(kid, (*above, box)))
+                    walk.texts.append(Visit(kid, box, here.in_margin, here.decorative))
             else:
-                _visit(kid, (*above, box), walk)
+                _visit(kid, here, walk)
+
+
+def _inner(box: Any, context: Visit) -> Visit:
+    """``box`` as the context of its children."""
+    classes = (box.element.get("class") or "").split() if box.element is not None else ()
+    return Visit(box, context.box, context.in_margin or isinstance(box, boxes.MarginBox),
+                 context.decorative or bool(DECORATIVE_CLASSES.intersection(classes)))
 
 
 def _children(box: Any, tag: str | None) -> list[Any]:
@@ -143,10 +147,12 @@ class Paired:
     texts: list[tuple[Visit, pydyf.Dictionary]]
     spans: list[tuple[Visit, pydyf.Dictionary]]
     images: list[tuple[Visit, pydyf.Dictionary]]
+    links: list[Visit]
 
 
 def pair_pages(document: Any, tree: Tree) -> Iterator[Paired]:
-    """Every page whose boxes and elements agree in number, kind by kind."""
+    """Every page, its boxes paired with their elements; a page whose boxes and
+    elements do not agree in number, kind by kind, has none paired."""
     for number, page in enumerate(document.pages):
         walk = walk_page(page._page_box)
         texts = tree.texts.get(number, [])
@@ -154,9 +160,9 @@ def pair_pages(document: Any, tree: Tree) -> Iterator[Paired]:
         images = tree.images.get(number, [])
         if (len(walk.texts), len(walk.spans), len(walk.images)) != (
                 len(texts), len(spans), len(images)):
-            continue
+            texts, spans, images, walk.texts, walk.spans, walk.images = [], [], [], [], [], []
         yield Paired(number, list(zip(walk.texts, texts)), list(zip(walk.spans, spans)),
-                     list(zip(walk.images, images)))
+                     list(zip(walk.images, images)), walk.links)
 
 
 # --- the finisher ------------------------------------------------------------------------
@@ -181,25 +187,25 @@ def finish_tags(document: Any, pdf: pydyf.PDF) -> None:
         _languages(page, language)
         notes += _notes(page)
         calls.update(_calls(page, tree))
+        describe_links(page.links)
     _mark_artifacts(pdf, tree, artifacts)
     _move_notes(tree, notes, calls)
     _prune_empty(tree)
     _header_scope(tree)
     _heading_levels(tree)
-    describe_links(document)
 
 
 def _artifacts(page: Paired) -> dict[int, pydyf.Dictionary]:
     """MCIDs of running heads and page numbers, pull quotes and decorative images."""
     found: dict[int, pydyf.Dictionary] = {}
     for visit, kid in page.texts:
-        if visit.under(boxes.MarginBox):
+        if visit.in_margin:
             found[kid["K"][0]] = PAGINATION
-        elif visit.classes() & DECORATIVE_CLASSES:
+        elif visit.decorative:
             found[kid["K"][0]] = LAYOUT
     for visit, figure in page.images:
         element = visit.box.element
-        if element is not None and element.get("alt") == "" or visit.classes() & DECORATIVE_CLASSES:
+        if visit.decorative or (element is not None and element.get("alt") == ""):
             found[figure["K"][0]] = LAYOUT
     return found
 
@@ -234,7 +240,7 @@ def _calls(page: Paired, tree: Tree) -> dict[str, pydyf.Dictionary]:
     ``::footnote-call``), as a ``/Reference``, by the note's id."""
     found = {}
     for visit, kid in page.texts:
-        marker = visit.above[-1] if visit.above else None
+        marker = visit.parent
         if marker is None or not str(marker.element_tag).endswith("::footnote-call"):
             continue
         element = tree.get(kid["P"])
@@ -316,17 +322,14 @@ def _adopt(tree: Tree, note: pydyf.Dictionary, part: pydyf.Dictionary) -> None:
 
 def _prune_empty(tree: Tree) -> None:
     """Elements left with no content (an emptied footnote area, a call's marker span)
-    are taken out, innermost first."""
-    changed = True
-    while changed:
-        changed = False
-        for element in tree.all:
-            kids = element.get("K")
-            if isinstance(kids, pydyf.Array) and not kids and "P" in element:
-                parent = tree.get(element["P"])
-                if element.reference in list(parent.get("K", [])):
-                    _detach(tree, element)
-                    changed = True
+    are taken out.  Kids are made after their parents: going backwards, an element
+    is seen after every element under it has been pruned."""
+    for element in reversed(tree.all):
+        kids = element.get("K")
+        if isinstance(kids, pydyf.Array) and not kids and "P" in element:
+            parent = tree.get(element["P"])
+            if element.reference in parent.get("K", ()):
+                _detach(tree, element)
 
 
 def _header_scope(tree: Tree) -> None:
@@ -345,8 +348,8 @@ def _header_scope(tree: Tree) -> None:
 def _heading_levels(tree: Tree) -> None:
     """``/H1``…``/H6`` in reading order with no level skipped (PDF/UA-1 §7.4.2): a
     theme may style an article's sections as ``h3`` under its ``h1`` title."""
-    root = tree.get(tree.pdf.catalog["StructTreeRoot"])
-    headings = [e for e in _in_order(tree, root) if HEADING.match(str(e.get("S", "")))]
+    # made in reading order (only notes are moved, and they hold no headings)
+    headings = [e for e in tree.all if HEADING.match(str(e.get("S", "")))]
     levels = outline([int(str(e["S"])[2]) for e in headings], 1)
     for element, level in zip(headings, levels):
         element["S"] = f"/H{level}"
@@ -369,39 +372,29 @@ def outline(levels: list[int], top: int) -> list[int]:
     return renumbered
 
 
-def _in_order(tree: Tree, element: pydyf.Dictionary) -> Iterator[pydyf.Dictionary]:
-    """The structure elements under ``element``, depth first, in reading order."""
-    kids = element.get("K")
-    for kid in kids if isinstance(kids, pydyf.Array) else [kids]:
-        if isinstance(kid, bytes):
-            child = tree.get(kid)
-            if isinstance(child, pydyf.Dictionary) and child.get("Type") == STRUCT:
-                yield child
-                yield from _in_order(tree, child)
-
-
 # --- link descriptions -------------------------------------------------------------------
 
-def describe_links(document: Any) -> None:
+def describe_links(links: list[Visit]) -> None:
     """Each link annotation's ``/Contents``: the link's text, and where it goes when
     that is an address the text does not show."""
-    for page in document.pages:
-        for visit in walk_page(page._page_box).links:
-            annotation = visit.box.link_annotation
-            element = visit.box.element
-            whole = "".join(element.itertext()) if element is not None else box_text(visit.box)
-            text = " ".join(whole.split())  # the whole link, not the part on this line
-            target = _target(annotation)
-            if not text:
-                destination = annotation.get("Dest")
-                target = target or (str(destination.string) if isinstance(
-                    destination, pydyf.String) else "")
-                description = f"link to {target}" if target else "link"
-            elif target.startswith(("http:", "https:", "mailto:")) and target not in text:
-                description = f"{text} ({target})"
-            else:
-                description = text
-            annotation["Contents"] = pydyf.String(description)
+    for visit in links:
+        annotation = visit.box.link_annotation
+        element = visit.box.element
+        whole = "".join(element.itertext()) if element is not None else box_text(visit.box)
+        text = " ".join(whole.split())  # the whole link, not the part on this line
+        annotation["Contents"] = pydyf.String(_description(text, annotation))
+
+
+def _description(text: str, annotation: pydyf.Dictionary) -> str:
+    target = _target(annotation)
+    if not text:
+        destination = annotation.get("Dest")
+        target = target or (str(destination.string)
+                            if isinstance(destination, pydyf.String) else "")
+        return f"link to {target}" if target else "link"
+    if target.startswith(("http:", "https:", "mailto:")) and target not in text:
+        return f"{text} ({target})"
+    return text
 
 
 def _target(annotation: pydyf.Dictionary) -> str:

@@ -58,7 +58,7 @@ class Source:
 
 
 def build_epub(prepared: Prepared, print_pages: dict[str, int] | None = None,
-               page_starts: list[str] | None = None) -> bytes:
+               page_starts: list[tuple[str, int]] | None = None) -> bytes:
     """The issue as an EPUB file; problems go to ``prepared.diagnostics``.
     ``print_pages`` and ``page_starts`` come from the laid-out reading PDF
     (:class:`~zinekit.model.LaidOut`): the page of each anchor, the block each page
@@ -212,14 +212,14 @@ def _known(print_pages: dict[str, int], where: dict[str, str]) -> dict[str, int]
     return known
 
 
-def _page_markers(starts: list[str], where: dict[str, str], spine: list[str],
+def _page_markers(starts: list[tuple[str, int]], where: dict[str, str], spine: list[str],
                   has_contents: bool) -> list[Marker]:
     """Where the marker of each page of the reading PDF goes (see pagebreaks.py): the
     print contents page is the navigation document's contents."""
     known = dict(where)
     if has_contents:
         known["toc"] = NAV
-    named = ["toc" if ident == "contents" else ident for ident in starts]
+    named = [("toc" if ident == "contents" else ident, words) for ident, words in starts]
     return plan_markers(named, known, spine[-1])
 
 
