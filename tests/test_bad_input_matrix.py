@@ -1,4 +1,4 @@
-"""Bad input to `build`, `check`, `catalog` and `impose`: each case prints its exact
+"""Bad input to `build`, `check`, `catalog`, `impose` and `preflight`: each case prints its exact
 located message, exits with status 1, prints no traceback and writes nothing (the
 previous good outputs stay byte for byte, no temporary is left).
 
@@ -294,6 +294,26 @@ def test_impose_refuses_bad_input(tmp_path, name, data, message):
     assert not list(tmp_path.glob(".zinekit-tmp-*"))
 
 
+PREFLIGHT_CASES = [
+    ("zero bytes", b"", "in.pdf: error: the file is empty, not a PDF"),
+    ("not a PDF", b"these are my notes\n", "in.pdf: error: not a PDF file (it does not start with %PDF-)"),
+    ("truncated", hostile.truncated_pdf,
+     "in.pdf: error: the PDF is damaged and cannot be read (Stream has ended unexpectedly)"),
+    ("encrypted", hostile.encrypted_pdf,
+     "in.pdf: error: the PDF is encrypted with a password; decrypt it first, e.g. qpdf --decrypt "
+     "--password=PASSWORD in.pdf out.pdf"),
+]
+
+
+@pytest.mark.parametrize("name, data, message", PREFLIGHT_CASES, ids=[c[0] for c in PREFLIGHT_CASES])
+def test_preflight_refuses_bad_input(tmp_path, name, data, message):
+    hostile.write(tmp_path / "in.pdf", data() if callable(data) else data)
+    result = invoke(tmp_path, "preflight", "in.pdf")
+    assert result.exit_code == 1, result.output
+    assert result.stderr == message + "\n"
+    assert result.stdout == ""
+
+
 def test_impose_counts_pages_instead_of_believing_the_page_tree(tmp_path):
     """A /Count of 10^9 in the page tree: the real pages are counted and imposed."""
     hostile.write(tmp_path / "in.pdf", hostile.lying_count_pdf(10**9))
@@ -314,6 +334,34 @@ def test_a_bomb_is_refused_without_inflating_it(tmp_path):
     assert exit_code == "1"
     assert int(peak_mb) < 400, f"peak memory {peak_mb} MB"
     assert "decompression bomb" in proc.stderr
+
+
+# --- import ----------------------------------------------------------------------------------
+
+IMPORT_CASES = [
+    ("empty text", "in.txt", b"\n\n", "in.txt:1:1: error: file is empty: there is no text to import"),
+    ("text not UTF-8", "in.txt", b"Caf\xe9\n", "in.txt:1:4: error: file is not valid UTF-8 text"),
+    ("binary file named .txt", "in.txt", b"\x7fELF\x00\x00",
+     "in.txt:1:1: error: this is a binary file, not text (name its format with --from if it is a "
+     ".docx or .odt)"),
+    ("post with front matter not YAML", "in.md", b"---\ntitle: [open\n---\n",
+     "in.md:2:13: error: front matter is not valid YAML: expected ',' or ']', but got '<stream end>'"),
+    ("post with front matter never closed", "in.md", b"---\ntitle: Open\n",
+     "in.md:1:1: error: front matter opened with '---' is never closed"),
+    ("Word file that is not a zip", "in.docx", b"PK\x03\x04 nothing",
+     "in.docx:1:1: error: not a Word document (it is not a zip package)"),
+]
+
+
+@pytest.mark.parametrize("name, filename, data, message", IMPORT_CASES, ids=[c[0] for c in IMPORT_CASES])
+def test_import_refuses_bad_input(tmp_path, name, filename, data, message):
+    (tmp_path / filename).write_bytes(data)
+    (tmp_path / "out.md").write_bytes(b"a previous good output\n")
+    result = invoke(tmp_path, "import", filename, "-o", "out.md", "--force")
+    assert result.exit_code == 1, result.output
+    assert result.stderr == message + "\n"
+    assert (tmp_path / "out.md").read_bytes() == b"a previous good output\n"
+    assert not list(tmp_path.glob(".zinekit-tmp-*"))
 
 
 # --- the real command: no traceback reaches stderr -------------------------------------------
@@ -370,6 +418,8 @@ def expected_rows() -> list[tuple[str, str, str]]:
         if case not in NOTES_CASES:
             rows += [("catalog", case.name, message) for message in case.errors]
     rows += [("impose", name, message) for name, _, message in IMPOSE_CASES]
+    rows += [("preflight", name, message) for name, _, message in PREFLIGHT_CASES]
+    rows += [("import", name, message) for name, _, _, message in IMPORT_CASES]
     return rows
 
 

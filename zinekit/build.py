@@ -33,7 +33,14 @@ from zinekit.pages import PageSize, parse_page_size
 from zinekit.parallel import IssueRunner, Stages
 from zinekit.project import Project, issues_at, open_project
 from zinekit.render.download_page import page_theme, write_download_page
-from zinekit.render.formats import DEFAULT_FORMATS, FORMATS, in_order, unknown_formats
+from zinekit.render.formats import (
+    DEFAULT_FORMATS,
+    FORMATS,
+    in_order,
+    needs_layout,
+    needs_reading_bytes,
+    unknown_formats,
+)
 from zinekit.render.pdf import render_pdf
 from zinekit.reporter import Built, Note, Progress, Reporter, UpToDate, Wrote
 from zinekit.resolve.bibliography import find_bibliography
@@ -237,8 +244,9 @@ def reuse_issue(plan: Plan, options: BuildOptions, session: Session,
     issue, result = plan.prepared.issue, plan.result
     result.diagnostics.extend(plan.manifest.diagnostics)
     stop_on_errors(result.diagnostics, options, reporter)
-    result.inventory = json.loads(plan.inventory_path.read_text(encoding="utf-8"))
-    session.record(issue, result.inventory)
+    if plan.inventory_path.is_file():  # not when no layout of the text was ever recorded
+        result.inventory = json.loads(plan.inventory_path.read_text(encoding="utf-8"))
+        session.record(issue, result.inventory)
     result.pages = plan.manifest.pages
     result.outputs = [plan.out / name for name in plan.manifest.outputs]
     result.reused = True
@@ -255,11 +263,13 @@ def render_plan(plan: Plan, reporter: Reporter, *, options: BuildOptions) -> Iss
     started = time.perf_counter()
     prepared, result = plan.prepared, plan.result
     issue, diagnostics = prepared.issue, prepared.diagnostics
-    reading = render_pdf(prepared, with_bytes="pdf" in plan.formats)  # 5.
-    result.pages = reading.pages
-    result.inventory = inventory_of(prepared, reading)
-    files = {plan.inventory_path: json.dumps(result.inventory, ensure_ascii=False,
-                                             indent=1).encode("utf-8") + b"\n"}
+    reading = reading_layout(plan)  # 5.
+    files: dict[Path, bytes] = {}
+    if reading is not None:
+        result.pages = reading.pages
+        result.inventory = inventory_of(prepared, reading)
+        files[plan.inventory_path] = json.dumps(result.inventory, ensure_ascii=False,
+                                                indent=1).encode("utf-8") + b"\n"
     for name in plan.formats:
         files.update(FORMATS[name].make(prepared, reading, plan.out))
     stop_on_errors(diagnostics, options, reporter)
@@ -268,6 +278,8 @@ def render_plan(plan: Plan, reporter: Reporter, *, options: BuildOptions) -> Iss
             result.outputs.append(_write(target, data))
         if plan.inputs is not None:
             reuse.record(plan.out, plan.inputs, files, result.pages, diagnostics, issue.root)
+            if reading is not None and needs_layout(plan.formats):
+                reuse.record_layout(plan.out, plan.inputs, reading)
         for note in prepared.notes:
             reporter.emit(Note(note))
     reporter.findings(diagnostics.shown(options.strict))
@@ -276,6 +288,21 @@ def render_plan(plan: Plan, reporter: Reporter, *, options: BuildOptions) -> Iss
     if options.write:
         reporter.emit(Built(issue.slug, result.pages, time.perf_counter() - started))
     return result
+
+
+def reading_layout(plan: Plan) -> LaidOut | None:
+    """The reading PDF laid out, once, for every format that needs its pages.  Formats
+    that need no layout of their own (an EPUB, a web edition) take the printed page
+    numbers from the last layout's record, or go without them."""
+    prepared = plan.prepared
+    if needs_layout(plan.formats):
+        return render_pdf(prepared, with_bytes=needs_reading_bytes(prepared, plan.formats))
+    recorded = reuse.recorded_layout(plan.out, plan.inputs) if plan.inputs is not None else None
+    if recorded is None:
+        prepared.notes.append(f"{prepared.issue.slug}: the printed page numbers (the EPUB's "
+                              "page list, the pages other issues cite) are left out: no layout "
+                              "of this text is recorded; build its reading PDF once to have them")
+    return recorded
 
 
 def inventory_of(prepared: Prepared, reading: LaidOut) -> dict:

@@ -17,6 +17,8 @@ import click
 
 from zinekit import __version__
 from zinekit.errors import ZinekitError
+from zinekit.impose.registry import NAMES as IMPOSE_LAYOUTS
+from zinekit.impose.registry import cli_help as impose_layout_help
 from zinekit.render.formats import DEFAULT_FORMATS, FORMATS
 
 class ZinekitGroup(click.Group):
@@ -143,28 +145,36 @@ def check(path: Path, theme: str | None, strict: bool) -> None:
 
 @main.command()
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Imposed PDF to write (written whole or not at all).")
-@click.option("--layout", type=click.Choice(["saddle", "perfect", "4up", "onepagezine",
-                                             "repeat", "topbound"]),
-              default="saddle", show_default=True,
-              help="saddle: folded and stapled booklet; perfect: signatures for glued binding; "
-                   "4up: two booklets per sheet, cut and stacked; onepagezine: 8 pages on one side; "
-                   "repeat: each page N-up (flyers, cards); topbound: booklet bound at the top.")
+@click.option("-o", "--output", required=True, metavar="OUT.pdf",
+              help="Imposed PDF to write (written whole or not at all); with --duplex manual, "
+                   "OUT-fronts.pdf and OUT-backs.pdf.")
+@click.option("--layout", type=click.Choice(IMPOSE_LAYOUTS), default="saddle", show_default=True,
+              help=impose_layout_help())
 @click.option("--signature", default=None, metavar="N|MIN-MAX",
               help="perfect: pages per signature (a multiple of 4), or a range such as 16-32 "
                    "to pick the size leaving the fewest blanks (default 4-16).")
 @click.option("--sheet", default=None, metavar="SIZE",
-              help="Paper: A4, A3, A5, letter, legal, tabloid … or WxH with mm, cm, in or pt "
-                   "(default: the smallest standard sheet holding the pages at 100 %).")
+              help="Paper: A4, A3, SRA3, letter, tabloid … or WxH with mm, cm, in or pt "
+                   "(default: A4 for A-series pages, letter for US pages, when the layout fits; "
+                   "else A3, SRA3 / tabloid, tabloid-extra; else A4/letter scaled down).")
+@click.option("--pages", default=None, metavar="RANGES",
+              help="Source pages to impose, in order, e.g. 3-18,21 (9- runs to the last page).")
+@click.option("--binding", type=click.Choice(["ltr", "rtl"]), default=None,
+              help="rtl: spine on the right, for Arabic, Hebrew, Persian, or Japanese and Chinese "
+                   "set vertically (default ltr).")
 @click.option("--creep", default=None, metavar="THICKNESS",
               help="Paper thickness (e.g. 0.1mm): inner pages move towards the spine so the "
                    "trimmed fore-edge is even.")
 @click.option("--bleed", default=None, metavar="LENGTH",
               help="Bleed kept on the outer edges (e.g. 3mm), from the pages' BleedBox.")
 @click.option("--marks", is_flag=True, help="Draw crop, fold and (perfect) collation marks.")
-@click.option("--flip", type=click.Choice(["short", "long"]), default="short", show_default=True,
-              help="Edge the duplex printer turns the sheet on.")
+@click.option("--flip", type=click.Choice(["short", "long"]), default=None,
+              help="Edge the sheet is turned over on: by the duplex printer (default short), or "
+                   "by you with --duplex manual (default long: like the page of a book).")
+@click.option("--duplex", type=click.Choice(["auto", "manual", "none"]), default="auto",
+              show_default=True,
+              help="manual: a fronts file and a backs file, for a printer that prints one side; "
+                   "none: repeat and cutstack single-sided, every page on a front.")
 @click.option("--cover", type=click.Choice(["included", "separate"]), default="included",
               show_default=True,
               help="separate: pages 1, 2 and the last two on their own sheet, first in the "
@@ -172,12 +182,42 @@ def check(path: Path, theme: str | None, strict: bool) -> None:
 @click.option("--blanks", type=click.Choice(["before-back", "end", "after-front"]),
               default="before-back", show_default=True,
               help="Where padding pages go when the page count does not fill the sheets.")
-def impose(source: Path, output: Path, **options) -> None:
+@click.option("--flyleaves", default=None, metavar="N",
+              help="N blank leaves inside the front cover and inside the back cover.")
+@click.option("--binding-margin", default=None, metavar="LENGTH",
+              help="stab: a blank strip (e.g. 10mm) added on the stitched edge of every leaf.")
+@click.option("--up", default=None, metavar="1|2",
+              help="perfect: 2 prints two signatures on each sheet, to be cut apart.")
+@click.option("--grain", type=click.Choice(["long", "short"]), default=None,
+              help="With --up 2: the paper's grain runs along the sheet's long or short edge; "
+                   "the signatures are placed so the folds follow it.")
+def impose(source: Path, output: str, **options) -> None:
     """Impose any PDF for printing and folding: SOURCE → -o OUTPUT."""
     from zinekit.impose import impose_file
 
     report = impose_file(source, output, **options)
     click.echo(str(report))
+
+
+@main.command()
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable findings on standard output.")
+@click.option("--colour", "--color", "colour", type=click.Choice(["cmyk", "grey", "any"]), default=None,
+              help="What the press prints from: cmyk (RGB is an error), grey (colour is an error), "
+                   "any (no colour check). Default: RGB is a warning.")
+@click.option("--pdfx", type=click.Choice(["1a", "3", "4"]), default=None,
+              help="Check the rules of PDF/X-1a, X-3 or X-4 as errors (output intent, TrimBox; "
+                   "X-1a: no transparency, no RGB).")
+@click.option("--min-ppi", type=click.IntRange(1, 10000), default=300, show_default=True,
+              help="Images below this effective resolution are warned about (errors below half).")
+def preflight(source: Path, as_json: bool, colour: str | None, pdfx: str | None, min_ppi: int) -> None:
+    """Check any PDF for what a press rejects; exit 1 on errors, 0 with warnings only."""
+    from zinekit.preflight import PreflightOptions, preflight_file
+
+    report = preflight_file(source, PreflightOptions(colour=colour, pdfx=pdfx, min_ppi=min_ppi))
+    click.echo(report.to_json() if as_json else report.text())
+    if report.errors:
+        sys.exit(1)
 
 
 @main.command()
@@ -208,3 +248,22 @@ def catalog(path: Path, as_json: bool) -> None:
     from zinekit.catalog_cmd import show_catalog
 
     show_catalog(path, as_json=as_json)
+
+
+@main.command("import")
+@click.argument("source", type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Markdown file to write (for one SOURCE file).")
+@click.option("--into", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Issue folder to write (for a SOURCE folder of contributions).")
+@click.option("--from", "fmt", default=None, metavar="FORMAT",
+              help="Source format when the file's ending does not say: text, html, jekyll "
+                   "(or hugo), muse, docx, odt.")
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+def import_(source: Path, output: Path | None, into: Path | None, fmt: str | None,
+            force: bool) -> None:
+    """Turn a text as received into zinekit Markdown: SOURCE → -o OUT.md, or a folder of
+    contributions → --into ISSUE/ (a folder issue, articles in file-name order)."""
+    from zinekit.importer.command import run_import
+
+    run_import(source, output, into, fmt, force)

@@ -17,6 +17,7 @@ from typing import Any, Callable
 import yaml
 
 from zinekit.errors import Diagnostics
+from zinekit.impose.registry import BOOK_LAYOUTS
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -64,6 +65,8 @@ ISSUE_OPTIONS = _opts(
     Option("notes", "choice", "foot", "Default placement of notes.", ("foot", "side", "end")),
     Option("further_reading", "bool", False, "Print the bibliography at the end."),
     Option("url", "str", None, "Where readers download this issue."),
+    Option("binding", "choice", None, "Spine side of the booklet: 'ltr' (left) or 'rtl' (right); "
+           "default from the language.", ("ltr", "rtl")),
 )
 
 ARTICLE_OPTIONS = _opts(
@@ -88,7 +91,7 @@ BUILD_OPTIONS = _opts(
            ("issue", "article")),
     Option("booklet_sheet", "str", None, "Sheet for the booklet edition (default from page size)."),
     Option("booklet_layout", "choice", "saddle", "Imposition layout for the booklet edition.",
-           ("saddle", "perfect", "4up", "onepagezine")),
+           BOOK_LAYOUTS),
     Option("booklet_signature", "str", None, "Signature size for the perfect layout."),
     Option("bleed", "str", None, "Bleed of the print editions, e.g. 3mm."),
     Option("citation_style", "choice", "author-year", "How citations print.",

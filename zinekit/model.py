@@ -100,6 +100,7 @@ class ParsedText:
     images: list[Image] = field(default_factory=list)
     footnotes: list[Footnote] = field(default_factory=list)  # in numbering order
     addresses: list[str] = field(default_factory=list)  # every src and href, as written
+    links: list[str] = field(default_factory=list)  # the addresses of Markdown links
     further_reading_at: list[int] = field(default_factory=list)  # lines of the lists
     diagnostics: list[Diagnostic] = field(default_factory=list)
 

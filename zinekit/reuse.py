@@ -21,12 +21,13 @@ import hashlib
 import json
 import os
 import re
+from dataclasses import fields
 from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import unquote, urlsplit
 
 from zinekit.errors import Diagnostic, Diagnostics
-from zinekit.model import BuildManifest, Issue
+from zinekit.model import BuildManifest, Issue, LaidOut
 from zinekit.output import write_bytes
 
 MANIFEST_FOLDER = ".zinekit"  # in the output folder
@@ -197,6 +198,44 @@ def record(out: Path, inputs: dict[str, Any], written: dict[Path, bytes], pages:
             for d in diagnostics.items]
     manifest = BuildManifest(_as_json(inputs), dict(sorted(outputs.items())), pages, kept)
     write_bytes(manifest_path(out), manifest_json(manifest))
+
+
+# --- 2b. the record of the last layout ---------------------------------------------------------
+# A build that lays the issue out keeps where its pages fell (the page count and the page
+# of every anchor), keyed by what the layout depends on: all the inputs but the formats.
+# A later build of formats that need no layout of their own (an EPUB, a web edition)
+# takes the printed page numbers from it instead of laying the issue out again.
+
+LAYOUT_FORMAT = "zinekit-layout"
+
+
+def layout_path(out: Path) -> Path:
+    return out.parent / MANIFEST_FOLDER / f"{out.name}.layout.json"
+
+
+def layout_key(inputs: dict[str, Any]) -> str:
+    kept = {k: v for k, v in inputs.items() if k != "formats"}
+    return bytes_digest(json.dumps(_as_json(kept), sort_keys=True).encode("utf-8"))
+
+
+def record_layout(out: Path, inputs: dict[str, Any], laid_out: LaidOut) -> None:
+    """Keep where the pages of this layout fell, for builds that need no layout."""
+    record = {field.name: getattr(laid_out, field.name) for field in fields(laid_out)
+              if field.name != "data"}
+    data = {"format": LAYOUT_FORMAT, "version": MANIFEST_VERSION, "key": layout_key(inputs),
+            "layout": record}
+    write_bytes(layout_path(out), json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+
+
+def recorded_layout(out: Path, inputs: dict[str, Any]) -> LaidOut | None:
+    """The last layout of the issue in ``out``, if it was made from these inputs."""
+    try:
+        data = json.loads(layout_path(out).read_text(encoding="utf-8"))
+        if data.get("format") != LAYOUT_FORMAT or data.get("key") != layout_key(inputs):
+            return None
+        return LaidOut(data=b"", **data["layout"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
 
 
 def _from_root(path: str | None, root: Path) -> str | None:

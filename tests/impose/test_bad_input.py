@@ -156,3 +156,91 @@ def test_small_zine_pages_are_fine(workdir):
     result = run("tiny.pdf", "-o", "out.pdf", "--layout", "onepagezine")
     assert result.exit_code == 0, result.output
     assert "5 blank pages added between page 2 and page 3 (the back cover)" in result.output
+
+
+# --------------------------------------------------------------- options of the binders
+
+@pytest.mark.parametrize("args, message", [
+    (("--layout", "repeat", "--flyleaves", "1"),
+     "ten.pdf: error: --flyleaves applies to saddle, perfect, 4up, topbound and stab, not to --layout repeat"),
+    (("--layout", "cutstack", "--binding", "rtl"),
+     "ten.pdf: error: --binding rtl applies to saddle, perfect, 4up, onepagezine, topbound and stab, "
+     "not to --layout cutstack"),
+    (("--binding-margin", "10mm"), "ten.pdf: error: --binding-margin applies to --layout stab, not to --layout saddle"),
+    (("--up", "2"), "ten.pdf: error: --up applies to --layout perfect, not to --layout saddle"),
+    (("--layout", "perfect", "--grain", "long"),
+     "ten.pdf: error: --grain chooses how two signatures share a sheet; it applies with --up 2"),
+    (("--layout", "perfect", "--up", "3"), "ten.pdf: error: --up: at most 2"),
+    (("--duplex", "none"), "ten.pdf: error: --duplex none applies to repeat and cutstack, not to --layout saddle"),
+    (("--layout", "onepagezine", "--duplex", "manual"),
+     "ten.pdf: error: --duplex manual applies to saddle, perfect, 4up, repeat, topbound, stab and cutstack, "
+     "not to --layout onepagezine"),
+    (("--flyleaves", "x"), "ten.pdf: error: --flyleaves: 'x' is not a whole number"),
+    (("--pages", "3-30"), "ten.pdf: error: --pages: page 30 is beyond the last page (10)"),
+    (("--pages", "2,2"), "ten.pdf: error: --pages: page 2 is chosen twice"),
+    (("--pages", "1-3", "--flyleaves", "1"),
+     "ten.pdf: error: --flyleaves go inside the covers (pages 1-2 and the last two); this PDF has only 3 pages"),
+])
+def test_binder_options_refused_with_their_reason(workdir, args, message):
+    assert_refused(run("ten.pdf", "-o", "out.pdf", *args), message, workdir)
+
+
+def test_empty_output_name(workdir):
+    assert_refused(run("ten.pdf", "-o", ""),
+                   "ten.pdf: error: -o is empty: name the PDF to write, e.g. -o booklet.pdf", workdir)
+
+
+def test_output_in_a_folder_that_is_a_file(workdir):
+    (workdir / "notes").write_text("a file, not a folder\n")
+    assert_refused(run("ten.pdf", "-o", "notes/out.pdf"),
+                   "notes/out.pdf: error: cannot write here: notes is a file, not a folder", workdir)
+    assert_refused(run("ten.pdf", "-o", "notes/deeper/out.pdf"),
+                   "notes/deeper/out.pdf: error: cannot write here: notes is a file, not a folder", workdir)
+
+
+def test_output_that_is_a_folder(workdir):
+    (workdir / "dist").mkdir()
+    assert_refused(run("ten.pdf", "-o", "dist"), "dist: error: is a folder; -o names the PDF file to write",
+                   workdir)
+
+
+def test_a_device_is_refused_before_it_is_read(workdir):
+    """/dev/zero never ends: it is refused for what it is, not read."""
+    result = run("/dev/zero", "-o", "out.pdf")
+    assert result.exit_code == 1
+    assert result.output == "/dev/zero: error: is not a regular file (a device, a pipe or a socket); give a PDF file\n"
+
+
+def test_a_pipe_is_refused(workdir):
+    import os
+
+    os.mkfifo(workdir / "pipe.pdf")
+    assert_refused(run("pipe.pdf", "-o", "out.pdf"),
+                   "pipe.pdf: error: is not a regular file (a device, a pipe or a socket); give a PDF file", workdir)
+
+
+def test_a_pdf_needing_a_password_to_open_is_refused(workdir):
+    import subprocess
+
+    subprocess.run(["qpdf", "--encrypt", "user", "owner", "256", "--", "ten.pdf", "locked.pdf"], check=True,
+                   cwd=workdir)
+    assert_refused(run("locked.pdf", "-o", "out.pdf"),
+                   "locked.pdf: error: the PDF is encrypted with a password; decrypt it first, "
+                   "e.g. qpdf --decrypt --password=PASSWORD in.pdf out.pdf", workdir)
+
+
+def test_manual_duplex_writes_both_files_or_neither(workdir, monkeypatch):
+    calls = []
+    real = __import__("pypdf").PdfWriter.write
+
+    def second_fails(self, stream):
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        return real(self, stream)
+
+    monkeypatch.setattr("pypdf.PdfWriter.write", second_fails)
+    with pytest.raises(OSError):
+        impose_file(Path("ten.pdf"), Path("out.pdf"), duplex="manual")
+    assert not (workdir / "out-fronts.pdf").exists() and not (workdir / "out-backs.pdf").exists()
+    assert not list(workdir.glob(".zinekit-tmp-*"))

@@ -7,19 +7,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zinekit.impose.layouts import (
-    LayoutError,
-    Plan,
-    apply_flip,
-    backs_need_turning,
     fourup_order,
     onepagezine_order,
-    pad,
     perfect_order,
     pick_signature,
-    repeat_order,
     saddle_order,
     topbound_order,
 )
+from zinekit.impose.leaves import repeat_order
+from zinekit.impose.plan import LayoutError, LayoutRequest, Plan, apply_flip, backs_need_turning, pad
+
+R = LayoutRequest
 
 
 def numbers(side) -> list[int | None]:
@@ -64,7 +62,7 @@ def test_one_page_has_no_back_cover_so_blanks_follow_it():
 
 
 def test_saddle_separate_cover():
-    plan = saddle_order(10, cover="separate")
+    plan = saddle_order(10, R(cover="separate"))
     assert plan.sheets[0].cover
     assert sheet_numbers(plan)[0] == ([10, 1], [2, 9])
     # the body (3…8) is padded on its own, at its end, just before the inside back cover
@@ -73,7 +71,7 @@ def test_saddle_separate_cover():
 
 
 def test_perfect_8_page_signatures():
-    plan = perfect_order(16, sizes=(8,))
+    plan = perfect_order(16, R(sizes=(8,)))
     assert plan.signature_size == 8
     assert sheet_numbers(plan) == [
         ([8, 1], [2, 7]), ([6, 3], [4, 5]),          # signature 1: pages 1-8
@@ -84,7 +82,7 @@ def test_perfect_8_page_signatures():
 
 
 def test_perfect_pads_before_the_back_cover_of_the_book():
-    plan = perfect_order(10, sizes=(8,))
+    plan = perfect_order(10, R(sizes=(8,)))
     assert plan.sequence[-1] == 9 and plan.blanks == 6
     assert plan.sequence[9:15] == (None,) * 6
 
@@ -141,7 +139,7 @@ def test_topbound_heads_meet_at_the_fold():
 
 
 def test_repeat_pairs_front_and_back():
-    plan = repeat_order(3, 2, 2)
+    plan = repeat_order(3, R(fill=(2, 2)))
     assert sheet_numbers(plan) == [([1] * 4, [2] * 4), ([3] * 4, None)]
     assert plan.blanks == 0
 
@@ -174,13 +172,14 @@ policies = st.sampled_from(["before-back", "end", "after-front"])
 
 
 def all_plans(count: int, policy: str) -> list[Plan]:
-    plans = [saddle_order(count, policy), topbound_order(count, policy),
-             perfect_order(count, (16, 12, 8, 4), policy), perfect_order(count, (8,), policy),
-             fourup_order(count, policy)]
+    plans = [saddle_order(count, R(policy)), topbound_order(count, R(policy)),
+             perfect_order(count, R(policy, sizes=(16, 12, 8, 4))), perfect_order(count, R(policy, sizes=(8,))),
+             fourup_order(count, R(policy))]
     if count >= 4:
-        plans += [saddle_order(count, policy, "separate"), perfect_order(count, (16, 8), policy, "separate")]
+        plans += [saddle_order(count, R(policy, "separate")),
+                  perfect_order(count, R(policy, "separate", sizes=(16, 8)))]
     if count <= 8:
-        plans.append(onepagezine_order(count, policy))
+        plans.append(onepagezine_order(count, R(policy)))
     return plans
 
 

@@ -12,7 +12,6 @@ from zinekit.impose.geometry import (
     cell_size,
     choose_sheet,
     creep_shift,
-    default_sheet,
     page_matrix,
     place,
     transform_rect,
@@ -90,7 +89,10 @@ def box(size, rotate=0) -> PageBox:
     (HALF_LETTER, 0, False, "letter"),
     (A5, 3 * MM, True, "A3"),           # no room on A4 for bleed and marks
     ((420, 595), 0, False, "A4"),       # A5 rounded to whole points still fits A4
-    ((105 * MM, 148 * MM), 0, False, "A5"),
+    ((105 * MM, 148 * MM), 0, False, "A4"),  # the home size, not A5
+    ((210 * MM, 297 * MM), 0, False, "A3"),  # A4 pages: the next sheet up
+    ((210 * MM, 297 * MM), 3 * MM, True, "SRA3"),  # A4 pages with bleed and marks
+    ((612.0, 792.0), 0, False, "tabloid"),  # letter pages
 ])
 def test_default_sheet(page, bleed, marks, expected):
     geo = choose_sheet(SIDE_GRID, page, bleed, marks, None)
@@ -99,10 +101,14 @@ def test_default_sheet(page, bleed, marks, expected):
     assert geo.sheet.width > geo.sheet.height  # two pages side by side: landscape
 
 
-def test_huge_pages_get_a_custom_sheet():
-    assert default_sheet((3000, 2000), 0).name == "A0"
-    sheet = default_sheet((4000, 2000), 0)
-    assert (sheet.width, sheet.height) == (4000, 2000)
+@pytest.mark.parametrize("page, expected", [
+    ((297 * MM, 420 * MM), "A4"),  # A3 pages: never A2 unless asked
+    ((3000, 2000), "A4"),  # no family: A4 first
+    ((11 * 72, 17 * 72), "letter"),  # tabloid pages: letter, scaled
+])
+def test_pages_too_large_for_every_default_go_on_the_home_size_scaled(page, expected):
+    geo = choose_sheet(SIDE_GRID, page, 0, False, None)
+    assert geo.sheet.name == expected and geo.scale < 0.75
 
 
 def test_scaled_down_when_the_sheet_is_too_small():

@@ -112,8 +112,9 @@ def write_project(root: Path, files: dict[str, str]) -> Path:
 
 
 def build(target: Path, out: Path, *extra: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, ["build", str(target), "--out", str(out), "--format", "epub",
-                                       *extra])
+    """The EPUB, with the reading PDF its printed page numbers come from."""
+    result = CliRunner().invoke(main, ["build", str(target), "--out", str(out), "--format",
+                                       "pdf,epub", *extra])
     if result.exception and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result.exit_code, result.output + getattr(result, "stderr", "")

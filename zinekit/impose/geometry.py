@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from zinekit.impose.layouts import Grid, Slot
+from zinekit.impose.plan import Grid, Slot
 from zinekit.impose.options import SHEETS, Sheet
 
 Rect = tuple[float, float, float, float]
@@ -51,6 +51,8 @@ class SheetGeometry:
     bleed: float  # requested bleed, unscaled
     bleed_x: float  # outer bleed actually kept at the left/right edges, on the sheet
     bleed_y: float
+    binding_margin: float = 0.0  # stab: part of the cell's width left blank on the bound edge
+    needed: tuple[float, float] = (0.0, 0.0)  # the block with bleed and marks at 100 %
 
     # -- the block of cells -------------------------------------------------------
     @property
@@ -151,26 +153,45 @@ def paper_family(size: tuple[float, float]) -> str | None:
     w, h = sorted(size)
     for name, (sw, sh) in SHEETS.items():
         if abs(w - sw) <= 2 and abs(h - sh) <= 2:
-            return "iso" if name.startswith("A") else "us"
+            return "iso" if name.startswith(("A", "SRA")) else "us"
     return None
 
 
-def default_sheet(block: tuple[float, float], margin: float, page: tuple[float, float] | None = None) -> Sheet:
-    """The standard sheet of smallest area that holds ``block`` plus ``margin`` all round.
+#: The sheets a default is chosen from, smallest first: the home and office size of
+#: the pages' paper family, then the copy shop's larger sheets.  A0-A2 and the like
+#: are never chosen unless asked for with --sheet.
+DEFAULT_SHEETS = {"iso": ("A4", "A3", "SRA3"), "us": ("letter", "tabloid", "tabloid-extra"),
+                  None: ("A4", "letter", "A3", "tabloid", "SRA3", "tabloid-extra")}
 
-    When ``page`` is itself a standard size, sheets of its family (ISO A sizes, or US
-    sizes) come first: A5 pages with marks go on A3, not on tabloid.
+
+def fits(need: tuple[float, float], sheet: tuple[float, float]) -> bool:
+    """Does a block of size ``need`` go on ``sheet`` at 100 %, one way or the other?"""
+    return fit_scale(need, sheet) == 1 or fit_scale(need, (sheet[1], sheet[0])) == 1
+
+
+def default_sheet(block: tuple[float, float], margin: float, page: tuple[float, float] | None = None) -> Sheet:
+    """The sheet a home printer or a copy shop expects for ``block`` plus ``margin`` all round.
+
+    The pages' family's home size (A4 for A-series pages, letter for US pages) when the
+    block fits it at 100 %, else the smallest of the larger sheets of that family that
+    it fits (A3, SRA3; tabloid, tabloid-extra); when none does, the home size, and the
+    pages are scaled down to fit it.
     """
     need = (block[0] + 2 * margin, block[1] + 2 * margin)
-    fitting = [Sheet(name, w, h) for name, (w, h) in SHEETS.items()
-               if fit_scale(need, (w, h)) == 1 or fit_scale(need, (h, w)) == 1]
-    family = paper_family(page) if page else None
-    same = [s for s in fitting if ("iso" if s.name.startswith("A") else "us") == family]
-    fitting = same or fitting
+    names = DEFAULT_SHEETS[paper_family(page) if page else None]
+    for name in names:
+        if fits(need, SHEETS[name]):
+            return Sheet(name, *SHEETS[name])
+    return Sheet(names[0], *SHEETS[names[0]])
+
+
+def sheet_for(need: tuple[float, float]) -> str:
+    """The smallest standard sheet holding ``need`` at 100 % (any size), or W×H in mm."""
+    fitting = [(w * h, name) for name, (w, h) in SHEETS.items() if fits(need, (w, h))]
     if fitting:
-        return min(fitting, key=lambda s: s.width * s.height)
-    w, h = (math.ceil(v) for v in need)
-    return Sheet(f"{w / 72 * 25.4:.0f}×{h / 72 * 25.4:.0f}mm", w, h)
+        return min(fitting)[1]
+    w, h = (math.ceil(v / (72 / 25.4)) for v in need)
+    return f"{w}x{h}mm"
 
 
 def repeat_grid(sheet: Sheet, cell: tuple[float, float], bleed: float) -> tuple[int, int]:
@@ -182,17 +203,28 @@ def repeat_grid(sheet: Sheet, cell: tuple[float, float], bleed: float) -> tuple[
 
 
 def choose_sheet(grid: Grid, cell: tuple[float, float], bleed: float, marks: bool,
-                 requested: Sheet | None) -> SheetGeometry:
-    """Orient (or pick, when none was requested) the sheet and fit the grid on it."""
+                 requested: Sheet | None, page: tuple[float, float] | None = None,
+                 binding_margin: float = 0.0, keep_orientation: bool = False) -> SheetGeometry:
+    """Orient (or pick, when none was requested) the sheet and fit the grid on it.
+
+    ``cell`` includes any binding margin; ``page`` (the pages' own size) tells the
+    paper family the default sheet comes from.  ``keep_orientation``: the sheet is
+    already turned the way it is to be used (the pieces were counted on it).
+    """
     block = block_size(grid, cell, bleed)
+    margin = bleed + (MARK_ROOM if marks else 0)
     if requested is None:
-        requested = default_sheet(block, bleed + (MARK_ROOM if marks else 0), cell)
-    sheet, scale = orient(requested, block)
+        requested = default_sheet(block, margin, page or cell)
+    if keep_orientation:
+        sheet, scale = requested, fit_scale(block, (requested.width, requested.height))
+    else:
+        sheet, scale = orient(requested, block)
     w, h = (v * scale for v in block)
     room_x, room_y = (sheet.width - w) / 2, (sheet.height - h) / 2
     bleed_x = max(0.0, min(bleed * scale, room_x))
     bleed_y = max(0.0, min(bleed * scale, room_y))
-    return SheetGeometry(sheet, grid, cell, scale, bleed, bleed_x, bleed_y)
+    needed = (block[0] + 2 * margin, block[1] + 2 * margin)
+    return SheetGeometry(sheet, grid, cell, scale, bleed, bleed_x, bleed_y, binding_margin, needed)
 
 
 # -------------------------------------------------------------------- placing a page
@@ -238,16 +270,28 @@ def place(slot: Slot, page: PageBox, geo: SheetGeometry, thickness: float = 0.0)
     """
     cell = geo.cell_rect(slot.col, slot.row)
     dx, dy = _SHIFT.get(slot.spine or "", (0, 0))
-    shift = creep_shift(slot.depth, thickness)
-    centre = ((cell[0] + cell[2]) / 2 + dx * shift, (cell[1] + cell[3]) / 2 + dy * shift)
+    shift = creep_shift(slot.depth, thickness)  # on the sheet: paper does not scale
+    bx, by = _SHIFT.get(slot.bound or "", (0, 0))
+    away = -geo.binding_margin * geo.scale / 2  # a bound page sits beside its margin
+    centre = ((cell[0] + cell[2]) / 2 + dx * shift + bx * away,
+              (cell[1] + cell[3]) / 2 + dy * shift + by * away)
     matrix = page_matrix(page, slot.rotation, geo.scale, centre)
     zone = _zone(slot, cell, geo)
     zone = (zone[0] + dx * shift, zone[1] + dy * shift, zone[2] + dx * shift, zone[3] + dy * shift)
     if slot.spine:
         zone = intersect(zone, _spine_half_plane(slot.spine, cell))
+    if slot.bound:  # the margin stays blank: the page is cut at its own trim there
+        strip = geo.binding_margin * geo.scale
+        zone = intersect(zone, _spine_half_plane(slot.bound, grow(cell, *_strip(slot.bound, -strip))))
     b = geo.bleed
     artwork = intersect(grow(page.trim, b, b, b, b), page.bleed_limit)
     return matrix, intersect(zone, transform_rect(matrix, artwork))
+
+
+def _strip(edge: str, amount: float) -> tuple[float, float, float, float]:
+    """Left, bottom, right, top growth moving only the ``edge`` side by ``amount``."""
+    return {"left": (amount, 0, 0, 0), "bottom": (0, amount, 0, 0),
+            "right": (0, 0, amount, 0), "top": (0, 0, 0, amount)}[edge]
 
 
 def _zone(slot: Slot, cell: Rect, geo: SheetGeometry) -> Rect:

@@ -87,16 +87,19 @@ def sheet_marks(geo: SheetGeometry) -> str:
     return "\n".join(ops)
 
 
-def collation_mark(geo: SheetGeometry, signature: int) -> str:
-    """A filled block on the spine fold, one step lower for each signature."""
-    xs, _ = geo.fold_lines()
-    if not xs:
+def collation_mark(geo: SheetGeometry, signature: int, boundary: int = 1, row: int = 0) -> str:
+    """A filled block on the spine fold, one step lower for each signature.
+
+    The fold is the one left of column ``boundary`` in ``row`` (two signatures can
+    share a sheet, each with its own fold).
+    """
+    if boundary not in geo.grid.fold_cols:
         return ""
-    _, y0, _, y1 = geo.trim_rect()
+    x, y0, _, y1 = geo.cell_rect(boundary, row)
     width, height = COLLATION_SIZE
     steps = max(1, int((y1 - y0 - 2 * MARK_OFFSET - height) // height))
     top = y1 - MARK_OFFSET - (signature % steps) * height
-    return (f"q {COLOUR_SPACE} cs 1 scn {_f(xs[0] - width / 2)} {_f(top - height)} "
+    return (f"q {COLOUR_SPACE} cs 1 scn {_f(x - width / 2)} {_f(top - height)} "
             f"{_f(width)} {_f(height)} re f Q")
 
 

@@ -27,7 +27,7 @@ from pypdf.generic import (
 
 from zinekit.impose import marks
 from zinekit.impose.geometry import Matrix, Rect, SheetGeometry, place, transform_rect
-from zinekit.impose.layouts import Plan, Slot
+from zinekit.impose.plan import Plan, SheetPlan, Slot
 from zinekit.impose.options import ImposeOptions
 from zinekit.impose.source import SourcePdf, content_streams
 
@@ -200,31 +200,53 @@ def add_side(writer: PdfWriter, slots: Sequence[Slot], geo: SheetGeometry, optio
 
 
 def add_sheets(writer: PdfWriter, plan: Plan, geo: SheetGeometry, options: ImposeOptions,
-               forms: FormCache) -> None:
-    """Every sheet of the plan, front then back, in print order."""
+               forms: FormCache, part: str = "both") -> None:
+    """The sheets of the plan in print order: ``both`` sides of each sheet, front then
+    back; or only the ``fronts``; or only the ``backs``, last sheet first, a sheet with
+    nothing on its back getting a blank side (manual duplex: see :func:`side_order`)."""
     drawn = marks.sheet_marks(geo) if options.marks else ""
-    for sheet in plan.sheets:
-        front_extra = [drawn]
-        if options.marks and plan.layout == "perfect" and sheet.outer and not sheet.cover:
-            front_extra.append(marks.collation_mark(geo, sheet.signature))
-        add_side(writer, sheet.front, geo, options, forms, front_extra)
-        if sheet.back is not None:
-            add_side(writer, sheet.back, geo, options, forms, [drawn])
+    for sheet, side in side_order(plan, part):
+        if side == "front":
+            add_side(writer, sheet.front, geo, options, forms, [drawn, *_collation(plan, geo, sheet, options)])
+        else:
+            add_side(writer, sheet.back or (), geo, options, forms, [drawn])
 
 
-def side_labels(plan: Plan, labels: Sequence[str]) -> list[str]:
+def side_order(plan: Plan, part: str = "both") -> list[tuple[SheetPlan, str]]:
+    """(sheet, "front" or "back") for every output page of ``part``."""
+    if part == "fronts":
+        return [(sheet, "front") for sheet in plan.sheets]
+    if part == "backs":
+        return [(sheet, "back") for sheet in reversed(plan.sheets)]
+    return [(sheet, side) for sheet in plan.sheets
+            for side in (("front",) if sheet.back is None else ("front", "back"))]
+
+
+def _collation(plan: Plan, geo: SheetGeometry, sheet: SheetPlan, options: ImposeOptions) -> list[str]:
+    """Collation marks on the outer sheet of each signature on this sheet (two with --up 2)."""
+    if not (options.marks and plan.layout == "perfect" and sheet.outer and not sheet.cover):
+        return []
+    pairs = [sheet.front[i:i + 2] for i in range(0, len(sheet.front), 2)]
+    return [marks.collation_mark(geo, sheet.signature + n, max(a.col, b.col), a.row)
+            for n, (a, b) in enumerate(pairs)]
+
+
+def side_labels(plan: Plan, labels: Sequence[str], part: str = "both") -> list[str]:
     """One page label per output page naming the sheet, its side and the pages on it."""
-    out = []
-    number = 0
+    names, number = {}, 0
     for sheet in plan.sheets:
         number += 0 if sheet.cover else 1
-        name = "cover" if sheet.cover else f"sheet {number}"
-        for side_name, side in zip(("front", "back"), sheet.sides()):
-            out.append(f"{name} {side_name}: {_side_pages(side, labels)}")
+        names[id(sheet)] = "cover" if sheet.cover else f"sheet {number}"
+    out = []
+    for sheet, side in side_order(plan, part):
+        slots = sheet.front if side == "front" else sheet.back or ()
+        out.append(f"{names[id(sheet)]} {side}: {_side_pages(slots, labels)}")
     return out
 
 
 def _side_pages(side: Sequence[Slot], labels: Sequence[str]) -> str:
+    if not side:
+        return "blank"
     pages = [labels[slot.page] if slot.page is not None else "blank" for slot in side]
     if len(set(pages)) == 1 and len(pages) > 1:
         return f"{pages[0]} ×{len(pages)}"

@@ -6,10 +6,11 @@ import contextlib
 import io
 import logging
 import re
+import stat
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Iterator, Union
+from typing import BinaryIO, Callable, Iterator, Union
 
 from pypdf import PdfReader
 from pypdf import PasswordType
@@ -46,12 +47,19 @@ class SourcePdf:
     label: str | None  # path shown in messages
     boxes: list[PageBox] = field(default_factory=list)
     inflated: dict[object, int] = field(default_factory=dict)  # stream → decoded length
+    owned: bool = False  # zinekit opened the file the reader reads: close it when done
 
     def __len__(self) -> int:
         return len(self.boxes)
 
     def fail(self, message: str) -> ImposeError:
         return ImposeError(message, path=self.label)
+
+    def close(self) -> None:
+        """Close the file the reader reads from, if zinekit opened it."""
+        stream = getattr(self.reader, "stream", None)
+        if self.owned and stream is not None:
+            stream.close()
 
 
 @contextlib.contextmanager
@@ -67,64 +75,87 @@ def quiet_pypdf() -> Iterator[None]:
 
 
 def open_source(source: SourceLike, label: str | None = None) -> SourcePdf:
-    """Open and check ``source``: a path, PDF bytes, a binary file or a ``PdfReader``."""
+    """Open and check ``source``: a path, PDF bytes, a binary file or a ``PdfReader``.
+
+    A path is read as it is needed, not all at once; :meth:`SourcePdf.close` (or the
+    end of the process) closes it.
+    """
     if label is None and isinstance(source, (str, Path)):
         label = str(source)
-    with quiet_pypdf():
-        reader = source if isinstance(source, PdfReader) else _reader(source, label)
-        pdf = SourcePdf(reader, label)
-        _unlock(pdf)
-        count = _page_count(pdf)
-        if count == 0:
-            raise pdf.fail("the PDF has no pages")
-        if count > MAX_PAGES:
-            raise pdf.fail(f"the PDF has {count:,} pages; zinekit imposes at most {MAX_PAGES:,}")
-        pdf.boxes = [_page_box(pdf, index) for index in range(count)]
-    return pdf
 
-
-def _reader(source: str | Path | bytes | BinaryIO, label: str | None) -> PdfReader:
     def fail(message: str) -> ImposeError:
         return ImposeError(message, path=label)
 
-    if isinstance(source, (str, Path)):
+    with quiet_pypdf():
+        reader = source if isinstance(source, PdfReader) else read_pdf(source, fail)
+        pdf = SourcePdf(reader, label, owned=isinstance(source, (str, Path)))
         try:
-            data = Path(source).read_bytes()
-        except FileNotFoundError:
-            raise fail("no such file") from None
-        except IsADirectoryError:
-            raise fail("is a folder, not a PDF file") from None
-        except OSError as exc:
-            raise fail(f"cannot read the file: {exc.strerror or exc}") from None
+            unlock(reader, fail)
+            count = _page_count(pdf)
+            if count == 0:
+                raise pdf.fail("the PDF has no pages")
+            if count > MAX_PAGES:
+                raise pdf.fail(f"the PDF has {count:,} pages; zinekit imposes at most {MAX_PAGES:,}")
+            pdf.boxes = [_page_box(pdf, index) for index in range(count)]
+        except BaseException:
+            pdf.close()
+            raise
+    return pdf
+
+
+def read_pdf(source: str | Path | bytes | BinaryIO, fail: Callable[[str], Exception]) -> PdfReader:
+    """A reader for a PDF file, bytes or binary file, after checking the first bytes.
+
+    A path must name a regular file (not a folder, a device such as /dev/zero, or a
+    pipe), and only its first kilobyte is read before the ``%PDF-`` header is found.
+    """
+    if isinstance(source, (str, Path)):
+        handle = _open_regular_file(Path(source), fail)
     elif isinstance(source, bytes):
-        data = source
+        handle = io.BytesIO(source)
     else:
-        data = source.read()
-    if not data:
+        handle = source
+    head = handle.read(1024)
+    if not head:
         raise fail("the file is empty, not a PDF")
-    if b"%PDF-" not in data[:1024]:
+    if b"%PDF-" not in head:
         raise fail("not a PDF file (it does not start with %PDF-)")
+    handle.seek(0)
     try:
-        return PdfReader(io.BytesIO(data), strict=False)
+        return PdfReader(handle, strict=False)
     except LimitReachedError as exc:
         raise fail(f"the PDF is refused: it exceeds a safety limit of the PDF reader ({_limit(exc)})") from None
     except READ_ERRORS as exc:
         raise fail(f"the PDF is damaged and cannot be read ({_why(exc)})") from None
 
 
-def _unlock(pdf: SourcePdf) -> None:
+def _open_regular_file(path: Path, fail: Callable[[str], Exception]) -> BinaryIO:
+    try:
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise fail("is a folder, not a PDF file")
+        if not stat.S_ISREG(mode):
+            raise fail("is not a regular file (a device, a pipe or a socket); give a PDF file")
+        return open(path, "rb")
+    except FileNotFoundError:
+        raise fail("no such file") from None
+    except OSError as exc:
+        raise fail(f"cannot read the file: {exc.strerror or exc}") from None
+
+
+def unlock(reader: PdfReader, fail: Callable[[str], Exception]) -> None:
     """Open an encrypted PDF with the empty password (owner-locked files), or refuse it."""
-    if not pdf.reader.is_encrypted:
+    if not reader.is_encrypted:
         return
     try:
-        result = pdf.reader.decrypt("")
+        result = reader.decrypt("")
     except DependencyError as exc:
-        raise pdf.fail(f"the PDF is encrypted and cannot be decrypted here ({exc})") from None
+        raise fail(f"the PDF is encrypted and cannot be decrypted here ({exc})") from None
     except READ_ERRORS as exc:
-        raise pdf.fail(f"the PDF is encrypted and cannot be opened ({_why(exc)})") from None
+        raise fail(f"the PDF is encrypted and cannot be opened ({_why(exc)})") from None
     if result == PasswordType.NOT_DECRYPTED:
-        raise pdf.fail("the PDF is encrypted with a password; decrypt it first, e.g. "
-                       "qpdf --decrypt --password=PASSWORD in.pdf out.pdf")
+        raise fail("the PDF is encrypted with a password; decrypt it first, e.g. "
+                   "qpdf --decrypt --password=PASSWORD in.pdf out.pdf")
 
 
 def _page_count(pdf: SourcePdf) -> int:
@@ -235,6 +266,11 @@ def _clip(rect: Rect, within: Rect) -> Rect:
 def _limit(exc: LimitReachedError) -> str:
     """pypdf's name for the limit, without the figures that follow it."""
     return _why(exc).split(". ")[0]
+
+
+def why(exc: BaseException) -> str:
+    """A reader's exception as a short reason for a message (no bytes, at most 160 characters)."""
+    return _why(exc)
 
 
 def _why(exc: BaseException) -> str:

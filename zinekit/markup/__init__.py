@@ -20,6 +20,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from zinekit.markup.citations import citations_plugin
 from zinekit.markup.containers import containers_plugin
 from zinekit.markup.ed_notes import ed_notes_plugin
+from zinekit.markup.leftovers import leftovers_plugin
 from zinekit.markup.positions import mark_editor_footnotes, parse_inlines
 from zinekit.markup.renderer import RenderContext, ZineRenderer
 from zinekit.markup.report import report
@@ -48,6 +49,7 @@ def make_parser(allow_html: bool = False) -> MarkdownIt:
     md.use(citations_plugin)
     md.use(structure_plugin)
     md.use(unsafe_plugin)
+    md.use(leftovers_plugin)
     _report_too_deep(md)
     assert isinstance(md.renderer, ZineRenderer)
     md.renderer.keep_own_rules()
@@ -91,6 +93,7 @@ def parse_markdown(text: str, path: str, *, allow_html: bool = False,
         headings=env.pop("zk_headings", []), xrefs=env.pop("zk_xrefs", []),
         citations=env.pop("zk_citations", []), images=env.pop("zk_images", []),
         footnotes=env.pop("zk_footnotes", []), addresses=env.pop("zk_addresses", []),
+        links=env.pop("zk_links", []),
         further_reading_at=env.pop("zk_further_reading", []),
         diagnostics=env.pop("zk_diagnostics", []),
     )

@@ -34,6 +34,8 @@ SAFE_URL_SCHEMES = ("http:", "https:", "mailto:", "#")
 ID_TAGS = {"p", "li", "blockquote", "table", "tr", "dt", "dd", "pre", "figure"}
 #: An image whose Markdown says ``![](src "decorative")``: no description, none needed.
 DECORATIVE = "decorative"
+#: Links whose address the print edition prints after their text (paper has no links).
+PRINTED_ADDRESSES = ("http:", "https:", "mailto:")
 
 #: A rule that renders the tokens from ``idx`` on and returns (HTML, next index).
 SpanRule = Callable[[Any, Sequence[Token], int, Any, Any], "tuple[str, int] | None"]
@@ -243,14 +245,14 @@ class ZineRenderer(RendererHTML):
         href = tokens[idx].attrGet("href") or ""
         if not href.startswith(SAFE_URL_SCHEMES) and ":" in href.split("/")[0]:
             tokens[idx].attrSet("href", "#")  # javascript:, file:, data: … are dropped
-        if self.ctx.print_edition and href.startswith(("http:", "https:", "mailto:")):
+        if self.ctx.print_edition and href.startswith(PRINTED_ADDRESSES):
             return '<span class="print-link">'
         return self.renderToken(tokens, idx, options, env)
 
     def link_close(self, tokens, idx, options, env) -> str:
         opening = matching_open(tokens, idx, "link_open")
         href = opening.attrGet("href") or ""
-        if self.ctx.print_edition and href.startswith(("http:", "https:", "mailto:")):
+        if self.ctx.print_edition and href.startswith(PRINTED_ADDRESSES):
             shown = href.removeprefix("mailto:")
             return f'</span><span class="print-url"> ({html.escape(shown)})</span>'
         return "</a>"

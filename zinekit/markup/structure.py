@@ -171,6 +171,8 @@ def collect_structure(state: StateCore) -> None:
                                     bool(editors.get(note.get("label"))))
                            for _, note in sorted(listed.items())]
     env["zk_addresses"] = list(dict.fromkeys(_addresses(state.tokens)))
+    env["zk_links"] = [child.attrGet("href") or "" for token in state.tokens
+                       for child in token.children or [] if child.type == "link_open"]
 
 
 def _addresses(tokens: list[Token]) -> Iterator[str]:

@@ -14,10 +14,25 @@ from pathlib import Path
 
 from zinekit.errors import Diagnostics, ImposeError
 from zinekit.impose import ImposeOptions, ImposeReport, impose_pdf
-from zinekit.model import Issue
+from zinekit.impose.binding import binding_for_language
+from zinekit.markup.renderer import PRINTED_ADDRESSES
+from zinekit.model import Issue, Prepared
 
 PRESS_BLEED = "3mm"
 PRESS_VARIANT = "pdf/x-4"
+#: The press edition is PDF/X-4: its output intent tells the press how to print its RGB,
+#: so colour is not checked; everything else a press rejects is.
+PRESS_PREFLIGHT = {"colour": "any", "pdfx": "4"}
+
+
+def print_edition_differs(prepared: Prepared) -> bool:
+    """Whether the print edition must be laid out on its own: it prints the address of
+    an external link after its text, or it has bleed.  Otherwise it is the reading
+    PDF's very pages (its links are lost in imposition, as paper loses them)."""
+    if prepared.issue.build.get("bleed"):
+        return True
+    return any(link.startswith(PRINTED_ADDRESSES)
+               for article in prepared.issue.articles for link in article.text.links)
 
 
 @dataclass
@@ -28,9 +43,12 @@ class Booklet:
 
 
 def booklet_options(issue: Issue) -> ImposeOptions:
-    """Imposition settings from ``[build]``: layout, sheet, signature, bleed."""
+    """Imposition settings from ``[build]``: layout, sheet, signature, bleed; the binding
+    from the front matter's ``binding``, else from the issue's language (right to left
+    for Arabic, Hebrew, Persian …)."""
     build = issue.build
     bleed = build.get("bleed")
+    binding = issue.meta.get("binding") or binding_for_language(issue.language)
     try:
         return ImposeOptions.parse(
             layout=build.get("booklet_layout", "saddle"),
@@ -38,6 +56,7 @@ def booklet_options(issue: Issue) -> ImposeOptions:
             sheet=build.get("booklet_sheet"),
             bleed=bleed,
             marks=bool(bleed),
+            binding=binding,
             path=build.path,
         )
     except ImposeError as exc:
@@ -61,3 +80,14 @@ def impose_booklet(issue: Issue, print_pdf: bytes, out: Path,
     filename = f"{issue.slug}-booklet-{sheet}.pdf"
     report.output = out / filename
     return Booklet(filename, data, report)
+
+
+def preflight_press(issue: Issue, press_pdf: bytes, diagnostics: Diagnostics) -> None:
+    """Check the press PDF as a press would; each finding becomes a build warning."""
+    from zinekit.preflight import PreflightOptions, preflight_pdf
+
+    report = preflight_pdf(press_pdf, PreflightOptions(**PRESS_PREFLIGHT), label=f"{issue.slug}-press.pdf")
+    for finding in report.findings:
+        located = report.located(finding)
+        where = f"press PDF, {located}" if located else "press PDF"
+        diagnostics.warning(f"{where}: {finding.message} (zinekit preflight)", str(issue.source_file), 0, 0)

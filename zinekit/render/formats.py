@@ -1,7 +1,8 @@
 """The output formats of ``zinekit build``: one registry.
 
-Each format is a name, what it is, the files it writes and a function that makes them
-from the prepared issue and its laid-out reading PDF.  The command line's ``--format``
+Each format is a name, what it is, the files it writes, whether it needs the issue laid
+out, and a function that makes its files from the prepared issue and the reading PDF's
+layout (``None`` for a format that needs none, when nothing else asked for one).  The command line's ``--format``
 choices, the check of ``[build] formats``, the order files are written in and the
 table in docs/configuration.md all come from :data:`FORMATS`; a new format is one
 entry here and the function that makes it.
@@ -20,7 +21,7 @@ from zinekit.model import LaidOut, Prepared
 
 #: Makes a format's files: (prepared issue, reading PDF, the issue's output folder)
 #: → {path: bytes}.  Reports (how to print a booklet) go to ``prepared.notes``.
-Maker = Callable[[Prepared, LaidOut, Path], "dict[Path, bytes]"]
+Maker = Callable[[Prepared, "LaidOut | None", Path], "dict[Path, bytes]"]
 
 
 @dataclass(frozen=True)
@@ -30,19 +31,23 @@ class OutputFormat:
     files: str  # what it writes in dist/<slug>/, for the docs
     default: bool  # built when no format is asked for
     make: Maker
+    laid_out: bool = True  # needs the reading PDF laid out (its pages, not a record of them)
 
 
-def _reading_pdf(prepared: Prepared, reading: LaidOut, out: Path) -> dict[Path, bytes]:
+def _reading_pdf(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Path, bytes]:
+    assert reading is not None and reading.data
     return {out / f"{prepared.issue.slug}.pdf": reading.data}
 
 
-def _booklet(prepared: Prepared, reading: LaidOut, out: Path) -> dict[Path, bytes]:
-    """The print edition (no live links, addresses printed), imposed."""
-    from zinekit.render.editions import impose_booklet
+def _booklet(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Path, bytes]:
+    """The print edition (no live links, addresses printed), imposed: the reading PDF's
+    own pages when the print edition's text is the same, else a layout of its own."""
+    from zinekit.render.editions import impose_booklet, print_edition_differs
     from zinekit.render.pdf import render_pdf
 
-    bleed = prepared.issue.build.get("bleed")
-    paper = render_pdf(prepared, print_edition=True, bleed=bleed)
+    paper = reading
+    if paper is None or not paper.data or print_edition_differs(prepared):
+        paper = render_pdf(prepared, print_edition=True, bleed=prepared.issue.build.get("bleed"))
     booklet = impose_booklet(prepared.issue, paper.data, out, prepared.diagnostics)
     if booklet is None:
         return {}
@@ -50,24 +55,26 @@ def _booklet(prepared: Prepared, reading: LaidOut, out: Path) -> dict[Path, byte
     return {out / booklet.filename: booklet.data}
 
 
-def _press(prepared: Prepared, reading: LaidOut, out: Path) -> dict[Path, bytes]:
+def _press(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Path, bytes]:
     """The print edition as single pages with bleed, PDF/X."""
-    from zinekit.render.editions import PRESS_BLEED, PRESS_VARIANT
+    from zinekit.render.editions import PRESS_BLEED, PRESS_VARIANT, preflight_press
     from zinekit.render.pdf import render_pdf
 
     bleed = prepared.issue.build.get("bleed") or PRESS_BLEED
     press = render_pdf(prepared, variant=PRESS_VARIANT, print_edition=True, bleed=bleed)
+    preflight_press(prepared.issue, press.data, prepared.diagnostics)
     return {out / f"{prepared.issue.slug}-press.pdf": press.data}
 
 
-def _epub(prepared: Prepared, reading: LaidOut, out: Path) -> dict[Path, bytes]:
+def _epub(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Path, bytes]:
     from zinekit.render.epub import build_epub
 
-    epub = build_epub(prepared, reading.anchor_pages, reading.page_starts)
-    return {out / f"{prepared.issue.slug}.epub": epub}
+    pages = reading.anchor_pages if reading is not None else None
+    starts = reading.page_starts if reading is not None else None
+    return {out / f"{prepared.issue.slug}.epub": build_epub(prepared, pages, starts)}
 
 
-def _web(prepared: Prepared, reading: LaidOut, out: Path) -> dict[Path, bytes]:
+def _web(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Path, bytes]:
     from zinekit.render.web import web_edition
 
     return {out / name: data for name, data in web_edition(prepared).items()}
@@ -80,11 +87,26 @@ FORMATS: dict[str, OutputFormat] = {f.name: f for f in (
                  "<slug>-booklet-<sheet>.pdf", True, _booklet),
     OutputFormat("press", "single pages with 3 mm bleed, TrimBox and BleedBox, PDF/X-4",
                  "<slug>-press.pdf", False, _press),
-    OutputFormat("epub", "EPUB 3 with pop-up footnotes", "<slug>.epub", True, _epub),
-    OutputFormat("html", "the web edition", "index.html, assets/", False, _web),
+    OutputFormat("epub", "EPUB 3 with pop-up footnotes", "<slug>.epub", True, _epub,
+                 laid_out=False),
+    OutputFormat("html", "the web edition", "index.html, assets/", False, _web, laid_out=False),
 )}
 
 DEFAULT_FORMATS = tuple(name for name, f in FORMATS.items() if f.default)
+
+
+def needs_layout(formats: tuple[str, ...]) -> bool:
+    """Whether any of ``formats`` needs the issue laid out now (an EPUB or a web
+    edition alone takes the printed page numbers from the last layout's record)."""
+    return any(FORMATS[name].laid_out for name in formats)
+
+
+def needs_reading_bytes(prepared: Prepared, formats: tuple[str, ...]) -> bool:
+    """Whether the reading PDF's bytes are wanted: for itself, or as the booklet's
+    pages (writing the bytes costs about a sixth of the layout)."""
+    from zinekit.render.editions import print_edition_differs
+
+    return "pdf" in formats or ("booklet" in formats and not print_edition_differs(prepared))
 
 
 def unknown_formats(names: tuple[str, ...] | list[str]) -> list[str]:

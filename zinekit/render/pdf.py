@@ -27,7 +27,7 @@ from zinekit.model import Issue, LaidOut, Prepared
 from zinekit.render.document import render_issue_html
 from zinekit.render.fonts import check_font_coverage
 from zinekit.render.page_starts import page_starts
-from zinekit.render.tagging import finish_tags
+from zinekit.render.tagging import finish_tags, page_references_kept
 from zinekit.themes_loader import builtin_themes_folder
 
 
@@ -121,32 +121,16 @@ def misplaced_footnotes(document: weasyprint.Document) -> list[str]:
     return [fid for fid, (call, note) in footnote_pages(document).items() if call != note]
 
 
-# WeasyPrint sometimes moves a footnote to the page after its call.  When that happens
-# in an issue of modest length, the layout is tried again with line-breaking rules
-# loosened in two ways, and the layout that keeps most notes in place wins.
-FOOTNOTE_RETRY_CSS = (
-    "p.has-note { widows: 1; orphans: 1; }",
-    ".footnote { footnote-policy: auto; }",
-)
-FOOTNOTE_RETRY_MAX_PAGES = 100
-
-
 def render_document(html: str, issue: Issue, stylesheets: list[Path],
                     fetcher: ProjectFetcher, diagnostics: Diagnostics,
                     variant: str | None = None) -> weasyprint.Document:
-    """Lay out the issue, keeping footnotes on the page of their call where WeasyPrint
-    can; a note it still moves to the next page is reported where it is called."""
+    """Lay out the issue once.  Footnotes sit at the foot of the page of their call
+    (``footnote-policy: line``); a note WeasyPrint still moves to the next page is
+    reported where it is called (see docs/performance.md, "Footnotes WeasyPrint moves",
+    for when that happens and why laying the issue out again does not help)."""
     document = _layout(html, issue, stylesheets, fetcher, diagnostics, variant)
-    misplaced = misplaced_footnotes(document)
-    if misplaced and len(document.pages) <= FOOTNOTE_RETRY_MAX_PAGES:
-        for extra in FOOTNOTE_RETRY_CSS:
-            retry = _layout(html, issue, stylesheets, fetcher, Diagnostics(), variant, extra)
-            if len(misplaced_footnotes(retry)) < len(misplaced):
-                document, misplaced = retry, misplaced_footnotes(retry)
-            if not misplaced:
-                break
     pages = footnote_pages(document)
-    for fid in misplaced:
+    for fid in misplaced_footnotes(document):
         path, line, col = locate_footnote(issue, fid)
         call, note = pages[fid]
         diagnostics.warning(f"footnote {fid.rsplit('-', 1)[-1]} is called on page {call} but "
@@ -173,8 +157,7 @@ def locate_footnote(issue: Issue, fid: str) -> tuple[str, int, int]:
 
 
 def _layout(html: str, issue: Issue, stylesheets: list[Path], fetcher: ProjectFetcher,
-            diagnostics: Diagnostics, variant: str | None,
-            extra_css: str | None = None) -> weasyprint.Document:
+            diagnostics: Diagnostics, variant: str | None) -> weasyprint.Document:
     """One WeasyPrint layout; its warnings about missing files become diagnostics."""
     collector = _Collector()
     logger = logging.getLogger("weasyprint")
@@ -185,8 +168,6 @@ def _layout(html: str, issue: Issue, stylesheets: list[Path], fetcher: ProjectFe
         fonts = FontConfiguration()
         css = [weasyprint.CSS(filename=str(p), url_fetcher=fetcher, font_config=fonts)
                for p in stylesheets]
-        if extra_css:
-            css.append(weasyprint.CSS(string=extra_css, font_config=fonts))
         document = weasyprint.HTML(string=html, base_url=str(issue.source_file.parent) + "/",
                                    url_fetcher=fetcher).render(
             stylesheets=css, font_config=fonts, **variant_options(variant))
@@ -242,7 +223,8 @@ def pdf_bytes(document: weasyprint.Document, identity: str, variant: str | None 
 
     # What WeasyPrint logs while writing (an image without alt text) is reported when
     # the issue is loaded, with its place in the Markdown.
-    with _quiet_weasyprint():
+    kept = page_references_kept() if variant == READING_VARIANT else contextlib.nullcontext()
+    with _quiet_weasyprint(), kept:
         return document.write_pdf(pdf_identifier=identifier, finisher=finish,
                                   **variant_options(variant))
 

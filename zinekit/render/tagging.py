@@ -21,6 +21,7 @@ where the counts do not agree is left as WeasyPrint made it.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
@@ -163,6 +164,34 @@ def pair_pages(document: Any, tree: Tree) -> Iterator[Paired]:
             texts, spans, images, walk.texts, walk.spans, walk.images = [], [], [], [], [], []
         yield Paired(number, list(zip(walk.texts, texts)), list(zip(walk.spans, spans)),
                      list(zip(walk.images, images)), walk.links)
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def page_references_kept() -> Iterator[None]:
+    """While a tagged PDF is written, keep ``pydyf.PDF.page_references``.
+
+    pydyf builds that tuple of every page's reference anew on each use, and WeasyPrint's
+    tagger uses it once for every structure element: the cost grows with the square of
+    the pages (half a millisecond a use at 1,000 pages, some 70,000 uses).  The tuple
+    is kept until a page is added; the values are the same."""
+    original = pydyf.PDF.page_references
+
+    def kept(pdf: pydyf.PDF) -> tuple[bytes, ...]:
+        count = len(pdf.pages["Kids"])
+        memo = pdf.__dict__.get("_zinekit_page_references")
+        if memo is None or memo[0] != count:
+            memo = (count, original.fget(pdf))
+            pdf.__dict__["_zinekit_page_references"] = memo
+        return memo[1]
+
+    pydyf.PDF.page_references = property(kept)  # type: ignore[method-assign,assignment]
+    try:
+        yield
+    finally:
+        pydyf.PDF.page_references = original  # type: ignore[method-assign]
 
 
 # --- the finisher ------------------------------------------------------------------------

@@ -1,0 +1,92 @@
+"""The real texts in shared/seeds: each imports with every word kept, seed 000's two
+defects are reported at their lines, and (slow) each builds to PDF and EPUB with every
+note at the foot of the page of its call, read back per page with poppler's pdftotext."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.importer.helpers import missing_words, seed, seeds_folder
+from zinekit.importer import import_file
+
+SEEDS = ["000", "001", "002", "003", "004"]
+pytestmark = pytest.mark.skipif(seeds_folder() is None, reason="shared/seeds is not beside the checkout")
+
+
+def import_seed(number: str, tmp_path: Path):
+    source = seed(number)
+    assert source is not None
+    if number == "004":  # a Jekyll post saved as .txt
+        shutil.copy(source, tmp_path / "post.md")
+        return import_file(tmp_path / "post.md"), source
+    return import_file(source), source
+
+
+@pytest.mark.parametrize("number", SEEDS)
+def test_every_word_of_a_seed_is_kept(number, tmp_path):
+    out, source = import_seed(number, tmp_path)
+    text = source.read_text(encoding="utf-8")
+    if number == "004":  # the tweet's script and the liquid tag's name are not words of the text
+        text = re.sub(r"<script.*?</script>|\{%\s*sidenote", " ", text)
+        text = re.sub(r"<[^>]+>|&\w+;", " ", text)
+    assert missing_words(text, out.markdown("issue"), out.report.dropped_text) == []
+
+
+def test_seed_000_defects_are_reported_with_their_lines(tmp_path):
+    out, _ = import_seed("000", tmp_path)
+    warnings = {(e.line, e.message.split(";")[0].split(" (")[0]) for e in out.report.warnings}
+    assert (83, "note call ⁵ has no note") in warnings
+    assert (69, "note ⁸ has no call") in warnings
+    assert out.report.counts["notes joined"] == 8
+
+
+def note_pages(pdf: Path) -> list[str]:
+    count = int(re.search(r"Pages:\s+(\d+)", subprocess.run(
+        ["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout).group(1))
+    return [" ".join(subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"],
+                                    capture_output=True, text=True, check=True).stdout.split())
+            for n in range(1, count + 1)]
+
+
+def fold(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.replace("\u2010", "")).lower()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("number", SEEDS)
+def test_seed_builds_with_notes_on_the_page_of_their_call(number, tmp_path, cli):
+    out, _ = import_seed(number, tmp_path)
+    md = tmp_path / f"seed-{number}.md"
+    md.write_text(out.markdown("issue"), encoding="utf-8")
+    run = cli("build", md.name, "--format", "pdf,epub", cwd=tmp_path)
+    assert run.exit_code == 0, run.stderr
+    pdf = next((tmp_path / "dist").rglob("*.pdf"))
+    assert list((tmp_path / "dist").rglob("*.epub"))
+    moved = set(re.findall(r"footnote (\d+) is called on page \d+ but there was no room", run.stderr))
+    pages = [fold(p) for p in note_pages(pdf)]
+    notes = re.findall(r"^\[\^([^\]]+)\]: (.+)$", out.body, flags=re.M)
+    calls = re.findall(r"\[\^([^\]]+)\](?!:)", out.body)
+    assert len(notes) == len(set(calls))
+    for printed, (label, text) in enumerate(notes, start=1):
+        opening = fold(text)[:40]
+        found = [i for i, page in enumerate(pages) if opening in page]
+        assert found, f"note {label} not found in the PDF"
+        needle = fold(_word_before(out.body, label)) + str(printed)
+        called = [i for i, page in enumerate(pages) if needle in page]
+        assert called, f"call of note {label} not found"
+        if str(printed) in moved:
+            assert found[0] == called[0] + 1  # reported by the build, on the next page
+        else:
+            assert found[0] == called[0], f"note {label} on page {found[0] + 1}, called on {called[0] + 1}"
+    assert len(moved) <= 2
+
+
+def _word_before(body: str, label: str) -> str:
+    """The word printed just before a note's call (its number follows it on the page)."""
+    at = body.index(f"[^{label}]")
+    return re.sub(r"\[\^[^\]]+\]|[*_]", "", body[max(0, at - 60):at]).split()[-1]

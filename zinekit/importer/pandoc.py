@@ -1,0 +1,102 @@
+"""Conversions through pandoc (bundled by pypandoc-binary): a source → pandoc's JSON
+document, small changes to that document, then CommonMark with footnotes.
+
+Spans and divs are unwrapped (their words kept, their attributes dropped), raw HTML or
+TeX is reported, and the metadata is read as plain text.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from zinekit.errors import SourceError
+from zinekit.importer.htmlparts import require
+from zinekit.importer.report import Report
+
+WRITER = "commonmark+footnotes+pipe_tables+strikeout-raw_html"
+UNWRAP_INLINE = ("Span", "Underline", "SmallCaps")
+
+
+def to_ast(*, text: str | None = None, path: str | None = None, reader: str,
+           source: str) -> dict[str, Any]:
+    """Read a text or a file with pandoc; SourceError if pandoc cannot read it."""
+    pypandoc = require("pypandoc", "pypandoc-binary")
+    try:
+        if path is not None:
+            out = pypandoc.convert_file(path, "json", format=reader)
+        else:
+            out = pypandoc.convert_text(text or "", "json", format=reader)
+        return json.loads(out)
+    except (RuntimeError, OSError, ValueError) as exc:
+        reason = " ".join(str(exc).split())[:200]
+        raise SourceError(f"cannot be read as {reader}: {reason}", source) from exc
+
+
+def to_markdown(ast: dict[str, Any]) -> str:
+    pypandoc = require("pypandoc", "pypandoc-binary")
+    out = pypandoc.convert_text(json.dumps(ast), WRITER, format="json",
+                                extra_args=["--wrap=none"])
+    return out.strip() + "\n"
+
+
+def plain(value: Any) -> str:
+    """The words of a piece of the pandoc document (metadata or inlines)."""
+    if isinstance(value, list):
+        return "".join(plain(v) for v in value)
+    if not isinstance(value, dict):
+        return str(value) if value is not None else ""
+    kind, content = value.get("t"), value.get("c")
+    if kind == "Str":
+        return content
+    if kind in ("Space", "SoftBreak", "LineBreak"):
+        return " "
+    if kind == "Note":
+        return ""
+    if kind in ("MetaMap",):
+        return ""
+    return plain(content)
+
+
+def metadata(ast: dict[str, Any]) -> dict[str, Any]:
+    """Each metadata field as text (a list of texts for ``author``)."""
+    meta: dict[str, Any] = {}
+    for key, value in ast.get("meta", {}).items():
+        if value.get("t") == "MetaList":
+            meta[key] = [" ".join(plain(v).split()) for v in value["c"]]
+        else:
+            meta[key] = " ".join(plain(value).split())
+    return meta
+
+
+def clean(blocks: list[Any], report: Report) -> list[Any]:
+    """Unwrap spans and divs, drop raw HTML/TeX (reported), recursively."""
+    out: list[Any] = []
+    for item in blocks:
+        if isinstance(item, list):
+            out.append(clean(item, report))
+        elif not isinstance(item, dict) or "t" not in item:
+            out.append(item)
+        elif item["t"] in UNWRAP_INLINE:
+            inner = item["c"][1] if item["t"] == "Span" else item["c"]
+            out.extend(clean(inner, report))
+        elif item["t"] == "Div":
+            classes = " ".join(item["c"][0][1])
+            if classes:
+                report.note(f"<{classes}> block: its paragraphs are kept, its styling is not")
+            out.extend(clean(item["c"][1], report))
+        elif item["t"] in ("RawBlock", "RawInline"):
+            fmt, raw = item["c"]
+            report.note(f"dropped raw {fmt} that Markdown cannot hold: {raw[:60]!r}", dropped=raw)
+        else:
+            out.append({**item, "c": clean(item["c"], report)} if isinstance(item.get("c"), list)
+                       else item)
+    return out
+
+
+def count_notes(value: Any) -> int:
+    if isinstance(value, list):
+        return sum(count_notes(v) for v in value)
+    if isinstance(value, dict):
+        return (value.get("t") == "Note") + count_notes(value.get("c"))
+    return 0

@@ -1,0 +1,148 @@
+"""Preflight: check any PDF for what a press rejects, before it reaches the press.
+
+    open (the imposition's checked reader) → the document: output intent
+    → each page: boxes; walk its content (walk.py) for images, colour, transparency,
+      lines and fonts; its text's position (pdfium) against the trim (checks.py)
+    → a report: located findings, text or JSON (report.py)
+
+``zinekit preflight FILE.pdf`` calls :func:`preflight_file`; the build calls
+:func:`preflight_pdf` on the press PDF it has just made and reports the findings as
+warnings.  See docs/preflight.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import BinaryIO, Union
+
+from pypdf import PageObject, PdfReader
+
+from zinekit.errors import SourceError
+from zinekit.impose.source import READ_ERRORS, quiet_pypdf, read_pdf, unlock
+from zinekit.impose.source import why as _why
+from zinekit.preflight.checks import (
+    Finding,
+    Options,
+    PageChecks,
+    box_findings,
+    font_name,
+    font_problem,
+    text_near_trim,
+)
+from zinekit.preflight.report import PreflightReport
+from zinekit.preflight.text import text_rects
+from zinekit.preflight.walk import Rect, Walker
+
+__all__ = ["Finding", "PreflightError", "PreflightOptions", "PreflightReport", "preflight_file", "preflight_pdf"]
+
+PreflightOptions = Options
+Source = Union[str, Path, bytes, BinaryIO]
+
+
+class PreflightError(SourceError):
+    """A file that cannot be checked at all (not a PDF, damaged, locked)."""
+
+
+def preflight_file(path: str | Path, options: Options | None = None) -> PreflightReport:
+    """Check the PDF at ``path``."""
+    return preflight_pdf(Path(path), options, label=str(path))
+
+
+def preflight_pdf(source: Source, options: Options | None = None, label: str | None = None) -> PreflightReport:
+    """Check a PDF (a path, bytes or a binary file) and return every finding."""
+    options = options or Options()
+    label = label or (str(source) if isinstance(source, (str, Path)) else "<pdf>")
+
+    def fail(message: str) -> PreflightError:
+        return PreflightError(message, path=label)
+
+    with quiet_pypdf():
+        reader = read_pdf(source, fail)
+        try:
+            unlock(reader, fail)
+            pages = _pages(reader, fail)
+            report = PreflightReport(label, len(pages), options)
+            report.findings += document_findings(reader, options)
+            rects = text_rects(source if not isinstance(source, BinaryIO) else _data(source), len(pages))
+            walker = Walker(reader)
+            for index, page in enumerate(pages, start=1):
+                report.corners[index] = _corner(page)
+                report.findings += page_findings(walker, page, index, options, rects.get(index, []))
+        finally:
+            if isinstance(source, (str, Path)):
+                reader.stream.close()
+    report.findings.sort(key=Finding.sort_key)
+    return report
+
+
+def _pages(reader: PdfReader, fail) -> list[PageObject]:
+    try:
+        pages = list(reader.pages)
+    except READ_ERRORS as exc:
+        raise fail(f"the PDF is damaged: its page tree cannot be read ({_why(exc)})") from None
+    if not pages:
+        raise fail("the PDF has no pages")
+    return pages
+
+
+def _data(handle: BinaryIO) -> bytes:
+    handle.seek(0)
+    return handle.read()
+
+
+def document_findings(reader: PdfReader, options: Options) -> list[Finding]:
+    """What the whole file lacks: an output intent (the press's colour profile)."""
+    try:
+        intents = reader.root_object.get("/OutputIntents")
+        intents = intents.get_object() if intents is not None else None
+    except READ_ERRORS:
+        intents = None
+    if intents:
+        return []
+    severity = "error" if options.pdfx else "warning"
+    rule = f" (PDF/X-{options.pdfx.upper()} needs one)" if options.pdfx else ""
+    return [Finding(severity, "output-intent",
+                    "no output intent: the file does not say which press condition (colour profile) "
+                    f"it was made for{rule}")]
+
+
+def page_findings(walker: Walker, page: PageObject, index: int, options: Options,
+                  rects: list[Rect]) -> list[Finding]:
+    """Every finding of one page: boxes, what its content paints, fonts, text at the trim."""
+    media = _box(page, "/MediaBox") or (0.0, 0.0, 612.0, 792.0)
+    trim, bleed = _box(page, "/TrimBox"), _box(page, "/BleedBox")
+    findings = box_findings(index, media, trim, bleed, options)
+    checks = PageChecks(index, options)
+    try:
+        walker.page(page, checks)
+    except (*READ_ERRORS, IndexError) as exc:
+        checks.add("error", "content", f"the page's content cannot be read ({_why(exc)})", None)
+    findings += checks.findings
+    for font, resource, at in checks.fonts.values():
+        problem = font_problem(font)
+        if problem:
+            findings.append(Finding("error", "fonts", f"font {font_name(font, resource)} {problem}: the press "
+                                     "would set the text in another font", index, at))
+    if trim is not None:
+        findings += text_near_trim(index, rects, trim)
+    return findings
+
+
+def _box(page: PageObject, key: str) -> Rect | None:
+    try:
+        value = page.get(key) if key != "/MediaBox" else page.mediabox
+        if value is None:
+            return None
+        x0, y0, x1, y1 = (float(v) for v in value)
+    except (*READ_ERRORS, TypeError):
+        return None
+    return (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+
+
+def _corner(page: PageObject) -> tuple[float, float]:
+    """The top-left corner of the page as a viewer shows it (its CropBox)."""
+    try:
+        box = page.cropbox
+        return (float(box.left), float(box.top))
+    except READ_ERRORS:
+        return (0.0, 0.0)
