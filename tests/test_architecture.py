@@ -116,3 +116,18 @@ def test_the_docs_hold_the_declared_options():
 
     doc = (REPO / "docs" / "configuration.md").read_text(encoding="utf-8")
     assert options_reference().strip() in doc
+
+
+def test_every_package_is_installed():
+    """``pip install .`` installs the packages pyproject.toml lists: each folder of
+    zinekit with an ``__init__.py`` must be one of them."""
+    import sys
+
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+
+    listed = set(tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {module_name(p) for p in PACKAGE.rglob("__init__.py")}
+    assert found - listed == set()

@@ -91,6 +91,10 @@ NOTES_CASES = [
           "private data)",)),
     Case("front matter value of the wrong type", notes(BODY, FRONT.replace("volume: 2", "volume: two")),
          ("notes.md:3:1: error: front matter key 'volume' must be a whole number, not str",)),
+    Case("front matter date that is no date",
+         notes(BODY, FRONT.replace("volume: 2", "volume: 2\ndate: 2026-02-30")),
+         ("notes.md:4:1: error: front matter key 'date' is not a real date (2026-02-30: day is "
+          "out of range for month)",)),
     Case("footnote called, never defined", notes("\nText.[^x]\n"),
          ("notes.md:6:6: error: footnote [^x] is called but never defined",)),
     Case("footnote defined, never called", notes("\nText.\n\n[^x]: A note.\n"),

@@ -63,7 +63,7 @@ def test_json_lists_every_issue_with_stable_keys(example):
     assert vol7["pages_from"] == "layout" and vol7["pages"] == len(vol7["page_labels"])
     assert issue(listing, "vol.3")["references"] is None  # a back issue's text is not read
     titles = [a["title"] for a in vol7["articles"] if a["level"] == 1]
-    assert titles == ["The Seed Library in the Porch", "Mrs Adeyemi's Key Box", "Letters"]
+    assert titles == ["The Seed Library in the Porch", "Mrs Adeyemi’s Key Box", "Letters"]
 
 
 def test_references_resolve_to_the_page_that_shows_their_target(example):

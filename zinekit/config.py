@@ -57,6 +57,7 @@ ISSUE_OPTIONS = _opts(
     Option("license", "str", None, "Licence line, e.g. 'Anti-copyright'."),
     Option("contact", "str", None, "Contact address printed on the title page."),
     Option("description", "str", None, "One-paragraph description (PDF subject, EPUB)."),
+    Option("source", "str", None, "Where the text of a one-file issue first appeared."),
     Option("cover", "path", None, "Cover image."),
     Option("theme", "str", None, "Theme name or folder."),
     Option("page_size", "str", None, "A5, A6, A4, half-letter, quarter-letter, or 'W H' with units."),
@@ -67,6 +68,10 @@ ISSUE_OPTIONS = _opts(
     Option("url", "str", None, "Where readers download this issue."),
     Option("binding", "choice", None, "Spine side of the booklet: 'ltr' (left) or 'rtl' (right); "
            "default from the language.", ("ltr", "rtl")),
+    Option("typography", "bool", None, "Curly quotes as the language writes them, dashes "
+           "for -- and ---, … for ...; false prints them as typed."),
+    Option("chapter_start", "choice", None, "Where an article or chapter starts in print: "
+           "on the next 'page' or the next 'right' (odd) page.", ("page", "right")),
 )
 
 ARTICLE_OPTIONS = _opts(
@@ -98,6 +103,11 @@ BUILD_OPTIONS = _opts(
            ("author-year", "numeric")),
     Option("further_reading", "choice", "cited", "Works a further-reading list prints: the "
            "'cited' ones or 'all' of the bibliography.", ("cited", "all")),
+    Option("typography", "bool", True, "Curly quotes as the language writes them, dashes "
+           "for -- and ---, … for ...; false prints them as typed."),
+    Option("chapter_start", "choice", "page", "Where an article or chapter starts in print: "
+           "on the next 'page' or the next 'right' (odd) page (a theme may set it).",
+           ("page", "right")),
 )
 
 TOML_TABLES_OWNED_ELSEWHERE = {"series", "issues", "related", "serve"}
@@ -219,10 +229,22 @@ def _as_list(value: Any) -> tuple[Any, str | None]:
     return None, f"must be a list of text, not {_type_name(value)}"
 
 
+ISO_DATE = re.compile(r"^\d{4}-\d{1,2}(?:-\d{1,2})?$")
+
+
 def _as_date(value: Any) -> tuple[Any, str | None]:
+    """A calendar date (``2026-03-21``, or ``2026-03`` for a month) or free text; what
+    is written as a date must be a real one."""
     if isinstance(value, (_dt.date, _dt.datetime)):
         return value.isoformat()[:10], None
-    return _as_str(value)
+    text, error = _as_str(value)
+    if error is None and ISO_DATE.match(text.strip()):
+        year, month, *day = (int(part) for part in text.strip().split("-"))
+        try:
+            _dt.date(year, month, day[0] if day else 1)
+        except ValueError as exc:
+            return None, f"is not a real date ({text.strip()}: {exc})"
+    return text, error
 
 
 def _type_name(value: Any) -> str:
@@ -299,12 +321,27 @@ def split_front_matter(text: str, path: str | None, diagnostics: Diagnostics) ->
     return FrontMatter(data, key_lines, body, end + 1)
 
 
+class _FrontMatterLoader(yaml.SafeLoader):
+    """YAML's safe loader, but a date that is no calendar date (``2026-02-30``) stays
+    text, for the option's check to report where it is written."""
+
+    def construct_yaml_timestamp(self, node: yaml.Node) -> Any:  # type: ignore[override]
+        try:
+            return super().construct_yaml_timestamp(node)  # type: ignore[arg-type]
+        except ValueError:
+            return self.construct_scalar(node)  # type: ignore[arg-type]
+
+
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp",
+                                   _FrontMatterLoader.construct_yaml_timestamp)
+
+
 def parse_yaml_mapping(text: str, path: str | None, first_line: int,
                        diagnostics: Diagnostics) -> tuple[dict[str, Any], dict[str, int]]:
     """Parse YAML that must be a mapping; return it with each key's 1-based line."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_FrontMatterLoader)  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = first_line + 1 + (mark.line if mark else 0)

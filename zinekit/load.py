@@ -9,19 +9,23 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from zinekit.config import (
     ARTICLE_OPTIONS,
     ISSUE_OPTIONS,
+    IssueSettings,
     Settings,
     split_front_matter,
     validate,
 )
 from zinekit.errors import Diagnostics, SourceError
 from zinekit.markup import parse_markdown
+from zinekit.markup.chapters import split_chapters
 from zinekit.markup.structure import slugify, unique_id
+from zinekit.markup.typography import typeset_settings, typography_for, typography_language
 from zinekit.model import Article, Image, Issue
 
 ISSUE_FILE = "issue.md"
@@ -85,15 +89,17 @@ def load_issue(path: Path, root: Path, build: Settings) -> Issue:
     front = split_front_matter(text, str(source_file), diagnostics)
     meta = validate(front.data, ISSUE_OPTIONS, front.lines, str(source_file), diagnostics,
                     "front matter")
+    language = typography_language(IssueSettings(meta, build))
+    meta = typeset_settings(meta, typography_for(language))
     allow_html = bool(build.get("allow_html"))
-    shared: dict = {}
+    shared: dict = {"zk_typography": language}
     articles: list[Article] = []
     # a folder whose issue.md lists no articles is a one-file issue that lives in a folder
     is_folder = path.is_dir() and bool(meta.get("articles"))
     body_article = _article(source_file, front.body, meta, allow_html, shared, diagnostics,
                             root, is_intro=is_folder, titled=False)
     if front.body.strip() or not is_folder:
-        articles.append(body_article)
+        articles += [body_article] if meta.get("articles") else book_chapters(body_article)
     for name in meta.get("articles", []):
         article = _load_article(source_file, name, meta, root, allow_html, shared, diagnostics)
         if article is not None:
@@ -113,13 +119,15 @@ def _load_article(issue_file: Path, name: str, issue_meta: Settings, root: Path,
     front = split_front_matter(text, str(path), diagnostics)
     meta = validate(front.data, ARTICLE_OPTIONS, front.lines, str(path), diagnostics,
                     "article front matter")
+    meta = typeset_settings(meta, typography_for(shared.get("zk_typography")))
     return _article(path, front.body, meta, allow_html, shared, diagnostics, root)
 
 
 def _article(path: Path, body: str, meta: Settings, allow_html: bool, shared: dict,
              diagnostics: Diagnostics, root: Path, is_intro: bool = False,
              titled: bool = True) -> Article:
-    text = parse_markdown(body, str(path), allow_html=allow_html, shared=shared)
+    text = parse_markdown(body, str(path), allow_html=allow_html, shared=shared,
+                          typography=shared.get("zk_typography"))
     diagnostics.extend(text.diagnostics)
     _check_images(path, text.images, root, diagnostics)
     _check_descriptions(path, text.images, diagnostics)
@@ -128,6 +136,21 @@ def _article(path: Path, body: str, meta: Settings, allow_html: bool, shared: di
     anchor = unique_id(slugify(title or path.stem), used)
     return Article(path=path, meta=meta, text=text, anchor=anchor, title=title,
                    is_intro=is_intro)
+
+
+def book_chapters(whole: Article) -> list[Article]:
+    """The chapters of a book in one file, each an article (see
+    :mod:`zinekit.markup.chapters`), after its introduction; else the text as it is."""
+    intro, chapters = split_chapters(whole.text)
+    if not chapters:
+        return [whole]
+    found = [replace(whole, text=intro, is_intro=True)] if intro is not None else []
+    for chapter in chapters:
+        meta = validate({"title": chapter.title}, ARTICLE_OPTIONS, {"title": chapter.line},
+                        str(whole.path), Diagnostics(), "chapter")
+        found.append(Article(path=whole.path, meta=meta, text=chapter.text,
+                             anchor=chapter.anchor, title=chapter.title, chapter=True))
+    return found
 
 
 def _check_images(path: Path, images: list[Image], root: Path, diagnostics: Diagnostics) -> None:

@@ -115,6 +115,9 @@ class Article:
     anchor: str
     title: str | None
     is_intro: bool = False  # the editor's introduction of a folder issue
+    #: a chapter of a book in one file: its title is a level-1 heading of the issue's
+    #: text, and its own headings (``##`` …) print at the level they are written
+    chapter: bool = False
 
     @property
     def authors(self) -> list[str]:

@@ -77,7 +77,7 @@ def test_library_header_becomes_front_matter():
     assert out.meta == {"title": "Wires Under the Floor", "authors": ["Rowan Vell"], "date": "2019",
                         "license": "Anti-Copyright", "source": "Ember Tide vol.3 (Spring 2019)"}
     assert out.body.startswith("Print it and pass it on.\n\nThe first paragraph")
-    assert "x-source: Ember Tide vol.3 (Spring 2019)" in out.markdown("issue")
+    assert "\nsource: Ember Tide vol.3 (Spring 2019)" in out.markdown("issue")
     assert "\nsource: Ember Tide vol.3 (Spring 2019)" in out.markdown("article")
 
 

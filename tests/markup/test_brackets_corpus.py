@@ -49,3 +49,18 @@ def test_bracket_literals_are_not_references(text: str) -> None:
     parsed = parse_markdown(text + "\n", "t.md")
     assert parsed.xrefs == []
     assert parsed.diagnostics == []
+
+
+STRAIGHT = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
+
+
+@pytest.mark.parametrize("text", CORPUS)
+def test_bracket_literals_survive_typography(text: str) -> None:
+    """With quotes made curly, the brackets and what they hold are still as written:
+    only a quotation mark or an apostrophe may change (``[translator's note: …]``)."""
+    parsed = parse_markdown(text + "\n", "t.md", typography="en")
+    inline = next(t for t in parsed.tokens if t.type == "inline")
+    shown = plain_text(inline.children or [])
+    assert shown.translate(STRAIGHT) == text
+    assert shown.count("[") == text.count("[") and shown.count("]") == text.count("]")
+    assert not [t for t in inline.children or [] if t.type.startswith("ed_")]

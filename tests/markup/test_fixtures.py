@@ -1,11 +1,13 @@
 """Markup fixtures: each case is a title, the Markdown, and the HTML it must give.
 
 Cases live in ``fixtures/*.md``, separated by lines holding a single ``.`` — adding a
-syntax case is three short blocks of text.
+syntax case is three short blocks of text.  A title ending in ``{language=fr}`` parses
+its case with typography for that language (otherwise quotes stay as typed).
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -36,12 +38,16 @@ CASES = [(f"{p.stem}: {t}", src, html) for p in sorted(FIXTURES.glob("*.md"))
          for t, src, html in read_cases(p)]
 
 
-def render_screen(source: str) -> str:
-    parsed = parse_markdown(source + "\n", "t.md")
+LANGUAGE = re.compile(r"\s*\{language=([\w-]+)\}$")
+
+
+def render_screen(source: str, language: str | None = None) -> str:
+    parsed = parse_markdown(source + "\n", "t.md", typography=language)
     body, notes = render_html(parsed, RenderContext(mode="screen", article_anchor="t"))
     return (body + notes).strip()
 
 
 @pytest.mark.parametrize("title,source,expected", CASES, ids=[c[0] for c in CASES])
 def test_fixture(title: str, source: str, expected: str) -> None:
-    assert render_screen(source) == expected.strip()
+    language = LANGUAGE.search(title)
+    assert render_screen(source, language.group(1) if language else None) == expected.strip()

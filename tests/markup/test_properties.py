@@ -13,8 +13,8 @@ from zinekit.markup.brackets import bracket_depth, matching_bracket, see_targets
 WORDS = st.sampled_from(["alpha", "Bravo", "charlie", "delta", "echo", "Ζωή", "Ольга", "vol.5",
                          "pg98", "p.14", "1968"])
 SYNTAX = st.sampled_from(["[", "]", "[ed. – ", "[ed. - ", "[ed. ", "[see ", "(see ", "(", ")",
-                          "–", " - ", "*", "**", "_", "\n", "\n\n", "[^1]", "[@key]", "::: ed\n",
-                          ":::\n", "> ", "- ", "`", "\\", "#", ";", ",", ". "])
+                          '"', "'", "--", "...", "–", " - ", "*", "**", "_", "\n", "\n\n", "[^1]",
+                          "[@key]", "::: ed\n", ":::\n", "> ", "- ", "`", "\\", "#", ";", ",", ". "])
 PIECES = st.lists(st.one_of(WORDS, SYNTAX), max_size=60)
 
 
@@ -28,10 +28,10 @@ def test_parse_and_render_never_crash(pieces: list[str]) -> None:
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(PIECES)
-def test_no_word_is_dropped(pieces: list[str]) -> None:
+@given(PIECES, st.sampled_from([None, "en", "fr"]))
+def test_no_word_is_dropped(pieces: list[str], typography: str | None) -> None:
     text = " ".join(pieces)
-    parsed = parse_markdown(text, "t.md")
+    parsed = parse_markdown(text, "t.md", typography=typography)
     body, notes = render_html(parsed, RenderContext(mode="screen", article_anchor="a"))
     visible = re.sub(r"<[^>]+>", " ", body + notes)
     for word in re.findall(r"[^\W\d_]{3,}", text):

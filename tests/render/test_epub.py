@@ -82,6 +82,28 @@ MINI = {
         A block note from the editors.
         :::
         """,
+    "book.md": """
+        ---
+        title: A Book in One File
+        authors: [Di Author]
+        ---
+
+        Before the first chapter.
+
+        # The First Chapter
+
+        A note.[^n] And a section:
+
+        ## A Section
+
+        Text.
+
+        # The Second Chapter
+
+        The same note again.[^n]
+
+        [^n]: Defined once, at the end.
+        """,
     "single.md": """
         ---
         title: One Sheet
@@ -136,6 +158,7 @@ def epubs(tmp_path_factory) -> dict[str, Path]:
         "vol6-cutpaste": (EXAMPLES / "ember-tide" / "vol6", ("--theme", "cutpaste")),
         "mini": (projects / "mini", ()),
         "single": (projects / "single.md", ()),
+        "book": (projects / "book.md", ()),
     }
     built = {}
     with pytest.MonkeyPatch.context() as mp:
@@ -214,7 +237,7 @@ def epubcheck_reports(epubs, tmp_path_factory) -> dict[str, dict]:
     return {name: json.loads(report.read_text(encoding="utf-8")) for name, report in reports.items()}
 
 
-@pytest.mark.parametrize("name", ["vol6", "vol7", "vol6-cutpaste", "mini", "single"])
+@pytest.mark.parametrize("name", ["vol6", "vol7", "vol6-cutpaste", "mini", "single", "book"])
 def test_epubcheck_finds_no_errors_or_warnings(epubcheck_reports, name):
     report = epubcheck_reports[name]
     assert report["checker"]["path"].endswith(".epub") and report["checker"]["nFatal"] == 0
@@ -261,7 +284,21 @@ def test_one_page_per_article(books):
                      "item-text-colophon-xhtml"]
     titles = [text(books["vol7"].page(f"text/article-0{n}.xhtml").find(f".//{XHTML}h1"))
               for n in (1, 2, 3)]
-    assert titles == ["The Seed Library in the Porch", "Mrs Adeyemi's Key Box", "Letters"]
+    assert titles == ["The Seed Library in the Porch", "Mrs Adeyemi’s Key Box", "Letters"]
+
+
+def test_a_book_in_one_file_has_a_page_per_chapter(books):
+    book = books["book"]
+    spine = [item.get("idref") for item in book.opf.iter(f"{OPF}itemref")]
+    assert spine[3:6] == ["item-text-intro-xhtml", "item-text-chapter-01-xhtml",
+                          "item-text-chapter-02-xhtml"]
+    for n, title in ((1, "The First Chapter"), (2, "The Second Chapter")):
+        page = book.page(f"text/chapter-0{n}.xhtml")
+        assert text(page.find(f".//{XHTML}h1")) == title
+        notes = [el for el in page.iter(f"{XHTML}aside") if "footnote" in el.get("class", "")]
+        assert [text(el) for el in notes] == ["1. Defined once, at the end. ↩"]
+    section = book.page("text/chapter-01.xhtml").find(f".//{XHTML}h2")
+    assert text(section) == "A Section"  # written ##, printed as a section of the chapter
 
 
 def text(el: ET.Element | None) -> str:

@@ -34,7 +34,7 @@ class Imported:
 
 def front_matter(meta: dict[str, Any], level: Level) -> str:
     """YAML for ``meta``; a key the level does not declare is kept with an ``x-`` prefix
-    (a one-file issue has no ``source``, say, so it is written ``x-source``)."""
+    (a post's ``categories``, say, is written ``x-categories``)."""
     known = ISSUE_OPTIONS if level == "issue" else ARTICLE_OPTIONS
     ordered = sorted(meta.items(), key=lambda kv: _rank(kv[0]))
     values: dict[str, Any] = {}

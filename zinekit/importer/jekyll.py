@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-import shlex
 import sys
 from typing import Any
 
@@ -24,6 +23,7 @@ import yaml
 
 from zinekit.errors import SourceError
 from zinekit.importer.document import Imported
+from zinekit.importer.liquid import convert_body
 from zinekit.importer.report import Report
 
 if sys.version_info >= (3, 11):
@@ -31,7 +31,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-LIQUID = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}|\{\{<?-?\s*(.*?)\s*-?>?\}\}", re.S)
 MAPPED = {"title": "title", "subtitle": "subtitle", "date": "date", "author": "authors",
           "authors": "authors"}
 
@@ -41,8 +40,6 @@ def import_jekyll(text: str, source: str) -> Imported:
     report = Report(source)
     raw, body, offset = split_front(text, source)
     meta = map_front_matter(raw)
-    from zinekit.importer.liquid import convert_body
-
     body, side = convert_body(body, offset, report)
     if side:
         meta["notes"] = "side"
@@ -108,11 +105,3 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     return value
-
-
-def tag_arguments(text: str) -> list[str]:
-    """The quoted or bare arguments of a liquid tag: ``'a' "b c" d`` → a, b c, d."""
-    try:
-        return shlex.split(text, posix=True)
-    except ValueError:
-        return text.split()

@@ -7,14 +7,15 @@ the post's own (``offset`` is the number of front matter lines).
 from __future__ import annotations
 
 import re
+import shlex
 from typing import Callable
 
-from zinekit.importer.jekyll import LIQUID, tag_arguments
 from zinekit.importer.report import Report
 
 NOTE_TAGS = ("sidenote", "marginnote")
 FIGURE_TAGS = ("margin_figure", "marginfigure", "maincolumn", "fullwidth")
 CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+LIQUID = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}|\{\{<?-?\s*(.*?)\s*-?>?\}\}", re.S)
 
 
 def convert_body(body: str, offset: int, report: Report) -> tuple[str, bool]:
@@ -121,3 +122,11 @@ _CONVERTERS: dict[str, Callable[..., str]] = {
     "epigraph": _epigraph,
     **{name: _figure for name in FIGURE_TAGS},
 }
+
+
+def tag_arguments(text: str) -> list[str]:
+    """The quoted or bare arguments of a liquid tag: ``'a' "b c" d`` → a, b c, d."""
+    try:
+        return shlex.split(text, posix=True)
+    except ValueError:
+        return text.split()

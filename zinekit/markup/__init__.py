@@ -21,11 +21,13 @@ from zinekit.markup.citations import citations_plugin
 from zinekit.markup.containers import containers_plugin
 from zinekit.markup.ed_notes import ed_notes_plugin
 from zinekit.markup.leftovers import leftovers_plugin
+from zinekit.markup.lists import lists_plugin
 from zinekit.markup.positions import mark_editor_footnotes, parse_inlines
 from zinekit.markup.renderer import RenderContext, ZineRenderer
 from zinekit.markup.report import report
 from zinekit.markup.sanitize import sanitize_html
 from zinekit.markup.structure import structure_plugin
+from zinekit.markup.typography import typography_for, typography_plugin
 from zinekit.markup.unsafe import parse_watching_links, unsafe_plugin
 from zinekit.markup.xrefs import xrefs_plugin
 from zinekit.model import ParsedText
@@ -50,6 +52,8 @@ def make_parser(allow_html: bool = False) -> MarkdownIt:
     md.use(structure_plugin)
     md.use(unsafe_plugin)
     md.use(leftovers_plugin)
+    md.use(typography_plugin)
+    md.use(lists_plugin)
     _report_too_deep(md)
     assert isinstance(md.renderer, ZineRenderer)
     md.renderer.keep_own_rules()
@@ -78,12 +82,16 @@ def _report_too_deep(md: MarkdownIt) -> None:
 
 
 def parse_markdown(text: str, path: str, *, allow_html: bool = False,
-                   shared: dict[str, Any] | None = None) -> ParsedText:
+                   shared: dict[str, Any] | None = None,
+                   typography: str | None = None) -> ParsedText:
     """Parse one file's Markdown body (front matter already blanked out).
 
-    ``shared`` carries state that spans the files of one issue (used ids, counters)."""
+    ``shared`` carries state that spans the files of one issue (used ids, counters).
+    ``typography`` is the language whose quotation marks, dashes and ellipses the text
+    takes (see :mod:`zinekit.markup.typography`); None leaves them as typed."""
     lines = text.split("\n")
-    env: dict[str, Any] = {"zk_path": path, "zk_lines": lines}
+    env: dict[str, Any] = {"zk_path": path, "zk_lines": lines,
+                           "zk_typography": typography_for(typography)}
     if shared is not None:
         for key in ("zk_ids", "zk_xref_counter", "zk_citation_counter"):
             env[key] = shared.setdefault(key, set() if key == "zk_ids" else [0])

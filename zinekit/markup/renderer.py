@@ -15,6 +15,7 @@ whole run of tokens at once with :func:`add_span_rule`.  Rules read the article'
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
@@ -36,6 +37,12 @@ ID_TAGS = {"p", "li", "blockquote", "table", "tr", "dt", "dd", "pre", "figure"}
 DECORATIVE = "decorative"
 #: Links whose address the print edition prints after their text (paper has no links).
 PRINTED_ADDRESSES = ("http:", "https:", "mailto:")
+#: A note longer than this (in characters of text) may take a third of an A5 page or
+#: more: print marks it ``long-note`` so the theme can let it start on the page of its
+#: call and run on, rather than move its call to the next page (docs/performance.md,
+#: "Footnotes WeasyPrint moves").
+LONG_NOTE_CHARACTERS = 800
+TAG = re.compile(r"<[^>]+>")
 
 #: A rule that renders the tokens from ``idx`` on and returns (HTML, next index).
 SpanRule = Callable[[Any, Sequence[Token], int, Any, Any], "tuple[str, int] | None"]
@@ -214,8 +221,10 @@ class ZineRenderer(RendererHTML):
                 return (f'<span class="fn-call-number">{number}</span>'
                         f'<span class="footnote side{ed}" id="{note_id}" data-n="{number}">'
                         f'{self.notes.get(n, "")}</span>')
+            text = self.notes.get(n, "")
+            long = " long-note" if len(TAG.sub("", text)) > LONG_NOTE_CHARACTERS else ""
             return (f'<span class="fn-call" id="call-{note_id}"></span>'
-                    f'<span class="footnote{ed}" id="{note_id}">{self.notes.get(n, "")}</span>')
+                    f'<span class="footnote{ed}{long}" id="{note_id}">{text}</span>')
         epub_type = ' epub:type="noteref"' if self.ctx.epub else ""
         ref_id = f"ref-{note_id}" if tokens[idx].meta.get("subId", 0) == 0 else ""
         id_attr = f' id="{ref_id}"' if ref_id else ""

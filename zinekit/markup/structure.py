@@ -170,12 +170,12 @@ def collect_structure(state: StateCore) -> None:
     env["zk_footnotes"] = [Footnote(note.get("label"), lines.get(note.get("label"), 0),
                                     bool(editors.get(note.get("label"))))
                            for _, note in sorted(listed.items())]
-    env["zk_addresses"] = list(dict.fromkeys(_addresses(state.tokens)))
+    env["zk_addresses"] = list(dict.fromkeys(token_addresses(state.tokens)))
     env["zk_links"] = [child.attrGet("href") or "" for token in state.tokens
                        for child in token.children or [] if child.type == "link_open"]
 
 
-def _addresses(tokens: list[Token]) -> Iterator[str]:
+def token_addresses(tokens: list[Token]) -> Iterator[str]:
     """Every ``src`` and ``href`` the tokens hold, raw HTML's included."""
     for token in tokens:
         for name in ("src", "href"):
@@ -185,4 +185,4 @@ def _addresses(tokens: list[Token]) -> Iterator[str]:
         if token.type in ("html_inline", "html_block"):
             yield from HTML_ADDRESS.findall(token.content)
         if token.children:
-            yield from _addresses(token.children)
+            yield from token_addresses(token.children)

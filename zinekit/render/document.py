@@ -11,6 +11,7 @@ from zinekit import __version__
 from zinekit.markup import RenderContext, render_html
 from zinekit.model import Article, Issue, Prepared
 from zinekit.render.languages import mark_languages
+from zinekit.render.locale import format_issue_date, iso_date
 
 
 def build_date() -> str | None:
@@ -29,6 +30,8 @@ def issue_context(issue: Issue) -> dict[str, Any]:
     ctx = {key: meta.get(key) for key in keys}
     ctx["title"] = issue.title
     ctx["language"] = issue.language
+    ctx["date"] = format_issue_date(meta.get("date"), issue.language) or None
+    ctx["date_iso"] = iso_date(meta.get("date"))
     ctx["slug"] = issue.slug
     ctx["issue_line"] = issue_line(issue)
     return ctx
@@ -52,7 +55,7 @@ def article_context(article: Article, prepared: Prepared, mode: str, **flags: An
     known = {f.name for f in fields(RenderContext)}
     ctx = RenderContext(mode=mode, article_anchor=article.anchor, xrefs=resolved.xrefs,
                         citations=resolved.citations,
-                        heading_shift=1 if article.title else 0,
+                        heading_shift=1 if article.title and not article.chapter else 0,
                         further_reading_html=resolved.bibliography_html,
                         endnotes=mode == "print" and notes_mode == "end",
                         sidenotes=mode == "print" and notes_mode == "side",
@@ -68,7 +71,8 @@ def article_context(article: Article, prepared: Prepared, mode: str, **flags: An
         "title": article.title,
         "subtitle": article.meta.get("subtitle"),
         "authors": article.authors,
-        "date": article.meta.get("date"),
+        "date": format_issue_date(article.meta.get("date"), issue.language) or None,
+        "date_iso": iso_date(article.meta.get("date")),
         "source": article.meta.get("source"),
         "is_intro": article.is_intro,
         "notes_mode": notes_mode,
@@ -103,6 +107,7 @@ def render_issue_html(prepared: Prepared, mode: str = "print", template: str = "
         bibliography_html=prepared.resolved.bibliography_html,
         further_reading=bool(issue.meta.get("further_reading")),
         footnote_numbering=prepared.footnote_numbering,
+        chapter_start=prepared.settings.get("chapter_start") or "page",
         flags=flags,
     )
     return mark_languages(document, issue.language, other_languages(prepared))

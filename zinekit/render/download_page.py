@@ -21,6 +21,7 @@ from zinekit.model import Issue, IssueResult
 from zinekit.output import write_bytes
 from zinekit.project import Project
 from zinekit.render.document import issue_line
+from zinekit.render.locale import format_issue_date
 from zinekit.render.web import theme_file, web_templates
 from zinekit.themes_loader import Theme, builtin_themes_folder, load_theme
 
@@ -125,7 +126,7 @@ def issue_entry(issue: Issue, out_dir: Path) -> Entry:
     entry = Entry(
         title=issue.title,
         line=issue_line(issue),
-        season=str(meta.get("season") or meta.get("date") or ""),
+        season=str(meta.get("season") or format_issue_date(meta.get("date"), issue.language)),
         description=str(meta.get("description") or ""),
         contents=[a.title for a in issue.articles if a.title and not a.is_intro],
         downloads=issue_files(folder, issue.slug),

@@ -6,7 +6,8 @@
 
 Layout of the file (inside ``EPUB/``): ``package.opf``; ``text/`` holds one XHTML page
 each for the cover, the title page, the contents (the navigation document), every
-article, the further-reading list and the colophon; ``css/epub.css``; ``fonts/``;
+article (``article-NN.xhtml``, or ``chapter-NN.xhtml`` for the chapters of a book in one
+file), the further-reading list and the colophon; ``css/epub.css``; ``fonts/``;
 ``images/``.  See docs/epub.md.
 """
 
@@ -123,9 +124,10 @@ class PageRenderer:
             ctx = article_context(article, self.prepared, "screen", epub=True)
             if article.is_intro:
                 name, title = "text/intro.xhtml", issue.title
-            else:
+            else:  # the chapters of a book in one file are named so
                 number += 1
-                name, title = f"text/article-{number:02d}.xhtml", article.title or issue.title
+                kind = "chapter" if article.chapter else "article"
+                name, title = f"text/{kind}-{number:02d}.xhtml", article.title or issue.title
             page = self.render(name, "article", "epub/article.xhtml", title, "bodymatter",
                                article=ctx)
             sources.append(Source(page, article, ctx))

@@ -1,0 +1,58 @@
+"""Dates as the issue's language writes them, with Babel (the Unicode CLDR's formats).
+
+``date: 2026-03-21`` prints "March 21, 2026" in ``en`` (CLDR's English is American),
+"21 March 2026" in ``en-GB``, "21 mars 2026" in ``fr``, "21. März 2026" in ``de``;
+``2026-03`` prints the month ("March 2026"); anything else — "Winter 2020–2021",
+"spring", a year alone — prints as written.  Front matter has already refused a date
+that is no calendar date (``2026-02-30``), with its line.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_skeleton
+
+DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+@lru_cache(maxsize=64)
+def babel_locale(language: str) -> Locale:
+    """The Babel locale of a BCP 47 tag, falling back along the tag (``pt-XX`` → ``pt``)
+    and to English for a language CLDR does not know."""
+    parts = language.replace("_", "-").split("-")
+    while parts:
+        try:
+            return Locale.parse("-".join(parts), sep="-")
+        except (UnknownLocaleError, ValueError, TypeError):
+            parts.pop()
+    return Locale.parse("en")
+
+
+def format_issue_date(value: object, language: str) -> str:
+    """A front-matter date as the language writes it; free text as written."""
+    text = str(value).strip() if value is not None else ""
+    day, month = DAY.match(text), MONTH.match(text)
+    try:
+        if day:
+            date = _dt.date(*(int(part) for part in day.groups()))
+            return format_date(date, format="long", locale=babel_locale(language))
+        if month:
+            date = _dt.date(int(month.group(1)), int(month.group(2)), 1)
+            return format_skeleton("yMMMM", date, locale=babel_locale(language))
+    except ValueError:  # not a calendar date: print it as written
+        return text
+    return text
+
+
+def iso_date(value: object) -> str | None:
+    """The ``YYYY-MM-DD`` (or ``YYYY-MM``) form of a front-matter date, for a
+    ``<time datetime>``; None for free text."""
+    text = str(value).strip() if value is not None else ""
+    if DAY.match(text) or MONTH.match(text):
+        return "-".join(part.zfill(2) for part in text.split("-"))
+    return None
