@@ -241,7 +241,7 @@ def test_notes_have_ids_and_follow_their_call(tagged):
     assert before["/S"] == "/Reference" and doc.text_of(before) == "1"
     margin = [e for e in tagged["plain"].elements if e.get("/S") == "/Note"]
     assert [" ".join(tagged["plain"].text_of(n).split()) for n in margin] == [
-        "1. The note's own text.", "1. Beside the line."]
+        "1. The note’s own text.", "1. Beside the line."]
 
 
 def test_running_heads_and_pull_quotes_are_artifacts(tagged):
