@@ -83,18 +83,49 @@ TEST_ISSUE = {
 }
 
 
+BOOK = {
+    "book.md": """
+        ---
+        title: Two Rooms
+        authors: [Cy Solo]
+        cover: bar.svg
+        ---
+
+        A few words before the first chapter.
+
+        # The first room
+
+        Text of the first chapter, with a note.[^a]
+
+        ## A part of it
+
+        More text.
+
+        # The second room
+
+        Text of the second chapter.
+
+        [^a]: The note.
+        """,
+}
+
+
 def write(root: Path, files: dict[str, str]) -> Path:
     for name, text in files.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    (root / "plain" / "bar.svg").write_text(SVG, encoding="utf-8")
+    for folder in ("plain", "."):
+        (root / folder / "bar.svg").write_text(SVG, encoding="utf-8")
     return root
 
 
-def build(target: Path, out: Path, formats: str) -> str:
+def build(target: Path, out: Path, formats: str, *extra: str) -> str:
+    """Build; with ``--strict`` unless ``extra`` says otherwise (a theme whose layout
+    moves a footnote warns about it)."""
+    strict = [] if "--theme" in extra else ["--strict"]
     result = CliRunner().invoke(main, ["build", str(target), "--out", str(out), "--format",
-                                       formats, "--strict"])
+                                       formats, *strict, *extra])
     if result.exception and not isinstance(result.exception, SystemExit):
         raise result.exception
     assert result.exit_code == 0, result.output
@@ -104,7 +135,7 @@ def build(target: Path, out: Path, formats: str) -> str:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> dict[str, Path]:
     """Each issue's output folder: the two examples and the test issue."""
-    project = write(tmp_path_factory.mktemp("project"), TEST_ISSUE)
+    project = write(tmp_path_factory.mktemp("project"), {**TEST_ISSUE, **BOOK})
     folders = {}
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
@@ -115,6 +146,15 @@ def built(tmp_path_factory) -> dict[str, Path]:
         out = tmp_path_factory.mktemp("plain")
         build(project / "plain", out, "pdf,booklet,press,epub,html")
         folders["plain"] = out / "test-sheet-vol-4"
+        out = tmp_path_factory.mktemp("cutpaste")
+        build(EXAMPLES / "ember-tide" / "vol6", out, "pdf,epub,html", "--theme", "cutpaste")
+        folders["cutpaste"] = out / "ember-tide-vol-6"
+        out = tmp_path_factory.mktemp("book")
+        build(project / "book.md", out, "pdf,epub")
+        folders["book"] = out / "book"
+        out = tmp_path_factory.mktemp("alone")  # no layout, none recorded: no page list
+        build(project / "book.md", out, "epub")
+        folders["alone"] = out / "book"
     return folders
 
 
@@ -126,6 +166,10 @@ def only(folder: Path, pattern: str) -> Path:
 
 
 ISSUES = ["vol6", "vol7", "plain"]
+# Ace also reads another theme's EPUB, a book in one file (a document per chapter) and
+# an EPUB built alone with no layout to take page numbers from.
+EPUBS = [*ISSUES, "cutpaste", "book", "alone"]
+PAGED = [*ISSUES, "cutpaste", "book"]  # EPUBs made with the reading PDF's layout
 
 
 # --- the reading PDF -------------------------------------------------------------------
@@ -332,10 +376,10 @@ class Epub:
 
 @pytest.fixture(scope="module")
 def epubs(built) -> dict[str, Epub]:
-    return {name: Epub(only(built[name], "*.epub")) for name in ISSUES}
+    return {name: Epub(only(built[name], "*.epub")) for name in EPUBS}
 
 
-@pytest.mark.parametrize("name", ISSUES)
+@pytest.mark.parametrize("name", PAGED)
 def test_every_printed_page_has_a_marker_the_page_list_points_at(built, epubs, name):
     book = epubs[name]
     pdf_pages = len(PdfReader(str(only(built[name], "*.pdf"))).pages)
@@ -364,7 +408,7 @@ def _words_after_marker(book: Epub, href: str, count: int) -> str:
     return " ".join(re.sub(r"@@page-\d+@@", " ", after).split()[:count])
 
 
-@pytest.mark.parametrize("name", ISSUES)
+@pytest.mark.parametrize("name", PAGED)
 def test_markers_stand_where_the_reading_pdf_pages_begin(built, epubs, name):
     """The words after page N's marker are printed on page N of the reading PDF."""
     printed = poppler_pages(only(built[name], "*.pdf"))
@@ -373,6 +417,14 @@ def test_markers_stand_where_the_reading_pdf_pages_begin(built, epubs, name):
         words = _words_after_marker(epubs[name], href, 1 if href.startswith("nav") else 3)
         if words:
             assert words in printed[int(label) - 1], (label, words)
+
+
+def test_an_epub_without_a_layout_has_no_page_list_and_claims_none(epubs):
+    book = epubs["alone"]
+    nav = book.page("nav.xhtml")
+    assert all(n.get(f"{OPS}type") != "page-list" for n in nav.iter(f"{XHTML}nav"))
+    assert "pageBreakMarkers" not in book.meta("schema:accessibilityFeature")
+    assert book.meta("pageBreakSource") == []
 
 
 def test_package_claims_conformance_and_names_the_page_source(epubs):
@@ -409,7 +461,7 @@ def test_a_decorative_image_has_an_empty_alt(epubs):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ISSUES)
+@pytest.mark.parametrize("name", EPUBS)
 def test_ace_by_daisy_passes(built, name, tmp_path):
     report = tools.ace_report(only(built[name], "*.epub"), tmp_path / "ace")
     assert tools.ace_violations(report) == []
