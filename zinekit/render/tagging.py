@@ -211,7 +211,9 @@ def finish_tags(document: Any, pdf: pydyf.PDF) -> None:
     artifacts: dict[int, dict[int, pydyf.Dictionary]] = {}  # page → MCID → artifact kind
     notes: list[tuple[pydyf.Dictionary, str]] = []
     calls: dict[str, pydyf.Dictionary] = {}
+    texts: list[pydyf.Dictionary] = []
     for page in pair_pages(document, tree):
+        texts += [kid for _, kid in page.texts]
         artifacts[page.number] = _artifacts(page)
         _languages(page, language)
         notes += _notes(page)
@@ -220,6 +222,7 @@ def finish_tags(document: Any, pdf: pydyf.PDF) -> None:
     _mark_artifacts(pdf, tree, artifacts)
     _move_notes(tree, notes, calls)
     _prune_empty(tree)
+    _text_into_parents(tree, texts)
     _header_scope(tree)
     _heading_levels(tree)
 
@@ -359,6 +362,30 @@ def _prune_empty(tree: Tree) -> None:
             parent = tree.get(element["P"])
             if element.reference in parent.get("K", ()):
                 _detach(tree, element)
+
+
+def _text_into_parents(tree: Tree, texts: list[pydyf.Dictionary]) -> None:
+    """WeasyPrint makes an element for every run of text (a ``/Span`` holding one
+    MCID); its parent can hold the MCID itself, which is the same structure in half the
+    objects.  A run with a ``/Lang`` keeps its element.  (pydyf cannot leave an object
+    out of the file, so the element left behind is written empty, ``<<>>``.)"""
+    nums = tree.parent_tree()["Nums"]
+    pages = {ref: n for n, ref in enumerate(tree.pdf.page_references)}
+    for kid in texts:
+        if "Lang" in kid or "P" not in kid or kid.get("S") != "/Span":
+            continue
+        parent = tree.get(kid["P"])
+        kids = parent.get("K")
+        if parent.get("Pg") != kid.get("Pg") or not isinstance(kids, pydyf.Array):
+            continue
+        try:
+            at = kids.index(kid.reference)
+        except ValueError:  # taken out of the tree (an artifact)
+            continue
+        mcid = kid["K"][0]
+        kids[at] = mcid
+        nums[2 * pages[kid["Pg"]] + 1][mcid] = parent.reference
+        kid.clear()
 
 
 def _header_scope(tree: Tree) -> None:
