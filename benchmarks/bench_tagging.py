@@ -121,7 +121,8 @@ def main() -> None:
 def report(paragraphs: int, pages: int, layouts: list, writes: dict, builds: dict) -> None:
     print(f"issue: {paragraphs} paragraphs and footnotes, {pages} A5 pages")
     print("                            CPU s    wall s")
-    for label, pairs in (("build, untagged", builds[False]), ("build, tagged PDF/UA-1", builds[True]),
+    for label, pairs in (("build, untagged", builds[False]),
+                         ("build, tagged PDF/UA-1", builds[True]),
                          ("lay out (both)", layouts), ("write, untagged", writes[False]),
                          ("write, tagged PDF/UA-1", writes[True])):
         print(f"{label:26}: {median(pairs, 0):7.2f}  {median(pairs, 1):7.2f}")
@@ -132,7 +133,8 @@ def report(paragraphs: int, pages: int, layouts: list, writes: dict, builds: dic
         layout = median(layouts, index)
         untagged, tagged = median(writes[False], index), median(writes[True], index)
         print(f"ratio tagged / untagged, layout + write ({name}): "
-              f"{(layout + tagged) / (layout + untagged):5.2f}  (writing alone: {tagged / untagged:5.2f})")
+              f"{(layout + tagged) / (layout + untagged):5.2f}"
+              f"  (writing alone: {tagged / untagged:5.2f})")
 
 
 if __name__ == "__main__":

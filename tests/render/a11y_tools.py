@@ -76,8 +76,9 @@ def ace_violations(report: dict) -> list[str]:
     for subject in report.get("assertions", []):
         for check in subject.get("assertions", []):
             if check["earl:result"]["earl:outcome"] != "pass":
-                found.append(f"{subject['earl:testSubject']['url']}: {check['earl:test']['dct:title']}"
-                             f" ({check['earl:test']['earl:impact']}): "
+                test = check["earl:test"]
+                found.append(f"{subject['earl:testSubject']['url']}: {test['dct:title']}"
+                             f" ({test['earl:impact']}): "
                              f"{check['earl:result'].get('dct:description', '')}")
     return found
 

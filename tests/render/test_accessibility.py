@@ -27,7 +27,8 @@ SOURCE_DATE_EPOCH = "1767225600"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 OPS = "{http://www.idpf.org/2007/ops}"
 OPF = "{http://www.idpf.org/2007/opf}"
-SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20"/></svg>\n'
+SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
+       '<rect width="40" height="20"/></svg>\n')
 
 TEST_ISSUE = {
     "plain/issue.md": """
@@ -371,7 +372,8 @@ class Epub:
     def page_list(self) -> list[tuple[str, str]]:
         nav = self.page("nav.xhtml")
         lists = {n.get(f"{OPS}type"): n for n in nav.iter(f"{XHTML}nav")}
-        return [("".join(a.itertext()), a.get("href")) for a in lists["page-list"].iter(f"{XHTML}a")]
+        return [("".join(a.itertext()), a.get("href"))
+                for a in lists["page-list"].iter(f"{XHTML}a")]
 
 
 @pytest.fixture(scope="module")
@@ -451,7 +453,8 @@ def test_epub_headings_skip_no_level(epubs):
     for name, book in epubs.items():
         for file in book.spine():
             levels = [int(el.tag[-1]) for el in book.page(file).iter()
-                      if isinstance(el.tag, str) and re.fullmatch(rf"{re.escape(XHTML)}h[1-6]", el.tag)]
+                      if isinstance(el.tag, str)
+                      and re.fullmatch(rf"{re.escape(XHTML)}h[1-6]", el.tag)]
             assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), (name, file, levels)
 
 

@@ -280,7 +280,8 @@ def edition_variant(variant: str | None, flags: dict[str, object]) -> str | None
 def render_pdf(prepared: Prepared, variant: str | None = None, with_bytes: bool = True,
                diagnostics: Diagnostics | None = None, **flags: object) -> LaidOut:
     """Lay out a PDF edition (by default the reading PDF, tagged PDF/UA-1): its bytes,
-    page count and the page of every anchor; problems go to ``diagnostics`` (the issue's by default).
+    page count, the page of every anchor and where each page begins; problems go to
+    ``diagnostics`` (the issue's by default).
     ``with_bytes=False`` lays it out for its pages only: writing a 1,000-page PDF is
     about a sixth of the time it takes."""
     issue, theme = prepared.issue, prepared.theme
