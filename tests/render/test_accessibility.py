@@ -117,6 +117,7 @@ def write(root: Path, files: dict[str, str]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
     for folder in ("plain", "."):
+        (root / folder).mkdir(parents=True, exist_ok=True)
         (root / folder / "bar.svg").write_text(SVG, encoding="utf-8")
     return root
 
@@ -580,3 +581,107 @@ def test_markers_go_before_the_word_a_page_begins_with_in_page_order():
     text = serialize(root).decode()
     marks = re.sub(r'<span epub:type="pagebreak"[^>]*id="page-(\d)"[^>]*/>', r"[\1]", text)
     assert "<p id=\"b\">[1][2]One two [3]<em>three</em> [4]four five</p>" in marks
+
+
+EVERYTHING = {
+    "zinekit.toml": '[series]\nname = "Test Sheet"\n\n[build]\nallow_html = true\n',
+    "all/issue.md": """
+        ---
+        title: Everything Once
+        series: Test Sheet
+        volume: 9
+        articles: [one.md, two.md, three.md]
+        ---
+        """,
+    "all/one.md": """
+        ---
+        title: Lists and Tables
+        authors: [Ζωή Παππά]
+        ---
+
+        - one
+          - inner one
+          - inner two
+        - two
+
+        1. first
+        2. second
+
+        Term
+        : its meaning
+
+        <table><tr><th scope="row">row head</th><td rowspan="2">spans two rows</td></tr>
+        <tr><th scope="row">another</th></tr></table>
+
+        > A quotation with a note.[^q]
+
+            code block, kept as written
+
+        An ![inline bar](bar.svg) image and [ed. – an editor's aside].
+
+        [^q]: The quotation's source.
+        """,
+    "all/two.md": """
+        ---
+        title: Notes at the End
+        notes: end
+        ---
+
+        Text with an endnote.[^e] And another.[^f]
+
+        [^e]: The first endnote.
+        [^f]: The second endnote.
+        """,
+    "all/three.md": """
+        ---
+        title: A Long Note
+        ---
+
+        A long note begins here.[^long]
+
+        PARAGRAPHS
+
+        ::: pullquote
+        Words repeated.
+        :::
+
+        [^long]: LONGNOTE
+        """,
+}
+
+
+def test_every_page_of_a_varied_issue_is_paired_and_passes(tmp_path, monkeypatch):
+    """Lists in lists, a definition list, raw HTML tables with row headers and spans, a
+    quotation, code, inline images, endnotes, a long note: the
+    finisher pairs every page's boxes with WeasyPrint's elements (none is left as
+    WeasyPrint made it) and the PDF passes pdfua."""
+    from zinekit.render import tagging
+
+    files = dict(EVERYTHING)
+    words = "the shelter was there before me and it is still there " * 12
+    files["all/three.md"] = (textwrap.dedent(files["all/three.md"])
+                             .replace("PARAGRAPHS", "\n\n".join([words] * 9))
+                             .replace("LONGNOTE", words * 3))
+    project = write(tmp_path, files)
+    (project / "all" / "bar.svg").write_text(SVG, encoding="utf-8")
+    pages: list = []
+    original = tagging.pair_pages
+
+    def recording(document, tree):
+        for page in original(document, tree):
+            pages.append(page)
+            yield page
+
+    monkeypatch.setattr(tagging, "pair_pages", recording)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+    build(project / "all", tmp_path / "out", "pdf")
+    assert pages and [p.number for p in pages if not p.complete] == []
+    pdf = only(tmp_path / "out" / "test-sheet-vol-9", "*.pdf")
+    findings = tools.pdfua_findings(pdf)
+    assert [f["rule_id"] for f in findings if f["severity"] in ("error", "warning")] == []
+    doc = Tagged(pdf)
+    notes = [e for e in doc.elements if e.get("/S") == "/Note"]
+    long_note = [n for n in notes if "the shelter was there" in doc.text_of(n)]
+    assert len(long_note) == 1, [doc.text_of(n)[:60] for n in notes]
+    headers = [e for e in doc.elements if e.get("/S") == "/TH"]
+    assert {str(h["/A"]["/Scope"]) for h in headers} == {"/Row"}

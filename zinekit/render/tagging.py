@@ -149,6 +149,7 @@ class Paired:
     spans: list[tuple[Visit, pydyf.Dictionary]]
     images: list[tuple[Visit, pydyf.Dictionary]]
     links: list[Visit]
+    complete: bool = True  # False: the counts did not agree, nothing is paired
 
 
 def pair_pages(document: Any, tree: Tree) -> Iterator[Paired]:
@@ -159,11 +160,12 @@ def pair_pages(document: Any, tree: Tree) -> Iterator[Paired]:
         texts = tree.texts.get(number, [])
         spans = tree.spans.get(number, [])
         images = tree.images.get(number, [])
-        if (len(walk.texts), len(walk.spans), len(walk.images)) != (
-                len(texts), len(spans), len(images)):
+        complete = (len(walk.texts), len(walk.spans), len(walk.images)) == (
+            len(texts), len(spans), len(images))
+        if not complete:
             texts, spans, images, walk.texts, walk.spans, walk.images = [], [], [], [], [], []
         yield Paired(number, list(zip(walk.texts, texts)), list(zip(walk.spans, spans)),
-                     list(zip(walk.images, images)), walk.links)
+                     list(zip(walk.images, images)), walk.links, complete)
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -318,8 +320,9 @@ def _detach(tree: Tree, element: pydyf.Dictionary) -> None:
 
 def _move_notes(tree: Tree, notes: list[tuple[pydyf.Dictionary, str]],
                 calls: dict[str, pydyf.Dictionary]) -> None:
-    """Each note right after its call in the reading order; the parts of a note that
-    runs over to the next page joined into one ``/Note``; an ``/IDTree`` for the ids."""
+    """Each note right after its call in the reading order; the parts of a note split
+    over two pages (WeasyPrint 70 keeps a note whole) joined into one ``/Note``; an
+    ``/IDTree`` for the ids."""
     first: dict[str, pydyf.Dictionary] = {}
     for note, ident in notes:
         if ident in first:
