@@ -105,6 +105,11 @@ NOTES_CASES = [
          ("notes.md:6:1: error: '::: pullquote' is never closed with ':::'",)),
     Case("image missing", notes("\n![a map](map.png)\n"),
          ("notes.md:6:1: error: image not found: map.png",)),
+    Case("image without a description",
+         {**notes("\n![](map.svg)\n"), "map.svg": '<svg xmlns="http://www.w3.org/2000/svg" '
+                                                    'width="8" height="8"/>\n'},
+         ('notes.md:6:1: error: image has no description: write what it shows, ![…](map.svg), '
+          'or mark an ornament ![](map.svg "decorative")',), args=("--strict",)),
     Case("image that is not an image", {**notes("\n![a map](map.png)\n"), "map.png": "not a PNG\n"},
          ("notes.md:6:1: error: image could not be loaded (not an image, or damaged): map.png",)),
     Case(".bib that does not parse", {"refs.bib": "@book{fisk2009,\n  title = {Capitalist\n"},

@@ -52,6 +52,8 @@ ISSUE_OPTIONS = _opts(
     Option("authors", "list", [], "Authors of the issue."),
     Option("editors", "list", [], "Editors of the issue."),
     Option("language", "str", "en", "Language of the text, a BCP 47 tag."),
+    Option("other_languages", "list", [], "Languages quoted in other scripts, e.g. [uk]: "
+           "which one a run of that script is read in (default: its most written)."),
     Option("license", "str", None, "Licence line, e.g. 'Anti-copyright'."),
     Option("contact", "str", None, "Contact address printed on the title page."),
     Option("description", "str", None, "One-paragraph description (PDF subject, EPUB)."),

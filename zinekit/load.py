@@ -131,6 +131,7 @@ def _article(path: Path, body: str, meta: Settings, allow_html: bool, shared: di
                           typography=shared.get("zk_typography"))
     diagnostics.extend(text.diagnostics)
     _check_images(path, text.images, root, diagnostics)
+    _check_descriptions(path, text.images, diagnostics)
     title = meta.get("title") if titled else None
     used: set[str] = shared.setdefault("zk_ids", set())
     anchor = unique_id(slugify(title or path.stem), used)
@@ -177,6 +178,16 @@ def _check_cover(issue_file: Path, meta: Settings, root: Path, diagnostics: Diag
         diagnostics.warning(f"not loaded: {written} (it is outside the project folder)", *where)
     elif not file.is_file():
         diagnostics.error(f"image not found: {written}", *where)
+
+
+def _check_descriptions(path: Path, images: list[Image], diagnostics: Diagnostics) -> None:
+    """An image a screen reader cannot describe: a warning (an error with --strict),
+    unless the Markdown says it is decorative."""
+    for image in images:
+        if not image.alt and not image.decorative:
+            diagnostics.warning(f"image has no description: write what it shows, "
+                                f"![…]({image.src}), or mark an ornament "
+                                f'![]({image.src} "decorative")', str(path), image.line, image.col)
 
 
 def issue_slug(meta: Settings, path: Path) -> str:

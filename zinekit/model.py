@@ -70,6 +70,8 @@ class Image:
     src: str
     line: int
     col: int
+    alt: str = ""  # its description, as plain text
+    decorative: bool = False  # ``![](src "decorative")``: needs no description
 
 
 @dataclass(frozen=True)
@@ -247,11 +249,13 @@ class Prepared:
 @dataclass
 class LaidOut:
     """The reading PDF: its bytes (empty when only its pages were wanted), its page
-    count and the page of every anchor."""
+    count, the page of every anchor and the element each page begins in."""
 
     data: bytes
     pages: int
     anchor_pages: dict[str, int]  # element id → 1-based page
+    # per page: (id of the block it begins in, words of that block on earlier pages)
+    page_starts: list[tuple[str, int]] = field(default_factory=list)
 
 
 # --- the build of one issue ------------------------------------------------------------

@@ -30,6 +30,11 @@ from zinekit.model import XrefView
 BLOCK_TAGS = {"p", "ul", "ol", "li", "blockquote", "pre", "dl", "dt", "dd", "table", "h1",
               "h2", "h3", "h4", "h5", "h6", "figure", "hr", "div", "aside"}
 SAFE_URL_SCHEMES = ("http:", "https:", "mailto:", "#")
+# Blocks that get an id of their own with ``block_ids``: the reading PDF records the
+# one each page starts in, and the EPUB puts its page-break markers before them.
+ID_TAGS = {"p", "li", "blockquote", "table", "tr", "dt", "dd", "pre", "figure"}
+#: An image whose Markdown says ``![](src "decorative")``: no description, none needed.
+DECORATIVE = "decorative"
 #: Links whose address the print edition prints after their text (paper has no links).
 PRINTED_ADDRESSES = ("http:", "https:", "mailto:")
 #: A note longer than this (in characters of text) may take a third of an A5 page or
@@ -58,6 +63,9 @@ class RenderContext:
     note_offset: int = 0  # notes of earlier articles, when notes are numbered per issue
     endnotes: bool = False  # print: notes gathered at the article's end, not at page feet
     sidenotes: bool = False  # print: notes floated into the outer margin beside their call
+    block_ids: bool = False  # every block gets an id (``<article>.<n>``), the same in each output
+    outline_from: int = 0  # when set, the text's headings are renumbered from this level
+                           # down, one level at a time (assistive technology's outline)
 
 
 class ZineRenderer(RendererHTML):
@@ -71,6 +79,8 @@ class ZineRenderer(RendererHTML):
         self.ed_notes: set[int] = set()
         self.in_note = False
         self.span_rules: dict[str, Callable[..., tuple[str, int] | None]] = {}
+        self.blocks = 0  # ids given to blocks so far (``block_ids``)
+        self.levels: dict[int, int] = {}  # heading token (by id) → level (``outline_from``)
 
     #: Token types this renderer prints itself, whatever rules plugins such as
     #: mdit-py-plugins' footnotes register for them.
@@ -104,6 +114,7 @@ class ZineRenderer(RendererHTML):
         self.in_note = True
         self.notes = {i: self.render(toks, options, env) for i, toks in note_tokens.items()}
         self.in_note = False
+        self.levels = outline_levels(body_tokens, ctx.outline_from) if ctx.outline_from else {}
         body = self.render(body_tokens, options, env)
         if self.floating:
             return body, ""
@@ -143,14 +154,35 @@ class ZineRenderer(RendererHTML):
             if token.nesting == -1:
                 return "</span>"
             return ""
+        if self._wants_id(token):
+            token.attrSet("id", self.next_block_id())
+            try:
+                return super().renderToken(tokens, idx, options, env)
+            finally:
+                del token.attrs["id"]
         if token.type == "heading_open" or token.type == "heading_close":
-            level = min(int(token.tag[1]) + self.ctx.heading_shift, 6)
+            level = self.levels.get(id(token)) or min(int(token.tag[1]) + self.ctx.heading_shift, 6)
             original, token.tag = token.tag, f"h{level}"
             try:
                 return super().renderToken(tokens, idx, options, env)
             finally:
                 token.tag = original
         return super().renderToken(tokens, idx, options, env)
+
+    def _wants_id(self, token: Token) -> bool:
+        return (self.ctx.block_ids and not self.in_note and token.nesting == 1
+                and not token.hidden and token.tag in ID_TAGS and not token.attrGet("id"))
+
+    def next_block_id(self) -> str:
+        """The next block's id, ``<article anchor>.<n>``."""
+        self.blocks += 1
+        return f"{self.ctx.article_anchor}.{self.blocks}"
+
+    def block_id_attribute(self) -> str:
+        """`` id="…"`` for a block a plugin renders itself, when blocks get ids."""
+        if not self.ctx.block_ids or self.in_note:
+            return ""
+        return f' id="{self.next_block_id()}"'
 
     def footnote_block_open(self, tokens, idx, options, env) -> str:
         return ""
@@ -207,6 +239,8 @@ class ZineRenderer(RendererHTML):
         alt = self.renderInlineAsText(token.children or [], options, env)
         src = html.escape(token.attrGet("src") or "")
         title = token.attrGet("title")
+        if not alt and title == DECORATIVE:
+            return f'<img src="{src}" alt="" />'
         img = f'<img src="{src}" alt="{html.escape(alt)}"'
         img += f' title="{html.escape(title)}"' if title else ""
         img += " />"
@@ -266,6 +300,24 @@ def matching_close(tokens: Sequence[Token], idx: int, kind: str) -> int:
         if depth == 0:
             return j
     return len(tokens) - 1
+
+
+def outline_levels(tokens: Sequence[Token], top: int) -> dict[int, int]:
+    """Heading levels with none skipped: a heading is one level below the nearest
+    heading before it of a higher level in the Markdown, ``top`` when there is none.
+    Keyed by ``id()`` of the opening and closing tokens."""
+    levels: dict[int, int] = {}
+    above: list[tuple[int, int]] = []  # (level as written, level printed) of open sections
+    for i, token in enumerate(tokens):
+        if token.type != "heading_open":
+            continue
+        written = int(token.tag[1])
+        while above and above[-1][0] >= written:
+            above.pop()
+        level = min(above[-1][1] + 1 if above else top, 6)
+        above.append((written, level))
+        levels[id(token)] = levels[id(tokens[matching_close(tokens, i, "heading_open")])] = level
+    return levels
 
 
 def _split_footnotes(tokens: Sequence[Token]) -> tuple[list[Token], dict[int, list[Token]]]:

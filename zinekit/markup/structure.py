@@ -27,7 +27,7 @@ def structure_plugin(md: MarkdownIt) -> None:
     md.core.ruler.push("image_positions", image_positions)
     md.core.ruler.push("note_paragraphs", note_paragraphs)
     md.core.ruler.push("collect_structure", collect_structure)
-    md.add_render_rule("figure_open", lambda self, *args: "<figure>")
+    md.add_render_rule("figure_open", lambda self, *args: f"<figure{self.block_id_attribute()}>")
     md.add_render_rule("figure_close", lambda self, *args: "</figure>\n")
 
 
@@ -140,7 +140,9 @@ def image_positions(state: StateCore) -> None:
             if 0 < line <= len(lines):
                 opening = lines[line - 1].rfind("![", 0, max(col - 1, 0) + 1)
                 col = opening + 1 if opening >= 0 else col
-            found.append(Image(src, line, col))
+            alt = " ".join(plain_text(child.children or []).split())
+            decorative = not alt and child.attrGet("title") == "decorative"
+            found.append(Image(src, line, col, alt, decorative))
 
 
 def note_paragraphs(state: StateCore) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 from zinekit import __version__
 from zinekit.markup import RenderContext, render_html
 from zinekit.model import Article, Issue, Prepared
+from zinekit.render.languages import mark_languages
 from zinekit.render.locale import format_issue_date, iso_date
 
 
@@ -69,6 +70,9 @@ def article_context(article: Article, prepared: Prepared, mode: str, **flags: An
                         further_reading_html=resolved.bibliography_html,
                         endnotes=mode == "print" and notes_mode == "end",
                         sidenotes=mode == "print" and notes_mode == "side",
+                        # on screen, headings renumbered under the title, none skipped
+                        # (print keeps the theme's levels; the PDF's tags are renumbered)
+                        block_ids=True, outline_from=2 if mode == "screen" else 0,
                         note_offset=issue.notes_before(article)
                         if prepared.footnote_numbering == "issue" else 0,
                         **{k: v for k, v in flags.items() if k in known})
@@ -101,7 +105,7 @@ def render_issue_html(prepared: Prepared, mode: str = "print", template: str = "
     articles = [article_context(a, prepared, mode, **flags) for a in issue.articles]
     contents = [a for a in articles if a["title"]]
     env = prepared.theme.jinja_env()
-    return env.get_template(template).render(
+    document = env.get_template(template).render(
         issue=issue_context(issue),
         articles=articles,
         contents=contents,
@@ -118,3 +122,9 @@ def render_issue_html(prepared: Prepared, mode: str = "print", template: str = "
         chapter_start=prepared.settings.get("chapter_start") or "page",
         flags=flags,
     )
+    return mark_languages(document, issue.language, other_languages(prepared))
+
+
+def other_languages(prepared: Prepared) -> tuple[str, ...]:
+    """The issue's ``other_languages``: what runs of other scripts are read in."""
+    return tuple(str(tag) for tag in prepared.settings.get("other_languages") or ())

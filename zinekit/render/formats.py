@@ -78,7 +78,8 @@ def _epub(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Path, 
     from zinekit.render.epub import build_epub
 
     pages = reading.anchor_pages if reading is not None else None
-    return {out / f"{prepared.issue.slug}.epub": build_epub(prepared, pages)}
+    starts = reading.page_starts if reading is not None else None
+    return {out / f"{prepared.issue.slug}.epub": build_epub(prepared, pages, starts)}
 
 
 def _web(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Path, bytes]:

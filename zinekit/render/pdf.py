@@ -6,12 +6,13 @@ print edition the booklet and the press PDF are made from.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import re
 import uuid
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 from urllib.parse import unquote, urljoin, urlparse
 from urllib.request import url2pathname
 
@@ -26,6 +27,8 @@ from zinekit.model import Issue, LaidOut, Prepared
 from zinekit.render.document import render_issue_html
 from zinekit.render import footnote_area
 from zinekit.render.fonts import check_font_coverage
+from zinekit.render.page_starts import page_starts
+from zinekit.render.tagging import finish_tags, page_references_kept
 from zinekit.themes_loader import builtin_themes_folder
 
 footnote_area.install()  # a note that fits stays on its page (see footnote_area.py)
@@ -244,15 +247,36 @@ def sibling_links(document: weasyprint.Document, pdf: pydyf.PDF) -> None:
 
 def pdf_bytes(document: weasyprint.Document, identity: str, variant: str | None = None) -> bytes:
     """The PDF, with a file identifier derived from the content (reproducible builds);
-    ``variant`` is a WeasyPrint PDF variant such as ``pdf/x-4``."""
+    ``variant`` is a WeasyPrint PDF variant such as ``pdf/x-4``.  The tagged reading
+    PDF (``pdf/ua-1``) has its structure finished by :mod:`zinekit.render.tagging`."""
     identifier = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32].encode("ascii")
 
     def finish(document: weasyprint.Document, pdf: pydyf.PDF) -> None:
         sibling_links(document, pdf)
         stable_document_id(pdf, identifier.decode("ascii"))
+        if variant == READING_VARIANT:
+            finish_tags(document, pdf)
 
-    return document.write_pdf(pdf_identifier=identifier, finisher=finish,
-                              **variant_options(variant))
+    # What WeasyPrint logs while writing (an image without alt text) is reported when
+    # the issue is loaded, with its place in the Markdown.
+    kept = page_references_kept() if variant == READING_VARIANT else contextlib.nullcontext()
+    with _quiet_weasyprint(), kept:
+        return document.write_pdf(pdf_identifier=identifier, finisher=finish,
+                                  **variant_options(variant))
+
+
+@contextlib.contextmanager
+def _quiet_weasyprint() -> Iterator[None]:
+    """Keep WeasyPrint's log records from the console while the PDF is written."""
+    logger = logging.getLogger("weasyprint")
+    collector = _Collector()
+    logger.addHandler(collector)
+    old_propagate, logger.propagate = logger.propagate, False
+    try:
+        yield
+    finally:
+        logger.removeHandler(collector)
+        logger.propagate = old_propagate
 
 
 _XMP_DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
@@ -268,21 +292,37 @@ def stable_document_id(pdf: pydyf.PDF, identifier: str) -> None:
                           if isinstance(chunk, bytes) else chunk for chunk in obj.stream]
 
 
+#: The reading PDF is tagged for assistive technology; the print editions are not
+#: (the booklet is imposed, the press PDF is PDF/X-4).
+READING_VARIANT = "pdf/ua-1"
+
+
 def variant_options(variant: str | None) -> dict[str, str]:
     """WeasyPrint options for a PDF variant; PDF/X gets an sRGB output intent."""
     if not variant:
         return {}
-    return {"pdf_variant": variant, "output_intent": "srgb"}
+    if variant.startswith("pdf/x"):
+        return {"pdf_variant": variant, "output_intent": "srgb"}
+    return {"pdf_variant": variant}
+
+
+def edition_variant(variant: str | None, flags: dict[str, object]) -> str | None:
+    """The variant asked for; by default PDF/UA-1 for the reading PDF, none for paper."""
+    if variant is not None or flags.get("print_edition"):
+        return variant
+    return READING_VARIANT
 
 
 def render_pdf(prepared: Prepared, variant: str | None = None, with_bytes: bool = True,
                diagnostics: Diagnostics | None = None, **flags: object) -> LaidOut:
-    """Lay out a PDF edition (by default the reading PDF): its bytes, page count and the
-    page of every anchor; problems go to ``diagnostics`` (the issue's by default).
+    """Lay out a PDF edition (by default the reading PDF, tagged PDF/UA-1): its bytes,
+    page count, the page of every anchor and where each page begins; problems go to
+    ``diagnostics`` (the issue's by default).
     ``with_bytes=False`` lays it out for its pages only: writing a 1,000-page PDF is
     about a sixth of the time it takes."""
     issue, theme = prepared.issue, prepared.theme
     diagnostics = prepared.diagnostics if diagnostics is None else diagnostics
+    variant = edition_variant(variant, flags)
     html = render_issue_html(prepared, mode="print", **flags)
     fetcher = ProjectFetcher([issue.root, *theme.folders, builtin_themes_folder()],
                              allow_network=bool(issue.build.get("allow_network")))
@@ -294,4 +334,4 @@ def render_pdf(prepared: Prepared, variant: str | None = None, with_bytes: bool 
         for anchor in laid_out.anchors:
             anchor_pages.setdefault(anchor, number)
     data = pdf_bytes(document, html, variant) if with_bytes else b""
-    return LaidOut(data, len(document.pages), anchor_pages)
+    return LaidOut(data, len(document.pages), anchor_pages, page_starts(document))

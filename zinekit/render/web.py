@@ -316,6 +316,9 @@ def web_edition(prepared: Prepared) -> dict[str, bytes]:
         stylesheet_urls.append(f"assets/css/{quote(sheet.name)}")
     for name, source in sorted(assets.files.items()):
         files[name] = source.read_bytes()
-    document = inject(document, head=web_head(theme, stylesheet_urls))
+    # The issue is the page's main landmark (screen readers jump to it; axe-core's
+    # landmark rules ask that all content sit in one).
+    document = inject(document, head=web_head(theme, stylesheet_urls),
+                      body_start='<main id="issue-text">', body_end="</main>\n")
     files["index.html"] = document.encode("utf-8")
     return files

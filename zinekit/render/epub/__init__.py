@@ -17,10 +17,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from zinekit.model import Article, Issue, Prepared
-from zinekit.render.document import article_context, build_date, issue_context
+from zinekit.render.document import article_context, build_date, issue_context, other_languages
+from zinekit.render.languages import mark_languages
 from zinekit.render.epub.assets import ImagePacker, Resources, epub_stylesheets
 from zinekit.render.epub.cover import generated_cover
 from zinekit.render.epub.fonts import pack_stylesheet
+from zinekit.render.epub.pagebreaks import Marker, insert_markers, page_list, plan_markers
 from zinekit.render.epub.package import (
     CONTENT_FOLDER,
     Accessibility,
@@ -35,6 +37,7 @@ from zinekit.render.epub.xhtml import (
     Page,
     add_locators,
     h,
+    match_roles,
     id_locations,
     page_properties,
     parse_page,
@@ -55,8 +58,12 @@ class Source:
     context: dict[str, Any] | None = None
 
 
-def build_epub(prepared: Prepared, print_pages: dict[str, int] | None = None) -> bytes:
-    """The issue as an EPUB file; problems go to ``prepared.diagnostics``."""
+def build_epub(prepared: Prepared, print_pages: dict[str, int] | None = None,
+               page_starts: list[tuple[str, int]] | None = None) -> bytes:
+    """The issue as an EPUB file; problems go to ``prepared.diagnostics``.
+    ``print_pages`` and ``page_starts`` come from the laid-out reading PDF
+    (:class:`~zinekit.model.LaidOut`): the page of each anchor, the block each page
+    begins in."""
     issue, theme = prepared.issue, prepared.theme
     resources = Resources()
     images = ImagePacker(issue, resources, prepared.diagnostics)
@@ -73,13 +80,17 @@ def build_epub(prepared: Prepared, print_pages: dict[str, int] | None = None) ->
     for page in pages:
         add_locators(page, print_pages)
     # 2. the navigation document: contents, landmarks, the print edition's pages
-    page_list = _page_list(print_pages, pages, where)
-    nav = renderer.nav(sources, cover, page_list)
+    spine_names = [cover.name, sources[0].page.name, NAV, *(s.page.name for s in sources[1:])]
+    markers = _page_markers(page_starts or [], where, spine_names, issue.is_multi_article)
+    nav = renderer.nav(sources, cover, page_list(markers))
     spine = [cover, sources[0].page, nav, *(s.page for s in sources[1:])]
+    insert_markers(spine, markers)
+    for page in spine:
+        match_roles(page)
     # 3. stylesheet with only the fonts the text uses; then the package
     css = pack_stylesheet(epub_stylesheets(theme), theme, spine, resources, prepared.diagnostics)
     resources.add("css/epub.css", "text/css", css)
-    access = _accessibility(issue, sources, bool(page_list))
+    access = _accessibility(issue, sources, bool(markers))
     return _package(issue, spine, nav, resources, access, multi=issue.is_multi_article)
 
 
@@ -100,6 +111,7 @@ class PageRenderer:
         html = self.env.get_template(template).render(
             issue=self.issue_ctx, page_title=title, kind=kind, body_type=body_type,
             build_date=build_date(), **context)
+        html = mark_languages(html, self.issue.language, other_languages(self.prepared))
         return Page(name=name, title=title, root=parse_page(html), kind=kind)
 
     def body_pages(self) -> list[Source]:
@@ -124,7 +136,7 @@ class PageRenderer:
                 "text/further-reading.xhtml", "further-reading", "epub/further-reading.xhtml",
                 "Further reading", "backmatter", bibliography_html=self.resolved.bibliography_html)))
         colophon = self.render("text/colophon.xhtml", "colophon", "epub/colophon.xhtml",
-                               "Colophon", "backmatter colophon")
+                               "Colophon", "backmatter")
         body = colophon.root.find(h("body"))
         if body is not None and len(body):
             sources.append(Source(colophon))
@@ -202,22 +214,26 @@ def _known(print_pages: dict[str, int], where: dict[str, str]) -> dict[str, int]
     return known
 
 
-def _page_list(print_pages: dict[str, int], pages: list[Page], where: dict[str, str]) -> list[dict[str, str]]:
-    """One entry per printed page that begins or holds a known anchor: the page's first
-    such anchor in reading order.  Pages with none (running text only) are not listed."""
-    order = {ident: n for n, ident in enumerate(i for page in pages for i in page.ids())}
-    first: dict[int, str] = {}
-    for ident, number in sorted(print_pages.items(), key=lambda kv: order.get(kv[0], 0)):
-        first.setdefault(number, ident)
-    return [{"label": str(number), "href": f"{_rel(where[first[number]])}#{first[number]}"}
-            for number in sorted(first)]
+def _page_markers(starts: list[tuple[str, int]], where: dict[str, str], spine: list[str],
+                  has_contents: bool) -> list[Marker]:
+    """Where the marker of each page of the reading PDF goes (see pagebreaks.py): the
+    print contents page is the navigation document's contents."""
+    known = dict(where)
+    if has_contents:
+        known["toc"] = NAV
+    named = [("toc" if ident == "contents" else ident, words) for ident, words in starts]
+    return plan_markers(named, known, spine[-1])
 
 
 # --- package ---------------------------------------------------------------------
 
 def _accessibility(issue: Issue, sources: list[Source], has_page_list: bool) -> Accessibility:
+    """What the content offers.  An image is described when the Markdown gives it alt
+    text or calls it decorative (``![](src "decorative")``, written ``alt=""``)."""
     imgs = [el for s in sources for el in s.page.elements() if el.tag == h("img")]
-    described = all((el.get("alt") or "").strip() for el in imgs)
+    written = [image for article in issue.articles for image in article.images]
+    described = (all(el.get("alt") is not None for el in imgs)
+                 and all(image.alt or image.decorative for image in written))
     source = f"{issue.title} ({issue.slug}.pdf, the reading PDF)" if has_page_list else None
     return Accessibility(has_images=bool(imgs), all_images_described=described,
                          has_page_list=has_page_list, source_of_pages=source)

@@ -85,6 +85,8 @@ def _clean_attributes(el: ET.Element) -> None:
             el.attrib[f"{{{XML_NS}}}lang"] = value
         elif XML_NAME.match(name) and ":" not in name:
             el.attrib[name] = value
+    if "lang" in el.attrib:  # XHTML wants both
+        el.attrib.setdefault(f"{{{XML_NS}}}lang", el.attrib["lang"])
 
 
 def serialize(root: ET.Element) -> bytes:
@@ -200,6 +202,22 @@ def add_locators(page: Page, print_pages: dict[str, int]) -> None:
         if anchor in print_pages:
             locator = ET.SubElement(el, h("span"), {"class": "xref-locator"})
             locator.text = f", p.\u00a0{print_pages[anchor]}"
+
+
+# DPUB-ARIA roles and the epub:type each stands for (EPUB 3 Structural Semantics).
+ROLE_TYPES = {"doc-colophon": "colophon", "doc-bibliography": "bibliography",
+              "doc-pullquote": "pullquote", "doc-footnote": "footnote",
+              "doc-noteref": "noteref", "doc-toc": "toc", "doc-pagebreak": "pagebreak"}
+
+
+def match_roles(page: Page) -> None:
+    """Give an element with a DPUB-ARIA role the matching ``epub:type``, as reading
+    systems that predate ARIA look for it (Ace checks the two agree)."""
+    attribute = f"{{{OPS}}}type"
+    for el in page.elements():
+        kind = ROLE_TYPES.get(el.get("role", ""))
+        if kind and kind not in el.get(attribute, "").split():
+            el.set(attribute, f"{el.get(attribute, '')} {kind}".strip())
 
 
 def text_of(el: ET.Element) -> str:
