@@ -4,7 +4,8 @@ For issues of about 8, 30, 60, 200 and 1,000 A5 pages (a footnote in every parag
 an editor's note every ninth, a heading every thirtieth: the issue of bench_build.py),
 times in the same run, alternately, in this process (warm), CPU seconds:
 
-- the floor: WeasyPrint alone laying out and writing the very HTML zinekit hands it;
+- the floor: WeasyPrint alone laying out and writing the very HTML zinekit hands it,
+  as the same PDF variant (tagged PDF/UA-1);
 - ``zinekit build --format pdf``;
 - ``zinekit build`` with the default formats (pdf, booklet, epub);
 - ``zinekit build --format booklet``;
@@ -70,8 +71,12 @@ def zinekit(source: Path, out: Path, formats: str) -> Callable[[], None]:
 
 
 def weasyprint_alone(source: Path, out: Path) -> Callable[[], None]:
+    """WeasyPrint laying out and writing the reading PDF's HTML as the same variant
+    (tagged PDF/UA-1): the work zinekit cannot do without."""
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
+
+    from zinekit.render.pdf import READING_VARIANT
 
     html, stylesheets, base = equivalent_html(source)
 
@@ -79,7 +84,7 @@ def weasyprint_alone(source: Path, out: Path) -> Callable[[], None]:
         fonts = FontConfiguration()
         css = [weasyprint.CSS(filename=str(p), font_config=fonts) for p in stylesheets]
         weasyprint.HTML(string=html, base_url=str(base) + "/").write_pdf(
-            out / "alone.pdf", stylesheets=css, font_config=fonts)
+            out / "alone.pdf", stylesheets=css, font_config=fonts, pdf_variant=READING_VARIANT)
 
     return run
 

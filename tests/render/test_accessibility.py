@@ -421,8 +421,8 @@ def test_markers_stand_where_the_reading_pdf_pages_begin(built, epubs, name):
     for label, href in epubs[name].page_list():
         # the print contents page is the navigation document's contents, listed otherwise
         words = _words_after_marker(epubs[name], href, 1 if href.startswith("nav") else 3)
-        if words:
-            assert words in printed[int(label) - 1], (label, words)
+        if words:  # spaces set aside: poppler reads letter-spaced capitals letter by letter
+            assert words.replace(" ", "") in printed[int(label) - 1].replace(" ", ""), (label, words)
 
 
 def test_an_epub_without_a_layout_has_no_page_list_and_claims_none(epubs):
