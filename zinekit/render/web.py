@@ -27,7 +27,7 @@ import jinja2
 from zinekit.errors import Diagnostics
 from zinekit.model import Issue, Prepared
 from zinekit.render.document import render_issue_html
-from zinekit.themes_loader import Theme, builtin_themes_folder
+from zinekit.themes_loader import Theme, builtin_themes_folder, template_environment
 
 WEB_STYLESHEET = "css/web.css"
 NOTES_SCRIPT = "web/notes.js"
@@ -81,13 +81,7 @@ def web_templates(theme: Theme) -> jinja2.Environment:
 def _environment(folders: tuple[str, ...]) -> jinja2.Environment:
     """One environment per search path: compiled templates are kept, and reloaded when
     their file changes (jinja2's ``auto_reload``), so the preview follows theme edits."""
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(list(folders)),
-        autoescape=jinja2.select_autoescape(["html"]),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    return template_environment(list(folders), ["html"])
 
 
 def raw_template(env: jinja2.Environment, name: str) -> str:

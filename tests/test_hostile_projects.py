@@ -1,0 +1,91 @@
+"""Hostile projects: a project folder cloned from someone else runs no code, writes
+nothing outside itself, reads no file that never ends, and says which file is wrong.
+
+Each case is a small project written here; the build runs in-process.
+"""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+from zinekit.cli import main  # noqa: F401 - the cli fixture runs it
+
+NOTES = "---\ntitle: A Hostile Pamphlet\nlicense: Anti-copyright\n---\n\nSome text.\n"
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n") if text.startswith("\n") else text,
+                        encoding="utf-8")
+    return root
+
+
+def errors(run) -> list[str]:
+    return [line for line in run.stderr.splitlines() if ": error: " in line or line.startswith("error:")]
+
+
+# --- 1. theme templates run in a sandbox ------------------------------------------------------
+
+ESCAPES = {
+    "cycler globals": ("{{ cycler.__init__.__globals__.os.system('touch PWNED') }}",
+                       "refused by the template sandbox: access to attribute '__init__' of 'type' "
+                       "object is unsafe."),
+    "builtins open": ("{{ joiner.__init__.__globals__.__builtins__.open('SECRET').read() }}",
+                      "refused by the template sandbox: access to attribute '__init__' of 'type' "
+                      "object is unsafe."),
+    "class mro": ("{{ ''.__class__.__mro__[1].__subclasses__() }}",
+                  "refused by the template sandbox: access to attribute '__class__' of 'str' "
+                  "object is unsafe."),
+    "config": ("{{ config.items() }}", "template error: 'config' is undefined"),
+    "self": ("{{ self._TemplateReference__context.parent }}",
+             "refused by the template sandbox: access to attribute "
+             "'_TemplateReference__context' of 'TemplateReference' object is unsafe."),
+    "lipsum globals": ("{{ lipsum.__globals__['os'].popen('touch PWNED').read() }}",
+                       "refused by the template sandbox: access to attribute '__globals__' of "
+                       "'function' object is unsafe."),
+    "mutation": ("{% set shown = issue.authors %}{{ shown.append('x') }}",
+                 "refused by the template sandbox: access to attribute 'append' of 'list' "
+                 "object is unsafe."),
+    "huge string": ("{{ 'a' * 100000000 }}", "refused by the template sandbox: the product is "
+                    "too large"),
+    "syntax error": ("{% for x in %}", "template syntax error: Expected an expression, got "
+                     "'end of statement block'"),
+}
+
+
+@pytest.mark.parametrize("name", list(ESCAPES))
+def test_theme_templates_cannot_escape_the_sandbox(tmp_path, cli, name):
+    template, message = ESCAPES[name]
+    (tmp_path / "SECRET").write_text("the secret\n")
+    root = write(tmp_path / "project", {
+        "notes.md": NOTES,
+        "theme/templates/colophon.html": f"<p>A colophon</p>\n{template}\n"})
+    run = cli("build", "notes.md", "--format", "pdf,epub,html", cwd=root)
+    assert run.exit_code == 1, run
+    assert errors(run) == [f"theme/templates/colophon.html:2: error: {message}"]
+    assert not (root / "PWNED").exists() and not (tmp_path / "PWNED").exists()
+    assert not (root / "dist").exists()
+
+
+def test_the_web_templates_are_sandboxed_too(tmp_path, cli):
+    root = write(tmp_path, {"notes.md": NOTES, "theme/templates/web/head.html":
+                            "{{ cycler.__init__.__globals__.os.system('touch PWNED') }}\n"})
+    run = cli("build", "notes.md", "--format", "html", cwd=root)
+    assert run.exit_code == 1
+    assert errors(run) == ["theme/templates/web/head.html:1: error: refused by the template "
+                           "sandbox: access to attribute '__init__' of 'type' object is unsafe."]
+    assert not (root / "PWNED").exists()
+
+
+def test_the_bundled_themes_render_in_the_sandbox(tmp_path, cli):
+    root = write(tmp_path, {"notes.md": NOTES + "\nMore text.[^1]\n\n[^1]: A note.\n"})
+    for theme in ("pamphlet", "cutpaste"):
+        run = cli("build", "notes.md", "--theme", theme, "--format", "pdf,epub,html", cwd=root)
+        assert run.exit_code == 0, run
