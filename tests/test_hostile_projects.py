@@ -89,3 +89,64 @@ def test_the_bundled_themes_render_in_the_sandbox(tmp_path, cli):
     for theme in ("pamphlet", "cutpaste"):
         run = cli("build", "notes.md", "--theme", theme, "--format", "pdf,epub,html", cwd=root)
         assert run.exit_code == 0, run
+
+
+# --- 2. outputs stay inside the project --------------------------------------------------------
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+@pytest.fixture
+def site(tmp_path) -> Path:
+    """Someone's web site beside the project, which a build must never write into."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    (folder / "index.html").write_text("<p>the site</p>\n")
+    return folder
+
+
+def test_a_dist_linking_outside_is_refused(tmp_path, cli, site):
+    root = write(tmp_path / "project", {"zinekit.toml": '[series]\nname = "Z"\n\n[[issues]]\n'
+                                        'volume = 1\nsource = "notes.md"\n', "notes.md": NOTES})
+    (root / "dist").symlink_to(site)
+    run = cli("build", cwd=root)
+    assert run.exit_code == 1
+    assert errors(run) == [f"dist: error: the output folder dist leads to {site} through a link, "
+                           "outside the project folder; nothing is written there (remove the "
+                           "link, or name the folder on the command line: --out DIR)"]
+    assert snapshot(site) == {"index.html": b"<p>the site</p>\n"}
+
+
+def test_an_issue_folder_linking_outside_is_refused(tmp_path, cli, site):
+    root = write(tmp_path / "project", {"notes.md": NOTES})
+    (root / "dist").mkdir()
+    (root / "dist" / "notes").symlink_to(site)
+    run = cli("build", "notes.md", "--format", "pdf", cwd=root)
+    assert run.exit_code == 1
+    assert errors(run) == [f"error: not written: dist/notes/notes.inventory.json: dist/notes "
+                           f"leads to {site} through a link, outside the output folder dist"]
+    assert snapshot(site) == {"index.html": b"<p>the site</p>\n"}
+
+
+@pytest.mark.parametrize("out", ["../x", "{tmp}/abs", "sub/../../x"])
+def test_an_out_setting_outside_the_project_is_refused(tmp_path, cli, out):
+    out = out.format(tmp=tmp_path)
+    root = write(tmp_path / "project", {"zinekit.toml": f'[build]\nout = "{out}"\n',
+                                        "notes.md": NOTES})
+    run = cli("build", "notes.md", "--format", "pdf", cwd=root)
+    assert run.exit_code == 1
+    assert errors(run) == [f"zinekit.toml:2:1: error: [build] out = {out!r} is outside the "
+                           "project folder; nothing is written there (name an outside folder on "
+                           "the command line: --out DIR)"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project"]
+
+
+def test_an_outside_out_named_on_the_command_line_is_followed(tmp_path, cli, site):
+    root = write(tmp_path / "project", {"notes.md": NOTES})
+    (root / "dist").symlink_to(site)
+    run = cli("build", "notes.md", "--format", "pdf", "--out", str(site), cwd=root)
+    assert run.exit_code == 0, run
+    assert (site / "notes" / "notes.pdf").is_file()

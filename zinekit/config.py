@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -17,11 +16,7 @@ from typing import Any, Callable
 import yaml
 
 from zinekit.errors import Diagnostics
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from zinekit.limits import MAX_DIGITS, NotADate, Problem, load_toml, load_yaml, problem_text
 
 
 @dataclass(frozen=True)
@@ -186,11 +181,21 @@ def _as_str(value: Any) -> tuple[Any, str | None]:
     return None, f"must be text, not {_type_name(value)}"
 
 
+#: The largest whole number a setting takes (a volume, a number, a chapter).
+MAX_WHOLE_NUMBER = 999_999
+_ASCII_DIGITS = re.compile(r"[0-9]{1,%d}" % MAX_DIGITS)
+
+
 def _as_int(value: Any) -> tuple[Any, str | None]:
+    """A whole number from 0 to :data:`MAX_WHOLE_NUMBER`, or text of ASCII digits
+    (``"²"`` is a digit to ``str.isdigit`` but no number)."""
+    if isinstance(value, str) and _ASCII_DIGITS.fullmatch(value.strip()):
+        value = int(value.strip())
     if isinstance(value, int) and not isinstance(value, bool):
-        return value, None
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value), None
+        if 0 <= value <= MAX_WHOLE_NUMBER:
+            return value, None
+        shown = f"{value}" if value.bit_length() < 64 else "a longer number"
+        return None, f"must be a whole number from 0 to {MAX_WHOLE_NUMBER}, not {shown}"
     return None, f"must be a whole number, not {_type_name(value)}"
 
 
@@ -215,6 +220,8 @@ def _as_list(value: Any) -> tuple[Any, str | None]:
 
 
 def _as_date(value: Any) -> tuple[Any, str | None]:
+    if isinstance(value, NotADate):
+        return None, f"is not a real date: {value} ({value.reason})"
     if isinstance(value, (_dt.date, _dt.datetime)):
         return value.isoformat()[:10], None
     return _as_str(value)
@@ -298,8 +305,11 @@ def parse_yaml_mapping(text: str, path: str | None, first_line: int,
                        diagnostics: Diagnostics) -> tuple[dict[str, Any], dict[str, int]]:
     """Parse YAML that must be a mapping; return it with each key's 1-based line."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data, node = load_yaml(text)
+    except Problem as problem:
+        diagnostics.error(f"front matter is refused: {problem.message}", path,
+                          first_line + problem.line, problem.col)
+        return {}, {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = first_line + 1 + (mark.line if mark else 0)
@@ -348,11 +358,10 @@ def find_project_file(start: Path) -> Path | None:
 def load_project_file(path: Path, diagnostics: Diagnostics) -> ProjectFile:
     text = path.read_text(encoding="utf-8", errors="replace")
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line, col = _toml_error_position(str(exc))
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        diagnostics.error(f"{PROJECT_FILE} is not valid TOML: {message}", str(path), line, col)
+        data = load_toml(text)
+    except Problem as problem:
+        diagnostics.error(f"{PROJECT_FILE} {problem_text(problem, 'TOML')}", str(path),
+                          problem.line, problem.col)
         data = {}
     build_raw = data.get("build", {})
     if not isinstance(build_raw, dict):
@@ -366,11 +375,6 @@ def load_project_file(path: Path, diagnostics: Diagnostics) -> ProjectFile:
             diagnostics.error(f"unknown table or key {key!r} in {PROJECT_FILE}", str(path),
                               toml_key_line(text, key), 1)
     return ProjectFile(path, text, data, build)
-
-
-def _toml_error_position(message: str) -> tuple[int, int]:
-    m = re.search(r"at line (\d+), column (\d+)", message)
-    return (int(m.group(1)), int(m.group(2))) if m else (1, 1)
 
 
 def toml_key_line(text: str, key: str, table: str | None = None) -> int:

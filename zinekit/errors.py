@@ -24,10 +24,14 @@ def display_path(path: str | os.PathLike[str] | None) -> str:
     if path is None:
         return "<input>"
     p = Path(path)
-    try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError):
-        return str(p)
+    cwd = Path.cwd().resolve()
+    for candidate in (Path(os.path.abspath(p)), p):  # a link is named as the link
+        try:
+            return str(candidate.resolve().relative_to(cwd) if candidate is p
+                       else candidate.relative_to(cwd))
+        except (ValueError, OSError):
+            continue
+    return str(p)
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ else:  # pragma: no cover
 MAX_NESTING = 50
 #: Digits in one number of front matter or TOML (Python refuses to convert more than
 #: 4,300; no setting needs more than a handful).
-MAX_DIGITS = 30
+MAX_DIGITS = 100
 
 
 class Problem(Exception):
@@ -40,6 +40,16 @@ class Problem(Exception):
     def __init__(self, message: str, line: int = 0, col: int = 0) -> None:
         super().__init__(message)
         self.message, self.line, self.col = message, line, col
+
+
+class Bound(Problem):
+    """Input beyond one of the bounds above: well formed, but refused."""
+
+
+def problem_text(problem: Problem, kind: str) -> str:
+    """"is refused: …" for a bound, "is not valid TOML: …" for a syntax error."""
+    return f"is refused: {problem.message}" if isinstance(problem, Bound) else \
+        f"is not valid {kind}: {problem.message}"
 
 
 # --- files ----------------------------------------------------------------------------
@@ -96,12 +106,12 @@ def check_toml(text: str) -> None:
         elif m.group(2):
             depth += 1
             if depth > MAX_NESTING:
-                raise Problem(f"nested more than {MAX_NESTING} levels deep", line,
+                raise Bound(f"nested more than {MAX_NESTING} levels deep", line,
                               m.start() - line_start + 1)
         elif m.group(3):
             depth = max(depth - 1, 0)
         elif m.group(4):
-            raise Problem(f"a number of {len(m.group(4))} digits (at most {MAX_DIGITS})", line,
+            raise Bound(f"a number of {len(m.group(4))} digits (at most {MAX_DIGITS})", line,
                           m.start() - line_start + 1)
 
 
@@ -123,8 +133,8 @@ def toml_loads(text: str, path: str | os.PathLike[str]) -> dict[str, Any]:
     try:
         return load_toml(text)
     except Problem as problem:
-        raise ZinekitError(f"{display_path(path)}:{problem.line}:{problem.col}: error: not "
-                           f"valid TOML: {problem.message}") from None
+        raise ZinekitError(f"{display_path(path)}:{problem.line}:{problem.col}: error: "
+                           f"{Path(path).name} {problem_text(problem, 'TOML')}") from None
 
 
 # --- YAML -------------------------------------------------------------------------------
@@ -164,12 +174,12 @@ def check_yaml(text: str) -> None:
         if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             depth += 1
             if depth > MAX_NESTING:
-                raise Problem(f"nested more than {MAX_NESTING} levels deep", *where)
+                raise Bound(f"nested more than {MAX_NESTING} levels deep", *where)
         elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
             depth -= 1
         elif isinstance(event, yaml.ScalarEvent) and event.style is None and \
                 _DECIMAL.fullmatch(event.value) and _digits(event.value) > MAX_DIGITS:
-            raise Problem(f"a number of {_digits(event.value)} digits (at most {MAX_DIGITS})",
+            raise Bound(f"a number of {_digits(event.value)} digits (at most {MAX_DIGITS})",
                           *where)
 
 

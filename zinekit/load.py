@@ -20,6 +20,7 @@ from zinekit.config import (
     validate,
 )
 from zinekit.errors import Diagnostics, SourceError
+from zinekit.limits import irregular_kind, not_regular
 from zinekit.markup import parse_markdown
 from zinekit.markup.structure import slugify, unique_id
 from zinekit.model import Article, Image, Issue
@@ -48,6 +49,10 @@ def read_source(path: Path, root: Path, diagnostics: Diagnostics,
     resolved = path.resolve()
     if not resolved.is_relative_to(root.resolve()):
         diagnostics.error(f"{path} is outside the project folder {root}; not read", *where)
+        return None
+    irregular = not_regular(resolved, str(path))
+    if irregular is not None:
+        diagnostics.error(irregular, *where)
         return None
     if not resolved.is_file():
         diagnostics.error(f"file not found: {path}", *where)
@@ -138,7 +143,13 @@ def _check_images(path: Path, images: list[Image], root: Path, diagnostics: Diag
         if address.scheme or address.netloc or not address.path or address.path.startswith("/"):
             continue
         file = Path(os.path.normpath(path.parent.resolve() / unquote(address.path)))
-        if file.is_relative_to(root.resolve()) and not file.exists():
+        if not file.is_relative_to(root.resolve()):
+            continue
+        kind = irregular_kind(file)
+        if kind is not None:
+            diagnostics.error(f"image is {kind}, not a regular file; not read: {image.src}",
+                              str(path), image.line, image.col)
+        elif not file.exists():
             diagnostics.error(f"image not found: {image.src}", str(path), image.line, image.col)
 
 

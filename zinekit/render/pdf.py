@@ -21,6 +21,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from zinekit.errors import Diagnostics
+from zinekit.limits import irregular_kind
 from zinekit.markup.xrefs import SIBLING_SCHEME
 from zinekit.model import Issue, LaidOut, Prepared
 from zinekit.render.document import render_issue_html
@@ -44,9 +45,12 @@ class ProjectFetcher(URLFetcher):
             return super().fetch(url, headers)
         if scheme == "file":
             path = Path(url2pathname(unquote(urlparse(url).path))).resolve()
-            if any(path.is_relative_to(root) for root in self.roots):
-                return super().fetch(url, headers)
-            self._refuse(url, "it is outside the project folder")
+            if not any(path.is_relative_to(root) for root in self.roots):
+                self._refuse(url, "it is outside the project folder")
+            kind = irregular_kind(path)
+            if kind is not None:  # a named pipe would block the build for ever
+                self._refuse(url, f"it is {kind}, not a regular file")
+            return super().fetch(url, headers)
         if scheme in ("http", "https") and self.allow_network:
             return super().fetch(url, headers)
         if scheme in ("http", "https"):

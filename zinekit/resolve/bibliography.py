@@ -34,6 +34,7 @@ from pybtex.style.template import FieldIsMissing
 
 from zinekit.markup.structure import unique_id
 from zinekit.errors import Diagnostics
+from zinekit.limits import irregular_kind, not_regular
 from zinekit.model import Citation, Issue, Resolved
 
 __all__ = ["resolve_citations", "find_bibliography", "read_bibliography", "Bibliography",
@@ -106,6 +107,9 @@ def find_bibliography(issue: Issue, diagnostics: Diagnostics) -> Path | None:
     named = issue.meta.get("bibliography")
     if not named:
         default = issue.root / DEFAULT_BIBLIOGRAPHY
+        if irregular_kind(default) is not None:
+            diagnostics.error(str(not_regular(default, DEFAULT_BIBLIOGRAPHY)), str(default))
+            return None
         if default.is_file() and not default.resolve().is_relative_to(issue.root.resolve()):
             diagnostics.error(f"{DEFAULT_BIBLIOGRAPHY} links to a file outside the project "
                               "folder; not read", str(default))
@@ -115,6 +119,10 @@ def find_bibliography(issue: Issue, diagnostics: Diagnostics) -> Path | None:
     where = (issue.meta.path, issue.meta.line_of("bibliography"), 1)
     if not path.is_relative_to(issue.root.resolve()):
         diagnostics.error(f"bibliography '{named}' is outside the project folder", *where)
+        return None
+    if irregular_kind(path) is not None:
+        diagnostics.error(f"bibliography '{named}' is {irregular_kind(path)}, not a regular "
+                          "file; not read", *where)
         return None
     if not path.is_file():
         diagnostics.error(f"bibliography '{named}' not found", *where)

@@ -8,20 +8,15 @@ fonts are embedded only when their licence allows it and only the faces the text
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
 from zinekit.errors import Diagnostics
+from zinekit.limits import irregular_kind, toml_loads
 from zinekit.model import Article, Issue
 from zinekit.themes_loader import Theme
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
                ".gif": "image/gif", ".svg": "image/svg+xml", ".webp": "image/webp"}
@@ -107,6 +102,11 @@ class ImagePacker:
             self.diagnostics.warning(f"not loaded: {written} (it is outside the project folder)",
                                      *where)
             return None
+        kind = irregular_kind(resolved)
+        if kind is not None:
+            self.diagnostics.error(f"image is {kind}, not a regular file; not read: {written}",
+                                   *where)
+            return None
         if not resolved.is_file():
             self.diagnostics.error(f"image not found: {written}", *where)
             return None
@@ -147,7 +147,7 @@ def epub_stylesheets(theme: Theme) -> list[Path]:
         manifest = folder / "theme.toml"
         if not manifest.is_file():
             continue
-        sheets = tomllib.loads(manifest.read_text(encoding="utf-8")).get("stylesheets", {})
+        sheets = toml_loads(manifest.read_text(encoding="utf-8"), manifest).get("stylesheets", {})
         for name in sheets.get("epub", sheets.get("screen", [])):
             if name not in names:
                 names.append(name)
