@@ -150,3 +150,48 @@ def test_an_outside_out_named_on_the_command_line_is_followed(tmp_path, cli, sit
     run = cli("build", "notes.md", "--format", "pdf", "--out", str(site), cwd=root)
     assert run.exit_code == 0, run
     assert (site / "notes" / "notes.pdf").is_file()
+
+
+# --- 3. raw HTML: an allow-list, every address checked -------------------------------------------
+
+RAW = """\
+<svg><animate attributeName="href" values="javascript:alert(1)"/><set to="javascript:alert(2)"/></svg>
+
+<img src="map.png" srcset="map.png 1x, file:///etc/passwd 2x" alt="A map" longdesc="http://127.0.0.9/d">
+
+<picture><source srcset="http://127.0.0.9/x.png"><source srcset="file:///etc/hosts"></picture>
+
+<video src="file:///dev/zero" poster="javascript:alert(3)"></video> <a href="x.html" ping="http://127.0.0.9/p">a link</a>
+
+<span style="background: u\\72 l(http://127.0.0.9/bg.png)">a span</span> and <sup>2</sup>.
+"""
+
+
+def test_raw_html_keeps_no_script_or_file_address_in_any_output(tmp_path, cli):
+    import zipfile
+
+    root = write(tmp_path, {"zinekit.toml": "[build]\nallow_html = true\n",
+                            "notes.md": NOTES + "\n" + RAW})
+    (root / "map.png").write_bytes(_tiny_png())
+    run = cli("build", "notes.md", "--format", "pdf,epub,html", cwd=root)
+    assert run.exit_code == 0, run
+    removed = [line.split(": warning: raw HTML ")[1].split(" removed:")[0]
+               for line in run.stderr.splitlines() if ": warning: raw HTML " in line]
+    assert removed == ["<svg>", "<animate>", "<set>",
+                       'srcset="map.png 1x, file:///etc/passwd 2x"', 'longdesc="http://127.0.0.9/d"',
+                       'srcset="file:///etc/hosts"', 'src="file:///dev/zero"',
+                       'poster="javascript:alert(3)"', 'ping="http://127.0.0.9/p"',
+                       'style="background: u\\72 l(http://127.0.0.9/bg.png)"']
+    dist = root / "dist" / "notes"
+    with zipfile.ZipFile(dist / "notes.epub") as epub:
+        texts = [epub.read(n).decode() for n in epub.namelist() if n.endswith(".xhtml")]
+    for text in [(dist / "index.html").read_text(), *texts]:
+        assert "javascript:" not in text and "file:" not in text and "\\72" not in text
+        assert "<animate" not in text and "ping=" not in text and "longdesc" not in text
+    assert "<sup>2</sup>" in (dist / "index.html").read_text()
+
+
+def _tiny_png() -> bytes:
+    return bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+        "1f15c4890000000d49444154789c63f8cfc0f01f0005000201a1d6c2a90000000049454e44ae426082")

@@ -70,11 +70,13 @@ class OutsideError(ZinekitError):
 def check_within(destination: Path, within: Path) -> None:
     """Raise :class:`OutsideError` when the deepest existing folder (or link) on the way
     to ``destination`` resolves outside ``within`` (itself resolved as named)."""
-    probe = destination.parent
-    while not os.path.lexists(probe) and probe != probe.parent:
+    limit = Path(os.path.abspath(within))
+    probe = Path(os.path.abspath(destination)).parent
+    if not probe.is_relative_to(limit):
+        raise OutsideError(destination, probe, Path(within))
+    while probe != limit and not os.path.lexists(probe):
         probe = probe.parent
-    limit = Path(within).resolve()
-    if not probe.resolve().is_relative_to(limit):
+    if probe != limit and not probe.resolve().is_relative_to(limit.resolve()):
         raise OutsideError(destination, probe, Path(within))
 
 
