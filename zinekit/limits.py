@@ -137,6 +137,46 @@ def toml_loads(text: str, path: str | os.PathLike[str]) -> dict[str, Any]:
                            f"{Path(path).name} {problem_text(problem, 'TOML')}") from None
 
 
+# --- CSS ------------------------------------------------------------------------------
+
+#: Blocks and functions nested deeper than this in a stylesheet or a style attribute are
+#: refused: WeasyPrint (and tinycss2's serializer) recurse once per level.
+MAX_CSS_NESTING = 32
+
+
+def css_depth_problem(tokens: list[Any]) -> Bound | None:
+    """A :class:`Bound` at the first block or function nested deeper than
+    :data:`MAX_CSS_NESTING` in tinycss2 component values (walked without recursion)."""
+    stack = [iter(tokens)]
+    while stack:
+        token = next(stack[-1], None)
+        if token is None:
+            stack.pop()
+            continue
+        inner = token.arguments if token.type == "function" else \
+            getattr(token, "content", None) if token.type.endswith("block") else None
+        if inner is None:
+            continue
+        if len(stack) > MAX_CSS_NESTING:
+            return Bound(f"nested more than {MAX_CSS_NESTING} levels deep", token.source_line,
+                         token.source_column)
+        stack.append(iter(inner))
+    return None
+
+
+def check_css_file(path: str | os.PathLike[str]) -> None:
+    """Raise a located :class:`ZinekitError` when the stylesheet ``path`` is not a
+    regular file or is nested too deeply for the CSS engines to read."""
+    import tinycss2
+
+    refuse_irregular(path)
+    text = Path(path).read_text(encoding="utf-8", errors="replace")
+    problem = css_depth_problem(tinycss2.parse_component_value_list(text, skip_comments=True))
+    if problem is not None:
+        raise ZinekitError(f"{display_path(path)}:{problem.line}:{problem.col}: error: "
+                           f"stylesheet is refused: {problem.message}")
+
+
 # --- YAML -------------------------------------------------------------------------------
 
 

@@ -17,7 +17,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from zinekit.errors import ZinekitError, display_path
-from zinekit.limits import toml_loads, refuse_irregular
+from zinekit.limits import check_css_file, refuse_irregular, toml_loads
 
 PROJECT_OVERRIDE_FOLDER = "theme"
 
@@ -53,7 +53,7 @@ class Theme:
             path = self.find(f"css/{name}")
             if path is None:
                 raise ZinekitError(f"theme {self.name!r}: stylesheet css/{name} not found")
-            found.append(path)
+            found.append(checked_stylesheet(path))
         return found
 
     def fonts(self) -> list[Path]:
@@ -161,6 +161,20 @@ def _template_names(folder: str) -> tuple[str, ...]:
     a new environment, as the search order it changes is not seen by Jinja's cache."""
     return tuple(sorted(os.path.relpath(os.path.join(d, f), folder)
                         for d, _, files in os.walk(folder) for f in files))
+
+
+def checked_stylesheet(path: Path) -> Path:
+    """``path``, once the stylesheet is known to be one the CSS engines can read (see
+    :func:`zinekit.limits.check_css_file`); checked once per version of the file."""
+    stat = path.stat()
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if key not in _CHECKED_CSS:
+        check_css_file(path)
+        _CHECKED_CSS.add(key)
+    return path
+
+
+_CHECKED_CSS: set[tuple[str, int, int]] = set()
 
 
 def contained(path: Path, folder: Path) -> Path:

@@ -28,6 +28,8 @@ from typing import Any
 import nh3
 import tinycss2
 
+from zinekit.limits import css_depth_problem
+
 _TEXT = {"a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "data", "del", "dfn", "em",
          "i", "ins", "kbd", "mark", "q", "rp", "rt", "ruby", "s", "samp", "small", "span",
          "strong", "sub", "sup", "time", "u", "var", "wbr"}
@@ -108,9 +110,11 @@ def _loads_something(tokens: list[Any]) -> bool:
 
 
 def safe_style(value: str) -> bool:
-    """A ``style`` attribute of plain declarations that load nothing."""
+    """A ``style`` attribute of plain declarations that load nothing, nested no deeper
+    than the CSS engines read without recursing too far."""
     for item in tinycss2.parse_blocks_contents(value, skip_comments=True, skip_whitespace=True):
-        if item.type != "declaration" or _loads_something(item.value):
+        if item.type != "declaration" or _loads_something(item.value) or \
+                css_depth_problem(item.value) is not None:
             return False
     return True
 

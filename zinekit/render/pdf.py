@@ -20,8 +20,8 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from zinekit.errors import Diagnostics
-from zinekit.limits import irregular_kind
+from zinekit.errors import Diagnostics, ZinekitError
+from zinekit.limits import check_css_file, irregular_kind
 from zinekit.markup.xrefs import SIBLING_SCHEME
 from zinekit.model import Issue, LaidOut, Prepared
 from zinekit.render.document import render_issue_html
@@ -50,6 +50,8 @@ class ProjectFetcher(URLFetcher):
             kind = irregular_kind(path)
             if kind is not None:  # a named pipe would block the build for ever
                 self._refuse(url, f"it is {kind}, not a regular file")
+            if path.suffix.lower() == ".css":  # an @import: bounded as theme stylesheets are
+                self._check_stylesheet(url, path)
             return super().fetch(url, headers)
         if scheme in ("http", "https") and self.allow_network:
             return super().fetch(url, headers)
@@ -57,6 +59,12 @@ class ProjectFetcher(URLFetcher):
             self._refuse(url, "the network is off (set allow_network = true in [build])")
         self._refuse(url, f"{scheme}: addresses are not loaded")
         raise AssertionError("unreachable")
+
+    def _check_stylesheet(self, url: str, path: Path) -> None:
+        try:
+            check_css_file(path)
+        except ZinekitError as exc:
+            self._refuse(url, exc.message.split(": error: ", 1)[-1])
 
     def _refuse(self, url: str, reason: str) -> None:
         self.refused.append((url, reason))

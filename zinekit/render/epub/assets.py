@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlparse
 from zinekit.errors import Diagnostics
 from zinekit.limits import irregular_kind, toml_loads
 from zinekit.model import Article, Issue
-from zinekit.themes_loader import Theme
+from zinekit.themes_loader import Theme, checked_stylesheet
 
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
                ".gif": "image/gif", ".svg": "image/svg+xml", ".webp": "image/webp"}
@@ -155,18 +155,25 @@ def epub_stylesheets(theme: Theme) -> list[Path]:
     for name in names:
         path = theme.find(f"css/{name}")
         if path is not None:
-            found.append(path)
+            found.append(checked_stylesheet(path))
     return found
 
 
 def css_urls(tokens: list[Any]) -> list[Any]:
-    """Every ``url(…)`` in a list of tinycss2 component values, nested ones too."""
+    """Every ``url(…)`` in a list of tinycss2 component values, nested ones too, in
+    order (walked with a stack of its own: nesting does not recurse)."""
     found = []
-    for token in tokens:
-        if token.type == "url" or (token.type == "function" and token.lower_name == "url"):
+    stack = [iter(tokens)]
+    while stack:
+        token = next(stack[-1], None)
+        if token is None:
+            stack.pop()
+        elif token.type == "url" or (token.type == "function" and token.lower_name == "url"):
             found.append(token)
-        elif getattr(token, "content", None) and token.type in ("() block", "[] block", "{} block", "function"):
-            found.extend(css_urls(token.content if token.type != "function" else token.arguments))
+        elif token.type == "function":
+            stack.append(iter(token.arguments))
+        elif token.type in ("() block", "[] block", "{} block"):
+            stack.append(iter(token.content))
     return found
 
 
