@@ -155,8 +155,9 @@ def render_document(html: str, issue: Issue, stylesheets: list[Path],
             if not misplaced:
                 break
     pages = footnote_pages(document)
+    calls = footnote_calls(issue) if misplaced else {}
     for fid in misplaced:
-        path, line, col = locate_footnote(issue, fid)
+        path, line, col = calls.get(fid, (str(issue.source_file), 0, 0))
         call, note = pages[fid]
         diagnostics.warning(f"footnote {fid.rsplit('-', 1)[-1]} is called on page {call} but "
                             f"there was no room for it there; it starts on page {note}",
@@ -164,21 +165,34 @@ def render_document(html: str, issue: Issue, stylesheets: list[Path],
     return document
 
 
+_FOOTNOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
+
+
+def footnote_calls(issue: Issue) -> dict[str, tuple[str, int, int]]:
+    """Where each footnote ``fn-<article>-<n>`` is first called, read in one pass over
+    the sources (a search per misplaced note was quadratic in long issues)."""
+    found: dict[str, tuple[str, int, int]] = {}
+    for article in issue.articles:
+        notes = list(enumerate(article.text.footnotes, start=1))
+        numbers = {note.label: n for n, note in notes if note.label}
+        inline = iter([n for n, note in notes if not note.label])  # ^[…], in order
+        for number, line in enumerate(article.lines, start=1):
+            for m in _FOOTNOTE_CALL.finditer(line):
+                if m.start() == 0 and line.startswith(m.group(0) + ":"):
+                    break  # a definition's line
+                if m.group(1) in numbers:
+                    fid = f"fn-{article.anchor}-{numbers[m.group(1)]}"
+                    found.setdefault(fid, (str(article.path), number, m.start() + 1))
+            for m in re.finditer(r"\^\[", line):
+                note = next(inline, None)
+                if note is not None:
+                    found[f"fn-{article.anchor}-{note}"] = (str(article.path), number, m.start() + 1)
+    return found
+
+
 def locate_footnote(issue: Issue, fid: str) -> tuple[str, int, int]:
     """Where the footnote with id ``fn-<article>-<n>`` is called."""
-    for article in issue.articles:
-        prefix = f"fn-{article.anchor}-"
-        if not fid.startswith(prefix) or not fid[len(prefix):].isdigit():
-            continue
-        note = int(fid[len(prefix):])
-        notes = article.text.footnotes
-        label = notes[note - 1].label if 0 < note <= len(notes) else None
-        needle = f"[^{label}]" if label else "^["
-        for number, line in enumerate(article.lines, start=1):
-            col = line.find(needle)
-            if col >= 0 and not line.startswith(needle + ":"):
-                return str(article.path), number, col + 1
-    return str(issue.source_file), 0, 0
+    return footnote_calls(issue).get(fid, (str(issue.source_file), 0, 0))
 
 
 def _layout(html: str, issue: Issue, stylesheets: list[Path], fetcher: ProjectFetcher,
