@@ -64,10 +64,19 @@ class Diagnostics:
     """An ordered collection of diagnostics, shared by the stages of one build."""
 
     items: list[Diagnostic] = field(default_factory=list)
+    _seen: tuple[int, int, set[Diagnostic]] = field(default=(0, 0, set()), repr=False,
+                                                   compare=False)
 
     def add(self, diagnostic: Diagnostic) -> None:
-        if diagnostic not in self.items:
+        # de-duplicated with a set (a .bib with 20,000 problems was quadratic); the set
+        # is rebuilt when ``items`` was replaced or changed behind its back
+        ident, size, seen = self._seen
+        if ident != id(self.items) or size != len(self.items):
+            seen = set(self.items)
+        if diagnostic not in seen:
             self.items.append(diagnostic)
+            seen.add(diagnostic)
+        self._seen = (id(self.items), len(self.items), seen)
 
     def error(self, message: str, path: str | None = None, line: int = 0, col: int = 0) -> None:
         self.add(Diagnostic("error", message, path, line, col))
