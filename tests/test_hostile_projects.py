@@ -195,3 +195,50 @@ def _tiny_png() -> bytes:
     return bytes.fromhex(
         "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
         "1f15c4890000000d49444154789c63f8cfc0f01f0005000201a1d6c2a90000000049454e44ae426082")
+
+
+# --- 6. the same bytes wherever the project folder lives ---------------------------------------
+
+
+def _reproducible_project(root: Path) -> Path:
+    """A two-issue series with an image in the Markdown, one in a project theme's CSS, a
+    footnote, a citation and a cross-reference: every kind of file a build reads."""
+    write(root, {
+        "zinekit.toml": '[series]\nname = "Same Bytes"\n\n[[issues]]\nvolume = 1\n'
+                        'source = "one.md"\n\n[[issues]]\nvolume = 2\nsource = "two/issue.md"\n',
+        "refs.bib": "@book{fisk2009, author = {Mark Fisk}, title = {Capitalist Realism}, "
+                    "year = {2009}}\n",
+        "one.md": "---\ntitle: The First\nvolume: 1\n---\n\n## Depot {#depot}\n\n"
+                  "![the depot](img/depot.png)\n\nA note.[^1] As argued [@fisk2009].\n\n"
+                  "[^1]: The note.\n",
+        "two/issue.md": "---\ntitle: The Second\nvolume: 2\n---\n\nSee [see Same Bytes vol.1 "
+                        "#depot].\n\n![the map](map.png)\n",
+        "theme/css/pamphlet-screen.css": "body { background: url(../paper.png) }\n",
+        "theme/css/pamphlet.css": (REPO / "themes" / "pamphlet" / "css" / "pamphlet.css")
+        .read_text(encoding="utf-8") + "\nh2 { background: url(../paper.png) }\n",
+    })
+    (root / "img").mkdir(exist_ok=True)
+    for name in ("img/depot.png", "two/map.png", "theme/paper.png"):
+        (root / name).write_bytes(_tiny_png())
+    return root
+
+
+@pytest.mark.slow
+def test_outputs_are_the_same_bytes_in_any_folder_timezone_and_locale(tmp_path):
+    import subprocess
+    import sys
+
+    builds = []
+    for folder, extra in (("a", {"TZ": "UTC", "LC_ALL": "C.UTF-8"}),
+                          ("b/deeper/elsewhere", {"TZ": "Pacific/Kiritimati", "LC_ALL": "C"})):
+        root = _reproducible_project(tmp_path / folder / "series")
+        env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600", **extra}
+        proc = subprocess.run([sys.executable, "-m", "zinekit", "build", "--jobs", "1", "--format",
+                               "pdf,booklet,press,epub,html"], cwd=root, env=env,
+                              capture_output=True, text=True, timeout=600)
+        assert proc.returncode == 0, proc.stderr
+        builds.append(snapshot(root / "dist"))
+    assert len(builds[0]) >= 15 and any(name.endswith(".pdf") for name in builds[0])
+    assert builds[0].keys() == builds[1].keys()
+    different = [name for name in builds[0] if builds[0][name] != builds[1][name]]
+    assert different == []

@@ -204,8 +204,8 @@ def test_a_linked_refs_bib_is_refused(tmp_path, outside, server):
     link(root, "refs.bib", outside / "secret.bib")
     result = run(root, outside, server, "notes.md")
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"{root / 'refs.bib'}: error: refs.bib links to a file "
-                                    "outside the project folder; not read\n")
+    assert result.stderr.startswith("refs.bib: error: refs.bib links to a file outside the "
+                                    "project folder; not read\n")
 
 
 @pytest.mark.parametrize("pdf", ["../outside/secret.pdf", "{outside}/secret.pdf", "back/linked.pdf"])

@@ -88,6 +88,33 @@ def refuse_irregular(path: str | os.PathLike[str]) -> None:
         raise ZinekitError(f"error: {message}")
 
 
+def image_size_problem(path: str | os.PathLike[str]) -> tuple[str, str] | None:
+    """``(severity, why)`` when the image at ``path`` is larger than Pillow's safety
+    limit (a warning past it, an error past twice it, when Pillow refuses to open it),
+    read from the header only; None for any other image or file."""
+    import warnings
+
+    from PIL import Image
+
+    limit = Image.MAX_IMAGE_PIXELS or 0
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                width, height = image.size
+    except Image.DecompressionBombError as exc:
+        pixels = re.search(r"\((\d+) pixels\)", str(exc))
+        shown = f"{int(pixels.group(1)):,} pixels" if pixels else "too many pixels"
+        return "error", (f"is refused: {shown}, more than {2 * limit:,} (a decompression "
+                         "bomb?)")
+    except Exception:  # noqa: BLE001 - not an image: the layout reports it
+        return None
+    if not any(issubclass(w.category, Image.DecompressionBombWarning) for w in caught):
+        return None
+    return "warning", (f"is {width} × {height} = {width * height:,} pixels, more than "
+                       f"{limit:,}: slow to lay out (scale it down)")
+
+
 # --- TOML -------------------------------------------------------------------------------
 
 _TOML_STRING = re.compile(r'"""(?:[^\\]|\\.)*?"""|\'\'\'.*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'',

@@ -19,8 +19,8 @@ from zinekit.config import (
     split_front_matter,
     validate,
 )
-from zinekit.errors import Diagnostics, SourceError
-from zinekit.limits import irregular_kind, not_regular
+from zinekit.errors import Diagnostic, Diagnostics, SourceError
+from zinekit.limits import image_size_problem, irregular_kind, not_regular
 from zinekit.markup import parse_markdown
 from zinekit.markup.structure import slugify, unique_id
 from zinekit.model import Article, Image, Issue
@@ -146,11 +146,15 @@ def _check_images(path: Path, images: list[Image], root: Path, diagnostics: Diag
         if not file.is_relative_to(root.resolve()):
             continue
         kind = irregular_kind(file)
+        where = (str(path), image.line, image.col)
         if kind is not None:
             diagnostics.error(f"image is {kind}, not a regular file; not read: {image.src}",
-                              str(path), image.line, image.col)
+                              *where)
         elif not file.exists():
-            diagnostics.error(f"image not found: {image.src}", str(path), image.line, image.col)
+            diagnostics.error(f"image not found: {image.src}", *where)
+        elif (too_large := image_size_problem(file)) is not None:
+            severity, why = too_large
+            diagnostics.add(Diagnostic(severity, f"image {image.src} {why}", *where))
 
 
 def issue_slug(meta: Settings, path: Path) -> str:
