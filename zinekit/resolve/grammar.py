@@ -166,20 +166,32 @@ def _clean(text: str) -> str:
 
 
 def _strip_edges(text: str) -> str:
-    """Trim spaces, punctuation and quotes at both ends; parentheses only when unpaired
-    (as many at once as are unpaired: one at a time is quadratic on "((((…")."""
+    """Trim spaces, punctuation and quotes at both ends; parentheses only when unpaired.
+
+    Unpaired parentheses are taken with the punctuation around them in one pass from
+    each end (one at a time, counting the rest each time, is quadratic on "(, (, (…")."""
     while True:
         before = text
-        text = text.strip(_EDGE_JUNK)
         excess = text.count("(") - text.count(")")
-        if excess > 0 and text.startswith("("):
-            text = text[min(excess, len(text) - len(text.lstrip("("))):]
-        elif excess < 0 and text.endswith(")"):
-            text = text[:len(text) - min(-excess, len(text) - len(text.rstrip(")")))]
+        text = _trim(text, "(", max(excess, 0), from_end=False)
+        text = _trim(text, ")", max(-excess, 0), from_end=True)
         if text.startswith("(") and text.endswith(")") and "(" not in text[1:-1] and ")" not in text[1:-1]:
             text = text[1:-1]
         if text == before:
             return text
+
+
+def _trim(text: str, paren: str, unpaired: int, from_end: bool) -> str:
+    """``text`` without the junk at one end, and up to ``unpaired`` of ``paren`` in it."""
+    chars = reversed(text) if from_end else iter(text)
+    cut = 0
+    for char in chars:
+        if char == paren and unpaired > 0:
+            unpaired -= 1
+        elif char not in _EDGE_JUNK:
+            break
+        cut += 1
+    return text[:len(text) - cut] if from_end else text[cut:]
 
 
 def _strip_leading_filler(text: str) -> str:
