@@ -8,6 +8,7 @@ its parents.  Built-in themes ship inside the package as ``zinekit.themes``.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -111,6 +112,14 @@ class ThemeSandbox(ImmutableSandboxedEnvironment):
             raise jinja2.sandbox.SecurityError("the product is too large")
         return super().call_binop(context, operator, left, right)
 
+    def _parse(self, source: str, name: str | None, filename: str | None) -> Any:
+        """Jinja's parser recurses once per level of brackets: refuse deep nesting first."""
+        line = _too_deep(source)
+        if line:
+            raise jinja2.TemplateSyntaxError(f"brackets nested more than {MAX_TEMPLATE_NESTING} "
+                                             "levels deep", line, name, filename)
+        return super()._parse(source, name, filename)
+
     def handle_exception(self, source: str | None = None) -> Any:
         """Jinja's hook for every error of a template (compiling or rendering)."""
         try:
@@ -119,6 +128,27 @@ class ThemeSandbox(ImmutableSandboxedEnvironment):
             raise
         except Exception as exc:  # noqa: BLE001 - every template error is the theme's
             raise template_error(exc) from None
+
+
+#: Brackets of a template nested deeper than this are refused before Jinja parses them.
+MAX_TEMPLATE_NESTING = 40
+_BRACKET = re.compile(r"[\[({\])}\n]")
+
+
+def _too_deep(source: str) -> int:
+    """The line where brackets first nest past :data:`MAX_TEMPLATE_NESTING`, or 0."""
+    depth, line = 0, 1
+    for m in _BRACKET.finditer(source):
+        char = m.group(0)
+        if char == "\n":
+            line += 1
+        elif char in "[({":
+            depth += 1
+            if depth > MAX_TEMPLATE_NESTING:
+                return line
+        else:
+            depth = max(depth - 1, 0)
+    return 0
 
 
 def _product_size(left: Any, right: Any) -> int:

@@ -157,7 +157,9 @@ _ATTRIBUTE = re.compile(r'([^\s="/>]+)(?:="([^"]*)")?')
 def _alt_for_sourceless(match: re.Match[str]) -> str:
     """An image whose address was removed prints its alt text instead."""
     attributes = dict(_ATTRIBUTE.findall(match.group(1)))
-    return match.group(0) if "src" in attributes else attributes.get("alt", "")
+    if "src" in attributes:
+        return match.group(0)
+    return html.escape(html.unescape(attributes.get("alt", "")), quote=False)
 
 
 def sanitize_html(fragment: str) -> str:
