@@ -74,7 +74,8 @@ BUILD_OPTIONS = _opts(
     Option("page_size", "str", "A5", "Default page size."),
     Option("language", "str", "en", "Default language."),
     Option("formats", "list", ["pdf", "booklet", "epub"], "Formats `zinekit build` writes."),
-    Option("out", "str", "dist", "Output folder, relative to the project."),
+    Option("out", "str", "dist", "Output folder, inside the project (an outside one only "
+           "with --out on the command line)."),
     Option("allow_html", "bool", False, "Pass raw HTML in Markdown through (sanitised)."),
     Option("allow_network", "bool", False, "Let images and stylesheets load from the network."),
     Option("footnote_numbering", "choice", None, "Number footnotes per 'issue' or 'article'.",
