@@ -152,6 +152,8 @@ def _check_images(path: Path, images: list[Image], root: Path, diagnostics: Diag
                               *where)
         elif not file.exists():
             diagnostics.error(f"image not found: {image.src}", *where)
+        elif not file.resolve().is_relative_to(root.resolve()):
+            continue  # a link leading out: the render stage refuses it, unread
         elif (too_large := image_size_problem(file)) is not None:
             severity, why = too_large
             diagnostics.add(Diagnostic(severity, f"image {image.src} {why}", *where))
