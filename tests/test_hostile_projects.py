@@ -224,16 +224,17 @@ def _reproducible_project(root: Path) -> Path:
 
 
 @pytest.mark.slow
-def test_outputs_are_the_same_bytes_in_any_folder_timezone_and_locale(tmp_path):
+def test_outputs_are_the_same_bytes_in_any_folder_timezone_locale_and_jobs(tmp_path):
     import subprocess
     import sys
 
     builds = []
-    for folder, extra in (("a", {"TZ": "UTC", "LC_ALL": "C.UTF-8"}),
-                          ("b/deeper/elsewhere", {"TZ": "Pacific/Kiritimati", "LC_ALL": "C"})):
+    for folder, jobs, extra in (("a", "1", {"TZ": "UTC", "LC_ALL": "C.UTF-8"}),
+                                ("b/deeper/elsewhere", "2", {"TZ": "Pacific/Kiritimati",
+                                                             "LC_ALL": "C"})):
         root = _reproducible_project(tmp_path / folder / "series")
         env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600", **extra}
-        proc = subprocess.run([sys.executable, "-m", "zinekit", "build", "--jobs", "1", "--format",
+        proc = subprocess.run([sys.executable, "-m", "zinekit", "build", "--jobs", jobs, "--format",
                                "pdf,booklet,press,epub,html"], cwd=root, env=env,
                               capture_output=True, text=True, timeout=600)
         assert proc.returncode == 0, proc.stderr
