@@ -121,3 +121,119 @@ def write(path: Path, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return path
+
+
+# --- text shapes that were quadratic (or worse): the linear-time test and benchmark ---------
+
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from typing import Callable  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A pathological input: ``make(unit, size)`` writes about ``size`` characters of it
+    from one of its ``units``; ``run(text)`` is the zinekit step that reads it."""
+
+    name: str
+    units: tuple[str, ...]
+    make: Callable[[str, int], str]
+    run: Callable[[str], object]
+
+
+def _repeat(unit: str, size: int) -> str:
+    return unit * max(1, size // len(unit))
+
+
+def _parse(text: str) -> object:
+    from zinekit.markup import parse_markdown
+
+    return parse_markdown(text, "hostile.md")
+
+
+def _parse_and_render(text: str) -> object:
+    from zinekit.markup import RenderContext, parse_markdown, render_html
+
+    parsed = parse_markdown(text, "hostile.md", allow_html=True)
+    return render_html(parsed, RenderContext(mode="print", article_anchor="a"), allow_html=True)
+
+
+def _footnotes(unit: str, size: int) -> str:
+    count = max(1, size // (2 * len(unit) + 24))
+    calls = "\n\n".join(f"{unit} {n}.[^n{n}]" for n in range(count))
+    return calls + "\n\n" + "\n".join(f"[^n{n}]: {unit} {n}." for n in range(count))
+
+
+def _targets(text: str) -> object:
+    from zinekit.resolve.grammar import parse_targets
+
+    return parse_targets(text)
+
+
+def _theme_css(text: str) -> object:
+    """The web edition's scans of a theme stylesheet: its assets and its fonts."""
+    from zinekit.errors import ZinekitError
+    from zinekit.render.web import font_faces, stylesheet_assets
+    from zinekit.themes_loader import load_theme
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        write(root / "theme" / "css" / "pamphlet.css", text.encode("utf-8"))
+        theme = load_theme("pamphlet", root)
+        try:
+            return stylesheet_assets(root / "theme" / "css" / "pamphlet.css", theme), \
+                font_faces(theme)
+        except ZinekitError as refused:  # nested too deeply: refused, after one scan
+            return refused
+
+
+def _bib_entries(unit: str, size: int) -> str:
+    entry = ("@book{key%d,\n  author = {Mark Fisk and Ann Other},\n  title = {" + unit +
+             " %d},\n  year = {2009},\n}\n\n")
+    return "".join(entry % (n, n) for n in range(max(1, size // (len(entry) + 8))))
+
+
+def _bib(text: str) -> object:
+    from zinekit.errors import Diagnostics
+
+    try:
+        from zinekit.resolve.bibfile import read_bibliography
+    except ImportError:  # zinekit before the .bib reader had a module of its own
+        from zinekit.resolve.bibliography import read_bibliography  # type: ignore[no-redef]
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "refs.bib"
+        path.write_text(text, encoding="utf-8")
+        return read_bibliography(path, Path(folder), Diagnostics())
+
+
+def _sanitise(text: str) -> object:
+    from zinekit.markup.sanitize import removed_parts, sanitize_html
+
+    return sanitize_html(text), removed_parts(text)
+
+
+SHAPES = (
+    Shape("unclosed [ed.", ("[ed. ", "[ed. – ", "Text [Ed.— ", "[ed. [see "), _repeat, _parse),
+    Shape("unclosed [see", ("[see ", "[see x ", "a [SEE "), _repeat, _parse),
+    Shape("see clause of parentheses", ("x, (", ", (", "; (", " and ((", "vol.3; T; "),
+          _repeat, _targets),
+    Shape("nested brackets", ("[", "[ed. [", "[[^", "[@"), _repeat, _parse_and_render),
+    Shape("theme CSS", ("url(x", "@font-face{src:url(x)}", "@font-face{", "url(\"x", "u\\72 l("),
+          _repeat, _theme_css),
+    Shape("footnotes", ("Para", "Text [ed. note]", "Line"), _footnotes, _parse_and_render),
+    Shape(".bib", ("Capitalist Realism", "{Nested {Title}}"), _bib_entries, _bib),
+    Shape("raw HTML", ("<b onclick=x>", "<span style=\"color: u\\72 l(x)\">", "<svg><set to=",
+                       "<img srcset=\"a 1x, file:/x 2x\">"), _repeat, _sanitise),
+)
+
+
+def seconds(run: Callable[[str], object], text: str, repeat: int = 1) -> float:
+    """The shortest of ``repeat`` timings of ``run(text)``."""
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run(text)
+        best = min(best, time.perf_counter() - started)
+    return best

@@ -8,6 +8,7 @@ two drift apart.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -50,7 +51,12 @@ REFS_BIB = """\
 FRONT = "---\ntitle: A Small Pamphlet\nvolume: 2\n---\n"
 BODY = "\nSome text with a note.[^1] As argued [@fisk2009], see [see Test Zine vol.1 pg2].\n\n[^1]: The note.\n"
 
-Content = Union[str, bytes, Callable[[], bytes]]
+class Fifo:
+    """A named pipe in place of a file: reading it would block for ever."""
+
+
+FIFO = Fifo()
+Content = Union[str, bytes, Callable[[], bytes], Fifo]
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,7 @@ class Case:
     args: tuple[str, ...] = ()
     commands: tuple[str, ...] = ("build", "check")
     summary: dict[str, str] = field(default_factory=dict)
+    stops: bool = False  # the build stops at this error (no "build failed: …" line)
 
     def __str__(self) -> str:
         return self.name
@@ -80,6 +87,33 @@ def back_issue(data: Callable[[], bytes]) -> dict[str, Content]:
     return {"back/vol1.pdf": data}
 
 
+def pamphlet_css(extra: str) -> Callable[[], bytes]:
+    """The pamphlet theme's stylesheet overridden in the project, with ``extra`` before
+    it (on line 1 and on, whatever the theme's stylesheet holds)."""
+    sheet = REPO / "themes" / "pamphlet" / "css" / "pamphlet.css"
+    return lambda: extra.encode("utf-8") + sheet.read_bytes()
+
+
+def huge_png(side: int = 20_000) -> bytes:
+    """A ``side`` × ``side`` one-bit PNG of 400 million pixels in a few kilobytes, written
+    a row at a time (making it with Pillow would hold 50 MB in this process)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    row = bytes(1 + (side + 7) // 8)  # filter byte 0, then the row's bits
+    deflater = zlib.compressobj(9)
+    idat = b"".join(deflater.compress(row) for _ in range(side)) + deflater.flush()
+    header = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+SANDBOXED = ("refused by the template sandbox: access to attribute '__init__' of 'type' object "
+             "is unsafe.")
+
+
 NOTES_CASES = [
     Case("front matter never closed", notes(BODY, "---\ntitle: A Small Pamphlet\n"),
          ("notes.md:1:1: error: front matter opened with '---' is never closed",)),
@@ -91,9 +125,9 @@ NOTES_CASES = [
           "private data)",)),
     Case("front matter value of the wrong type", notes(BODY, FRONT.replace("volume: 2", "volume: two")),
          ("notes.md:3:1: error: front matter key 'volume' must be a whole number, not str",)),
-    Case("front matter date that is no date",
-         notes(BODY, FRONT.replace("volume: 2", "volume: 2\ndate: 2026-02-30")),
-         ("notes.md:4:1: error: front matter key 'date' is not a real date (2026-02-30: day is "
+    Case("front matter date written as text that is no date",
+         notes(BODY, FRONT.replace("volume: 2", "volume: 2\ndate: '2026-02-30'")),
+         ("notes.md:4:1: error: front matter key 'date' is not a real date: 2026-02-30 (day is "
           "out of range for month)",)),
     Case("footnote called, never defined", notes("\nText.[^x]\n"),
          ("notes.md:6:6: error: footnote [^x] is called but never defined",)),
@@ -168,6 +202,55 @@ NOTES_CASES = [
           "a table declaration",)),
     Case("unknown [build] key", {"zinekit.toml": SERIES_TOML + "\n[build]\npage_sise = \"A5\"\n"},
          ("zinekit.toml:13:1: error: unknown [build] key 'page_sise' (did you mean 'page_size'?)",)),
+    # --- hostile projects: bounds, special files, themes, outputs (issue 17) ---
+    Case("front matter date that does not exist", notes(BODY, FRONT.replace("volume", "date: 2026-02-30\nvolume")),
+         ("notes.md:3:1: error: front matter key 'date' is not a real date: 2026-02-30 (day is out "
+          "of range for month)",)),
+    Case("front matter number in superscript digits", notes(BODY, FRONT.replace("volume: 2", 'volume: "²"')),
+         ("notes.md:3:1: error: front matter key 'volume' must be a whole number, not str",)),
+    Case("front matter number of 5,000 digits", notes(BODY, FRONT.replace("volume: 2", "volume: " + "9" * 5000)),
+         ("notes.md:3:9: error: front matter is refused: a number of 5000 digits (at most 100)",)),
+    Case("front matter volume past 999,999", notes(BODY, FRONT.replace("volume: 2", "volume: 10000000")),
+         ("notes.md:3:1: error: front matter key 'volume' must be a whole number from 0 to 999999, "
+          "not 10000000",)),
+    Case("front matter nested 20,000 deep", notes(BODY, FRONT.replace("volume: 2", "x-data: " + "[" * 20000)),
+         ("notes.md:3:58: error: front matter is refused: nested more than 50 levels deep",)),
+    Case("zinekit.toml number of 5,000 digits", {"zinekit.toml": SERIES_TOML.replace("volume = 1", "volume = " + "9" * 5000)},
+         ("zinekit.toml:5:10: error: zinekit.toml is refused: a number of 5000 digits (at most 100)",)),
+    Case("zinekit.toml nested 20,000 deep", {"zinekit.toml": SERIES_TOML + "\n[build]\nx-data = " + "[" * 20000 + "\n"},
+         ("zinekit.toml:13:60: error: zinekit.toml is refused: nested more than 50 levels deep",)),
+    Case("image that is a named pipe", {**notes("\n![a map](map.png)\n"), "map.png": FIFO},
+         ("notes.md:6:1: error: image is a named pipe, not a regular file; not read: map.png",)),
+    Case("image of 400 million pixels", {**notes("\n![a map](map.png)\n"), "map.png": huge_png},
+         ("notes.md:6:1: error: image map.png is refused: 400,000,000 pixels, more than "
+          "178,956,970 (a decompression bomb?)",)),
+    Case(".bib that is a named pipe", {"refs.bib": FIFO},
+         ("notes.md:6:38: error: citation key 'fisk2009' has no bibliography to look in: name a .bib "
+          "file with 'bibliography:' in the issue's front matter, or add refs.bib to the project "
+          "folder",
+          "refs.bib: error: refs.bib is a named pipe, not a regular file; not read")),
+    Case(".bib crossrefs in a loop", {"refs.bib": REFS_BIB.replace("year = {2009},", "year = {2009},\n  crossref = {fisk2010},")
+                                      + "@book{fisk2010, title = {Ghosts}, crossref = {fisk2009}}\n"},
+         ("refs.bib:1:1: error: entry 'fisk2009': its crossref chain comes back to itself "
+          "(fisk2009 → fisk2010 → fisk2009); the crossref is ignored",)),
+    Case("back issue PDF that is a named pipe", {"back/vol1.pdf": FIFO},
+         ('zinekit.toml:6:1: error: pdf "back/vol1.pdf" is a named pipe, not a regular file; not '
+          "read",)),
+    Case("theme template escaping the sandbox",
+         {"theme/templates/colophon.html": "{{ cycler.__init__.__globals__.os.system('id') }}\n"},
+         (f"theme/templates/colophon.html:1: error: {SANDBOXED}",), stops=True),
+    Case("theme template with a syntax error", {"theme/templates/colophon.html": "<p>\n{% if %}\n"},
+         ("theme/templates/colophon.html:2: error: template syntax error: Expected an expression, "
+          "got 'end of statement block'",), stops=True),
+    Case("theme stylesheet nested 20,000 deep", {"theme/css/pamphlet.css": pamphlet_css("p { margin: " + "(" * 20000 + " }\n")},
+         ("theme/css/pamphlet.css:1:44: error: stylesheet is refused: nested more than 32 levels deep",),
+         stops=True),
+    Case("image missing from the theme's stylesheet", {"theme/css/pamphlet.css": pamphlet_css("p {\n  background: url(../paper.png);\n}\n")},
+         ("theme/css/pamphlet.css:2:15: error: image not found: ../paper.png",)),
+    Case("output folder outside the project", {"zinekit.toml": SERIES_TOML + '\n[build]\nout = "../elsewhere"\n'},
+         ("zinekit.toml:13:1: error: [build] out = '../elsewhere' is outside the project folder; "
+          "nothing is written there (name an outside folder on the command line: --out DIR)",),
+         stops=True),
 ]
 
 # `zinekit catalog` reads every back issue, cited or not, and lays out the issues.
@@ -205,6 +288,11 @@ def project_with(good: Path, tmp_path: Path, files: dict[str, Content]) -> Path:
         path = root / name
         if content is None:
             path.unlink()
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, Fifo):
+            path.unlink(missing_ok=True)
+            os.mkfifo(path)
             continue
         content = content() if callable(content) else content
         if isinstance(content, str):
@@ -251,7 +339,7 @@ def test_build_refuses_bad_input(good_project, tmp_path, case):
     before = snapshot(root / "dist")
     result = invoke(root, "build", "notes.md", *case.args)
     assert_refused(result, case, before, root / "dist")
-    assert result.stderr.rstrip().endswith("nothing was written")
+    assert case.stops or result.stderr.rstrip().endswith("nothing was written")
 
 
 @pytest.mark.parametrize("case", [c for c in NOTES_CASES if "check" in c.commands], ids=str)
@@ -458,4 +546,4 @@ def errors_table() -> str:
 
 def test_messages_have_a_location():
     for _, _, message in expected_rows():
-        assert re.match(r"^[\w./-]+(:\d+:\d+)?: error: ", message), message
+        assert re.match(r"^[\w./-]+(:\d+(:\d+)?)?: error: ", message), message

@@ -28,7 +28,7 @@ from zinekit import reuse
 from zinekit.config import IssueSettings
 from zinekit.errors import Diagnostics, ZinekitError
 from zinekit.model import IssueResult, LaidOut, Plan, Prepared
-from zinekit.output import sweep_stale_temporaries, write_bytes
+from zinekit.output import check_within, sweep_stale_temporaries, write_bytes
 from zinekit.pages import PageSize, parse_page_size
 from zinekit.parallel import IssueRunner, Stages
 from zinekit.project import Project, issues_at, open_project
@@ -70,7 +70,7 @@ def build_path(path: Path, options: BuildOptions, reporter: Reporter) -> list[Is
     """``zinekit build PATH``: one issue, or every issue of the series at PATH."""
     diagnostics = Diagnostics()
     project = open_project(path, diagnostics)
-    session = Session.open(project, options.out_dir or project.out_dir, diagnostics)
+    session = Session.open(project, project.output_folder(options.out_dir), diagnostics)
     stop_on_errors(diagnostics, options, reporter)
     targets = issues_at(path, project)
     session.register_sources()
@@ -185,7 +185,7 @@ def prepare_issue(path: Path, project: Project, options: BuildOptions,
     """Stages 1–3: load the issue, settle its settings, theme and page, resolve it."""
     diagnostics = Diagnostics()
     if session is None:
-        session = Session.open(project, options.out_dir or project.out_dir, diagnostics)
+        session = Session.open(project, project.output_folder(options.out_dir), diagnostics)
     issue = session.load(path)  # 1.
     diagnostics.extend(issue.diagnostics)
     settings = IssueSettings(issue.meta, issue.build, command_line={"theme": options.theme})
@@ -263,6 +263,8 @@ def render_plan(plan: Plan, reporter: Reporter, *, options: BuildOptions) -> Iss
     This runs in a worker process when issues are built side by side: it reads the
     plan and writes files, and needs nothing of the session."""
     started = time.perf_counter()
+    if options.write:  # a folder leading out through a link fails before the work
+        check_within(plan.inventory_path, plan.out.parent)
     prepared, result = plan.prepared, plan.result
     issue, diagnostics = prepared.issue, prepared.diagnostics
     reading = reading_layout(plan)  # 5.
@@ -277,7 +279,7 @@ def render_plan(plan: Plan, reporter: Reporter, *, options: BuildOptions) -> Iss
     stop_on_errors(diagnostics, options, reporter)
     if options.write:  # 6.
         for target, data in files.items():
-            result.outputs.append(_write(target, data))
+            result.outputs.append(_write(target, data, plan.out.parent))
         if plan.inputs is not None:
             reuse.record(plan.out, plan.inputs, files, result.pages, diagnostics, issue.root)
             if reading is not None and needs_layout(plan.formats):
@@ -345,9 +347,11 @@ def choose_formats(prepared: Prepared, options: BuildOptions,
 # --- writing and failing ---------------------------------------------------------------------
 
 
-def _write(path: Path, data: bytes) -> Path:
+def _write(path: Path, data: bytes, within: Path) -> Path:
+    """Write one output file, never through a link leading out of ``within``."""
+    check_within(path, within)
     sweep_stale_temporaries(path.parent)
-    write_bytes(path, data)
+    write_bytes(path, data, within)
     return path
 
 

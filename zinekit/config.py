@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -18,11 +17,7 @@ import yaml
 
 from zinekit.errors import Diagnostics
 from zinekit.impose.registry import BOOK_LAYOUTS
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from zinekit.limits import MAX_DIGITS, NotADate, Problem, load_toml, load_yaml, problem_text
 
 
 @dataclass(frozen=True)
@@ -93,7 +88,8 @@ BUILD_OPTIONS = _opts(
     Option("page_size", "str", "A5", "Default page size."),
     Option("language", "str", "en", "Default language."),
     Option("formats", "list", ["pdf", "booklet", "epub"], "Formats `zinekit build` writes."),
-    Option("out", "str", "dist", "Output folder, relative to the project."),
+    Option("out", "str", "dist", "Output folder, inside the project (an outside one only "
+           "with --out on the command line)."),
     Option("allow_html", "bool", False, "Pass raw HTML in Markdown through (sanitised)."),
     Option("allow_network", "bool", False, "Let images and stylesheets load from the network."),
     Option("footnote_numbering", "choice", None, "Number footnotes per 'issue' or 'article'.",
@@ -212,11 +208,21 @@ def _as_str(value: Any) -> tuple[Any, str | None]:
     return None, f"must be text, not {_type_name(value)}"
 
 
+#: The largest whole number a setting takes (a volume, a number, a chapter).
+MAX_WHOLE_NUMBER = 999_999
+_ASCII_DIGITS = re.compile(r"[0-9]{1,%d}" % MAX_DIGITS)
+
+
 def _as_int(value: Any) -> tuple[Any, str | None]:
+    """A whole number from 0 to :data:`MAX_WHOLE_NUMBER`, or text of ASCII digits
+    (``"²"`` is a digit to ``str.isdigit`` but no number)."""
+    if isinstance(value, str) and _ASCII_DIGITS.fullmatch(value.strip()):
+        value = int(value.strip())
     if isinstance(value, int) and not isinstance(value, bool):
-        return value, None
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value), None
+        if 0 <= value <= MAX_WHOLE_NUMBER:
+            return value, None
+        shown = f"{value}" if value.bit_length() < 64 else "a longer number"
+        return None, f"must be a whole number from 0 to {MAX_WHOLE_NUMBER}, not {shown}"
     return None, f"must be a whole number, not {_type_name(value)}"
 
 
@@ -246,6 +252,8 @@ ISO_DATE = re.compile(r"^\d{4}-\d{1,2}(?:-\d{1,2})?$")
 def _as_date(value: Any) -> tuple[Any, str | None]:
     """A calendar date (``2026-03-21``, or ``2026-03`` for a month) or free text; what
     is written as a date must be a real one."""
+    if isinstance(value, NotADate):
+        return None, f"is not a real date: {value} ({value.reason})"
     if isinstance(value, (_dt.date, _dt.datetime)):
         return value.isoformat()[:10], None
     text, error = _as_str(value)
@@ -254,7 +262,7 @@ def _as_date(value: Any) -> tuple[Any, str | None]:
         try:
             _dt.date(year, month, day[0] if day else 1)
         except ValueError as exc:
-            return None, f"is not a real date ({text.strip()}: {exc})"
+            return None, f"is not a real date: {text.strip()} ({exc})"
     return text, error
 
 
@@ -332,27 +340,15 @@ def split_front_matter(text: str, path: str | None, diagnostics: Diagnostics) ->
     return FrontMatter(data, key_lines, body, end + 1)
 
 
-class _FrontMatterLoader(yaml.SafeLoader):
-    """YAML's safe loader, but a date that is no calendar date (``2026-02-30``) stays
-    text, for the option's check to report where it is written."""
-
-    def construct_yaml_timestamp(self, node: yaml.Node) -> Any:  # type: ignore[override]
-        try:
-            return super().construct_yaml_timestamp(node)  # type: ignore[arg-type]
-        except ValueError:
-            return self.construct_scalar(node)  # type: ignore[arg-type]
-
-
-_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp",
-                                   _FrontMatterLoader.construct_yaml_timestamp)
-
-
 def parse_yaml_mapping(text: str, path: str | None, first_line: int,
                        diagnostics: Diagnostics) -> tuple[dict[str, Any], dict[str, int]]:
     """Parse YAML that must be a mapping; return it with each key's 1-based line."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.load(text, Loader=_FrontMatterLoader)  # noqa: S506 - a SafeLoader
+        data, node = load_yaml(text)
+    except Problem as problem:
+        diagnostics.error(f"front matter is refused: {problem.message}", path,
+                          first_line + problem.line, problem.col)
+        return {}, {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = first_line + 1 + (mark.line if mark else 0)
@@ -401,11 +397,10 @@ def find_project_file(start: Path) -> Path | None:
 def load_project_file(path: Path, diagnostics: Diagnostics) -> ProjectFile:
     text = path.read_text(encoding="utf-8", errors="replace")
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line, col = _toml_error_position(str(exc))
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        diagnostics.error(f"{PROJECT_FILE} is not valid TOML: {message}", str(path), line, col)
+        data = load_toml(text)
+    except Problem as problem:
+        diagnostics.error(f"{PROJECT_FILE} {problem_text(problem, 'TOML')}", str(path),
+                          problem.line, problem.col)
         data = {}
     build_raw = data.get("build", {})
     if not isinstance(build_raw, dict):
@@ -419,11 +414,6 @@ def load_project_file(path: Path, diagnostics: Diagnostics) -> ProjectFile:
             diagnostics.error(f"unknown table or key {key!r} in {PROJECT_FILE}", str(path),
                               toml_key_line(text, key), 1)
     return ProjectFile(path, text, data, build)
-
-
-def _toml_error_position(message: str) -> tuple[int, int]:
-    m = re.search(r"at line (\d+), column (\d+)", message)
-    return (int(m.group(1)), int(m.group(2))) if m else (1, 1)
 
 
 def toml_key_line(text: str, key: str, table: str | None = None) -> int:

@@ -24,10 +24,14 @@ def display_path(path: str | os.PathLike[str] | None) -> str:
     if path is None:
         return "<input>"
     p = Path(path)
-    try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError):
-        return str(p)
+    cwd = Path.cwd().resolve()
+    for candidate in (Path(os.path.abspath(p)), p):  # a link is named as the link
+        try:
+            return str(candidate.resolve().relative_to(cwd) if candidate is p
+                       else candidate.relative_to(cwd))
+        except (ValueError, OSError):
+            continue
+    return str(p)
 
 
 @dataclass(frozen=True)
@@ -60,10 +64,19 @@ class Diagnostics:
     """An ordered collection of diagnostics, shared by the stages of one build."""
 
     items: list[Diagnostic] = field(default_factory=list)
+    _seen: tuple[int, int, set[Diagnostic]] = field(default=(0, 0, set()), repr=False,
+                                                   compare=False)
 
     def add(self, diagnostic: Diagnostic) -> None:
-        if diagnostic not in self.items:
+        # de-duplicated with a set (a .bib with 20,000 problems was quadratic); the set
+        # is rebuilt when ``items`` was replaced or changed behind its back
+        ident, size, seen = self._seen
+        if ident != id(self.items) or size != len(self.items):
+            seen = set(self.items)
+        if diagnostic not in seen:
             self.items.append(diagnostic)
+            seen.add(diagnostic)
+        self._seen = (id(self.items), len(self.items), seen)
 
     def error(self, message: str, path: str | None = None, line: int = 0, col: int = 0) -> None:
         self.add(Diagnostic("error", message, path, line, col))

@@ -21,7 +21,8 @@ from zinekit.config import (
     split_front_matter,
     validate,
 )
-from zinekit.errors import Diagnostics, SourceError
+from zinekit.errors import Diagnostic, Diagnostics, SourceError
+from zinekit.limits import image_size_problem, irregular_kind, not_regular
 from zinekit.markup import parse_markdown
 from zinekit.markup.chapters import split_chapters
 from zinekit.markup.structure import slugify, unique_id
@@ -52,6 +53,10 @@ def read_source(path: Path, root: Path, diagnostics: Diagnostics,
     resolved = path.resolve()
     if not resolved.is_relative_to(root.resolve()):
         diagnostics.error(f"{path} is outside the project folder {root}; not read", *where)
+        return None
+    irregular = not_regular(resolved, str(path))
+    if irregular is not None:
+        diagnostics.error(irregular, *where)
         return None
     if not resolved.is_file():
         diagnostics.error(f"file not found: {path}", *where)
@@ -163,8 +168,20 @@ def _check_images(path: Path, images: list[Image], root: Path, diagnostics: Diag
         if address.scheme or address.netloc or not address.path or address.path.startswith("/"):
             continue
         file = Path(os.path.normpath(path.parent.resolve() / unquote(address.path)))
-        if file.is_relative_to(root.resolve()) and not file.exists():
-            diagnostics.error(f"image not found: {image.src}", str(path), image.line, image.col)
+        if not file.is_relative_to(root.resolve()):
+            continue
+        kind = irregular_kind(file)
+        where = (str(path), image.line, image.col)
+        if kind is not None:
+            diagnostics.error(f"image is {kind}, not a regular file; not read: {image.src}",
+                              *where)
+        elif not file.exists():
+            diagnostics.error(f"image not found: {image.src}", *where)
+        elif not file.resolve().is_relative_to(root.resolve()):
+            continue  # a link leading out: the render stage refuses it, unread
+        elif (too_large := image_size_problem(file)) is not None:
+            severity, why = too_large
+            diagnostics.add(Diagnostic(severity, f"image {image.src} {why}", *where))
 
 
 def _check_cover(issue_file: Path, meta: Settings, root: Path, diagnostics: Diagnostics) -> None:

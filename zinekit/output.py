@@ -14,6 +14,11 @@ still running is never touched.
 
 A write that fails (a full disk, a read-only folder) raises :class:`WriteError`, printed
 as ``error: could not write dist/…: No space left on device``.
+
+A write given the folder it must stay ``within`` (the output folder) refuses, before it
+creates anything, a destination whose folders lead out of it through a link
+(:class:`OutsideError`): a ``dist/<issue>`` that is a link to another site is never
+written through.
 """
 
 from __future__ import annotations
@@ -53,14 +58,40 @@ def temporary_prefix() -> str:
     return f"{TEMP_PREFIX}{os.getpid()}-{host_tag()}-"
 
 
+class OutsideError(ZinekitError):
+    """A destination whose folders lead, through a link, out of the output folder."""
+
+    def __init__(self, destination: Path, link: Path, within: Path) -> None:
+        super().__init__(f"error: not written: {display_path(destination)}: "
+                         f"{display_path(link)} leads to {link.resolve()} through a link, "
+                         f"outside the output folder {display_path(within)}")
+
+
+def check_within(destination: Path, within: Path) -> None:
+    """Raise :class:`OutsideError` when the deepest existing folder (or link) on the way
+    to ``destination`` resolves outside ``within`` (itself resolved as named)."""
+    limit = Path(os.path.abspath(within))
+    probe = Path(os.path.abspath(destination)).parent
+    if not probe.is_relative_to(limit):
+        raise OutsideError(destination, probe, Path(within))
+    while probe != limit and not os.path.lexists(probe):
+        probe = probe.parent
+    if probe != limit and not probe.resolve().is_relative_to(limit.resolve()):
+        raise OutsideError(destination, probe, Path(within))
+
+
 @contextlib.contextmanager
-def atomic_path(destination: str | os.PathLike[str]) -> Iterator[Path]:
+def atomic_path(destination: str | os.PathLike[str],
+                within: str | os.PathLike[str] | None = None) -> Iterator[Path]:
     """Yield a temporary path to write; rename it to ``destination`` on success.
 
     Any OSError while preparing, writing or renaming becomes a :class:`WriteError`;
-    the temporary is removed whatever happens (an exception, Ctrl-C, SIGTERM).
+    the temporary is removed whatever happens (an exception, Ctrl-C, SIGTERM).  With
+    ``within``, a destination leading out of that folder is refused first.
     """
     dest = Path(destination)
+    if within is not None:
+        check_within(dest, Path(within))
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
         sweep_stale_temporaries(dest.parent, recursive=False)
@@ -92,14 +123,16 @@ def _flush_to_disk(path: Path) -> None:
         os.close(fd)
 
 
-def write_bytes(destination: str | os.PathLike[str], data: bytes) -> None:
-    """Write ``data`` to ``destination`` atomically."""
-    with atomic_path(destination) as tmp, open(tmp, "wb") as handle:
+def write_bytes(destination: str | os.PathLike[str], data: bytes,
+                within: str | os.PathLike[str] | None = None) -> None:
+    """Write ``data`` to ``destination`` atomically (inside ``within`` if given)."""
+    with atomic_path(destination, within) as tmp, open(tmp, "wb") as handle:
         handle.write(data)
 
 
-def write_text(destination: str | os.PathLike[str], text: str) -> None:
-    write_bytes(destination, text.encode("utf-8"))
+def write_text(destination: str | os.PathLike[str], text: str,
+               within: str | os.PathLike[str] | None = None) -> None:
+    write_bytes(destination, text.encode("utf-8"), within)
 
 
 def is_stale(temporary: Path, now: float | None = None) -> bool:

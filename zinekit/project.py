@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,28 @@ class Project:
     @property
     def out_dir(self) -> Path:
         return self.root / str(self.build.get("out", "dist"))
+
+    def output_folder(self, named: Path | None = None) -> Path:
+        """Where a build writes: ``--out`` as the user names it on the command line
+        (anywhere), else ``[build] out`` (default ``dist``), which must stay inside the
+        project folder, links included: a cloned project cannot write elsewhere."""
+        if named is not None:
+            return named
+        out = str(self.build.get("out", "dist"))
+        where = (str(self.file.path), self.build.line_of("out"), 1) \
+            if self.file is not None and self.build.explicit("out") else (None, 0, 0)
+        root = self.root.resolve()
+        if os.path.isabs(out) or not Path(os.path.normpath(root / out)).is_relative_to(root):
+            raise SourceError(f"[build] out = {out!r} is outside the project folder; nothing is "
+                              "written there (name an outside folder on the command line: "
+                              "--out DIR)", *where)
+        resolved = (root / out).resolve()
+        if not resolved.is_relative_to(root):
+            raise SourceError(f"the output folder {out} leads to {resolved} through a link, "
+                              "outside the project folder; nothing is written there (remove "
+                              "the link, or name the folder on the command line: --out DIR)",
+                              where[0] or str(root / out), where[1], where[2])
+        return self.root / out
 
     def relative(self, path: Path) -> str:
         """``vol7/issue.md``: a path as messages name it, relative to the project."""

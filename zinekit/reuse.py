@@ -197,7 +197,7 @@ def record(out: Path, inputs: dict[str, Any], written: dict[Path, bytes], pages:
     kept = [Diagnostic(d.severity, d.message, _from_root(d.path, root), d.line, d.col)
             for d in diagnostics.items]
     manifest = BuildManifest(_as_json(inputs), dict(sorted(outputs.items())), pages, kept)
-    write_bytes(manifest_path(out), manifest_json(manifest))
+    write_bytes(manifest_path(out), manifest_json(manifest), within=out.parent)
 
 
 # --- 2b. the record of the last layout ---------------------------------------------------------
@@ -292,4 +292,5 @@ def record_page(out_root: Path, inputs: dict[str, Any], page: Path) -> None:
     """Remember what the download page was made from, and the page and covers written."""
     written = [page, *sorted(out_root.glob("*/*-cover.png"))]
     outputs = {p.relative_to(out_root).as_posix(): file_digest(p) for p in written}
-    write_bytes(out_root / PAGE_STAMP, manifest_json(BuildManifest(inputs, outputs)))
+    write_bytes(out_root / PAGE_STAMP, manifest_json(BuildManifest(inputs, outputs)),
+                within=out_root)

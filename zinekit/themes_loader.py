@@ -8,20 +8,17 @@ its parents.  Built-in themes ship inside the package as ``zinekit.themes``.
 from __future__ import annotations
 
 import os
-import sys
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from zinekit.errors import ZinekitError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from zinekit.errors import ZinekitError, display_path
+from zinekit.limits import check_css_file, refuse_irregular, toml_loads
 
 PROJECT_OVERRIDE_FOLDER = "theme"
 
@@ -45,7 +42,7 @@ class Theme:
     def find(self, relative: str) -> Path | None:
         for folder in self.folders:
             candidate = folder / relative
-            if candidate.is_file():
+            if candidate.exists():
                 return contained(candidate, folder)
         return None
 
@@ -57,7 +54,7 @@ class Theme:
             path = self.find(f"css/{name}")
             if path is None:
                 raise ZinekitError(f"theme {self.name!r}: stylesheet css/{name} not found")
-            found.append(path)
+            found.append(checked_stylesheet(path))
         return found
 
     def fonts(self) -> list[Path]:
@@ -74,18 +71,119 @@ class Theme:
         key = (tuple(template_dirs), tuple(_template_names(d) for d in template_dirs))
         env = _ENVIRONMENTS.get(key)
         if env is None:
-            env = jinja2.Environment(
-                loader=_ContainedLoader(template_dirs),
-                autoescape=jinja2.select_autoescape(["html", "xhtml", "xml"]),
-                undefined=jinja2.StrictUndefined,
-                trim_blocks=True,
-                lstrip_blocks=True,
-            )
+            env = template_environment(template_dirs, ["html", "xhtml", "xml"])
             _ENVIRONMENTS[key] = env
         return env
 
 
 _ENVIRONMENTS: dict[tuple, jinja2.Environment] = {}
+
+#: The largest string, list or number a template may make with ``*`` or ``**``.
+MAX_TEMPLATE_PRODUCT = 1_000_000
+
+
+def template_environment(folders: list[str], autoescape: list[str]) -> jinja2.Environment:
+    """A sandboxed environment over the template ``folders``: a theme is a file of the
+    project, as untrusted as its Markdown (see :class:`ThemeSandbox`)."""
+    return ThemeSandbox(
+        loader=_ContainedLoader(folders),
+        autoescape=jinja2.select_autoescape(autoescape),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+class ThemeSandbox(ImmutableSandboxedEnvironment):
+    """Jinja2's immutable sandbox: no attribute starting with ``_``, no function
+    internals, no mutation of what zinekit hands the templates, and products
+    (``'x' * n``, ``n ** m``) bounded.  Whatever goes wrong in a template — a syntax
+    error, a refused attribute, an undefined name — is raised as a
+    :class:`ZinekitError` at the template's file and line."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        """``*`` and ``**`` whose result would be too large are refused."""
+        if operator == "**" and isinstance(left, int) and isinstance(right, int) and \
+                abs(left) > 1 and right * max(abs(left), 2).bit_length() > 64:
+            raise jinja2.sandbox.SecurityError("the power is too large")
+        if operator == "*" and _product_size(left, right) > MAX_TEMPLATE_PRODUCT:
+            raise jinja2.sandbox.SecurityError("the product is too large")
+        return super().call_binop(context, operator, left, right)
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> Any:
+        """Jinja's parser recurses once per level of brackets: refuse deep nesting first."""
+        line = _too_deep(source)
+        if line:
+            raise jinja2.TemplateSyntaxError(f"brackets nested more than {MAX_TEMPLATE_NESTING} "
+                                             "levels deep", line, name, filename)
+        return super()._parse(source, name, filename)
+
+    def handle_exception(self, source: str | None = None) -> Any:
+        """Jinja's hook for every error of a template (compiling or rendering)."""
+        try:
+            return super().handle_exception(source)
+        except ZinekitError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - every template error is the theme's
+            raise template_error(exc) from None
+
+
+#: Brackets of a template nested deeper than this are refused before Jinja parses them.
+MAX_TEMPLATE_NESTING = 40
+_BRACKET = re.compile(r"[\[({\])}\n]")
+
+
+def _too_deep(source: str) -> int:
+    """The line where brackets first nest past :data:`MAX_TEMPLATE_NESTING`, or 0."""
+    depth, line = 0, 1
+    for m in _BRACKET.finditer(source):
+        char = m.group(0)
+        if char == "\n":
+            line += 1
+        elif char in "[({":
+            depth += 1
+            if depth > MAX_TEMPLATE_NESTING:
+                return line
+        else:
+            depth = max(depth - 1, 0)
+    return 0
+
+
+def _product_size(left: Any, right: Any) -> int:
+    """How long ``left * right`` is when it repeats a string or a list (else 0)."""
+    sequences = [len(v) for v in (left, right) if isinstance(v, (str, list, tuple))]
+    counts = [abs(v) for v in (left, right) if isinstance(v, int) and not isinstance(v, bool)]
+    return sequences[0] * counts[0] if sequences and counts else 0
+
+
+def template_error(exc: BaseException) -> ZinekitError:
+    """``theme/templates/x.html:LINE: error: …`` for an exception a template raised."""
+    where = _template_frame(exc)
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        where = (exc.filename, exc.lineno)
+    kind = {jinja2.TemplateSyntaxError: "template syntax error",
+            jinja2.sandbox.SecurityError: "refused by the template sandbox",
+            jinja2.UndefinedError: "template error"}
+    what = next((label for cls, label in kind.items() if isinstance(exc, cls)),
+                f"template error ({type(exc).__name__})")
+    message = getattr(exc, "message", None) or str(exc)
+    if where is None:
+        return ZinekitError(f"error: theme {what}: {message}")
+    return ZinekitError(f"{display_path(where[0])}:{where[1]}: error: {what}: {message}")
+
+
+def _template_frame(exc: BaseException) -> tuple[str, int] | None:
+    """The file and line of the innermost template frame of ``exc``'s traceback."""
+    found = None
+    tb = exc.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if not name.endswith(".py") and os.path.isfile(name):
+            found = (name, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
 
 
 def _template_names(folder: str) -> tuple[str, ...]:
@@ -95,10 +193,26 @@ def _template_names(folder: str) -> tuple[str, ...]:
                         for d, _, files in os.walk(folder) for f in files))
 
 
+def checked_stylesheet(path: Path) -> Path:
+    """``path``, once the stylesheet is known to be one the CSS engines can read (see
+    :func:`zinekit.limits.check_css_file`); checked once per version of the file."""
+    stat = path.stat()
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if key not in _CHECKED_CSS:
+        check_css_file(path)
+        _CHECKED_CSS.add(key)
+    return path
+
+
+_CHECKED_CSS: set[tuple[str, int, int]] = set()
+
+
 def contained(path: Path, folder: Path) -> Path:
-    """``path``, after checking that it does not link out of its theme ``folder``."""
+    """``path``, after checking that it does not link out of its theme ``folder`` and
+    that it is a regular file (a named pipe would block the build)."""
     if not path.resolve().is_relative_to(folder.resolve()):
         raise ZinekitError(f"error: {path} links to a file outside its theme folder; not read")
+    refuse_irregular(path)
     return path
 
 
@@ -109,7 +223,7 @@ class _ContainedLoader(jinja2.FileSystemLoader):
     def get_source(self, environment: jinja2.Environment, template: str):  # noqa: D102
         for folder in self.searchpath:
             candidate = Path(folder, *template.split("/"))
-            if candidate.is_file():
+            if candidate.exists():
                 contained(candidate, Path(folder))
                 break
         return super().get_source(environment, template)
@@ -119,10 +233,8 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
     manifest = folder / "theme.toml"
     if not manifest.is_file():
         raise ZinekitError(f"{folder}: not a theme (no theme.toml)")
-    try:
-        return tomllib.loads(manifest.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ZinekitError(f"{manifest}: error: not valid TOML: {exc}") from None
+    refuse_irregular(manifest)
+    return toml_loads(manifest.read_text(encoding="utf-8"), manifest)
 
 
 def _theme_folder(name: str, project_root: Path | None) -> Path:

@@ -46,8 +46,36 @@ def pdf_seeds(out: Path) -> None:
     (out / "compressed.pdf").write_bytes(buffer.getvalue())
 
 
+def theme_seeds(out: Path) -> None:
+    """Each built-in template, with its theme's manifest and first stylesheet, joined by
+    NUL bytes as ``fuzz_theme.py`` splits them; and one hostile template per escape."""
+    out.mkdir(parents=True, exist_ok=True)
+    themes = REPO / "themes"
+    for number, template in enumerate(sorted((themes / "base" / "templates").rglob("*.html"))):
+        toml = (themes / "pamphlet" / "theme.toml").read_text(encoding="utf-8")
+        css = (themes / "pamphlet" / "css" / "pamphlet.css").read_text(encoding="utf-8")
+        text = template.read_text(encoding="utf-8")[:2048] + "\0" + toml + "\0" + css[:1024]
+        (out / f"{number:02d}-{template.stem}.txt").write_text(text, encoding="utf-8")
+    escapes = ["{{ cycler.__init__.__globals__.os.system('id') }}", "{{ ''.__class__.__mro__ }}",
+               "{{ lipsum.__globals__ }}", "{{ self._TemplateReference__context }}",
+               "{% for x in range(10) %}{{ 'a' * 9 ** 9 }}{% endfor %}"]
+    for number, template in enumerate(escapes):
+        (out / f"escape-{number}.txt").write_text(template + "\0a = [[1]]\0p { x: ((1)) }")
+
+
+def sanitiser_seeds(out: Path) -> None:
+    """The raw HTML of the sanitiser's tests, one fragment a file."""
+    from tests.markup.test_sanitize import HOSTILE, KEPT_AS_WRITTEN
+
+    out.mkdir(parents=True, exist_ok=True)
+    for number, fragment in enumerate([*KEPT_AS_WRITTEN, *(h[0] for h in HOSTILE)]):
+        (out / f"{number:02d}.html").write_text(fragment, encoding="utf-8")
+
+
 if __name__ == "__main__":
     target = Path(sys.argv[1] if len(sys.argv) > 1 else "fuzz-corpus")
     markup_seeds(target / "markup")
     pdf_seeds(target / "pdf")
-    print(f"seeds written to {target}/markup and {target}/pdf")
+    theme_seeds(target / "theme")
+    sanitiser_seeds(target / "sanitize")
+    print(f"seeds written to {target}/markup, pdf, theme and sanitize")

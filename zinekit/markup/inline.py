@@ -9,6 +9,10 @@ file line and column.
 
 from __future__ import annotations
 
+import bisect
+import re
+from functools import lru_cache
+
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
@@ -20,20 +24,29 @@ def locate(state: StateInline, pos: int) -> tuple[int, int]:
     env = state.env
     parent: Token | None = env.get("zk_parent")
     first_line = parent.map[0] if parent is not None and parent.map else env.get("zk_last_line", 0)
-    before = state.src[:pos]
-    k = before.count("\n")
+    starts = _line_starts(state.src)
+    k = bisect.bisect_right(starts, pos) - 1
     line_index = first_line + k
-    line_start = before.rfind("\n") + 1
+    line_start = starts[k]
     line_end = state.src.find("\n", pos)
     content_line = state.src[line_start:line_end if line_end >= 0 else len(state.src)]
     lines: list[str] = env.get("zk_lines", [])
     col = pos - line_start + 1
     if 0 <= line_index < len(lines):
-        file_line = lines[line_index].rstrip()
-        found = file_line.rfind(content_line.rstrip()) if content_line.strip() else -1
-        if found >= 0:
-            col = found + pos - line_start + 1
+        cache = env.setdefault("zk_line_offsets", {})  # one search per line, not per call
+        key = (state.src, k, line_index)
+        if key not in cache:
+            file_line = lines[line_index].rstrip()
+            cache[key] = file_line.rfind(content_line.rstrip()) if content_line.strip() else -1
+        if cache[key] >= 0:
+            col = cache[key] + pos - line_start + 1
     return line_index + 1, col
+
+
+@lru_cache(maxsize=32)
+def _line_starts(src: str) -> list[int]:
+    """The offset of each line of ``src``: a position's line is a bisection away."""
+    return [0] + [m.end() for m in re.finditer("\n", src)]
 
 
 def tokenize_range(state: StateInline, start: int, end: int) -> None:

@@ -61,7 +61,10 @@ def mark_editor_footnotes(state: StateCore) -> None:
     for i, token in enumerate(tokens):
         if token.type != "footnote_reference_open":
             continue
-        first_inline = next((t for t in tokens[i + 1:] if t.type in ("inline", "footnote_reference_close")), None)
+        # the next inline or the definition's end (no slice of the tokens: each copy of
+        # the rest made a thousand notes quadratic)
+        first_inline = next((tokens[j] for j in range(i + 1, len(tokens))
+                             if tokens[j].type in ("inline", "footnote_reference_close")), None)
         if first_inline is not None and first_inline.type == "inline" and ED_FOOTNOTE.match(first_inline.content):
             token.meta["zk_ed"] = True
             labels: dict[str, Any] = state.env.setdefault("zk_ed_footnotes", {})

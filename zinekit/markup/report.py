@@ -10,6 +10,8 @@ from zinekit.errors import Diagnostic, Severity
 def report(env: MutableMapping[str, Any], severity: Severity, message: str, line: int, col: int) -> None:
     """Record a located diagnostic for the file being parsed."""
     items: list[Diagnostic] = env.setdefault("zk_diagnostics", [])
+    seen: set[Diagnostic] = env.setdefault("zk_diagnostics_seen", set())
     diagnostic = Diagnostic(severity, message, env.get("zk_path"), line, col)
-    if diagnostic not in items:
+    if diagnostic not in seen:  # a set: a text with thousands of problems stays linear
+        seen.add(diagnostic)
         items.append(diagnostic)

@@ -1,99 +1,218 @@
-"""Raw HTML from Markdown, when a project allows it, with what is unsafe taken out.
+"""Raw HTML from Markdown, when a project allows it, reduced to an allow-list.
 
-Scripts, frames, embedded objects, forms and style or link elements are dropped with
-their content; event-handler attributes and addresses with a ``javascript:``,
-``vbscript:``, ``file:`` or ``data:`` scheme (other than inline images) are removed.
+What is kept is listed here: the elements a zine writes (text-level markup, figures,
+tables, lists, ``details``, pictures and video) and the attributes each may carry; every
+other element and attribute is dropped.  The cleaning itself is done by ``nh3``, the
+Python binding of the maintained ``ammonia`` sanitiser, which parses the HTML as a
+browser does; zinekit adds the checks on attribute values it cannot make:
+
+- every address (``href``, ``src``, ``cite``, ``poster`` and each candidate of a
+  ``srcset``) must be relative or ``http:``, ``https:`` or ``mailto:`` (images may also
+  be ``data:image/png|jpeg|gif|webp``);
+- a ``style`` attribute is parsed as CSS with tinycss2 (escapes decoded, as browsers and
+  WeasyPrint read it) and dropped whole if any of its values loads anything (``url()``,
+  ``image()``, ``image-set()``, ``src()`` …) or it holds anything but declarations.
+
+:func:`removed_parts` lists what :func:`sanitize_html` takes out of a fragment, for the
+located warnings of :mod:`zinekit.markup.unsafe`.
 """
 
 from __future__ import annotations
 
 import html
+import re
+from functools import lru_cache
 from html.parser import HTMLParser
+from typing import Any
 
-DROPPED_WITH_CONTENT = {"script", "iframe", "object", "embed", "style", "frame", "frameset",
-                        "noscript", "template", "applet"}
-DROPPED = {"link", "meta", "base", "form", "input", "button", "textarea", "select", "param"}
-URL_ATTRIBUTES = {"href", "src", "xlink:href", "action", "formaction", "poster", "srcset",
-                  "background", "cite"}
-UNSAFE_SCHEMES = ("javascript:", "vbscript:", "file:", "data:")
-VOID = {"area", "br", "col", "hr", "img", "source", "track", "wbr"}
+import nh3
+import tinycss2
+
+from zinekit.limits import css_depth_problem
+
+_TEXT = {"a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "data", "del", "dfn", "em",
+         "i", "ins", "kbd", "mark", "q", "rp", "rt", "ruby", "s", "samp", "small", "span",
+         "strong", "sub", "sup", "time", "u", "var", "wbr"}
+_BLOCKS = {"address", "article", "aside", "blockquote", "dd", "details", "div", "dl", "dt",
+           "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+           "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "ul"}
+_TABLES = {"caption", "col", "colgroup", "table", "tbody", "td", "tfoot", "th", "thead", "tr"}
+_MEDIA = {"audio", "img", "picture", "source", "track", "video"}
+ALLOWED_TAGS = frozenset(_TEXT | _BLOCKS | _TABLES | _MEDIA)
+#: Elements dropped together with what they hold (the rest keep their text).
+DROPPED_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "noscript",
+                                  "template", "textarea", "select", "title", "frameset",
+                                  "frame", "noembed", "noframes", "applet", "svg", "math",
+                                  "xmp", "plaintext", "option"})
+
+GLOBAL_ATTRIBUTES = frozenset({"class", "id", "title", "lang", "dir", "style", "role",
+                               "aria-label", "aria-hidden", "aria-describedby",
+                               "epub:type", "data-n"})
+ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {
+    "a": frozenset({"href", "hreflang", "name"}),
+    "img": frozenset({"src", "alt", "width", "height", "srcset", "sizes", "loading"}),
+    "source": frozenset({"src", "srcset", "type", "media", "sizes", "width", "height"}),
+    "video": frozenset({"src", "poster", "controls", "width", "height", "loop", "muted"}),
+    "audio": frozenset({"src", "controls", "loop", "muted"}),
+    "track": frozenset({"src", "kind", "srclang", "label", "default"}),
+    "td": frozenset({"colspan", "rowspan", "headers"}),
+    "th": frozenset({"colspan", "rowspan", "headers", "scope", "abbr"}),
+    "col": frozenset({"span"}), "colgroup": frozenset({"span"}),
+    "ol": frozenset({"start", "reversed", "type"}), "li": frozenset({"value"}),
+    "blockquote": frozenset({"cite"}), "q": frozenset({"cite"}),
+    "del": frozenset({"cite", "datetime"}), "ins": frozenset({"cite", "datetime"}),
+    "time": frozenset({"datetime"}), "data": frozenset({"value"}),
+    "details": frozenset({"open"}),
+}
+URL_ATTRIBUTES = frozenset({"href", "src", "cite", "poster"})
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+_IMAGE_DATA = re.compile(r"^data:image/(png|jpeg|gif|webp)[;,]", re.IGNORECASE)
+#: CSS functions that load something, by their name with escapes decoded.
+LOADING_FUNCTIONS = frozenset({"url", "image", "image-set", "-webkit-image-set", "cross-fade",
+                               "element", "src", "expression", "paint"})
 
 
-def _safe_url(value: str) -> bool:
-    compact = "".join(value.split()).lower()
-    if compact.startswith("data:image/") and "svg" not in compact[:20]:
+# --- attribute values ---------------------------------------------------------------------
+
+
+def safe_url(value: str, image: bool = False) -> bool:
+    """A relative address, or one with a safe scheme (an image may be raster ``data:``)."""
+    compact = re.sub(r"[\x00-\x20\x7f]+", "", html.unescape(value))
+    scheme = _SCHEME.match(compact)
+    if scheme is None:
         return True
-    return not compact.startswith(UNSAFE_SCHEMES)
+    if image and _IMAGE_DATA.match(compact):
+        return True
+    return scheme.group(1).lower() in SAFE_SCHEMES
 
 
-class _Sanitizer(HTMLParser):
+def safe_srcset(value: str) -> bool:
+    """Every candidate of a ``srcset`` (``a.png 1x, b.png 2x``) is a safe address."""
+    candidates = [c.strip().split()[0] for c in value.split(",") if c.strip()]
+    return all(safe_url(c, image=True) for c in candidates)
+
+
+def _loads_something(tokens: list[Any]) -> bool:
+    """True if CSS component values hold a URL or a loading function, nested too."""
+    stack = list(tokens)
+    while stack:
+        token = stack.pop()
+        if token.type == "url":
+            return True
+        if token.type == "function":
+            if token.lower_name in LOADING_FUNCTIONS:
+                return True
+            stack.extend(token.arguments)
+        elif token.type in ("() block", "[] block", "{} block"):
+            stack.extend(token.content)
+    return False
+
+
+def safe_style(value: str) -> bool:
+    """A ``style`` attribute of plain declarations that load nothing, nested no deeper
+    than the CSS engines read without recursing too far."""
+    for item in tinycss2.parse_blocks_contents(value, skip_comments=True, skip_whitespace=True):
+        if item.type != "declaration" or _loads_something(item.value) or \
+                css_depth_problem(item.value) is not None:
+            return False
+    return True
+
+
+def safe_attribute(tag: str, name: str, value: str) -> bool:
+    """Whether an allowed attribute's value is safe to keep."""
+    if name == "style":
+        return safe_style(value)
+    if name == "srcset":
+        return safe_srcset(value)
+    if name in URL_ATTRIBUTES:
+        return safe_url(value, image=tag in ("img", "source", "video", "picture"))
+    return True
+
+
+def allowed_attribute(tag: str, name: str) -> bool:
+    return name in GLOBAL_ATTRIBUTES or name in ALLOWED_ATTRIBUTES.get(tag, ())
+
+
+def _filter(tag: str, name: str, value: str) -> str | None:
+    """nh3's hook, for every attribute of an allowed element."""
+    if not allowed_attribute(tag, name) or not safe_attribute(tag, name, value):
+        return None
+    return value
+
+
+@lru_cache(maxsize=1)
+def _cleaner() -> nh3.Cleaner:
+    attributes = {"*": set(GLOBAL_ATTRIBUTES)}
+    attributes.update({tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()})
+    return nh3.Cleaner(tags=set(ALLOWED_TAGS), clean_content_tags=set(DROPPED_WITH_CONTENT),
+                       attributes=attributes, attribute_filter=_filter, link_rel=None,
+                       url_schemes=set(SAFE_SCHEMES) | {"data"}, strip_comments=True)
+
+
+_IMG = re.compile(r'<img((?:\s+[^\s="/>]+(?:="[^"]*")?)*)\s*/?>')
+_ATTRIBUTE = re.compile(r'([^\s="/>]+)(?:="([^"]*)")?')
+
+
+def _alt_for_sourceless(match: re.Match[str]) -> str:
+    """An image whose address was removed prints its alt text instead."""
+    attributes = dict(_ATTRIBUTE.findall(match.group(1)))
+    if "src" in attributes:
+        return match.group(0)
+    return html.escape(html.unescape(attributes.get("alt", "")), quote=False)
+
+
+def sanitize_html(fragment: str) -> str:
+    """``fragment`` reduced to the allow-list, every address and style checked."""
+    return _IMG.sub(_alt_for_sourceless, _cleaner().clean(fragment))
+
+
+# --- what is removed, for the warnings ----------------------------------------------------
+
+
+NOT_AN_ELEMENT = "raw HTML may not use it (scripts, frames, forms, stylesheets, SVG …)"
+NOT_AN_ATTRIBUTE = "raw HTML may not use it (event handlers, ping, longdesc …)"
+UNSAFE_ADDRESS = "an address must be relative, or http:, https: or mailto:"
+UNSAFE_STYLE = "a style may hold only declarations that load nothing (no url(), image() …)"
+
+
+class _Removals(HTMLParser):
+    """Lists the elements and attributes :func:`sanitize_html` drops, as written, each
+    with the reason."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.out: list[str] = []
-        self.skipping: list[str] = []
-        self.dropped: list[str] = []  # what was taken out, as written
+        self.dropped: list[tuple[str, str]] = []
+        self.skipping = False
 
-    def handle_starttag(self, tag: str, attrs) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.skipping:
-            if tag == self.skipping[-1]:
-                self.skipping.append(tag)
             return
-        if tag in DROPPED_WITH_CONTENT:
-            self.skipping.append(tag)
-            self.dropped.append(f"<{tag}>")
+        if tag in DROPPED_WITH_CONTENT or tag not in ALLOWED_TAGS:
+            self.dropped.append((f"<{tag}>", NOT_AN_ELEMENT))
+            self.skipping = tag in DROPPED_WITH_CONTENT and tag not in ("svg", "math")
             return
-        if tag in DROPPED:
-            self.dropped.append(f"<{tag}>")
-            return
-        kept = []
-        unsafe_source = False
         for name, value in attrs:
-            if name.startswith("on") or name == "style" and value and "url(" in value.lower():
-                self.dropped.append(f'{name}="{value}"')
-                continue
-            if name in URL_ATTRIBUTES and value is not None and not _safe_url(value):
-                self.dropped.append(f'{name}="{value}"')
-                unsafe_source = unsafe_source or name in ("src", "srcset")
-                continue
-            kept.append(name if value is None else f'{name}="{html.escape(value)}"')
-        if unsafe_source and tag in VOID:  # without its address: print its alt text
-            alt = dict(attrs).get("alt") or ""
-            self.out.append(html.escape(alt, quote=False))
-            return
-        attributes = (" " + " ".join(kept)) if kept else ""
-        self.out.append(f"<{tag}{attributes}{' /' if tag in VOID else ''}>")
-
-    def handle_startendtag(self, tag: str, attrs) -> None:
-        self.handle_starttag(tag, attrs)
-        if tag not in VOID and not self.skipping and tag not in DROPPED | DROPPED_WITH_CONTENT:
-            self.out.append(f"</{tag}>")
+            shown = name if value is None else f'{name}="{value}"'
+            if not allowed_attribute(tag, name):
+                self.dropped.append((shown, NOT_AN_ATTRIBUTE))
+            elif not safe_attribute(tag, name, value or ""):
+                self.dropped.append((shown, UNSAFE_STYLE if name == "style" else UNSAFE_ADDRESS))
 
     def handle_endtag(self, tag: str) -> None:
-        if self.skipping:
-            if tag == self.skipping[-1]:
-                self.skipping.pop()
-            return
-        if tag in DROPPED or tag in DROPPED_WITH_CONTENT or tag in VOID:
-            return
-        self.out.append(f"</{tag}>")
-
-    def handle_data(self, data: str) -> None:
-        if not self.skipping:
-            self.out.append(html.escape(data, quote=False))
+        if self.skipping and tag in DROPPED_WITH_CONTENT:
+            self.skipping = False
 
 
-def removed_parts(fragment: str) -> list[str]:
-    """What :func:`sanitize_html` takes out of ``fragment``: ``<script>``,
-    ``src="file:///etc/passwd"``, ``onclick="…"`` …"""
-    parser = _Sanitizer()
+def removals(fragment: str) -> list[tuple[str, str]]:
+    """What :func:`sanitize_html` takes out of ``fragment``, each with why:
+    ``("<script>", …)``, ``('src="file:///etc/passwd"', …)``, ``('onclick="…"', …)``."""
+    parser = _Removals()
     parser.feed(fragment)
     parser.close()
     return parser.dropped
 
 
-def sanitize_html(fragment: str) -> str:
-    """``fragment`` without scripts, frames, event handlers or unsafe addresses."""
-    parser = _Sanitizer()
-    parser.feed(fragment)
-    parser.close()
-    return "".join(parser.out)
+def removed_parts(fragment: str) -> list[str]:
+    """The parts :func:`removals` lists, without the reasons."""
+    return [part for part, _ in removals(fragment)]

@@ -15,7 +15,8 @@ from zinekit.markup.report import report
 from zinekit.model import Footnote, Heading, Image, Location
 
 HEADING_ATTRS = re.compile(r"\s*\{\s*#([^\s{}]+)((?:\s+\.[\w-]+)*)\s*\}\s*$")
-UNDEFINED_FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]")
+# a label stops at "[" too: "[[^[[^…" with no "]" would rescan the rest from each "[^"
+UNDEFINED_FOOTNOTE = re.compile(r"\[\^([^\]\s\[]+)\]")
 VALID_ID = re.compile(r"^[A-Za-z_][\w.-]*$")
 HTML_ADDRESS = re.compile(r"""\b(?:src|href)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 
@@ -104,7 +105,7 @@ def footnote_check(state: StateCore) -> None:
             if child.type != "text":
                 continue
             for m in UNDEFINED_FOOTNOTE.finditer(child.content):
-                line, col = _find_in_lines(lines, token.map, m.group(0))
+                line, col = _first_call(lines, token.map, m.group(0), state.env)
                 report(state.env, "error", f"footnote [^{m.group(1)}] is called but never defined",
                        line, col)
     data = state.env.get("footnotes", {})
@@ -112,6 +113,21 @@ def footnote_check(state: StateCore) -> None:
     for label, line in state.env.get("zk_footnote_lines", {}).items():
         if label not in called:
             report(state.env, "error", f"footnote [^{label}] is defined but never called", line, 1)
+
+
+def _first_call(lines: list[str], span: list[int] | None, call: str,
+                env: dict) -> tuple[int, int]:
+    """Where the footnote call ``call`` is first written in the block: every call of a
+    line is found in one pass, and kept (a search per call was quadratic)."""
+    start, end = (span[0], span[1]) if span else (0, len(lines))
+    found: dict[tuple[int, int], dict[str, tuple[int, int]]] = env.setdefault("zk_calls", {})
+    if (start, end) not in found:
+        calls: dict[str, tuple[int, int]] = {}
+        for index in range(start, min(end, len(lines))):
+            for m in UNDEFINED_FOOTNOTE.finditer(lines[index]):
+                calls.setdefault(m.group(0), (index + 1, m.start() + 1))
+        found[(start, end)] = calls
+    return found[(start, end)].get(call, (start + 1, 1))
 
 
 def _find_in_lines(lines: list[str], span: list[int] | None, needle: str) -> tuple[int, int]:

@@ -2,8 +2,8 @@
 
 - Raw HTML, when a project allows it, passes the sanitiser (:mod:`zinekit.markup.sanitize`)
   after rendering, where the source lines are gone; a core rule checks each raw-HTML
-  token as it is parsed, so every script, frame, stylesheet link or unsafe address the
-  sanitiser will drop is a located warning.
+  token as it is parsed, so every element, attribute or unsafe value the sanitiser's
+  allow-list will drop is a located warning, with the reason.
 - markdown-it refuses links and images to ``javascript:``, ``vbscript:``, ``file:`` and
   (but for images) ``data:`` addresses and prints them as written; each is reported.
 """
@@ -17,9 +17,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 
 from zinekit.markup.report import report
-from zinekit.markup.sanitize import removed_parts
-
-WHY = "no scripts, frames, forms, stylesheets or file:/javascript: addresses are kept"
+from zinekit.markup.sanitize import removals
 
 _refused: ContextVar[list[str] | None] = ContextVar("zk_refused_links", default=None)
 
@@ -74,9 +72,9 @@ def report_removed_html(state: StateCore) -> None:
 
 
 def _check(state: StateCore, fragment: str, first_line: int, lines: list[str]) -> None:
-    for part in removed_parts(fragment):
+    for part, why in removals(fragment):
         line, col = _locate(part.split("=", 1)[0].rstrip(">"), first_line, lines)
-        report(state.env, "warning", f"raw HTML {part} removed: {WHY}", line or first_line + 1, col)
+        report(state.env, "warning", f"raw HTML {part} removed: {why}", line or first_line + 1, col)
 
 
 def _locate(needle: str, first_line: int, lines: list[str], offset: int = 0) -> tuple[int, int]:

@@ -138,7 +138,7 @@ def issue_entry(issue: Issue, out_dir: Path) -> Entry:
     cover = render_cover(reading) if reading.is_file() else None
     if cover is not None:
         name = f"{issue.slug}-cover.png"
-        write_bytes(folder / name, cover)
+        write_bytes(folder / name, cover, within=out_dir)
         entry.cover = quote(f"{issue.slug}/{name}")
     return entry
 
@@ -198,5 +198,5 @@ def write_download_page(project: Project, results: list[IssueResult], out_dir: P
     """Write ``out_dir/index.html`` for the issues built."""
     issues = [r.issue for r in results]
     target = out_dir / "index.html"
-    write_bytes(target, download_page(project, issues, out_dir).encode("utf-8"))
+    write_bytes(target, download_page(project, issues, out_dir).encode("utf-8"), within=out_dir)
     return target

@@ -9,23 +9,28 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import warnings
 import re
 import uuid
 from pathlib import Path
 from typing import Iterable, Iterator
-from urllib.parse import unquote, urljoin, urlparse
+from urllib.parse import quote, unquote, urljoin, urlparse
 from urllib.request import url2pathname
 
+import PIL.Image
 import pydyf
+import tinycss2
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from zinekit.errors import Diagnostics
+from zinekit.errors import Diagnostics, ZinekitError
+from zinekit.limits import check_css_file, irregular_kind
 from zinekit.markup.xrefs import SIBLING_SCHEME
 from zinekit.model import Issue, LaidOut, Prepared
 from zinekit.render.document import render_issue_html
 from zinekit.render import footnote_area
+from zinekit.render.epub.assets import css_urls, url_of
 from zinekit.render.fonts import check_font_coverage
 from zinekit.render.page_starts import page_starts
 from zinekit.render.tagging import finish_tags, page_references_kept
@@ -34,31 +39,70 @@ from zinekit.themes_loader import builtin_themes_folder
 footnote_area.install()  # a note that fits stays on its page (see footnote_area.py)
 
 
+#: Where WeasyPrint sees the project's files and the built-in themes: fixed addresses,
+#: so that nothing it derives from an address (an image's name in the PDF, the file's
+#: identifier) depends on the folder the project lives in.
+MOUNTS = ("file:///zinekit-project/", "file:///zinekit-themes/")
+
+
 class ProjectFetcher(URLFetcher):
     """Serves files inside the allowed folders; refuses other paths and, unless the
-    project allows it, the network.  Every refusal is remembered for a located warning."""
+    project allows it, the network.  Every refusal is remembered for a located warning.
 
-    def __init__(self, allowed_roots: Iterable[Path], allow_network: bool = False) -> None:
+    ``mounts`` are the folders seen at fixed addresses (see :data:`MOUNTS`): the
+    project's root, then the built-in themes; :meth:`url_for` gives a file's address."""
+
+    def __init__(self, allowed_roots: Iterable[Path], allow_network: bool = False,
+                 mounts: Iterable[Path] = ()) -> None:
         super().__init__(timeout=10, allowed_protocols=None)
         self.roots = [Path(r).resolve() for r in allowed_roots]
         self.allow_network = allow_network
+        self.mounts = list(zip(MOUNTS, [Path(m).resolve() for m in mounts]))
         self.refused: list[tuple[str, str]] = []  # (url, reason)
+
+    def url_for(self, path: Path) -> str:
+        """The address WeasyPrint is given for ``path``: under a mount when inside one."""
+        resolved = path.resolve()
+        for prefix, folder in self.mounts:
+            if resolved.is_relative_to(folder):
+                return prefix + quote(resolved.relative_to(folder).as_posix())
+        return resolved.as_uri()
+
+    def real_path(self, url: str) -> Path:
+        """The file a ``file:`` address names, mounts mapped back."""
+        for prefix, folder in self.mounts:
+            if url.startswith(prefix):
+                return folder / url2pathname(unquote(urlparse(url).path[len(prefix) - 7:]))
+        return Path(url2pathname(unquote(urlparse(url).path)))
 
     def fetch(self, url: str, headers=None):  # noqa: D102 - WeasyPrint's hook
         scheme = url.split(":", 1)[0].lower()
         if scheme == "data":
             return super().fetch(url, headers)
         if scheme == "file":
-            path = Path(url2pathname(unquote(urlparse(url).path))).resolve()
-            if any(path.is_relative_to(root) for root in self.roots):
-                return super().fetch(url, headers)
-            self._refuse(url, "it is outside the project folder")
+            path = self.real_path(url).resolve()
+            if not any(path.is_relative_to(root) for root in self.roots):
+                self._refuse(url, "it is outside the project folder")
+            kind = irregular_kind(path)
+            if kind is not None:  # a named pipe would block the build for ever
+                self._refuse(url, f"it is {kind}, not a regular file")
+            if path.suffix.lower() == ".css":  # an @import: bounded as theme stylesheets are
+                self._check_stylesheet(url, path)
+            response = super().fetch(path.as_uri(), headers)
+            response.url = url  # what it refers to resolves under the mount too
+            return response
         if scheme in ("http", "https") and self.allow_network:
             return super().fetch(url, headers)
         if scheme in ("http", "https"):
             self._refuse(url, "the network is off (set allow_network = true in [build])")
         self._refuse(url, f"{scheme}: addresses are not loaded")
         raise AssertionError("unreachable")
+
+    def _check_stylesheet(self, url: str, path: Path) -> None:
+        try:
+            check_css_file(path)
+        except ZinekitError as exc:
+            self._refuse(url, exc.message.split(": error: ", 1)[-1])
 
     def _refuse(self, url: str, reason: str) -> None:
         self.refused.append((url, reason))
@@ -79,17 +123,19 @@ class _Collector(logging.Handler):
 def report_refusals(fetcher: ProjectFetcher, issue: Issue, diagnostics: Diagnostics) -> None:
     """A located warning for every file or address the build refused to read."""
     for url, reason in fetcher.refused:
-        written, path, line, col = find_image(issue, url)
+        written, path, line, col = find_image(issue, url, fetcher)
         if written is None:  # not a Markdown image: raw HTML, say
             path, line, col = locate_text(issue, url)
         shown = written or url
         diagnostics.warning(f"not loaded: {shown} ({reason})", path, line, col)
 
 
-def find_image(issue: Issue, url: str) -> tuple[str | None, str, int, int]:
+def find_image(issue: Issue, url: str,
+               fetcher: ProjectFetcher | None = None) -> tuple[str | None, str, int, int]:
     """The image whose address, as written in an article, resolves to ``url``."""
     for article in issue.articles:
-        base = article.path.parent.resolve().as_uri() + "/"
+        folder = article.path.parent
+        base = (fetcher.url_for(folder) if fetcher else folder.resolve().as_uri()) + "/"
         for image in article.images:
             target = urljoin(base, image.src)
             if unquote(target) == unquote(url) or image.src == url:
@@ -141,8 +187,10 @@ def render_document(html: str, issue: Issue, stylesheets: list[Path],
         if len(misplaced_footnotes(retry)) < len(misplaced):
             document = retry
     pages = footnote_pages(document)
-    for fid in misplaced_footnotes(document):
-        path, line, col = locate_footnote(issue, fid)
+    misplaced = misplaced_footnotes(document)
+    calls = footnote_calls(issue) if misplaced else {}
+    for fid in misplaced:
+        path, line, col = calls.get(fid, (str(issue.source_file), 0, 0))
         call, note = pages[fid]
         diagnostics.warning(f"footnote {fid.rsplit('-', 1)[-1]} is called on page {call} but "
                             f"there was no room for it there; it starts on page {note}",
@@ -172,21 +220,29 @@ def one_column_css(issue: Issue, misplaced: list[str]) -> str:
     return " ".join(f'article[id="{anchor}"] {{ columns: auto !important; }}' for anchor in anchors)
 
 
-def locate_footnote(issue: Issue, fid: str) -> tuple[str, int, int]:
-    """Where the footnote with id ``fn-<article>-<n>`` is called."""
+_FOOTNOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
+
+
+def footnote_calls(issue: Issue) -> dict[str, tuple[str, int, int]]:
+    """Where each footnote ``fn-<article>-<n>`` is first called, read in one pass over
+    the sources (a search per misplaced note was quadratic in long issues)."""
+    found: dict[str, tuple[str, int, int]] = {}
     for article in issue.articles:
-        prefix = f"fn-{article.anchor}-"
-        if not fid.startswith(prefix) or not fid[len(prefix):].isdigit():
-            continue
-        note = int(fid[len(prefix):])
-        notes = article.text.footnotes
-        label = notes[note - 1].label if 0 < note <= len(notes) else None
-        needle = f"[^{label}]" if label else "^["
+        notes = list(enumerate(article.text.footnotes, start=1))
+        numbers = {note.label: n for n, note in notes if note.label}
+        inline = iter([n for n, note in notes if not note.label])  # ^[…], in order
         for number, line in enumerate(article.lines, start=1):
-            col = line.find(needle)
-            if col >= 0 and not line.startswith(needle + ":"):
-                return str(article.path), number, col + 1
-    return str(issue.source_file), 0, 0
+            for m in _FOOTNOTE_CALL.finditer(line):
+                if m.start() == 0 and line.startswith(m.group(0) + ":"):
+                    break  # a definition's line
+                if m.group(1) in numbers:
+                    fid = f"fn-{article.anchor}-{numbers[m.group(1)]}"
+                    found.setdefault(fid, (str(article.path), number, m.start() + 1))
+            for m in re.finditer(r"\^\[", line):
+                note = next(inline, None)
+                if note is not None:
+                    found[f"fn-{article.anchor}-{note}"] = (str(article.path), number, m.start() + 1)
+    return found
 
 
 def _layout(html: str, issue: Issue, stylesheets: list[Path], fetcher: ProjectFetcher,
@@ -199,32 +255,74 @@ def _layout(html: str, issue: Issue, stylesheets: list[Path], fetcher: ProjectFe
     old_propagate = logger.propagate
     logger.propagate = False
     try:
-        fonts = FontConfiguration()
-        css = [weasyprint.CSS(filename=str(p), url_fetcher=fetcher, font_config=fonts)
-               for p in stylesheets]
-        if extra_css:
-            css.append(weasyprint.CSS(string=extra_css, font_config=fonts))
-        document = weasyprint.HTML(string=html, base_url=str(issue.source_file.parent) + "/",
-                                   url_fetcher=fetcher).render(
-            stylesheets=css, font_config=fonts, **variant_options(variant))
+        with warnings.catch_warnings():  # a huge image is reported where it is written
+            warnings.simplefilter("ignore", PIL.Image.DecompressionBombWarning)
+            document = _render(html, issue, stylesheets, fetcher, variant, extra_css)
     finally:
         logger.removeHandler(collector)
         logger.propagate = old_propagate
     report_refusals(fetcher, issue, diagnostics)
     for message in collector.messages:
-        if "zinekit refused" in message:
-            continue
         image = re.search(r"Failed to load image at [\"']?([^\"'\s]+)", message)
-        if image:
-            url = image.group(1)
-            written, path, line, col = find_image(issue, url)
-            local = Path(url2pathname(unquote(urlparse(url).path))) if url.startswith("file:") else None
-            if local is not None and not local.exists():
-                diagnostics.error(f"image not found: {written or local}", path, line, col)
-            else:
-                diagnostics.error(f"image could not be loaded (not an image, or damaged): "
-                                  f"{written or url}", path, line, col)
+        if image and "zinekit refused" not in message:
+            _report_image(image.group(1), issue, stylesheets, fetcher, diagnostics)
     return document
+
+
+def _render(html: str, issue: Issue, stylesheets: list[Path], fetcher: ProjectFetcher,
+            variant: str | None, extra_css: str | None) -> weasyprint.Document:
+    """WeasyPrint's layout, every file seen at its address under the mounts."""
+    fonts = FontConfiguration()
+    css = [weasyprint.CSS(string=p.read_text(encoding="utf-8"), base_url=fetcher.url_for(p),
+                          url_fetcher=fetcher, font_config=fonts) for p in stylesheets]
+    if extra_css:
+        css.append(weasyprint.CSS(string=extra_css, font_config=fonts))
+    base_url = fetcher.url_for(issue.source_file.parent) + "/"
+    return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+        stylesheets=css, font_config=fonts, **variant_options(variant))
+
+
+def _report_image(url: str, issue: Issue, stylesheets: list[Path], fetcher: ProjectFetcher,
+                  diagnostics: Diagnostics) -> None:
+    """An image WeasyPrint could not load, where it is named: in the Markdown, else in
+    the theme's stylesheets."""
+    written, path, line, col = find_image(issue, url, fetcher)
+    local = fetcher.real_path(url) if url.startswith("file:") else None
+    if written is None and local is not None:
+        path, line, col = css_url_place(stylesheets, fetcher, url) or (path, line, col)
+    if local is not None and not local.exists():
+        shown = written or (theme_relative_url(stylesheets, fetcher, url) or str(local))
+        diagnostics.error(f"image not found: {shown}", path, line, col)
+    else:
+        diagnostics.error(f"image could not be loaded (not an image, or damaged): "
+                          f"{written or url}", path, line, col)
+
+
+def _css_urls(stylesheets: list[Path], fetcher: ProjectFetcher):
+    """(stylesheet, url as written, its address, line, column) of every ``url()``."""
+    for sheet in stylesheets:
+        base = fetcher.url_for(sheet)
+        tokens = tinycss2.parse_component_value_list(sheet.read_text(encoding="utf-8"))
+        for token in css_urls(tokens):
+            written = url_of(token)
+            yield sheet, written, urljoin(base, written), token.source_line, token.source_column
+
+
+def css_url_place(stylesheets: list[Path], fetcher: ProjectFetcher,
+                  url: str) -> tuple[str, int, int] | None:
+    """The stylesheet, line and column of the first ``url()`` that resolves to ``url``."""
+    for sheet, _, address, line, col in _css_urls(stylesheets, fetcher):
+        if unquote(address) == unquote(url):
+            return str(sheet), line, col
+    return None
+
+
+def theme_relative_url(stylesheets: list[Path], fetcher: ProjectFetcher, url: str) -> str | None:
+    """The ``url()`` as the stylesheet writes it."""
+    for _, written, address, _, _ in _css_urls(stylesheets, fetcher):
+        if unquote(address) == unquote(url):
+            return written
+    return None
 
 
 def sibling_links(document: weasyprint.Document, pdf: pydyf.PDF) -> None:
@@ -325,13 +423,16 @@ def render_pdf(prepared: Prepared, variant: str | None = None, with_bytes: bool 
     variant = edition_variant(variant, flags)
     html = render_issue_html(prepared, mode="print", **flags)
     fetcher = ProjectFetcher([issue.root, *theme.folders, builtin_themes_folder()],
-                             allow_network=bool(issue.build.get("allow_network")))
+                             allow_network=bool(issue.build.get("allow_network")),
+                             mounts=[issue.root, builtin_themes_folder()])
     check_font_coverage(issue, theme.fonts(), diagnostics)
-    document = render_document(html, issue, theme.stylesheets("print"), fetcher, diagnostics,
-                               variant)
+    with warnings.catch_warnings():  # a huge image is reported where it is written
+        warnings.simplefilter("ignore", PIL.Image.DecompressionBombWarning)
+        document = render_document(html, issue, theme.stylesheets("print"), fetcher,
+                                   diagnostics, variant)
+        data = pdf_bytes(document, html, variant) if with_bytes else b""
     anchor_pages: dict[str, int] = {}
     for number, laid_out in enumerate(document.pages, start=1):
         for anchor in laid_out.anchors:
             anchor_pages.setdefault(anchor, number)
-    data = pdf_bytes(document, html, variant) if with_bytes else b""
     return LaidOut(data, len(document.pages), anchor_pages, page_starts(document))

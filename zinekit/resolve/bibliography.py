@@ -4,7 +4,8 @@ Steps of :func:`resolve_citations` (numbered in the code):
 
 1. find the bibliography: the issue's ``bibliography:`` (relative to the issue file),
    else ``refs.bib`` in the project folder; it must lie inside the project folder;
-2. read it with pybtex's BibTeX parser; every problem is located in the ``.bib``;
+2. read it with pybtex's BibTeX parser (:mod:`zinekit.resolve.bibfile`); every problem
+   is located in the ``.bib``;
 3. check every cited key; number the works in the order they are first cited;
 4. choose the works the further-reading list prints (``[build] further_reading``:
    the cited ones or all) and format each with a pybtex style through an HTML backend
@@ -20,13 +21,12 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 import pybtex.errors
-from pybtex.database import BibliographyData, Entry
-from pybtex.database.input.bibtex import Parser
+from pybtex.database import Entry
 from pybtex.exceptions import PybtexError
 from pybtex.plugin import find_plugin
 from pybtex.richtext import Text
@@ -35,15 +35,15 @@ from pybtex.style.template import FieldIsMissing
 from zinekit.markup.structure import unique_id
 from zinekit.errors import Diagnostics
 from zinekit.model import Citation, Issue, Resolved
+from zinekit.resolve.bibfile import (DEFAULT_BIBLIOGRAPHY, Bibliography, find_bibliography,
+                                     read_bibliography)
 
 __all__ = ["resolve_citations", "find_bibliography", "read_bibliography", "Bibliography",
            "DEFAULT_BIBLIOGRAPHY", "FORMATTING_STYLE"]
 
-DEFAULT_BIBLIOGRAPHY = "refs.bib"  # in the project folder, when the issue names none
 FORMATTING_STYLE = "plain"  # pybtex's formatting style for the entries of the list
 ANNOTE_FIELDS = ("annote", "annotation")
 SAFE_URL = re.compile(r"^(https?:|mailto:)", re.I)
-ENTRY_HEAD = re.compile(r"@\s*(\w+)\s*[{(]\s*([^,\s{}()]*)\s*,?")
 
 HtmlBackend = find_plugin("pybtex.backends", "html")
 
@@ -69,23 +69,6 @@ BACKEND = XhtmlBackend()
 
 
 @dataclass
-class Bibliography:
-    """A parsed ``.bib`` file and where each entry starts in it."""
-
-    path: Path
-    shown: str  # the file as named in messages: relative to the project folder
-    data: BibliographyData
-    lines: dict[str, list[int]] = field(default_factory=dict)  # key (casefolded) → lines
-
-    def line_of(self, key: str, nth: int = 0) -> int:
-        found = self.lines.get(key.casefold(), [])
-        return found[min(nth, len(found) - 1)] if found else 0
-
-    def get(self, key: str) -> Entry | None:
-        return self.data.entries.get(key)
-
-
-@dataclass
 class Work:
     """One work of the list: its entry and how citations name it."""
 
@@ -95,125 +78,6 @@ class Work:
     names: str = ""  # author-year: "Fisher", "Fisher and Mandel", "Fisher et al." (HTML)
     year: str = ""  # author-year: "2009", "2009a", "n.d." (HTML)
     number: int = 0  # numeric: 1, 2, 3 …
-
-
-# --- 1. the bibliography file -----------------------------------------------------------
-
-
-def find_bibliography(issue: Issue, diagnostics: Diagnostics) -> Path | None:
-    """The issue's ``.bib`` file, or None (reported when the issue names one that is
-    missing or lies outside the project folder)."""
-    named = issue.meta.get("bibliography")
-    if not named:
-        default = issue.root / DEFAULT_BIBLIOGRAPHY
-        if default.is_file() and not default.resolve().is_relative_to(issue.root.resolve()):
-            diagnostics.error(f"{DEFAULT_BIBLIOGRAPHY} links to a file outside the project "
-                              "folder; not read", str(default))
-            return None
-        return default if default.is_file() else None
-    path = (issue.source_file.parent / str(named)).resolve()
-    where = (issue.meta.path, issue.meta.line_of("bibliography"), 1)
-    if not path.is_relative_to(issue.root.resolve()):
-        diagnostics.error(f"bibliography '{named}' is outside the project folder", *where)
-        return None
-    if not path.is_file():
-        diagnostics.error(f"bibliography '{named}' not found", *where)
-        return None
-    return path
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.name
-
-
-# --- 2. reading it ----------------------------------------------------------------------
-
-
-def read_bibliography(path: Path, root: Path, diagnostics: Diagnostics) -> Bibliography:
-    """Parse ``path`` with pybtex; report every problem with its line in the file."""
-    shown = _shown(path, root)
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        diagnostics.error(f"{shown} is not valid UTF-8 text", str(path), line, col)
-        text = raw.decode("utf-8", errors="replace")
-    bib = Bibliography(path, shown, BibliographyData(), entry_lines(text))
-    with pybtex.errors.capture() as problems:
-        try:
-            bib.data = Parser().parse_string(text)
-        except PybtexError as exc:  # what capture() does not catch
-            problems.append(exc)
-    for problem in problems:
-        _report_bib_problem(problem, text, bib, diagnostics)
-    return bib
-
-
-def entry_lines(text: str) -> dict[str, list[int]]:
-    """Each entry key (casefolded) → the 1-based lines of its ``@type{key`` heads."""
-    lines: dict[str, list[int]] = {}
-    for m in ENTRY_HEAD.finditer(text):
-        if m.group(1).lower() in ("string", "preamble", "comment"):
-            continue
-        lines.setdefault(m.group(2).casefold(), []).append(text.count("\n", 0, m.start()) + 1)
-    return lines
-
-
-def _report_bib_problem(problem: Exception, text: str, bib: Bibliography,
-                        diagnostics: Diagnostics) -> None:
-    message = re.sub(r"^syntax error in line \d+: ", "BibTeX syntax error: ", str(problem))
-    message = re.sub(r" in line \d+(?=:)", "", message)
-    line, col = _problem_position(problem, message, text, bib)
-    if getattr(problem, "lineno", None):
-        entry = _entry_before(text, _offset(text, line, col))
-        if entry is not None and entry[0] and entry[1] != line:
-            message += f" (in entry '{entry[0]}' that starts at line {entry[1]})"
-    diagnostics.error(message, str(bib.path), line, col)
-
-
-def _offset(text: str, line: int, col: int) -> int:
-    """The 0-based offset in ``text`` of a 1-based line and column."""
-    start = 0
-    for _ in range(line - 1):
-        start = text.find("\n", start) + 1
-        if start == 0:
-            return len(text)
-    return start + col - 1
-
-
-def _problem_position(problem: Exception, message: str, text: str,
-                      bib: Bibliography) -> tuple[int, int]:
-    """pybtex's line (and column) when it gives one, else the line the problem names."""
-    lineno = getattr(problem, "lineno", None)
-    if lineno:
-        info = getattr(problem, "error_context_info", None)
-        pos = info[2] if info and len(info) > 2 and isinstance(info[2], int) else None
-        col = pos - text.rfind("\n", 0, pos) if pos is not None and 0 <= pos <= len(text) else 1
-        return int(lineno), max(1, col)
-    repeated = re.match(r"repeated bibliography entry: (.+)$", message)
-    if repeated:
-        return bib.line_of(repeated.group(1).strip(), nth=1), 1
-    quoted = re.search(r"'(.+)'", message)
-    if quoted and quoted.group(1) in text:
-        offset = text.index(quoted.group(1))
-        return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
-    return 0, 0
-
-
-def _entry_before(text: str, offset: int) -> tuple[str, int] | None:
-    """The key and line of the last entry that starts before ``offset``."""
-    found = None
-    for m in ENTRY_HEAD.finditer(text):
-        if m.start() >= offset:
-            break
-        if m.group(1).lower() not in ("string", "preamble", "comment"):
-            found = (m.group(2), text.count("\n", 0, m.start()) + 1)
-    return found
 
 
 # --- 3. the cited works -------------------------------------------------------------------

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from zinekit.errors import Diagnostic, Diagnostics
+from zinekit.limits import irregular_kind
 from zinekit.resolve.catalog import Catalog, CatalogIssue, Entry, Origin, Series, show_value
 from zinekit.resolve.grammar import normalize_title
 from zinekit.resolve.pdfinfo import PdfProblem, read_pdf_info
@@ -188,7 +189,8 @@ class _Reader:
         elif not path.exists():
             self.error(f'{key} "{value}" does not exist', table, key)
         elif key == "pdf" and not path.is_file():
-            self.error(f'{key} "{value}" is not a file', table, key)
+            kind = irregular_kind(path) or "a special file"
+            self.error(f'{key} "{value}" is {kind}, not a regular file; not read', table, key)
         else:
             return path
         return None

@@ -152,6 +152,7 @@ _THIS_ISSUE = re.compile(
     r"|(?:^|[,;(]\s*)(?:above|below|earlier|later)\)?\s*$",
     re.IGNORECASE,
 )
+_THIS_ISSUE_REACH = 120  # characters: "… (in this issue)" with room to spare
 _QUOTES = "\"'“”‘’«»„‚‹›"
 _EDGE_JUNK = " \t,;:.!?[]{}/\\|–—-" + _QUOTES
 
@@ -165,18 +166,32 @@ def _clean(text: str) -> str:
 
 
 def _strip_edges(text: str) -> str:
-    """Trim spaces, punctuation and quotes at both ends; parentheses only when unpaired."""
+    """Trim spaces, punctuation and quotes at both ends; parentheses only when unpaired.
+
+    Unpaired parentheses are taken with the punctuation around them in one pass from
+    each end (one at a time, counting the rest each time, is quadratic on "(, (, (…")."""
     while True:
         before = text
-        text = text.strip(_EDGE_JUNK)
-        if text.startswith("(") and text.count("(") > text.count(")"):
-            text = text[1:]
-        if text.endswith(")") and text.count(")") > text.count("("):
-            text = text[:-1]
+        excess = text.count("(") - text.count(")")
+        text = _trim(text, "(", max(excess, 0), from_end=False)
+        text = _trim(text, ")", max(-excess, 0), from_end=True)
         if text.startswith("(") and text.endswith(")") and "(" not in text[1:-1] and ")" not in text[1:-1]:
             text = text[1:-1]
         if text == before:
             return text
+
+
+def _trim(text: str, paren: str, unpaired: int, from_end: bool) -> str:
+    """``text`` without the junk at one end, and up to ``unpaired`` of ``paren`` in it."""
+    chars = reversed(text) if from_end else iter(text)
+    cut = 0
+    for char in chars:
+        if char == paren and unpaired > 0:
+            unpaired -= 1
+        elif char not in _EDGE_JUNK:
+            break
+        cut += 1
+    return text[:len(text) - cut] if from_end else text[cut:]
 
 
 def _strip_leading_filler(text: str) -> str:
@@ -213,17 +228,17 @@ def _starts_new_target(left_located: bool, right: list[_Match], separator: str) 
 def _split_list(segment: str) -> list[str]:
     """Step 2b: split at " and " / "&" / "," where both sides carry a locator."""
     pieces = _LIST_SEPARATOR.split(segment)
-    out = [pieces[0]]
+    out = [[pieces[0]]]  # each target as its parts, joined once (not copied at each join)
     located = bool(_scan(pieces[0]))
     for separator, chunk in zip(pieces[1::2], pieces[2::2]):
         matches = _scan(chunk)
         if _starts_new_target(located, matches, separator):
-            out.append(chunk)
+            out.append([chunk])
             located = True
         else:
-            out[-1] = out[-1] + separator + chunk
+            out[-1] += [separator, chunk]
             located = located or bool(matches)
-    return out
+    return ["".join(parts) for parts in out]
 
 
 def _is_bare_issue(segment: str) -> bool:
@@ -286,8 +301,11 @@ def _gaps(text: str, matches: list[_Match]) -> tuple[str | None, list[str]]:
 def _title_of(parts: list[str]) -> tuple[str | None, str | None, bool]:
     """(title without filler, title as written, whether it said "in this issue")."""
     joined = " ".join(_strip_edges(p) for p in parts if _strip_edges(p))
-    this_issue = bool(_THIS_ISSUE.search(joined))
-    plain = _strip_edges(_THIS_ISSUE.sub("", joined)) if this_issue else _strip_edges(joined)
+    # the phrase ends the text: search its tail only (a search from every start of a
+    # long run of separators is quadratic); "^" still means the real start
+    found = _THIS_ISSUE.search(joined, max(0, len(joined) - _THIS_ISSUE_REACH))
+    this_issue = found is not None
+    plain = _strip_edges(joined[:found.start()] if found else joined)
     plain = _strip_edges(_strip_leading_filler(plain))
     title = _strip_edges(_strip_title_filler(plain))
     if not any(c.isalnum() for c in title):

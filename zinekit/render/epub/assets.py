@@ -8,20 +8,15 @@ fonts are embedded only when their licence allows it and only the faces the text
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
 from zinekit.errors import Diagnostics
+from zinekit.limits import irregular_kind, toml_loads
 from zinekit.model import Article, Issue
-from zinekit.themes_loader import Theme
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from zinekit.themes_loader import Theme, checked_stylesheet
 
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
                ".gif": "image/gif", ".svg": "image/svg+xml", ".webp": "image/webp"}
@@ -107,6 +102,11 @@ class ImagePacker:
             self.diagnostics.warning(f"not loaded: {written} (it is outside the project folder)",
                                      *where)
             return None
+        kind = irregular_kind(resolved)
+        if kind is not None:
+            self.diagnostics.error(f"image is {kind}, not a regular file; not read: {written}",
+                                   *where)
+            return None
         if not resolved.is_file():
             self.diagnostics.error(f"image not found: {written}", *where)
             return None
@@ -147,7 +147,7 @@ def epub_stylesheets(theme: Theme) -> list[Path]:
         manifest = folder / "theme.toml"
         if not manifest.is_file():
             continue
-        sheets = tomllib.loads(manifest.read_text(encoding="utf-8")).get("stylesheets", {})
+        sheets = toml_loads(manifest.read_text(encoding="utf-8"), manifest).get("stylesheets", {})
         for name in sheets.get("epub", sheets.get("screen", [])):
             if name not in names:
                 names.append(name)
@@ -155,18 +155,25 @@ def epub_stylesheets(theme: Theme) -> list[Path]:
     for name in names:
         path = theme.find(f"css/{name}")
         if path is not None:
-            found.append(path)
+            found.append(checked_stylesheet(path))
     return found
 
 
 def css_urls(tokens: list[Any]) -> list[Any]:
-    """Every ``url(…)`` in a list of tinycss2 component values, nested ones too."""
+    """Every ``url(…)`` in a list of tinycss2 component values, nested ones too, in
+    order (walked with a stack of its own: nesting does not recurse)."""
     found = []
-    for token in tokens:
-        if token.type == "url" or (token.type == "function" and token.lower_name == "url"):
+    stack = [iter(tokens)]
+    while stack:
+        token = next(stack[-1], None)
+        if token is None:
+            stack.pop()
+        elif token.type == "url" or (token.type == "function" and token.lower_name == "url"):
             found.append(token)
-        elif getattr(token, "content", None) and token.type in ("() block", "[] block", "{} block", "function"):
-            found.extend(css_urls(token.content if token.type != "function" else token.arguments))
+        elif token.type == "function":
+            stack.append(iter(token.arguments))
+        elif token.type in ("() block", "[] block", "{} block"):
+            stack.append(iter(token.content))
     return found
 
 

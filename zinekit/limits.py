@@ -1,0 +1,270 @@
+"""Bounds on what zinekit reads, checked before the input is parsed.
+
+A project may come from anyone, so a file is refused when it is not a regular file (a
+named pipe would block the build for ever, a device would never end), and YAML and
+TOML are checked before they are parsed: nesting that would exhaust the parser's
+recursion, numbers too long for Python's integer conversion, and dates that do not
+exist are each a located problem instead of an internal error.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import re
+import stat
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from zinekit.errors import ZinekitError, display_path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+#: Lists and mappings nested deeper than this in front matter or TOML are refused
+#: (the parsers recurse once per level; a settings file needs three or four).
+MAX_NESTING = 50
+#: Digits in one number of front matter or TOML (Python refuses to convert more than
+#: 4,300; no setting needs more than a handful).
+MAX_DIGITS = 100
+
+
+class Problem(Exception):
+    """A problem at a place in a text: 1-based ``line`` and ``col`` (0 when unknown)."""
+
+    def __init__(self, message: str, line: int = 0, col: int = 0) -> None:
+        super().__init__(message)
+        self.message, self.line, self.col = message, line, col
+
+
+class Bound(Problem):
+    """Input beyond one of the bounds above: well formed, but refused."""
+
+
+def problem_text(problem: Problem, kind: str) -> str:
+    """"is refused: …" for a bound, "is not valid TOML: …" for a syntax error."""
+    return f"is refused: {problem.message}" if isinstance(problem, Bound) else \
+        f"is not valid {kind}: {problem.message}"
+
+
+# --- files ----------------------------------------------------------------------------
+
+
+def irregular_kind(path: str | os.PathLike[str]) -> str | None:
+    """What ``path`` is when it exists but is not a regular file ("a named pipe", "a
+    device", "a socket", "a folder"); None for a regular or a missing file."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a folder" if stat.S_ISDIR(mode) else "not a regular file"
+
+
+def not_regular(path: str | os.PathLike[str], shown: str | None = None) -> str | None:
+    """The message for a ``path`` that is not a regular file, or None."""
+    kind = irregular_kind(path)
+    if kind is None:
+        return None
+    return f"{shown or display_path(path)} is {kind}, not a regular file; not read"
+
+
+def refuse_irregular(path: str | os.PathLike[str]) -> None:
+    """Raise a :class:`ZinekitError` when ``path`` exists but is not a regular file."""
+    message = not_regular(path)
+    if message is not None:
+        raise ZinekitError(f"error: {message}")
+
+
+def image_size_problem(path: str | os.PathLike[str]) -> tuple[str, str] | None:
+    """``(severity, why)`` when the image at ``path`` is larger than Pillow's safety
+    limit (a warning past it, an error past twice it, when Pillow refuses to open it),
+    read from the header only; None for any other image or file."""
+    import warnings
+
+    from PIL import Image
+
+    limit = Image.MAX_IMAGE_PIXELS or 0
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                width, height = image.size
+    except Image.DecompressionBombError as exc:
+        pixels = re.search(r"\((\d+) pixels\)", str(exc))
+        shown = f"{int(pixels.group(1)):,} pixels" if pixels else "too many pixels"
+        return "error", (f"is refused: {shown}, more than {2 * limit:,} (a decompression "
+                         "bomb?)")
+    except Exception:  # noqa: BLE001 - not an image: the layout reports it
+        return None
+    if not any(issubclass(w.category, Image.DecompressionBombWarning) for w in caught):
+        return None
+    return "warning", (f"is {width} × {height} = {width * height:,} pixels, more than "
+                       f"{limit:,}: slow to lay out (scale it down)")
+
+
+# --- TOML -------------------------------------------------------------------------------
+
+_TOML_STRING = re.compile(r'"""(?:[^\\]|\\.)*?"""|\'\'\'.*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'',
+                          re.DOTALL)
+_TOML_SCAN = re.compile(r"(#[^\n]*)|([\[{])|([\]}])|(\d[\d_]{%d,})|\n" % MAX_DIGITS)
+
+
+def check_toml(text: str) -> None:
+    """Raise :class:`Problem` at nesting deeper than :data:`MAX_NESTING` or a number
+    longer than :data:`MAX_DIGITS` digits (strings and comments are skipped)."""
+    blanked = _TOML_STRING.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    depth, line, line_start = 0, 1, 0
+    for m in _TOML_SCAN.finditer(blanked):
+        if m.group(0) == "\n":
+            line, line_start = line + 1, m.end()
+        elif m.group(2):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise Bound(f"nested more than {MAX_NESTING} levels deep", line,
+                              m.start() - line_start + 1)
+        elif m.group(3):
+            depth = max(depth - 1, 0)
+        elif m.group(4):
+            raise Bound(f"a number of {len(m.group(4))} digits (at most {MAX_DIGITS})", line,
+                          m.start() - line_start + 1)
+
+
+def load_toml(text: str) -> dict[str, Any]:
+    """``tomllib.loads`` after :func:`check_toml`; every problem is a :class:`Problem`."""
+    check_toml(text)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"\s*\(at line (\d+), column (\d+)\)", str(exc))
+        message = str(exc)[:m.start()] + str(exc)[m.end():] if m else str(exc)
+        raise Problem(message, int(m.group(1)) if m else 1, int(m.group(2)) if m else 1) from None
+    except (ValueError, RecursionError) as exc:  # what check_toml should have caught
+        raise Problem(str(exc) or type(exc).__name__, 1, 1) from None
+
+
+def toml_loads(text: str, path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The TOML file ``path`` (its ``text``); a problem is a located :class:`ZinekitError`."""
+    try:
+        return load_toml(text)
+    except Problem as problem:
+        raise ZinekitError(f"{display_path(path)}:{problem.line}:{problem.col}: error: "
+                           f"{Path(path).name} {problem_text(problem, 'TOML')}") from None
+
+
+# --- CSS ------------------------------------------------------------------------------
+
+#: Blocks and functions nested deeper than this in a stylesheet or a style attribute are
+#: refused: WeasyPrint (and tinycss2's serializer) recurse once per level.
+MAX_CSS_NESTING = 32
+
+
+def css_depth_problem(tokens: list[Any]) -> Bound | None:
+    """A :class:`Bound` at the first block or function nested deeper than
+    :data:`MAX_CSS_NESTING` in tinycss2 component values (walked without recursion)."""
+    stack = [iter(tokens)]
+    while stack:
+        token = next(stack[-1], None)
+        if token is None:
+            stack.pop()
+            continue
+        inner = token.arguments if token.type == "function" else \
+            getattr(token, "content", None) if token.type.endswith("block") else None
+        if inner is None:
+            continue
+        if len(stack) > MAX_CSS_NESTING:
+            return Bound(f"nested more than {MAX_CSS_NESTING} levels deep", token.source_line,
+                         token.source_column)
+        stack.append(iter(inner))
+    return None
+
+
+def check_css_file(path: str | os.PathLike[str]) -> None:
+    """Raise a located :class:`ZinekitError` when the stylesheet ``path`` is not a
+    regular file or is nested too deeply for the CSS engines to read."""
+    import tinycss2
+
+    refuse_irregular(path)
+    text = Path(path).read_text(encoding="utf-8", errors="replace")
+    problem = css_depth_problem(tinycss2.parse_component_value_list(text, skip_comments=True))
+    if problem is not None:
+        raise ZinekitError(f"{display_path(path)}:{problem.line}:{problem.col}: error: "
+                           f"stylesheet is refused: {problem.message}")
+
+
+# --- YAML -------------------------------------------------------------------------------
+
+
+class NotADate(str):
+    """A YAML timestamp that names no real day (``2026-02-30``), kept as its text;
+    ``reason`` says why (front matter reports it where a date is wanted)."""
+
+    reason: str = ""
+
+
+class BoundedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, but a timestamp naming no real day is a :class:`NotADate`
+    instead of an exception."""
+
+
+def _timestamp(loader: BoundedLoader, node: yaml.Node) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError) as exc:
+        value = NotADate(loader.construct_scalar(node))
+        value.reason = str(exc)
+        return value
+
+
+BoundedLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
+def check_yaml(text: str) -> None:
+    """Raise :class:`Problem` at nesting deeper than :data:`MAX_NESTING` or a plain
+    number longer than :data:`MAX_DIGITS` digits, reading YAML's events (the event
+    parser keeps its own stack; composing a document recurses once per level)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        where = (event.start_mark.line + 1, event.start_mark.column + 1)
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise Bound(f"nested more than {MAX_NESTING} levels deep", *where)
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+        elif isinstance(event, yaml.ScalarEvent) and event.style is None and \
+                _DECIMAL.fullmatch(event.value) and _digits(event.value) > MAX_DIGITS:
+            raise Bound(f"a number of {_digits(event.value)} digits (at most {MAX_DIGITS})",
+                          *where)
+
+
+_DECIMAL = re.compile(r"[-+]?[0-9][0-9_:.]*")  # what YAML reads as a base-10 number
+
+
+def _digits(text: str) -> int:
+    return sum(c.isdigit() for c in text)
+
+
+def load_yaml(text: str) -> tuple[Any, Any]:
+    """``(data, node)`` of one YAML document, after :func:`check_yaml`.  YAML errors
+    are raised as PyYAML raises them (with their marks); bounds as :class:`Problem`."""
+    check_yaml(text)
+    node = yaml.compose(text, Loader=BoundedLoader)
+    data = yaml.load(text, Loader=BoundedLoader)  # noqa: S506 - a safe loader
+    return data, node
+
+
+def is_date(value: Any) -> bool:
+    return isinstance(value, (_dt.date, _dt.datetime))
