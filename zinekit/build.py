@@ -30,6 +30,7 @@ from zinekit.errors import Diagnostics, ZinekitError
 from zinekit.model import IssueResult, LaidOut, Plan, Prepared
 from zinekit.output import sweep_stale_temporaries, write_bytes
 from zinekit.pages import PageSize, parse_page_size
+from zinekit.cluster import Shared, open_workers
 from zinekit.parallel import IssueRunner, Stages
 from zinekit.project import Project, issues_at, open_project
 from zinekit.render.download_page import page_theme, write_download_page
@@ -53,6 +54,7 @@ class BuildOptions:
     write: bool = True  # False for `zinekit check`
     jobs: int = 1  # issues built side by side (worker processes) when a series is built
     force: bool = False  # render every issue even if the last build's outputs are current
+    cluster: str | None = None  # a Dask scheduler's address (or "local"): render there
 
 
 # --- a series ------------------------------------------------------------------------------
@@ -62,7 +64,10 @@ def build_path(path: Path, options: BuildOptions, reporter: Reporter) -> list[Is
     """``zinekit build PATH``: one issue, or every issue of the series at PATH."""
     diagnostics = Diagnostics()
     project = open_project(path, diagnostics)
-    session = Session.open(project, options.out_dir or project.out_dir, diagnostics)
+    out = options.out_dir or project.out_dir
+    if options.cluster or project.build.get("cluster"):
+        out = out.resolve()  # the workers' working folder is not this one
+    session = Session.open(project, out, diagnostics)
     stop_on_errors(diagnostics, options, reporter)
     targets = issues_at(path, project)
     session.register_sources()
@@ -71,6 +76,8 @@ def build_path(path: Path, options: BuildOptions, reporter: Reporter) -> list[Is
     targets = [t for level in levels for t in level]
     lay_out_cited_siblings(targets, project, options, session)
     results = _build_in_passes(levels, deps, project, options, session, reporter)
+    if options.write and not all(r.reused for r in results.values()):
+        reuse.prune_store(session.out_root)
     reporter.findings(diagnostics.shown(options.strict))
     built = [results[t] for t in targets]
     if options.write and (len(built) > 1 or (project.file and path.resolve() == project.root)):
@@ -90,8 +97,13 @@ def _build_in_passes(levels: list[list[Path]], deps: dict[Path, list[Path]], pro
                     finish=session.finish, name=project.relative)
     results: dict[Path, IssueResult] = {}
     pending = list(targets)
-    with IssueRunner(options.jobs, reporter, stages) as runner:
+    cluster = options.cluster or project.build.get("cluster")
+    workers = open_workers(options.jobs, cluster, reporter,
+                           Shared(reuse.shared_files(targets[:1], project.file), session.out_root)) \
+        if options.write and cluster else None
+    with IssueRunner(options.jobs, reporter, stages, workers) as runner:
         for number in range(1, MAX_PASSES + 1):
+            runner.expect(len(pending))
             progress = _Progress(project, options, len(pending), len(targets) > 1, number > 1)
             for level in levels:
                 batch = [t for t in level if t in pending]
@@ -205,7 +217,8 @@ def plan_issue(path: Path, reporter: Reporter, *, project: Project, options: Bui
     if options.write:  # 4.
         plan.inputs = _inputs(plan, project, options, session, cited)
         if not options.force:
-            plan.manifest = reuse.reusable(plan.out, plan.inputs, project.root)
+            plan.manifest = reuse.reusable(plan.out, plan.inputs, project.root) or \
+                reuse.restore(plan.out, plan.inputs, project.root)
     if plan.manifest is not None:
         return reuse_issue(plan, options, session, reporter)
     return plan

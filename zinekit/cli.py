@@ -114,16 +114,32 @@ FORMAT_HELP = (f"Output formats, repeatable or comma-separated: {', '.join(FORMA
               help="Issues of a series built side by side (default: the number of cores).")
 @click.option("--force", is_flag=True,
               help="Render every issue, even those whose last build is up to date.")
+@click.option("--cluster", default=None, metavar="ADDRESS",
+              help="Render on the workers of a Dask scheduler (tcp://HOST:8786), or 'local' "
+                   "for a Dask cluster of --jobs processes here; needs zinekit[cluster].")
 def build(path: Path, out_dir: Path | None, formats: tuple[str, ...] | None, theme: str | None,
-          strict: bool, quiet: bool, jobs: int | None, force: bool) -> None:
+          strict: bool, quiet: bool, jobs: int | None, force: bool, cluster: str | None) -> None:
     """Build one issue (a .md file or issue folder) or every issue of the series at PATH."""
     from zinekit.build import BuildOptions, build_path
     from zinekit.parallel import default_jobs
-    from zinekit.reporter import ConsoleReporter
 
     options = BuildOptions(out_dir=out_dir, formats=formats, theme=theme, strict=strict,
-                           quiet=quiet, jobs=jobs or default_jobs(), force=force)
-    build_path(path, options, ConsoleReporter(quiet=quiet))
+                           quiet=quiet, jobs=jobs or default_jobs(), force=force, cluster=cluster)
+    with _console(quiet) as reporter:
+        build_path(path, options, reporter)
+
+
+@contextlib.contextmanager
+def _console(quiet: bool) -> Iterator:
+    """The reporter that prints a build: with a live progress bar on a terminal."""
+    from zinekit.progress import LiveReporter, wants_live_bar
+    from zinekit.reporter import ConsoleReporter
+
+    if not wants_live_bar(quiet):
+        yield ConsoleReporter(quiet=quiet)
+        return
+    with LiveReporter(quiet=quiet) as reporter:
+        yield reporter
 
 
 @main.command()

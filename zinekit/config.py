@@ -62,6 +62,8 @@ ISSUE_OPTIONS = _opts(
     Option("notes", "choice", "foot", "Default placement of notes.", ("foot", "side", "end")),
     Option("further_reading", "bool", False, "Print the bibliography at the end."),
     Option("url", "str", None, "Where readers download this issue."),
+    Option("include", "list", [], "Texts of the library this issue collects, each 'path' or "
+           "'path#chapter' (an anchor or a heading's title): an anthology (docs/anthology.md)."),
 )
 
 ARTICLE_OPTIONS = _opts(
@@ -93,6 +95,8 @@ BUILD_OPTIONS = _opts(
            ("author-year", "numeric")),
     Option("further_reading", "choice", "cited", "Works a further-reading list prints: the "
            "'cited' ones or 'all' of the bibliography.", ("cited", "all")),
+    Option("cluster", "str", None, "A Dask scheduler's address (tcp://host:8786) to build the "
+           "series' issues on, as --cluster (docs/cluster.md)."),
 )
 
 TOML_TABLES_OWNED_ELSEWHERE = {"series", "issues", "related", "serve"}

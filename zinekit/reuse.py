@@ -13,14 +13,24 @@ issues' folders, not in them: those hold only what readers take away), holding
 
 An issue is up to date when its fingerprint is the same and every output is still there
 with the same hash.  Files are compared by content, not by modification time.
+
+3. a result store, ``dist/.zinekit/store/``: every build's outputs keyed by the hash of
+   its inputs (content-addressed), so that a result built once — by this machine or any
+   worker of a cluster writing to the same storage — is never rendered again while its
+   inputs are the same: an output deleted, a change undone, a theme tried and changed
+   back are restored from the store.  Files are kept once per content (hard links to
+   the outputs where the file system allows); the store keeps the last
+   :data:`KEPT_RESULTS` results of each issue.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
+import time
 from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import unquote, urlsplit
@@ -190,13 +200,16 @@ def reusable(out: Path, inputs: dict[str, Any], root: Path) -> BuildManifest | N
 
 def record(out: Path, inputs: dict[str, Any], written: dict[Path, bytes], pages: int,
            diagnostics: Diagnostics, root: Path) -> None:
-    """Write the manifest of a build that has just written ``written``."""
+    """Write the manifest of a build that has just written ``written``, and keep the
+    result in the store."""
     outputs = {path.relative_to(out).as_posix(): bytes_digest(data)
                for path, data in written.items() if path.is_relative_to(out)}
     kept = [Diagnostic(d.severity, d.message, _from_root(d.path, root), d.line, d.col)
             for d in diagnostics.items]
     manifest = BuildManifest(_as_json(inputs), dict(sorted(outputs.items())), pages, kept)
-    write_bytes(manifest_path(out), manifest_json(manifest))
+    data = manifest_json(manifest)
+    write_bytes(manifest_path(out), data)
+    store(out, manifest, data)
 
 
 def _from_root(path: str | None, root: Path) -> str | None:
@@ -214,7 +227,96 @@ def _as_json(value: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(value, sort_keys=True, default=str))
 
 
-# --- 3. the series' download page -------------------------------------------------------------
+def shared_files(issues: list[Path], project_file: Any) -> dict[str, str]:
+    """Files every worker of a cluster must see as this machine does: ``zinekit.toml``
+    and the front-matter files of ``issues`` (absolute path → SHA-256)."""
+    paths = [Path(project_file.path)] if project_file is not None else []
+    paths += [issue / "issue.md" if issue.is_dir() else issue for issue in issues]
+    return {str(path.resolve()): file_digest(path) for path in paths if path.is_file()}
+
+
+# --- 3. the result store ----------------------------------------------------------------------
+
+STORE_FOLDER = "store"
+KEPT_RESULTS = 3  # results kept per issue
+STALE_BLOB_SECONDS = 3600  # a file no result names is removed once this old
+
+
+def store_folder(out: Path) -> Path:
+    """The store of the output folder that holds ``out`` (``dist/<slug>``)."""
+    return out.parent / MANIFEST_FOLDER / STORE_FOLDER
+
+
+def result_key(inputs: dict[str, Any]) -> str:
+    """The content address of a result: the SHA-256 of its inputs."""
+    return bytes_digest(json.dumps(_as_json(inputs), sort_keys=True).encode("utf-8"))
+
+
+def _result_path(out: Path, key: str) -> Path:
+    return store_folder(out) / "results" / out.name / f"{key}.json"
+
+
+def _blob_path(out: Path, digest: str) -> Path:
+    return store_folder(out) / "files" / digest[:2] / digest
+
+
+def store(out: Path, manifest: BuildManifest, data: bytes) -> None:
+    """Keep the outputs just written in ``out`` under the hash of their inputs: each
+    file once by content (first), then the result naming them."""
+    for name, digest in manifest.outputs.items():
+        blob = _blob_path(out, digest)
+        if blob.exists():
+            continue
+        blob.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(out / name, blob)  # the same bytes: no copy where links work
+        except FileExistsError:
+            pass
+        except OSError:
+            write_bytes(blob, (out / name).read_bytes())
+    write_bytes(_result_path(out, result_key(manifest.inputs)), data)
+
+
+def restore(out: Path, inputs: dict[str, Any], root: Path) -> BuildManifest | None:
+    """The result of an earlier build with these inputs, written back into ``out``
+    from the store; None when the store has none (or a file of it was changed)."""
+    found = read_manifest(_result_path(out, result_key(inputs)))
+    if found is None or found.inputs != _as_json(inputs):
+        return None
+    blobs = {name: _blob_path(out, digest) for name, digest in found.outputs.items()}
+    if not all(path.is_file() and file_digest(path) == found.outputs[name]
+               for name, path in blobs.items()):
+        return None
+    for name, path in blobs.items():
+        if not ((out / name).is_file() and file_digest(out / name) == found.outputs[name]):
+            write_bytes(out / name, path.read_bytes())
+    write_bytes(manifest_path(out), manifest_json(found))
+    os.utime(_result_path(out, result_key(inputs)))
+    return reusable(out, inputs, root)
+
+
+def prune_store(out_root: Path) -> None:
+    """Keep the newest :data:`KEPT_RESULTS` results of each issue, and the files they
+    name; a file no result names is removed once it is an hour old (a build writing
+    it now names it soon)."""
+    folder = out_root / MANIFEST_FOLDER / STORE_FOLDER
+    named: set[str] = set()
+    for issue in (folder / "results").glob("*"):
+        results = sorted(issue.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in results[KEPT_RESULTS:]:
+            with contextlib.suppress(OSError):
+                old.unlink()
+        for kept in results[:KEPT_RESULTS]:
+            manifest = read_manifest(kept)
+            named.update(manifest.outputs.values() if manifest else ())
+    now = time.time()
+    for blob in (folder / "files").glob("*/*"):
+        with contextlib.suppress(OSError):
+            if blob.name not in named and now - blob.stat().st_mtime > STALE_BLOB_SECONDS:
+                blob.unlink()
+
+
+# --- 4. the series' download page -------------------------------------------------------------
 
 PAGE_STAMP = f"{MANIFEST_FOLDER}/downloads.json"
 
