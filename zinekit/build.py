@@ -25,12 +25,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zinekit import reuse
+from zinekit.anthology import expand, read_spec, resolve_anthology
 from zinekit.config import IssueSettings
 from zinekit.errors import Diagnostics, ZinekitError
 from zinekit.model import IssueResult, LaidOut, Plan, Prepared
 from zinekit.output import sweep_stale_temporaries, write_bytes
 from zinekit.pages import PageSize, parse_page_size
 from zinekit.cluster import Shared, open_workers
+from zinekit.estimate import estimate_pages
 from zinekit.parallel import IssueRunner, Stages
 from zinekit.project import Project, issues_at, open_project
 from zinekit.render.download_page import page_theme, write_download_page
@@ -165,6 +167,26 @@ def lay_out_cited_siblings(targets: list[Path], project: Project, options: Build
             session.record(prepared.issue, inventory_of(prepared, laid_out))
 
 
+def build_anthology(path: Path, options: BuildOptions, reporter: Reporter,
+                    build: bool = True) -> IssueResult | None:
+    """``zinekit anthology PATH``: the anthology a spec (``.toml``) or an issue with
+    ``include:`` describes; its page count estimated first, then (``build``) built."""
+    diagnostics = Diagnostics()
+    project = open_project(path, diagnostics)
+    session = Session.open(project, options.out_dir or project.out_dir, diagnostics)
+    if path.suffix.lower() == ".toml":
+        session.loaded[path.resolve()] = read_spec(path, project.root, project.build, diagnostics)
+    stop_on_errors(diagnostics, options, reporter)
+    session.register_sources()
+    prepared = prepare_issue(path, project, options, session)
+    stop_on_errors(prepared.diagnostics, options, reporter)
+    reporter.emit(Note("\n".join(estimate_pages(prepared).lines())))
+    if not build:
+        reporter.findings(prepared.diagnostics.shown(options.strict))
+        return None
+    return build_issue(path, project, options, session, reporter)
+
+
 def check_path(path: Path, options: BuildOptions, reporter: Reporter) -> list[IssueResult]:
     """``zinekit check PATH``: every diagnostic of a build, no output files."""
     options.write = False
@@ -192,12 +214,16 @@ def prepare_issue(path: Path, project: Project, options: BuildOptions,
         session = Session.open(project, options.out_dir or project.out_dir, diagnostics)
     issue = session.load(path)  # 1.
     diagnostics.extend(issue.diagnostics)
+    collected = expand(issue, session.load, session.catalog, diagnostics) \
+        if issue.meta.get("include") else None  # an anthology (zinekit.anthology)
+    issue = collected.issue if collected else issue
     settings = IssueSettings(issue.meta, issue.build, command_line={"theme": options.theme})
     theme = load_theme(str(settings.get("theme")), project.root)  # 2.
     settings = settings.with_theme(theme.defaults)
     page = page_size(settings, diagnostics)
-    resolved = resolve_issue(issue, diagnostics, session.catalog,  # 3.
-                             session.pdf_href_for(issue.slug))
+    href = session.pdf_href_for(issue.slug)
+    resolved = resolve_anthology(collected, session.catalog, href, diagnostics) if collected \
+        else resolve_issue(issue, diagnostics, session.catalog, href)  # 3.
     return Prepared(issue, settings, theme, page, resolved, diagnostics)
 
 

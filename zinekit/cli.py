@@ -143,6 +143,29 @@ def _console(quiet: bool) -> Iterator:
 
 
 @main.command()
+@click.argument("spec", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Output folder (default: dist/ beside the library).")
+@click.option("--format", "formats", multiple=True, callback=_formats, help=FORMAT_HELP)
+@click.option("--theme", default=None, help="Theme name or folder (overrides the spec).")
+@click.option("--strict", is_flag=True, help="Treat warnings (e.g. unresolved references) as errors.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only diagnostics.")
+@click.option("--force", is_flag=True, help="Render even if the last build is up to date.")
+@click.option("--estimate", "estimate_only", is_flag=True,
+              help="Only estimate the page count (and the signatures it fills); build nothing.")
+def anthology(spec: Path, out_dir: Path | None, formats: tuple[str, ...] | None, theme: str | None,
+              strict: bool, quiet: bool, force: bool, estimate_only: bool) -> None:
+    """Build one issue from texts or chapters of the library: SPEC is a .toml spec or an
+    issue whose front matter lists them under include: (see docs/anthology.md)."""
+    from zinekit.build import BuildOptions, build_anthology
+
+    options = BuildOptions(out_dir=out_dir, formats=formats, theme=theme, strict=strict,
+                           quiet=quiet, force=force, write=not estimate_only)
+    with _console(quiet) as reporter:
+        build_anthology(spec, options, reporter, build=not estimate_only)
+
+
+@main.command()
 @click.argument("path", default=".", type=click.Path(exists=True, path_type=Path))
 @click.option("--theme", default=None, help="Theme name or folder.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")

@@ -24,6 +24,7 @@ failures, the slowest texts) for a live display; the ordered messages do not cha
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
@@ -32,7 +33,7 @@ import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from zinekit.errors import Diagnostic, ZinekitError
 from zinekit.model import Issue, IssueResult, Plan
@@ -46,18 +47,20 @@ TASK_ENVIRONMENT = ("SOURCE_DATE_EPOCH",)
 @dataclass(frozen=True)
 class TaskContext:
     """What a render reads of the process that planned it, sent with the plan: the
-    environment variables of :data:`TASK_ENVIRONMENT` and where zinekit's built-in
-    themes are installed there (a worker reads its own copy of them)."""
+    environment variables of :data:`TASK_ENVIRONMENT`, the working folder (messages
+    name files relative to it) and where zinekit's built-in themes are installed there
+    (a worker reads its own copy of them)."""
 
     environment: dict[str, str | None]
     builtin_themes: str
+    cwd: str
 
     @classmethod
     def here(cls) -> TaskContext:
         from zinekit.themes_loader import builtin_themes_folder
 
         return cls({name: os.environ.get(name) for name in TASK_ENVIRONMENT},
-                   str(builtin_themes_folder()))
+                   str(builtin_themes_folder()), os.getcwd())
 
 
 def default_jobs() -> int:
@@ -394,7 +397,8 @@ def render_in_worker(render: Callable[[Plan, Reporter], IssueResult], plan: Plan
     recorder = Recorder()
     if context is not None:
         _use_own_themes(plan, Path(context.builtin_themes))
-    with _render_lock, _environment(context.environment if context else {}):
+    with _render_lock, _environment(context.environment if context else {}), \
+            _working_folder(context.cwd if context else None):
         started = time.perf_counter()
         try:
             _building = True
@@ -423,6 +427,20 @@ class _environment:
     def __exit__(self, *exc_info: Any) -> None:
         for name, value in self.saved.items():
             _set_variable(name, value)
+
+
+@contextlib.contextmanager
+def _working_folder(folder: str | None) -> Iterator[None]:
+    """Work in ``folder`` (where it exists here) for the duration of a render."""
+    previous = os.getcwd()
+    if folder is None or folder == previous or not os.path.isdir(folder):
+        yield
+        return
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(previous)
 
 
 def _set_variable(name: str, value: str | None) -> None:
