@@ -138,8 +138,14 @@ def entry_lines(issue: Issue) -> list[int]:
     known = issue.meta.get("x-include-lines")
     if known:
         return list(known)
-    first = issue.meta.line_of("include")
-    return [first + 1 + i if first else 0 for i in range(len(issue.meta.get("include", [])))]
+    first, count = issue.meta.line_of("include"), len(issue.meta.get("include", []))
+    try:
+        key_line = issue.source_file.read_text(encoding="utf-8").split("\n")[first - 1]
+    except (OSError, UnicodeDecodeError, IndexError):
+        key_line = ""
+    if not first or key_line.partition(":")[2].strip():  # include: [a, b] or include: a
+        return [first] * count
+    return [first + 1 + i for i in range(count)]
 
 
 def expand(issue: Issue, load: Callable[[Path], Issue], catalog: Catalog,
@@ -153,7 +159,7 @@ def expand(issue: Issue, load: Callable[[Path], Issue], catalog: Catalog,
             parts.append(part)
     shared: dict[str, Any] = {}
     anthology = Anthology(dataclasses.replace(issue, articles=[]), parts)
-    for article in issue.articles:  # the anthology's own introduction, if any
+    for article in [a for a in issue.articles if a.text.tokens]:  # its own introduction
         anthology.issue.articles.append(_parsed(article, article.text.lines, article.meta,
                                                 article.title, shared, diagnostics, issue,
                                                 issue.source_file.parent))

@@ -175,10 +175,10 @@ def _client(distributed: Any, address: str) -> Any:
 
 def _check_worker(worker: str, found: dict[str, Any], fingerprint: dict[str, Any],
                   fonts: str | None, reporter: Reporter) -> None:
-    if found["zinekit"] != fingerprint or found["themes"] != builtin_theme_files():
-        raise ZinekitError(f"error: worker {worker} runs another zinekit ({found['zinekit'].get('version')}, "
-                           f"or other code or libraries) than this machine ({fingerprint['version']}): "
-                           "install the same version on every worker")
+    difference = _difference(found, fingerprint)
+    if difference:
+        raise ZinekitError(f"error: worker {worker} runs {difference}: install the same zinekit "
+                           "and libraries on every worker (see docs/cluster.md)")
     for name in found["missing"]:
         raise ZinekitError(f"error: worker {worker} does not see {name} as this machine does: "
                            "put the project and its output folder on storage every worker "
@@ -189,6 +189,21 @@ def _check_worker(worker: str, found: dict[str, Any], fingerprint: dict[str, Any
     if fonts is not None and found["fonts"] != fonts:
         reporter.emit(Note(f"cluster: warning: worker {worker} has other fonts than this machine: "
                            "the issues it renders will not be the same (see docs/cluster.md)"))
+
+
+def _difference(found: dict[str, Any], fingerprint: dict[str, Any]) -> str | None:
+    """How a worker's zinekit differs from this machine's, in words; None if it does not."""
+    theirs = found["zinekit"]
+    if theirs["version"] != fingerprint["version"]:
+        return f"zinekit {theirs['version']} (this machine: {fingerprint['version']})"
+    for name, version in fingerprint["libraries"].items():
+        if theirs["libraries"].get(name) != version:
+            return f"{name} {theirs['libraries'].get(name)} (this machine: {version})"
+    if theirs["code"] != fingerprint["code"]:
+        return f"zinekit {theirs['version']} with other code than this machine's"
+    if found["themes"] != builtin_theme_files():
+        return f"zinekit {theirs['version']} with other built-in theme files than this machine's"
+    return None
 
 
 # --- on a worker --------------------------------------------------------------------------
