@@ -69,6 +69,9 @@ def build_path(path: Path, options: BuildOptions, reporter: Reporter) -> list[Is
     out = options.out_dir or project.out_dir
     if options.cluster or project.build.get("cluster"):
         out = out.resolve()  # the workers' working folder is not this one
+    stamp = _library_inputs(path, project, out, options, diagnostics)
+    if stamp is not None and _unchanged(project, out, stamp, options, reporter):
+        return []  # nothing of the library changed since its last build
     session = Session.open(project, out, diagnostics)
     stop_on_errors(diagnostics, options, reporter)
     targets = issues_at(path, project)
@@ -84,7 +87,30 @@ def build_path(path: Path, options: BuildOptions, reporter: Reporter) -> list[Is
     built = [results[t] for t in targets]
     if options.write and (len(built) > 1 or (project.file and path.resolve() == project.root)):
         _write_download_page(project, built, session, options)
+    if stamp is not None:
+        issues = [reuse.stamped_issue(project.relative(t), results[t].issue.slug,
+                                      results[t].diagnostics, project.root) for t in targets]
+        reuse.record_library(out, stamp, issues, len(targets) > 1, diagnostics.items)
     return built
+
+
+def _library_inputs(path: Path, project: Project, out: Path, options: BuildOptions,
+                    diagnostics: Diagnostics) -> dict | None:
+    """What a build of a whole series depends on (see :mod:`zinekit.reuse`, §4); None
+    for a build of one issue, ``--force``, ``zinekit check``, or a bad ``zinekit.toml``."""
+    if not options.write or options.force or project.file is None or \
+            path.resolve() != project.root or diagnostics.failing(options.strict):
+        return None
+    wanted = {"formats": list(options.formats or []), "theme": options.theme,
+              "strict": options.strict, "epoch": os.environ.get("SOURCE_DATE_EPOCH")}
+    return reuse.library_inputs(project.root, out, wanted)
+
+
+def _unchanged(project: Project, out: Path, inputs: dict, options: BuildOptions,
+               reporter: Reporter) -> bool:
+    """Report an unchanged library from its stamp; False when it changed."""
+    stamp = reuse.unchanged_library(out, inputs)
+    return stamp is not None and reuse.replay_library(stamp, project.root, options.strict, reporter)
 
 
 def _build_in_passes(levels: list[list[Path]], deps: dict[Path, list[Path]], project: Project,

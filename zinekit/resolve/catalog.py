@@ -174,6 +174,15 @@ class CatalogIssue:
         return f"CatalogIssue({self.series!r} {self.designation()!r})"
 
 
+def _resolved(issue: CatalogIssue) -> Path:
+    """The issue's source resolved, once per catalog (a library's sources are looked up
+    for every issue of it)."""
+    found = getattr(issue, "_resolved_source", None)
+    if found is None or found[0] != issue.source:
+        found = issue._resolved_source = (issue.source, Path(issue.source).resolve())
+    return found[1]
+
+
 def _same_source(declared: Path, target: Path) -> bool:
     if declared == target:
         return True
@@ -235,7 +244,7 @@ class Catalog:
         folder and its ``issue.md`` count as the same)."""
         target = Path(source).resolve()
         for issue in self.issues():
-            if issue.source is not None and _same_source(issue.source.resolve(), target):
+            if issue.source is not None and _same_source(_resolved(issue), target):
                 return issue
         return None
 
