@@ -174,7 +174,7 @@ def test_a_text_that_fails_on_a_worker_is_located_and_the_rest_are_built(cluster
     (library / "texts" / "map.png").write_text("not a PNG\n", encoding="utf-8")
     run = zinekit("build", ".", "--cluster", cluster.address, "--format", "pdf", cwd=library)
     assert run.returncode == 1
-    assert "texts/l02.md:10:1: error: image could not be loaded (not an image, or damaged): " \
+    assert "texts/l02.md:11:1: error: image could not be loaded (not an image, or damaged): " \
            "map.png" in run.stderr
     assert "Traceback" not in run.stderr
     assert rendered(run.stderr) == {"test-library-vol-1", "test-library-vol-3"}
