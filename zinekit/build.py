@@ -9,7 +9,9 @@
 
 :func:`build_issue` runs them for one issue; :func:`build_path` for one issue or a whole
 series, each issue after the issues it cites (issues that do not cite each other side by
-side, see :mod:`zinekit.parallel`), and again while cited page numbers still change.
+side, see :mod:`zinekit.parallel`, or on a Dask cluster, :mod:`zinekit.cluster`), and
+again while cited page numbers still change; :func:`build_anthology` for an anthology
+(:mod:`zinekit.anthology`), whose issue is expanded from the texts it includes in step 1.
 Stages report to a :class:`~zinekit.reporter.Reporter` and never print.  If anything is
 an error (or, with ``--strict``, a warning), nothing of the issue is written and the
 build exits with status 1.
@@ -26,13 +28,13 @@ from pathlib import Path
 
 from zinekit import reuse
 from zinekit.anthology import expand, read_spec, resolve_anthology
+from zinekit.cluster import Shared, open_workers
 from zinekit.config import IssueSettings
 from zinekit.errors import Diagnostics, ZinekitError
+from zinekit.estimate import estimate_pages
 from zinekit.model import IssueResult, LaidOut, Plan, Prepared
 from zinekit.output import sweep_stale_temporaries, write_bytes
 from zinekit.pages import PageSize, parse_page_size
-from zinekit.cluster import Shared, open_workers
-from zinekit.estimate import estimate_pages
 from zinekit.parallel import IssueRunner, Stages
 from zinekit.project import Project, issues_at, open_project
 from zinekit.render.download_page import page_theme, write_download_page
