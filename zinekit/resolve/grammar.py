@@ -18,7 +18,6 @@ Steps for one clause (numbered in the code below):
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -371,7 +370,6 @@ def parse_targets(text: str) -> list[RefQuery]:
 _APOSTROPHES = "'’‘`´ʼ"
 
 
-@functools.lru_cache(maxsize=1 << 16)  # a library's titles, compared for every reference
 def normalize_title(text: str) -> str:
     """A title reduced for matching: casefolded, accents, emphasis and punctuation gone.
 

@@ -205,7 +205,7 @@ def _candidates(issues: Iterable[CatalogIssue]) -> list[_Found]:
             found.exact.setdefault(candidate.normalized, []).append(candidate)
         if len(issues) < 2:
             return found
-        if len(_CANDIDATES) >= 8:
+        if len(_CANDIDATES) >= 4:
             _CANDIDATES.pop(next(iter(_CANDIDATES)))
         _CANDIDATES[_key(issues)] = found  # after reading back issues' PDFs
     return found  # shared: callers do not change it
