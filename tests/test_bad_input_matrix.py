@@ -251,6 +251,12 @@ NOTES_CASES = [
          ("zinekit.toml:13:1: error: [build] out = '../elsewhere' is outside the project folder; "
           "nothing is written there (name an outside folder on the command line: --out DIR)",),
          stops=True),
+    Case("include naming no text", notes(BODY, FRONT.replace("volume: 2", "volume: 2\ninclude:\n  - nowhere")),
+         ("notes.md:5:1: error: include 'nowhere' names no text of the library (no article or issue "
+          "titled \"nowhere\" in the catalog)",)),
+    Case("include of a back issue PDF", notes(BODY, FRONT.replace("volume: 2", "volume: 2\ninclude: [Test Zine vol.1]")),
+         ("notes.md:4:1: error: include 'Test Zine vol.1' names no text of the library (vol.1 exists "
+          "only as a PDF; only texts zinekit builds can be included)",)),
 ]
 
 # `zinekit catalog` reads every back issue, cited or not, and lays out the issues.

@@ -100,9 +100,11 @@ def build(root: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def outputs(dist: Path, bookkeeping: bool = True) -> dict[str, bytes]:
-    """Every file under ``dist`` but the temporaries."""
+    """Every file under ``dist`` but the temporaries and the result store (which keeps
+    every build's results, each written whole: see test_a_killed_build…)."""
     files = {str(p.relative_to(dist)): p.read_bytes() for p in sorted(dist.rglob("*"))
-             if p.is_file() and not p.name.startswith(output.TEMP_PREFIX)}
+             if p.is_file() and not p.name.startswith(output.TEMP_PREFIX)
+             and not p.relative_to(dist).as_posix().startswith(".zinekit/store/")}
     return {k: v for k, v in files.items() if bookkeeping or not k.startswith(BOOKKEEPING)}
 
 

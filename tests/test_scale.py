@@ -179,8 +179,16 @@ def test_force_rebuilds_everything(cli, series):
 
 
 def test_another_format_or_a_lost_output_is_rebuilt(cli, series):
-    (series / "dist" / SLUGS[2] / f"{SLUGS[2]}.pdf").unlink()
-    (series / "dist" / SLUGS[3] / f"{SLUGS[3]}.pdf").write_bytes(b"%PDF-1.7 not this one")
+    lost, changed = (series / "dist" / s / f"{s}.pdf" for s in SLUGS[2:])
+    good = lost.read_bytes(), changed.read_bytes()
+    lost.unlink()
+    changed.write_bytes(b"%PDF-1.7 not this one")
+    run = cli("build", "--format", "pdf", cwd=series)  # restored from the result store
+    assert rendered(run.output) == set() and up_to_date(run.output) == set(SLUGS)
+    assert (lost.read_bytes(), changed.read_bytes()) == good
+    shutil.rmtree(series / "dist" / ".zinekit" / "store")
+    lost.unlink()
+    changed.write_bytes(b"%PDF-1.7 not this one")
     run = cli("build", "--format", "pdf", cwd=series)
     assert rendered(run.output) == {SLUGS[2], SLUGS[3]}
     run = cli("build", "vol3.md", "--format", "pdf,epub", cwd=series)

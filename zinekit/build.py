@@ -9,7 +9,9 @@
 
 :func:`build_issue` runs them for one issue; :func:`build_path` for one issue or a whole
 series, each issue after the issues it cites (issues that do not cite each other side by
-side, see :mod:`zinekit.parallel`), and again while cited page numbers still change.
+side, see :mod:`zinekit.parallel`, or on a Dask cluster, :mod:`zinekit.cluster`), and
+again while cited page numbers still change; :func:`build_anthology` for an anthology
+(:mod:`zinekit.anthology`), whose issue is expanded from the texts it includes in step 1.
 Stages report to a :class:`~zinekit.reporter.Reporter` and never print.  If anything is
 an error (or, with ``--strict``, a warning), nothing of the issue is written and the
 build exits with status 1.
@@ -25,8 +27,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zinekit import reuse
+from zinekit.anthology import expand, read_spec, resolve_anthology
+from zinekit.cluster import Shared, open_workers
 from zinekit.config import IssueSettings
 from zinekit.errors import Diagnostics, ZinekitError
+from zinekit.estimate import estimate_pages
 from zinekit.model import IssueResult, LaidOut, Plan, Prepared
 from zinekit.output import check_within, sweep_stale_temporaries, write_bytes
 from zinekit.pages import PageSize, parse_page_size
@@ -61,6 +66,7 @@ class BuildOptions:
     write: bool = True  # False for `zinekit check`
     jobs: int = 1  # issues built side by side (worker processes) when a series is built
     force: bool = False  # render every issue even if the last build's outputs are current
+    cluster: str | None = None  # a Dask scheduler's address (or "local"): render there
 
 
 # --- a series ------------------------------------------------------------------------------
@@ -70,7 +76,13 @@ def build_path(path: Path, options: BuildOptions, reporter: Reporter) -> list[Is
     """``zinekit build PATH``: one issue, or every issue of the series at PATH."""
     diagnostics = Diagnostics()
     project = open_project(path, diagnostics)
-    session = Session.open(project, project.output_folder(options.out_dir), diagnostics)
+    out = project.output_folder(options.out_dir)
+    if options.cluster or project.build.get("cluster"):
+        out = out.resolve()  # the workers' working folder is not this one
+    stamp = _library_inputs(path, project, out, options, diagnostics)
+    if stamp is not None and _unchanged(project, out, stamp, options, reporter):
+        return []  # nothing of the library changed since its last build
+    session = Session.open(project, out, diagnostics)
     stop_on_errors(diagnostics, options, reporter)
     targets = issues_at(path, project)
     session.register_sources()
@@ -79,11 +91,36 @@ def build_path(path: Path, options: BuildOptions, reporter: Reporter) -> list[Is
     targets = [t for level in levels for t in level]
     lay_out_cited_siblings(targets, project, options, session)
     results = _build_in_passes(levels, deps, project, options, session, reporter)
+    if options.write and not all(r.reused for r in results.values()):
+        reuse.prune_store(session.out_root)
     reporter.findings(diagnostics.shown(options.strict))
     built = [results[t] for t in targets]
     if options.write and (len(built) > 1 or (project.file and path.resolve() == project.root)):
         _write_download_page(project, built, session, options)
+    if stamp is not None:
+        issues = [reuse.stamped_issue(project.relative(t), results[t].issue.slug,
+                                      results[t].diagnostics, project.root) for t in targets]
+        reuse.record_library(out, stamp, issues, len(targets) > 1, diagnostics.items)
     return built
+
+
+def _library_inputs(path: Path, project: Project, out: Path, options: BuildOptions,
+                    diagnostics: Diagnostics) -> dict | None:
+    """What a build of a whole series depends on (see :mod:`zinekit.reuse`, §4); None
+    for a build of one issue, ``--force``, ``zinekit check``, or a bad ``zinekit.toml``."""
+    if not options.write or options.force or project.file is None or \
+            path.resolve() != project.root or diagnostics.failing(options.strict):
+        return None
+    wanted = {"formats": list(options.formats or []), "theme": options.theme,
+              "strict": options.strict, "epoch": os.environ.get("SOURCE_DATE_EPOCH")}
+    return reuse.library_inputs(project.root, out, wanted)
+
+
+def _unchanged(project: Project, out: Path, inputs: dict, options: BuildOptions,
+               reporter: Reporter) -> bool:
+    """Report an unchanged library from its stamp; False when it changed."""
+    stamp = reuse.unchanged_library(out, inputs)
+    return stamp is not None and reuse.replay_library(stamp, project.root, options.strict, reporter)
 
 
 def _build_in_passes(levels: list[list[Path]], deps: dict[Path, list[Path]], project: Project,
@@ -98,8 +135,13 @@ def _build_in_passes(levels: list[list[Path]], deps: dict[Path, list[Path]], pro
                     finish=session.finish, name=project.relative)
     results: dict[Path, IssueResult] = {}
     pending = list(targets)
-    with IssueRunner(options.jobs, reporter, stages) as runner:
+    cluster = options.cluster or project.build.get("cluster")
+    workers = open_workers(options.jobs, cluster, reporter,
+                           Shared(reuse.shared_files(targets[:1], project.file), session.out_root)) \
+        if options.write and cluster else None
+    with IssueRunner(options.jobs, reporter, stages, workers) as runner:
         for number in range(1, MAX_PASSES + 1):
+            runner.expect(len(pending))
             progress = _Progress(project, options, len(pending), len(targets) > 1, number > 1)
             for level in levels:
                 batch = [t for t in level if t in pending]
@@ -161,6 +203,26 @@ def lay_out_cited_siblings(targets: list[Path], project: Project, options: Build
             session.record(prepared.issue, inventory_of(prepared, laid_out))
 
 
+def build_anthology(path: Path, options: BuildOptions, reporter: Reporter,
+                    build: bool = True) -> IssueResult | None:
+    """``zinekit anthology PATH``: the anthology a spec (``.toml``) or an issue with
+    ``include:`` describes; its page count estimated first, then (``build``) built."""
+    diagnostics = Diagnostics()
+    project = open_project(path, diagnostics)
+    session = Session.open(project, options.out_dir or project.out_dir, diagnostics)
+    if path.suffix.lower() == ".toml":
+        session.loaded[path.resolve()] = read_spec(path, project.root, project.build, diagnostics)
+    stop_on_errors(diagnostics, options, reporter)
+    session.register_sources()
+    prepared = prepare_issue(path, project, options, session)
+    stop_on_errors(prepared.diagnostics, options, reporter)
+    reporter.emit(Note("\n".join(estimate_pages(prepared).lines())))
+    if not build:
+        reporter.findings(prepared.diagnostics.shown(options.strict))
+        return None
+    return build_issue(path, project, options, session, reporter)
+
+
 def check_path(path: Path, options: BuildOptions, reporter: Reporter) -> list[IssueResult]:
     """``zinekit check PATH``: every diagnostic of a build, no output files."""
     options.write = False
@@ -188,13 +250,17 @@ def prepare_issue(path: Path, project: Project, options: BuildOptions,
         session = Session.open(project, project.output_folder(options.out_dir), diagnostics)
     issue = session.load(path)  # 1.
     diagnostics.extend(issue.diagnostics)
+    collected = expand(issue, session.load, session.catalog, diagnostics) \
+        if issue.meta.get("include") else None  # an anthology (zinekit.anthology)
+    issue = collected.issue if collected else issue
     settings = IssueSettings(issue.meta, issue.build, command_line={"theme": options.theme})
     theme = load_theme(str(settings.get("theme")), project.root)  # 2.
     settings = settings.with_theme(theme.defaults)
     page = page_size(settings, diagnostics)
     caliper_of(settings, diagnostics)  # a bad paper thickness is reported by `check` too
-    resolved = resolve_issue(issue, diagnostics, session.catalog,  # 3.
-                             session.pdf_href_for(issue.slug))
+    href = session.pdf_href_for(issue.slug)
+    resolved = resolve_anthology(collected, session.catalog, href, diagnostics) if collected \
+        else resolve_issue(issue, diagnostics, session.catalog, href)  # 3.
     return Prepared(issue, settings, theme, page, resolved, diagnostics)
 
 
@@ -214,7 +280,8 @@ def plan_issue(path: Path, reporter: Reporter, *, project: Project, options: Bui
     if options.write:  # 4.
         plan.inputs = _inputs(plan, project, options, session, cited)
         if not options.force:
-            plan.manifest = reuse.reusable(plan.out, plan.inputs, project.root)
+            plan.manifest = reuse.reusable(plan.out, plan.inputs, project.root) or \
+                reuse.restore(plan.out, plan.inputs, project.root)
     if plan.manifest is not None:
         return reuse_issue(plan, options, session, reporter)
     return plan

@@ -116,16 +116,55 @@ FORMAT_HELP = (f"Output formats, repeatable or comma-separated: {', '.join(FORMA
               help="Issues of a series built side by side (default: the number of cores).")
 @click.option("--force", is_flag=True,
               help="Render every issue, even those whose last build is up to date.")
+@click.option("--cluster", default=None, metavar="ADDRESS",
+              help="Render on the workers of a Dask scheduler (tcp://HOST:8786), or 'local' "
+                   "for a Dask cluster of --jobs processes here; needs zinekit[cluster].")
 def build(path: Path, out_dir: Path | None, formats: tuple[str, ...] | None, theme: str | None,
-          strict: bool, quiet: bool, jobs: int | None, force: bool) -> None:
+          strict: bool, quiet: bool, jobs: int | None, force: bool, cluster: str | None) -> None:
     """Build one issue (a .md file or issue folder) or every issue of the series at PATH."""
     from zinekit.build import BuildOptions, build_path
     from zinekit.parallel import default_jobs
-    from zinekit.reporter import ConsoleReporter
 
     options = BuildOptions(out_dir=out_dir, formats=formats, theme=theme, strict=strict,
-                           quiet=quiet, jobs=jobs or default_jobs(), force=force)
-    build_path(path, options, ConsoleReporter(quiet=quiet))
+                           quiet=quiet, jobs=jobs or default_jobs(), force=force, cluster=cluster)
+    with _console(quiet) as reporter:
+        build_path(path, options, reporter)
+
+
+@contextlib.contextmanager
+def _console(quiet: bool) -> Iterator:
+    """The reporter that prints a build: with a live progress bar on a terminal."""
+    from zinekit.progress import LiveReporter, wants_live_bar
+    from zinekit.reporter import ConsoleReporter
+
+    if not wants_live_bar(quiet):
+        yield ConsoleReporter(quiet=quiet)
+        return
+    with LiveReporter(quiet=quiet) as reporter:
+        yield reporter
+
+
+@main.command()
+@click.argument("spec", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Output folder (default: dist/ beside the library).")
+@click.option("--format", "formats", multiple=True, callback=_formats, help=FORMAT_HELP)
+@click.option("--theme", default=None, help="Theme name or folder (overrides the spec).")
+@click.option("--strict", is_flag=True, help="Treat warnings (e.g. unresolved references) as errors.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only diagnostics.")
+@click.option("--force", is_flag=True, help="Render even if the last build is up to date.")
+@click.option("--estimate", "estimate_only", is_flag=True,
+              help="Only estimate the page count (and the signatures it fills); build nothing.")
+def anthology(spec: Path, out_dir: Path | None, formats: tuple[str, ...] | None, theme: str | None,
+              strict: bool, quiet: bool, force: bool, estimate_only: bool) -> None:
+    """Build one issue from texts or chapters of the library: SPEC is a .toml spec or an
+    issue whose front matter lists them under include: (see docs/anthology.md)."""
+    from zinekit.build import BuildOptions, build_anthology
+
+    options = BuildOptions(out_dir=out_dir, formats=formats, theme=theme, strict=strict,
+                           quiet=quiet, force=force, write=not estimate_only)
+    with _console(quiet) as reporter:
+        build_anthology(spec, options, reporter, build=not estimate_only)
 
 
 @main.command()

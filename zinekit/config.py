@@ -71,6 +71,8 @@ ISSUE_OPTIONS = _opts(
            "0.1mm, or a stock such as 80gsm-uncoated (docs/covers.md)."),
     Option("spine_text", "choice", None, "Direction of the title on the spine (default from "
            "the language).", ("top-to-bottom", "bottom-to-top")),
+    Option("include", "list", [], "Texts of the library this issue collects, each 'path' or "
+           "'path#chapter' (an anchor or a heading's title): an anthology (docs/anthology.md)."),
 )
 
 ARTICLE_OPTIONS = _opts(
@@ -115,6 +117,8 @@ BUILD_OPTIONS = _opts(
     Option("chapter_start", "choice", "page", "Where an article or chapter starts in print: "
            "on the next 'page' or the next 'right' (odd) page (a theme may set it).",
            ("page", "right")),
+    Option("cluster", "str", None, "A Dask scheduler's address (tcp://host:8786) to build the "
+           "series' issues on, as --cluster (docs/cluster.md)."),
 )
 
 TOML_TABLES_OWNED_ELSEWHERE = {"series", "issues", "related", "serve"}

@@ -7,29 +7,60 @@ functions (:class:`Stages`).  The runner
 1. plans each issue here, in order (load, resolve, the reuse check): an issue whose last
    build is current, or whose input has errors, is finished here;
 2. renders the others: in this process when there is one, or with ``--jobs N`` > 1 on
-   a pool of N worker processes; a worker gets the issue's plan (already resolved) and
-   writes its files, and needs no catalog of its own;
+   a pool of N worker processes, or with ``--cluster`` on the workers of a Dask
+   scheduler (:mod:`zinekit.cluster`); a worker gets the issue's plan (already
+   resolved) and writes its files, and needs no catalog of its own;
 3. shows each issue's events in the group's order, whatever order they finished in, so
    a build's output does not depend on the number of processes.
 
 An issue with errors fails the build (exit status 1) once the group is done; the issues
 that cite it are not built, the others are.  Each output is written whole or not at all.
+
+Where renders run is a :class:`Workers`: :class:`ProcessWorkers` (a pool on this
+machine) or :class:`zinekit.cluster.DaskWorkers`; the runner is the same for both.
+While it runs, it hands the reporter a :class:`~zinekit.reporter.Tally` (done, total,
+failures, the slowest texts) for a live display; the ordered messages do not change.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
 import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from zinekit.errors import Diagnostic, ZinekitError
 from zinekit.model import Issue, IssueResult, Plan
-from zinekit.reporter import Event, NotBuilt, Progress, Recorder, Reporter
+from zinekit.reporter import Event, NotBuilt, Progress, Recorder, Reporter, Tally
+
+#: What a render depends on besides its plan: the environment variables read while
+#: rendering, sent with each task (a worker on another machine has its own).
+TASK_ENVIRONMENT = ("SOURCE_DATE_EPOCH",)
+
+
+@dataclass(frozen=True)
+class TaskContext:
+    """What a render reads of the process that planned it, sent with the plan: the
+    environment variables of :data:`TASK_ENVIRONMENT`, the working folder (messages
+    name files relative to it) and where zinekit's built-in themes are installed there
+    (a worker reads its own copy of them)."""
+
+    environment: dict[str, str | None]
+    builtin_themes: str
+    cwd: str
+
+    @classmethod
+    def here(cls) -> TaskContext:
+        from zinekit.themes_loader import builtin_themes_folder
+
+        return cls({name: os.environ.get(name) for name in TASK_ENVIRONMENT},
+                   str(builtin_themes_folder()), os.getcwd())
 
 
 def default_jobs() -> int:
@@ -63,6 +94,7 @@ class Outcome:
     pages: int = 0
     inventory: dict[str, Any] | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    seconds: float = 0.0  # how long the render took on the worker
 
 
 class BuildErrors(ZinekitError):
@@ -81,42 +113,125 @@ class BuildErrors(ZinekitError):
         return shown
 
 
-class IssueRunner:
-    """Builds groups of independent issues, in this process or on a pool of workers."""
+# --- where renders run ------------------------------------------------------------------
 
-    def __init__(self, jobs: int, reporter: Reporter, stages: Stages) -> None:
-        self.jobs = max(1, int(jobs or 1))
-        self.reporter = reporter
-        self.stages = stages
+
+class Workers:
+    """Where the runner sends renders: ``submit`` gives a future (``result()``,
+    ``add_done_callback``)."""
+
+    #: a lone issue to render is rendered in this process rather than sent off
+    render_lone_here = True
+    #: send renders off even with ``--jobs 1`` (the workers are elsewhere)
+    always_send = False
+
+    def submit(self, name: str, fn: Callable[..., Outcome], *args: Any) -> Any:
+        raise NotImplementedError
+
+    def lost(self, name: str, exc: BaseException) -> list[str] | None:
+        """The lines reporting a render the engine lost (a worker that died too
+        often), or None when ``exc`` is not the engine's: a bug, raised as it is."""
+        return None
+
+    def close(self, interrupted: bool) -> None:
+        """Stop the workers; ``interrupted``: Ctrl-C or SIGTERM, drop what they do."""
+
+
+class ProcessWorkers(Workers):
+    """A pool of ``jobs`` worker processes on this machine, started on first use."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
         self.pool: ProcessPoolExecutor | None = None
-        self.failed: dict[Path, list[str]] = {}  # issue → its error, as printed
-        self.names: dict[Path, str] = {}
 
-    def __enter__(self) -> IssueRunner:
-        return self
+    def submit(self, name: str, fn: Callable[..., Outcome], *args: Any) -> Future[Outcome]:
+        """Hand a task to the pool.  A worker process the pool starts now ignores Ctrl-C,
+        which the terminal sends it too (it would print a traceback while starting up):
+        this process stops the workers on Ctrl-C, as on SIGTERM (see :meth:`close`)."""
+        if threading.current_thread() is not threading.main_thread():
+            return self._pool().submit(fn, *args)
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # inherited by new workers
+        try:
+            return self._pool().submit(fn, *args)
+        finally:
+            signal.signal(signal.SIGINT, previous)
 
-    def __exit__(self, exc_type: Any, *exc_info: Any) -> None:
+    def _pool(self) -> ProcessPoolExecutor:
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(
+                max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn"),
+                initializer=start_worker)
+        return self.pool
+
+    def close(self, interrupted: bool) -> None:
         if self.pool is None:
             return
-        if exc_type is not None and issubclass(exc_type, KeyboardInterrupt):
+        if interrupted:
             # Ctrl-C or SIGTERM: workers drop the issue they are rendering (its
             # temporaries removed, nothing half-written kept) instead of finishing it.
             for process in list(getattr(self.pool, "_processes", {}).values()):
                 process.terminate()
         self.pool.shutdown(wait=True, cancel_futures=True)
 
+
+# --- the runner -------------------------------------------------------------------------
+
+
+class IssueRunner:
+    """Builds groups of independent issues, in this process or on workers."""
+
+    def __init__(self, jobs: int, reporter: Reporter, stages: Stages,
+                 workers: Workers | None = None) -> None:
+        self.jobs = max(1, int(jobs or 1))
+        self.reporter = reporter
+        self.stages = stages
+        self.workers = workers or ProcessWorkers(self.jobs)
+        self.failed: dict[Path, list[str]] = {}  # issue → its error, as printed
+        self.names: dict[Path, str] = {}
+        self.tally = Tally()
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> IssueRunner:
+        return self
+
+    def __exit__(self, exc_type: Any, *exc_info: Any) -> None:
+        interrupted = exc_type is not None and issubclass(exc_type, KeyboardInterrupt)
+        self.workers.close(interrupted)
+
+    def expect(self, count: int) -> None:
+        """``count`` more issues are to be built (a pass of the build)."""
+        self._count(total=count)
+
     def run(self, batch: list[Path], deps: dict[Path, list[Path]],
             progress: Callable[[Path], Progress | None]) -> dict[Path, IssueResult]:
         """Build ``batch`` (issues that do not cite each other); ``progress`` gives the
         event shown just before an issue's own."""
         blocked = {t: [d for d in deps.get(t, []) if d in self.failed] for t in batch}
-        if self.jobs == 1 or len(batch) == 1:
+        if not self.workers.always_send and (self.jobs == 1 or len(batch) == 1):
             return self._run_here(batch, blocked, progress)
         return self._run_side_by_side(batch, blocked, progress)
 
     def raise_failures(self) -> None:
         if self.failed:
             raise BuildErrors([(self.names.get(t, str(t)), m) for t, m in self.failed.items()])
+
+    # --- the tally a live display shows -----------------------------------------------
+
+    def _count(self, total: int = 0, done: int = 0, failed: int = 0, reused: int = 0,
+               slow: tuple[float, str] | None = None) -> None:
+        """Update the tally (from any thread) and hand the reporter a copy."""
+        with self._lock:
+            self.tally = self.tally.counted(total, done, failed, reused, slow)
+            tally = self.tally
+        self.reporter.tally(tally)
+
+    def _counted(self, path: Path, result: IssueResult | None, seconds: float = 0.0) -> None:
+        if result is None:
+            self._count(done=1, failed=1)
+        elif result.reused:
+            self._count(done=1, reused=1)
+        else:
+            self._count(done=1, slow=(seconds, self._name(path)))
 
     # --- one process ------------------------------------------------------------------
 
@@ -127,6 +242,7 @@ class IssueRunner:
             self._show(progress(path))
             if self._skip_blocked(path, blocked[path]):
                 continue
+            started = time.perf_counter()
             try:
                 planned = self.stages.plan(path, self.reporter)
                 if isinstance(planned, Plan):
@@ -135,6 +251,7 @@ class IssueRunner:
                 results[path] = planned
             except ZinekitError as exc:
                 self._fail(path, exc.lines())
+            self._counted(path, results.get(path), time.perf_counter() - started)
         return results
 
     def _show(self, event: Progress | None) -> None:
@@ -147,6 +264,7 @@ class IssueRunner:
         reason = f"it cites {', '.join(self._name(b) for b in blocked)}, which has errors"
         self.reporter.emit(NotBuilt(self._name(path), reason))
         self.failed.setdefault(path, [f"not built: {reason}"])
+        self._count(done=1, failed=1)
         return True
 
     def _fail(self, path: Path, lines: list[str]) -> None:
@@ -165,8 +283,9 @@ class IssueRunner:
         recorders = {path: Recorder() for path in batch}
         plans: dict[Path, Plan] = {}
         results: dict[Path, IssueResult] = {}
-        futures: dict[Path, Future[Outcome]] = {}
-        for path in batch:  # 1. plan here; reuse or fail here; 2. render on the pool
+        futures: dict[Path, Any] = {}
+        lone_here = self.workers.render_lone_here
+        for path in batch:  # 1. plan here; reuse or fail here; 2. render on the workers
             if blocked[path]:
                 continue
             try:
@@ -178,35 +297,64 @@ class IssueRunner:
                 plans[path] = planned
             else:
                 results[path] = planned
-            if len(plans) > 1:  # a lone issue to render is rendered here, not on the pool
+            if len(plans) > 1 or not lone_here:  # a lone issue is rendered here (pool)
                 for waiting in [p for p in plans if p not in futures]:
-                    futures[waiting] = self._submit(render_in_worker, self.stages.render,
-                                                    plans[waiting])
+                    futures[waiting] = self._send(waiting, plans[waiting])
         for path in batch:  # 3. report in order
             self._show(progress(path))
             if self._skip_blocked(path, blocked[path]):
                 continue
             recorders[path].replay(self.reporter)
             if path in futures:
-                result = self._adopt(path, plans[path], futures[path].result())
+                result = self._adopt(path, plans[path], futures[path])
             elif path in plans:
                 result = self._render_here(path, plans[path])
             else:
+                result = results.get(path)
+                self._counted(path, result)
                 continue
             if result is not None:
                 results[path] = result
         return results
 
-    def _render_here(self, path: Path, plan: Plan) -> IssueResult | None:
+    def _send(self, path: Path, plan: Plan) -> Any:
+        """Send ``plan``'s render to the workers; the tally counts it when it is done."""
+        future = self.workers.submit(self._name(path), render_in_worker, self.stages.render,
+                                     plan, TaskContext.here())
+        future.add_done_callback(lambda done, path=path: self._on_done(path, done))
+        return future
+
+    def _on_done(self, path: Path, future: Any) -> None:
         try:
-            return self.stages.finish(plan.prepared.issue, self.stages.render(plan, self.reporter))
+            outcome = future.result()
+        except BaseException:  # noqa: BLE001 - reported when the result is adopted
+            self._count(done=1, failed=1)
+            return
+        if outcome.error is not None:
+            self._count(done=1, failed=1)
+        else:
+            self._count(done=1, slow=(outcome.seconds, self._name(path)))
+
+    def _render_here(self, path: Path, plan: Plan) -> IssueResult | None:
+        started = time.perf_counter()
+        try:
+            result = self.stages.finish(plan.prepared.issue, self.stages.render(plan, self.reporter))
         except ZinekitError as exc:
             self._fail(path, exc.lines())
-            return None
+            result = None
+        self._counted(path, result, time.perf_counter() - started)
+        return result
 
-    def _adopt(self, path: Path, plan: Plan, outcome: Outcome) -> IssueResult | None:
+    def _adopt(self, path: Path, plan: Plan, future: Any) -> IssueResult | None:
         """The worker's result as this process's: its events shown, its inventory
         recorded in the session."""
+        try:
+            outcome: Outcome = future.result()
+        except Exception as exc:  # noqa: BLE001 - the engine's own failures are reported
+            lines = self.workers.lost(self._name(path), exc)
+            if lines is None:
+                raise
+            outcome = Outcome([], error=lines)
         for event in outcome.events:
             self.reporter.emit(event)
         if outcome.error is not None:
@@ -216,25 +364,6 @@ class IssueRunner:
         result.diagnostics.items = list(outcome.diagnostics)
         result.outputs, result.pages, result.inventory = outcome.outputs, outcome.pages, outcome.inventory
         return self.stages.finish(plan.prepared.issue, result)
-
-    def _submit(self, *call: Any) -> Future[Outcome]:
-        """Hand a task to the pool.  A worker process the pool starts now ignores Ctrl-C,
-        which the terminal sends it too (it would print a traceback while starting up):
-        this process stops the workers on Ctrl-C, as on SIGTERM (see ``__exit__``)."""
-        if threading.current_thread() is not threading.main_thread():
-            return self._pool().submit(*call)
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # inherited by new workers
-        try:
-            return self._pool().submit(*call)
-        finally:
-            signal.signal(signal.SIGINT, previous)
-
-    def _pool(self) -> ProcessPoolExecutor:
-        if self.pool is None:
-            self.pool = ProcessPoolExecutor(
-                max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn"),
-                initializer=start_worker)
-        return self.pool
 
 
 # --- in a worker process ----------------------------------------------------------------
@@ -246,6 +375,9 @@ def start_worker() -> None:
 
 
 _building = False  # whether this worker is building an issue now
+#: One render at a time in a process: a Dask worker may run tasks on several threads,
+#: and a render's warnings are collected from WeasyPrint's (process-wide) logger.
+_render_lock = threading.Lock()
 
 
 def _interrupted(signum: int, frame: object) -> None:
@@ -257,16 +389,75 @@ def _interrupted(signum: int, frame: object) -> None:
     raise KeyboardInterrupt  # unwinds the issue being built: its temporaries are removed
 
 
-def render_in_worker(render: Callable[[Plan, Reporter], IssueResult], plan: Plan) -> Outcome:
-    """Render and write one planned issue; its events travel back with the outcome."""
+def render_in_worker(render: Callable[[Plan, Reporter], IssueResult], plan: Plan,
+                     context: TaskContext | None = None) -> Outcome:
+    """Render and write one planned issue; its events travel back with the outcome.
+    ``context``: what the render reads of the planning process."""
     global _building
     recorder = Recorder()
-    try:
-        _building = True
-        result = render(plan, recorder)
-    except ZinekitError as exc:
-        return Outcome(recorder.events, error=exc.lines())
-    finally:
-        _building = False
+    if context is not None:
+        _use_own_themes(plan, Path(context.builtin_themes))
+    with _render_lock, _environment(context.environment if context else {}), \
+            _working_folder(context.cwd if context else None):
+        started = time.perf_counter()
+        try:
+            _building = True
+            result = render(plan, recorder)
+        except ZinekitError as exc:
+            return Outcome(recorder.events, error=exc.lines())
+        finally:
+            _building = False
+        seconds = time.perf_counter() - started
     return Outcome(recorder.events, None, list(result.outputs), result.pages, result.inventory,
-                   list(result.diagnostics.items))
+                   list(result.diagnostics.items), seconds)
+
+
+class _environment:
+    """Set environment variables for the duration of a render, then put them back."""
+
+    def __init__(self, values: dict[str, str | None]) -> None:
+        self.values = values
+        self.saved: dict[str, str | None] = {}
+
+    def __enter__(self) -> None:
+        for name, value in self.values.items():
+            self.saved[name] = os.environ.get(name)
+            _set_variable(name, value)
+
+    def __exit__(self, *exc_info: Any) -> None:
+        for name, value in self.saved.items():
+            _set_variable(name, value)
+
+
+@contextlib.contextmanager
+def _working_folder(folder: str | None) -> Iterator[None]:
+    """Work in ``folder`` (where it exists here) for the duration of a render."""
+    previous = os.getcwd()
+    if folder is None or folder == previous or not os.path.isdir(folder):
+        yield
+        return
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(previous)
+
+
+def _set_variable(name: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
+
+
+def _use_own_themes(plan: Plan, planned_with: Path) -> None:
+    """The plan's built-in theme folders as installed in this process (the planning
+    machine may have zinekit installed elsewhere; the files are the same version's)."""
+    from zinekit.themes_loader import builtin_themes_folder
+
+    own = builtin_themes_folder()
+    if own == planned_with:
+        return
+    theme = plan.prepared.theme
+    theme.folders = [own / folder.relative_to(planned_with) if folder.is_relative_to(planned_with)
+                     else folder for folder in theme.folders]

@@ -14,7 +14,7 @@ from typing import Callable, Iterable, Union
 
 import click
 
-from zinekit.errors import Diagnostic, Diagnostics
+from zinekit.errors import Diagnostic, Diagnostics, display_path
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class Wrote:
     size: int  # bytes
 
     def lines(self) -> list[str]:
-        return [f"wrote {self.path} ({self.size // 1024} KB)"]
+        return [f"wrote {display_path(self.path)} ({self.size // 1024} KB)"]
 
 
 @dataclass(frozen=True)
@@ -96,11 +96,35 @@ Event = Union[Findings, Progress, Note, Wrote, Built, UpToDate, NotBuilt]
 CHATTER = (Progress, Note, Wrote, Built, UpToDate)
 
 
+@dataclass(frozen=True)
+class Tally:
+    """How far a build of many issues has got, for a live display (not a message: the
+    runner hands it over as renders finish, in any order, from any thread)."""
+
+    total: int = 0
+    done: int = 0
+    failed: int = 0
+    reused: int = 0
+    slowest: tuple[tuple[float, str], ...] = ()  # (seconds, issue), slowest first
+    KEPT = 3
+
+    def counted(self, total: int = 0, done: int = 0, failed: int = 0, reused: int = 0,
+                slow: tuple[float, str] | None = None) -> Tally:
+        slowest = self.slowest
+        if slow is not None:
+            slowest = tuple(sorted((*slowest, slow), reverse=True)[:self.KEPT])
+        return Tally(self.total + total, self.done + done, self.failed + failed,
+                     self.reused + reused, slowest)
+
+
 class Reporter:
     """Receives the events of a build, in order."""
 
     def emit(self, event: Event) -> None:
         raise NotImplementedError
+
+    def tally(self, tally: Tally) -> None:
+        """How far the build has got; a live display shows it, others ignore it."""
 
     def findings(self, items: Iterable[Diagnostic]) -> None:
         items = tuple(items)

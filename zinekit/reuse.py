@@ -13,14 +13,34 @@ issues' folders, not in them: those hold only what readers take away), holding
 
 An issue is up to date when its fingerprint is the same and every output is still there
 with the same hash.  Files are compared by content, not by modification time.
+
+3. a result store, ``dist/.zinekit/store/``: every build's outputs keyed by the hash of
+   its inputs (content-addressed), so that a result built once — by this machine or any
+   worker of a cluster writing to the same storage — is never rendered again while its
+   inputs are the same: an output deleted, a change undone, a theme tried and changed
+   back are restored from the store.  Files are kept once per content (hard links to
+   the outputs where the file system allows); the store keeps the last
+   :data:`KEPT_RESULTS` results of each issue.
+
+4. the library's stamp, in this machine's cache folder (``~/.cache/zinekit/``, one file
+   per output folder): after a build of a whole
+   series, every file of the project (size, modification time and digest), the options,
+   zinekit's fingerprint, and each issue's manifest and outputs (size and modification
+   time) with what its reuse reports.  A build whose project and outputs are those of
+   the stamp has nothing to do: it reports each issue up to date, as the issue-by-issue
+   check would, without loading one.  A file whose size or time changed is hashed again
+   (saving a file unchanged changes nothing); anything else that differs, down to one
+   output's time, takes the issue-by-issue way.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
+import time
 from dataclasses import fields
 from pathlib import Path
 from typing import Any, Iterable
@@ -29,6 +49,7 @@ from urllib.parse import unquote, urlsplit
 from zinekit.errors import Diagnostic, Diagnostics
 from zinekit.model import BuildManifest, Issue, LaidOut
 from zinekit.output import write_bytes
+from zinekit.reporter import Progress, Reporter, UpToDate
 
 MANIFEST_FOLDER = ".zinekit"  # in the output folder
 MANIFEST_FORMAT = "zinekit-build"
@@ -191,13 +212,16 @@ def reusable(out: Path, inputs: dict[str, Any], root: Path) -> BuildManifest | N
 
 def record(out: Path, inputs: dict[str, Any], written: dict[Path, bytes], pages: int,
            diagnostics: Diagnostics, root: Path) -> None:
-    """Write the manifest of a build that has just written ``written``."""
+    """Write the manifest of a build that has just written ``written``, and keep the
+    result in the store."""
     outputs = {path.relative_to(out).as_posix(): bytes_digest(data)
                for path, data in written.items() if path.is_relative_to(out)}
     kept = [Diagnostic(d.severity, d.message, _from_root(d.path, root), d.line, d.col)
             for d in diagnostics.items]
     manifest = BuildManifest(_as_json(inputs), dict(sorted(outputs.items())), pages, kept)
-    write_bytes(manifest_path(out), manifest_json(manifest), within=out.parent)
+    data = manifest_json(manifest)
+    write_bytes(manifest_path(out), data, within=out.parent)
+    store(out, manifest, data)
 
 
 # --- 2b. the record of the last layout ---------------------------------------------------------
@@ -253,7 +277,218 @@ def _as_json(value: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(value, sort_keys=True, default=str))
 
 
-# --- 3. the series' download page -------------------------------------------------------------
+def shared_files(issues: list[Path], project_file: Any) -> dict[str, str]:
+    """Files every worker of a cluster must see as this machine does: ``zinekit.toml``
+    and the front-matter files of ``issues`` (absolute path → SHA-256)."""
+    paths = [Path(project_file.path)] if project_file is not None else []
+    paths += [issue / "issue.md" if issue.is_dir() else issue for issue in issues]
+    return {str(path.resolve()): file_digest(path) for path in paths if path.is_file()}
+
+
+# --- 3. the result store ----------------------------------------------------------------------
+
+STORE_FOLDER = "store"
+KEPT_RESULTS = 3  # results kept per issue
+STALE_BLOB_SECONDS = 3600  # a file no result names is removed once this old
+
+
+def store_folder(out: Path) -> Path:
+    """The store of the output folder that holds ``out`` (``dist/<slug>``)."""
+    return out.parent / MANIFEST_FOLDER / STORE_FOLDER
+
+
+def result_key(inputs: dict[str, Any]) -> str:
+    """The content address of a result: the SHA-256 of its inputs."""
+    return bytes_digest(json.dumps(_as_json(inputs), sort_keys=True).encode("utf-8"))
+
+
+def _result_path(out: Path, key: str) -> Path:
+    return store_folder(out) / "results" / out.name / f"{key}.json"
+
+
+def _blob_path(out: Path, digest: str) -> Path:
+    return store_folder(out) / "files" / digest[:2] / digest
+
+
+def store(out: Path, manifest: BuildManifest, data: bytes) -> None:
+    """Keep the outputs just written in ``out`` under the hash of their inputs: each
+    file once by content (first), then the result naming them."""
+    for name, digest in manifest.outputs.items():
+        blob = _blob_path(out, digest)
+        if blob.exists():
+            continue
+        blob.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(out / name, blob)  # the same bytes: no copy where links work
+        except FileExistsError:
+            pass
+        except OSError:
+            write_bytes(blob, (out / name).read_bytes())
+    write_bytes(_result_path(out, result_key(manifest.inputs)), data)
+
+
+def restore(out: Path, inputs: dict[str, Any], root: Path) -> BuildManifest | None:
+    """The result of an earlier build with these inputs, written back into ``out``
+    from the store; None when the store has none (or a file of it was changed)."""
+    found = read_manifest(_result_path(out, result_key(inputs)))
+    if found is None or found.inputs != _as_json(inputs):
+        return None
+    blobs = {name: _blob_path(out, digest) for name, digest in found.outputs.items()}
+    if not all(path.is_file() and file_digest(path) == found.outputs[name]
+               for name, path in blobs.items()):
+        return None
+    for name, path in blobs.items():
+        if not ((out / name).is_file() and file_digest(out / name) == found.outputs[name]):
+            write_bytes(out / name, path.read_bytes())
+    write_bytes(manifest_path(out), manifest_json(found))
+    os.utime(_result_path(out, result_key(inputs)))
+    return reusable(out, inputs, root)
+
+
+def prune_store(out_root: Path) -> None:
+    """Keep the newest :data:`KEPT_RESULTS` results of each issue, and the files they
+    name; a file no result names is removed once it is an hour old (a build writing
+    it now names it soon)."""
+    folder = out_root / MANIFEST_FOLDER / STORE_FOLDER
+    named: set[str] = set()
+    for issue in (folder / "results").glob("*"):
+        results = sorted(issue.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in results[KEPT_RESULTS:]:
+            with contextlib.suppress(OSError):
+                old.unlink()
+        for kept in results[:KEPT_RESULTS]:
+            manifest = read_manifest(kept)
+            named.update(manifest.outputs.values() if manifest else ())
+    now = time.time()
+    for blob in (folder / "files").glob("*/*"):
+        with contextlib.suppress(OSError):
+            if blob.name not in named and now - blob.stat().st_mtime > STALE_BLOB_SECONDS:
+                blob.unlink()
+
+
+# --- 4. the library's stamp -------------------------------------------------------------------
+
+LIBRARY_FORMAT = "zinekit-library"
+
+
+def _stamp_path(out_root: Path) -> Path:
+    """The stamp of the build into ``out_root``: in this machine's cache folder, not in
+    the outputs (it holds file times, which no two builds share)."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "zinekit"
+    name = bytes_digest(os.path.realpath(out_root).encode("utf-8", "surrogateescape"))[:32]
+    return cache / "libraries" / f"{name}.json"
+
+
+def library_inputs(root: Path, out_root: Path, options: dict[str, Any]) -> dict[str, Any]:
+    """What the build of a whole project depends on: its files (each ``[size, mtime,
+    sha256]``, hashed only when size or time differ from the last stamp's), the
+    options, zinekit and its built-in themes."""
+    from zinekit.themes_loader import builtin_themes_folder
+
+    known = _read_stamp(out_root).get("inputs", {}).get("files", {})
+    files: dict[str, list[Any]] = {}
+    skip = os.path.realpath(out_root)
+    for place, folders, names in os.walk(root):
+        folders[:] = sorted(f for f in folders if not f.startswith(".") and f != "__pycache__"
+                            and os.path.realpath(os.path.join(place, f)) != skip)
+        for name in sorted(names):
+            full = os.path.join(place, name)
+            if name.startswith(".") or not os.path.isfile(full):
+                continue
+            stat = os.stat(full)
+            rel = os.path.relpath(full, root).replace(os.sep, "/")
+            old = known.get(rel)
+            same = old is not None and old[:2] == [stat.st_size, stat.st_mtime_ns]
+            files[rel] = [stat.st_size, stat.st_mtime_ns, old[2] if same else file_digest(full)]
+    themes = bytes_digest(json.dumps(folder_digests(builtin_themes_folder()), sort_keys=True).encode())
+    return _as_json({"zinekit": zinekit_fingerprint(), "themes": themes, "options": options,
+                     "files": files})
+
+
+def _read_stamp(out_root: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(_stamp_path(out_root).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) and data.get("format") == LIBRARY_FORMAT else {}
+
+
+def _stat(path: Path) -> list[int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def _digest_only(inputs: dict[str, Any]) -> dict[str, Any]:
+    """The inputs as compared: each file by its digest (a touched file is the same)."""
+    return {**inputs, "files": {name: found[2] for name, found in inputs["files"].items()}}
+
+
+def unchanged_library(out_root: Path, inputs: dict[str, Any]) -> dict[str, Any] | None:
+    """The last stamp, when the project's files, the options and every output are what
+    it recorded: what to report (see :func:`record_library`); else None."""
+    stamp = _read_stamp(out_root)
+    if not stamp or _digest_only(stamp.get("inputs", {"files": {}})) != _digest_only(inputs):
+        return None
+    for issue in stamp.get("issues", []):
+        for name, stat in issue["files"].items():
+            if _stat(out_root / name) != stat:
+                return None
+    return stamp
+
+
+def record_library(out_root: Path, inputs: dict[str, Any], issues: list[dict[str, Any]],
+                   shown: bool, diagnostics: list[Diagnostic]) -> None:
+    """Stamp a whole project's build: ``issues`` in build order, each ``{"name", "slug",
+    "diagnostics"}``; its manifest and outputs are looked up and their stats kept."""
+    for issue in issues:
+        out = out_root / issue["slug"]
+        manifest = read_manifest(manifest_path(out))
+        if manifest is None:
+            return
+        named = [manifest_path(out), *(out / name for name in manifest.outputs)]
+        issue["files"] = {p.relative_to(out_root).as_posix(): _stat(p) for p in named}
+    data = {"format": LIBRARY_FORMAT, "version": 1, "inputs": inputs, "issues": issues,
+            "shown": shown, "diagnostics": [[d.severity, d.message, d.path, d.line, d.col]
+                                            for d in diagnostics]}
+    write_bytes(_stamp_path(out_root), json.dumps(data, ensure_ascii=False, sort_keys=True).encode())
+
+
+def stamped_issue(name: str, slug: str, diagnostics: Diagnostics, root: Path) -> dict[str, Any]:
+    """One issue as :func:`record_library` keeps it: its name in messages, its slug and
+    what its reuse reports (paths relative to the project)."""
+    return {"name": name, "slug": slug, "diagnostics": [
+        [d.severity, d.message, _from_root(d.path, root), d.line, d.col] for d in diagnostics.items]}
+
+
+def replay_library(stamp: dict[str, Any], root: Path, strict: bool, reporter: Reporter) -> bool:
+    """Report an unchanged library as the issue-by-issue check would: each issue's
+    progress line, findings and "up to date"; False (nothing reported) when something
+    would fail the build (``--strict`` and a warning): the full check reports it."""
+    issues = stamp.get("issues", [])
+    found = [Diagnostics([_located(item, root) for item in issue["diagnostics"]]) for issue in issues]
+    project = Diagnostics([_located(item, root) for item in stamp.get("diagnostics", [])])
+    if any(d.failing(strict) for d in [*found, project]):
+        return False
+    for number, (issue, diagnostics) in enumerate(zip(issues, found), start=1):
+        if stamp.get("shown"):
+            reporter.emit(Progress(issue["name"], number, len(issues)))
+        reporter.findings(diagnostics.shown(strict))
+        reporter.emit(UpToDate(issue["slug"]))
+    reporter.findings(project.shown(strict))
+    return True
+
+
+def _located(item: list[Any], root: Path) -> Diagnostic:
+    severity, message, path, line, col = item
+    if path is not None and not os.path.isabs(path):
+        path = str(root / path)
+    return Diagnostic(severity, message, path, line, col)
+
+
+# --- 5. the series' download page -------------------------------------------------------------
 
 PAGE_STAMP = f"{MANIFEST_FOLDER}/downloads.json"
 

@@ -15,21 +15,15 @@
 from __future__ import annotations
 
 import datetime as _dt
-import re
-import sys
 from typing import Any
 
 import yaml
 
 from zinekit.errors import SourceError
 from zinekit.importer.document import Imported
+from zinekit.limits import Problem, load_toml, load_yaml
 from zinekit.importer.liquid import convert_body
 from zinekit.importer.report import Report
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 MAPPED = {"title": "title", "subtitle": "subtitle", "date": "date", "author": "authors",
           "authors": "authors"}
@@ -62,7 +56,10 @@ def split_front(text: str, source: str) -> tuple[dict[str, Any], str, int]:
 
 def _yaml(inner: str, source: str) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(inner) or {}
+        data = load_yaml(inner)[0] or {}
+    except Problem as problem:
+        raise SourceError(f"front matter is refused: {problem.message}", source,
+                          problem.line + 1, problem.col) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line, col = (mark.line + 2, mark.column + 1) if mark else (2, 1)
@@ -75,12 +72,10 @@ def _yaml(inner: str, source: str) -> dict[str, Any]:
 
 def _toml(inner: str, source: str) -> dict[str, Any]:
     try:
-        return tomllib.loads(inner)
-    except tomllib.TOMLDecodeError as exc:
-        found = re.search(r"line (\d+), column (\d+)", str(exc))
-        line, col = (int(found.group(1)) + 1, int(found.group(2))) if found else (2, 1)
-        raise SourceError(f"front matter is not valid TOML: {str(exc).split(' (at')[0]}",
-                          source, line, col) from exc
+        return load_toml(inner)
+    except Problem as problem:
+        raise SourceError(f"front matter is not valid TOML: {problem.message}", source,
+                          problem.line + 1, problem.col) from None
 
 
 def map_front_matter(raw: dict[str, Any]) -> dict[str, Any]:

@@ -103,11 +103,13 @@ class CatalogIssue:
         self._page_labels = list(page_labels) if page_labels is not None else None
         self._loader = loader
         self.problem: Diagnostic | None = None  # why its PDF could not be read
+        self.version = 0  # changes whenever its articles do (resolving keeps an index)
 
     def _load(self) -> None:
         if self._loader is not None:
             loader, self._loader = self._loader, None
             loader(self)
+            self._changed()
 
     @property
     def articles(self) -> list[Entry]:
@@ -117,6 +119,13 @@ class CatalogIssue:
     @articles.setter
     def articles(self, value: list[Entry]) -> None:
         self._articles = list(value)
+        self._changed()
+
+    changes = 0  # of any issue's articles, in this process (resolving keeps an index)
+
+    def _changed(self) -> None:
+        self.version += 1
+        CatalogIssue.changes += 1
 
     @property
     def pages(self) -> int | None:
@@ -174,12 +183,13 @@ class CatalogIssue:
         return f"CatalogIssue({self.series!r} {self.designation()!r})"
 
 
-def _same_source(declared: Path, target: Path) -> bool:
-    if declared == target:
-        return True
-    return (declared.name == "issue.md" and declared.parent == target) or (
-        target.name == "issue.md" and target.parent == declared
-    )
+def _resolved(issue: CatalogIssue) -> Path:
+    """The issue's source resolved, once per catalog (a library's sources are looked up
+    for every issue of it)."""
+    found = getattr(issue, "_resolved_source", None)
+    if found is None or found[0] != issue.source:
+        found = issue._resolved_source = (issue.source, Path(issue.source).resolve())
+    return found[1]
 
 
 def _label_value(label: str) -> int | None:
@@ -233,11 +243,22 @@ class Catalog:
     def issue_for_source(self, source: Path) -> CatalogIssue | None:
         """The catalog issue declared with ``source =`` this file or folder (an issue
         folder and its ``issue.md`` count as the same)."""
-        target = Path(source).resolve()
-        for issue in self.issues():
-            if issue.source is not None and _same_source(issue.source.resolve(), target):
-                return issue
-        return None
+        return self._sources().get(Path(source).resolve())
+
+    def _sources(self) -> dict[Path, CatalogIssue]:
+        """Each built-by-zinekit issue by its resolved source, its folder and its
+        ``issue.md`` (the first issue declaring one wins), kept while the issues do."""
+        issues = list(self.issues())
+        key = (len(issues), *(id(i) for i in issues[:1] + issues[-1:]))  # issues are only added
+        if getattr(self, "_source_key", None) != key:
+            index: dict[Path, CatalogIssue] = {}
+            for issue in (i for i in issues if i.source is not None):
+                declared = _resolved(issue)
+                alias = declared.parent if declared.name == "issue.md" else declared / "issue.md"
+                index.setdefault(declared, issue)
+                index.setdefault(alias, issue)
+            self._source_key, self._source_index = key, index
+        return self._source_index
 
     def read_all(self) -> None:
         """Read every back-issue PDF now, so that all their problems are reported."""

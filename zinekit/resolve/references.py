@@ -15,6 +15,7 @@ Steps of :func:`resolve` (numbered in the code):
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable
 
@@ -82,6 +83,10 @@ class _Found:
     entry: Entry | None
     title: str
     whole: bool = False  # the issue as a whole ("vol.3"), not its first page ("vol.3; Its Title")
+
+    @functools.cached_property
+    def normalized(self) -> str:
+        return normalize_title(self.title)
 
     @property
     def page_index(self) -> int | None:
@@ -185,17 +190,48 @@ def _issues_for(query: RefQuery, series: Series | None, catalog: Catalog) -> lis
 
 
 def _candidates(issues: Iterable[CatalogIssue]) -> list[_Found]:
-    found = []
-    for issue in issues:
-        if issue.title:
-            found.append(_Found(issue, None, issue.title))
-        found.extend(_Found(issue, e, e.title) for e in issue.articles)
-    return found
+    """Every issue and article of ``issues`` as a candidate target.  The list is kept
+    while no issue's articles change: a library's references are resolved against the
+    same catalog thousands of times."""
+    issues = list(issues)
+    found = _CANDIDATES.get(_key(issues)) if len(issues) > 1 else None  # one: not kept
+    if found is None:
+        found = _Candidates()
+        for issue in issues:
+            if issue.title:
+                found.append(_Found(issue, None, issue.title))
+            found.extend(_Found(issue, e, e.title) for e in issue.articles)
+        for candidate in found:
+            found.exact.setdefault(candidate.normalized, []).append(candidate)
+        if len(issues) < 2:
+            return found
+        if len(_CANDIDATES) >= 4:
+            _CANDIDATES.pop(next(iter(_CANDIDATES)))
+        _CANDIDATES[_key(issues)] = found  # after reading back issues' PDFs
+    return found  # shared: callers do not change it
+
+
+def _key(issues: list[CatalogIssue]) -> tuple[int, ...]:
+    """The same issues, none of whose articles changed since (any change anywhere
+    makes a new key)."""
+    ends = (id(issues[0]), id(issues[-1])) if issues else (0, 0)
+    return (CatalogIssue.changes, len(issues), *ends)
+
+
+class _Candidates(list):
+    """Candidates, with those of each normalized title (for exact matches)."""
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*args)
+        self.exact: dict[str, list[_Found]] = {}
+
+
+_CANDIDATES: dict[tuple, _Candidates] = {}
 
 
 def _local_candidates(context: RefContext) -> list[_Found]:
     issue = context.issue
-    found = _candidates([issue]) if issue is not None else []
+    found = list(_candidates([issue])) if issue is not None else []  # extended below
     known = {f.entry.anchor for f in found if f.entry is not None and f.entry.anchor}
     found.extend(_Found(issue, Entry(t, anchor=a), t) for a, t in context.local_anchors.items() if a not in known)
     return found
@@ -229,8 +265,12 @@ def _opens(candidate: _Found, whole: _Found) -> bool:
 def _match_title(query: RefQuery, found: list[_Found]) -> list[_Found]:
     """Exact normalized titles first, then prefixes, then containment (either way)."""
     variants = [v for v in dict.fromkeys(normalize_title(t) for t in (query.plain_title, query.title) if t) if v]
-    titled = [(normalize_title(f.title), f) for f in found]
-    for wanted in variants:
+    index = getattr(found, "exact", None)
+    for wanted in variants if index is not None else ():
+        if index.get(wanted):
+            return _dedupe(list(index[wanted]))
+    titled = [(f.normalized, f) for f in found]
+    for wanted in variants if index is None else ():
         exact = [f for t, f in titled if t == wanted]
         if exact:
             return _dedupe(exact)

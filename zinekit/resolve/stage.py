@@ -70,6 +70,12 @@ def resolve_issue(issue: Issue, diagnostics: Diagnostics, catalog: Catalog | Non
     return resolved
 
 
+def xref_view(xref: CrossReference, results: list[Resolution], diagnostics: Diagnostics) -> XrefView:
+    """How a clause prints, from its targets' resolutions (an anthology changes some
+    of them first); the targets that failed are reported."""
+    return _view(xref, results, diagnostics)
+
+
 def _view(xref: CrossReference, results: list[Resolution], diagnostics: Diagnostics) -> XrefView:
     """How the clause prints, after reporting each target that failed."""
     targets = tuple(_target(r) for r in results)
