@@ -76,15 +76,16 @@ def weasyprint_alone(source: Path, out: Path) -> Callable[[], None]:
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
-    from zinekit.render.pdf import READING_VARIANT
+    from zinekit.render import pdf
 
+    variant = getattr(pdf, "READING_VARIANT", None)  # (an older zinekit: none)
     html, stylesheets, base = equivalent_html(source)
 
     def run() -> None:
         fonts = FontConfiguration()
         css = [weasyprint.CSS(filename=str(p), font_config=fonts) for p in stylesheets]
         weasyprint.HTML(string=html, base_url=str(base) + "/").write_pdf(
-            out / "alone.pdf", stylesheets=css, font_config=fonts, pdf_variant=READING_VARIANT)
+            out / "alone.pdf", stylesheets=css, font_config=fonts, pdf_variant=variant)
 
     return run
 
