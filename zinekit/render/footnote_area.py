@@ -78,31 +78,22 @@ def recompiled(function: FunctionType, module: ModuleType, old: str, new: str,
     return fixed
 
 
-def _fix_rounding() -> None:
-    current = LayoutContext._update_footnote_area
-    if getattr(current, "_zinekit_fixed", False):
-        APPLIED.add("rounding")
-        return
-    if source_digest(current) not in AREA_DIGESTS:
-        return
-    LayoutContext._update_footnote_area = recompiled(
-        current, layout_package, AREA_LINE, f"{AREA_LINE} + {TOLERANCE!r}", dedent=True)
-    APPLIED.add("rounding")
-
-
-def _fix_trade() -> None:
-    current = block_layout._linebox_layout
-    if getattr(current, "_zinekit_fixed", False):
-        APPLIED.add("no-trade")
-        return
-    if source_digest(current) not in LINEBOX_DIGESTS:
-        return
-    block_layout._linebox_layout = recompiled(current, block_layout, TRADE_LINE, "report = False")
-    APPLIED.add("no-trade")
+def _fix(name: str, owner: object, attribute: str, module: ModuleType,
+         digests: frozenset[str], old: str, new: str, dedent: bool = False) -> None:
+    """Replace ``owner.attribute`` by itself with the line ``old`` made ``new``, if it
+    is the code the fix was written against."""
+    current = getattr(owner, attribute)
+    if not getattr(current, "_zinekit_fixed", False):
+        if source_digest(current) not in digests:
+            return
+        setattr(owner, attribute, recompiled(current, module, old, new, dedent))
+    APPLIED.add(name)
 
 
 def install() -> set[str]:
     """Apply the fixes that fit the installed WeasyPrint; the names of those applied."""
-    _fix_rounding()
-    _fix_trade()
+    _fix("rounding", LayoutContext, "_update_footnote_area", layout_package, AREA_DIGESTS,
+         AREA_LINE, f"{AREA_LINE} + {TOLERANCE!r}", dedent=True)
+    _fix("no-trade", block_layout, "_linebox_layout", block_layout, LINEBOX_DIGESTS,
+         TRADE_LINE, "report = False")
     return set(APPLIED)
