@@ -13,7 +13,8 @@ times in the same run, alternately, in this process (warm), CPU seconds:
   come from the last layout's record), against pandoc making an EPUB of the same
   Markdown (its peer; ``pandoc`` from PATH, or pypandoc-binary's);
 
-and prints each ratio, and how many WeasyPrint layouts each build made.
+and prints each ratio (of the least CPU time of the runs, the estimate least disturbed
+by what else the machine does), and how many WeasyPrint layouts each build made.
 
     python benchmarks/bench_layouts.py [--pages 8,30,60,200,1000] [--repeat 3]
 """
@@ -21,8 +22,8 @@ and prints each ratio, and how many WeasyPrint layouts each build made.
 from __future__ import annotations
 
 import argparse
+import gc
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -36,6 +37,7 @@ PARAGRAPHS_PER_PAGE = 2.85  # this issue with the pamphlet theme on A5
 
 
 def cpu(work: Callable[[], object]) -> float:
+    gc.collect()  # not the garbage of the run before
     started = time.process_time()
     work()
     return time.process_time() - started
@@ -138,18 +140,19 @@ def measure(pages: int, repeat: int, made: list[int]) -> None:
             counts[name] = len(made) - before
         if peer is not None:
             times["pandoc"].append(children_cpu(peer))
-    median = {name: statistics.median(t) for name, t in times.items() if t}
+    # the least of the runs: CPU time only grows with what else the machine does
+    least = {name: min(t) for name, t in times.items() if t}
     laid = made[-1] if made else 0
     print(f"\n~{pages} pages asked, {laid} laid out ({source.stat().st_size // 1024} KB Markdown)")
-    print(f"  WeasyPrint alone        {median['floor']:7.2f} s")
+    print(f"  WeasyPrint alone        {least['floor']:7.2f} s")
     for name, floor, label in (("pdf", "floor", "--format pdf / floor"),
                                ("default", "floor", "default formats / floor"),
                                ("booklet", "pdf", "--format booklet / --format pdf")):
-        print(f"  {name:<22}  {median[name]:7.2f} s  {label}: {median[name] / median[floor]:.2f}"
+        print(f"  {name:<22}  {least[name]:7.2f} s  {label}: {least[name] / least[floor]:.2f}"
               f"  ({counts[name]} layout{'s' if counts[name] != 1 else ''})")
-    if "pandoc" in median:
-        print(f"  epub alone              {median['epub']:7.2f} s  / pandoc {median['pandoc']:.2f} s: "
-              f"{median['epub'] / median['pandoc']:.2f}  ({counts['epub']} layouts)")
+    if "pandoc" in least:
+        print(f"  epub alone              {least['epub']:7.2f} s  / pandoc {least['pandoc']:.2f} s: "
+              f"{least['epub'] / least['pandoc']:.2f}  ({counts['epub']} layouts)")
     shutil.rmtree(folder, ignore_errors=True)
 
 
