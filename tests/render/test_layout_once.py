@@ -109,3 +109,23 @@ def test_an_epub_alone_with_no_layout_recorded_goes_without_page_numbers(cli, ma
             "cite) are left out: no layout of this text is recorded; build its reading PDF "
             "once to have them") in run.stderr
     assert page_list(root / "dist" / "night" / "night.epub") == []
+
+
+def test_the_pages_of_the_reading_pdf_are_read_without_its_structure_tree(cli, make_project):
+    """The booklet opens the reading PDF it imposes; its pages, their fonts and links
+    lie outside the object stream that holds the (large) structure tree."""
+    import pypdf
+
+    root = project(make_project, "See [the timetable](https://example.org/times) or [below](#last-run).")
+    assert cli("build", "night.md", "--format", "pdf", cwd=root).exit_code == 0
+    reader = pypdf.PdfReader(root / "dist" / "night" / "night.pdf")
+    in_stream = set(reader.xref_objStm)
+    pages = [page.indirect_reference.idnum for page in reader.pages]
+    fonts = [font.idnum for page in reader.pages
+             for font in page["/Resources"]["/Font"].values()]
+    links = [link.idnum for page in reader.pages for link in page.get("/Annots", [])]
+    assert links and fonts
+    assert not in_stream & {reader.trailer.raw_get("/Root").idnum, *pages, *fonts, *links}
+    tree = reader.trailer["/Root"].raw_get("/StructTreeRoot").idnum
+    assert tree in in_stream  # the structure tree is still compressed
+    assert reader.trailer["/Root"].raw_get("/Names").idnum in in_stream
