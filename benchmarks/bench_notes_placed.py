@@ -81,25 +81,27 @@ def inputs(folder: Path, seeds: Path) -> list[tuple[str, Path, str | None]]:
     """(name, source, theme or None for the source's own)."""
     from tests.render.long_texts import dense_notes, essay
 
-    found: list[tuple[str, Path, str | None]] = [("example ember-tide", REPO / "examples/ember-tide", None)]
-    for seed in sorted(seeds.glob("*.txt")) + sorted(seeds.glob("*.md")) + sorted(seeds.glob("*.html")):
+    found: list[tuple[str, Path, str | None]] = [
+        ("example ember-tide", REPO / "examples/ember-tide", None)]
+    for seed in sorted(seeds.iterdir()):
         target = folder / "seeds" / f"{seed.stem}.md"
         target.parent.mkdir(exist_ok=True)
-        done = subprocess.run([sys.executable, "-m", "zinekit", "import", str(seed), "-o", str(target),
-                               "-q"], capture_output=True, text=True, cwd=REPO)
+        done = subprocess.run([sys.executable, "-m", "zinekit", "import", str(seed), "-o",
+                               str(target)], capture_output=True, text=True, cwd=REPO)
         if done.returncode == 0:
             found.append((f"seed {seed.name}", target, None))
+        else:
+            print(f"(seed {seed.name} not imported: {done.stderr.strip()})", file=sys.stderr)
     for pages in (30, 60, 200):
         issue = folder / f"bench{pages}"
         issue.mkdir()
-        found.append((f"bench issue ~{pages} pages", make_issue(issue, round(pages * PARAGRAPHS_PER_PAGE)), None))
+        source = make_issue(issue, round(pages * PARAGRAPHS_PER_PAGE))
+        found.append((f"bench issue ~{pages} pages", source, None))
     for name, text in (("essay", essay()), ("dense notes", dense_notes())):
         for theme in ("pamphlet", "cutpaste", "photocopy"):
             path = folder / f"{name.replace(' ', '-')}-{theme}" / "text.md"
             path.parent.mkdir()
-            path.write_text(re.sub(r"^---\n", f"---\ntheme: {theme}\n", text, count=1)
-                            if text.startswith("---\n") else f"---\ntitle: Test\ntheme: {theme}\n---\n{text}",
-                            encoding="utf-8")
+            path.write_text(text.replace("---\n", f"---\ntheme: {theme}\n", 1), encoding="utf-8")
             found.append((f"{name}, {theme}", path, theme))
     return found
 
@@ -113,7 +115,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="zinekit-notes-") as tmp:
         folder = Path(tmp)
         versions = {ref: code_of(ref, folder) for ref in (args.before, args.after)}
-        print(f"| input | {args.before}: moved notes, layouts, pages | {args.after}: moved notes, layouts, pages |")
+        print(f"| input | {args.before}: moved notes, layouts, pages "
+              f"| {args.after}: moved notes, layouts, pages |")
         print("| --- | --- | --- |")
         totals = {ref: 0 for ref in versions}
         for name, source, theme in inputs(folder, args.seeds):
@@ -126,7 +129,8 @@ def main() -> None:
                 out.mkdir(parents=True)
                 moved, layouts, pages, status = build(source, env, out)
                 totals[ref] += moved
-                cells.append(f"{moved}, {layouts}, {pages}" + ("" if status == "ok" else f" ({status})"))
+                failed = "" if status == "ok" else f" ({status})"
+                cells.append(f"{moved}, {layouts}, {pages}{failed}")
             print(f"| {name} | {cells[0]} | {cells[1]} |", flush=True)
         print(f"| **moved notes in all** | **{totals[args.before]}** | **{totals[args.after]}** |")
 

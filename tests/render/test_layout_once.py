@@ -125,7 +125,8 @@ def test_the_pages_of_the_reading_pdf_are_read_without_its_structure_tree(cli, m
              for font in page["/Resources"]["/Font"].values()]
     links = [link.idnum for page in reader.pages for link in page.get("/Annots", [])]
     assert links and fonts
-    assert not in_stream & {reader.trailer.raw_get("/Root").idnum, *pages, *fonts, *links}
+    plain = {reader.trailer.raw_get("/Root").idnum, reader.trailer.raw_get("/Info").idnum}
+    assert not in_stream & {*plain, *pages, *fonts, *links}
     tree = reader.trailer["/Root"].raw_get("/StructTreeRoot").idnum
     assert tree in in_stream  # the structure tree is still compressed
     assert reader.trailer["/Root"].raw_get("/Names").idnum in in_stream

@@ -406,8 +406,8 @@ _NOT_PAGE_CONTENT = frozenset({"Parent", "P", "StructParent", "StructParents", "
 
 
 def pages_outside_object_stream(pdf: pydyf.PDF) -> None:
-    """Write the catalog, the page tree and what the pages draw with (resources, fonts,
-    annotations) as plain objects, and leave the rest (the structure tree, the named
+    """Write the catalog, the document's information, the page tree and what the pages
+    draw with (resources, fonts, annotations) as plain objects, and leave the rest (the structure tree, the named
     destinations) in the object stream.
 
     pydyf puts every dictionary in one object stream, and a reader must parse all of
@@ -420,6 +420,7 @@ def pages_outside_object_stream(pdf: pydyf.PDF) -> None:
         pdf.add_object(names)
         catalog["Names"] = names.reference
     _loosen(catalog)
+    _loosen(pdf.info)  # the title and author, which imposing copies
     seen: set[int] = set()
     waiting = [pdf.pages.number]
     while waiting:
