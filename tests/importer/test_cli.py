@@ -102,3 +102,50 @@ def test_the_real_command_prints_no_traceback(tmp_path):
                           cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert proc.stderr == "latin.txt:1:4: error: file is not valid UTF-8 text\n"
+
+
+POST = ("---\nlayout: post\ntitle: \"Night Buses\"\ndate: 2021-04-05 05:23:00\n---\n\n"
+        "## The last run\n\nThe depot closes at one.\n")
+
+
+def test_a_post_saved_as_text_is_read_as_a_post(cli, tmp_path):
+    (tmp_path / "post.txt").write_text(POST, encoding="utf-8")
+    run = cli("import", "post.txt", "-o", "post.md", cwd=tmp_path)
+    assert run.exit_code == 0, run.stderr
+    written = (tmp_path / "post.md").read_text(encoding="utf-8")
+    assert written.startswith("---\ntitle: Night Buses\ndate: '2021-04-05'\n")
+    assert "\n## The last run\n\nThe depot closes at one.\n" in written
+    assert ("post.txt:1:1: note: read as a Jekyll/Hugo post (what the file holds), not as "
+            "plain text; --from text reads it as plain text") in run.stderr
+    assert cli("build", "post.md", "--format", "epub", cwd=tmp_path).exit_code == 0
+
+
+def test_a_saved_page_named_as_text_is_read_as_html(cli, tmp_path):
+    page = ("<!DOCTYPE html>\n<html><head><title>Night Buses</title></head><body>"
+            "<article><h1>Night Buses</h1><p>The depot closes at <em>one</em>.</p>"
+            "</article></body></html>\n")
+    (tmp_path / "page.txt").write_text(page, encoding="utf-8")
+    run = cli("import", "page.txt", "-o", "page.md", cwd=tmp_path)
+    assert run.exit_code == 0, run.stderr
+    written = (tmp_path / "page.md").read_text(encoding="utf-8")
+    assert "The depot closes at *one*." in written and "<" not in written
+    assert "read as an HTML page (what the file holds)" in run.stderr
+
+
+@pytest.mark.parametrize("text", [
+    "---\n\nA rule first, then text.\n",  # a line of dashes, no front matter after it
+    "---\nJust a line of prose between rules\n---\n\nMore prose.\n",  # no key: value
+])
+def test_text_that_only_looks_like_a_post_stays_text(cli, tmp_path, text):
+    (tmp_path / "notes.txt").write_text(text, encoding="utf-8")
+    run = cli("import", "notes.txt", "-o", "notes.md", cwd=tmp_path)
+    assert run.exit_code == 0, run.stderr
+    assert "read as" not in run.stderr
+
+
+def test_from_text_reads_a_post_as_plain_text(cli, tmp_path):
+    (tmp_path / "post.txt").write_text(POST, encoding="utf-8")
+    run = cli("import", "post.txt", "-o", "post.md", "--from", "text", cwd=tmp_path)
+    assert run.exit_code == 0, run.stderr
+    assert "read as a Jekyll" not in run.stderr
+    assert "layout: post" in (tmp_path / "post.md").read_text(encoding="utf-8")

@@ -5,7 +5,6 @@ note at the foot of the page of its call, read back per page with poppler's pdft
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -21,10 +20,7 @@ pytestmark = pytest.mark.skipif(seeds_folder() is None, reason="shared/seeds is 
 def import_seed(number: str, tmp_path: Path):
     source = seed(number)
     assert source is not None
-    if number == "004":  # a Jekyll post saved as .txt
-        shutil.copy(source, tmp_path / "post.md")
-        return import_file(tmp_path / "post.md"), source
-    return import_file(source), source
+    return import_file(source), source  # (004 is a Jekyll post saved as .txt)
 
 
 @pytest.mark.parametrize("number", SEEDS)

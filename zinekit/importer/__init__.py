@@ -7,6 +7,7 @@ report).  :mod:`zinekit.importer.write` writes one file or a folder issue.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Callable
 
@@ -35,12 +36,42 @@ def detect_format(path: Path, given: str | None = None) -> str | None:
     return next((name for name, endings in FORMATS.items() if suffix in endings), None)
 
 
+_FRONT_MATTER = re.compile(r"\A\ufeff?(---|\+\+\+)[ \t]*\r?\n(?:[^\n]*\n){0,80}?\1[ \t]*\r?$",
+                           re.MULTILINE)
+_FRONT_MATTER_KEY = re.compile(r"^[A-Za-z_][\w-]*[ \t]*[:=]", re.MULTILINE)
+_HTML_START = re.compile(r"\A\ufeff?\s*(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>])",
+                         re.IGNORECASE | re.DOTALL)
+
+
+def sniff_text(text: str) -> str:
+    """What a file named as plain text really holds: a Jekyll or Hugo post (it opens
+    with front matter between ``---`` or ``+++`` lines), a saved web page (it opens
+    with ``<!DOCTYPE html>`` or ``<html>``), or plain text."""
+    head = text[:20_000]
+    front = _FRONT_MATTER.match(head)
+    if front and _FRONT_MATTER_KEY.search(front.group(0)):
+        return "jekyll"
+    if _HTML_START.match(head):
+        return "html"
+    return "text"
+
+
 def import_file(path: Path, fmt: str | None = None) -> Imported:
-    """Import one file; raise :class:`ZinekitError` for input that cannot be read."""
+    """Import one file; raise :class:`ZinekitError` for input that cannot be read.
+    A ``.txt`` file (without ``--from``) is read as what it holds: a post that opens
+    with front matter is a Jekyll/Hugo post, a saved page an HTML page."""
     name = detect_format(path, fmt)
     if name is None:
         raise ZinekitError(f"{path}: cannot tell the format from the ending {path.suffix!r}; "
                            f"name it with --from ({', '.join(FORMATS)})")
+    if name == "text" and not fmt:
+        held = sniff_text(read_text(path))
+        if held != "text":
+            imported = _importer(held)(path)
+            kind = "a Jekyll/Hugo post" if held == "jekyll" else "an HTML page"
+            imported.report.note(f"read as {kind} (what the file holds), not as plain text; "
+                                 f"--from text reads it as plain text", 1, 1)
+            return imported
     return _importer(name)(path)
 
 
