@@ -407,8 +407,8 @@ _NOT_PAGE_CONTENT = frozenset({"Parent", "P", "StructParent", "StructParents", "
 
 def pages_outside_object_stream(pdf: pydyf.PDF) -> None:
     """Write the catalog, the document's information, the page tree and what the pages
-    draw with (resources, fonts, annotations) as plain objects, and leave the rest (the structure tree, the named
-    destinations) in the object stream.
+    draw with (resources, fonts, annotations) as plain objects, and leave the rest (the
+    structure tree, the named destinations) in the object stream.
 
     pydyf puts every dictionary in one object stream, and a reader must parse all of
     it to reach any one: 14,000 objects of structure tree for a 200-page tagged PDF.
@@ -434,6 +434,8 @@ def pages_outside_object_stream(pdf: pydyf.PDF) -> None:
                         for n in _references(value)]
         elif isinstance(obj, list):
             waiting += _references(obj)
+        elif isinstance(obj, pydyf.Stream):  # a form's or an image's own resources
+            waiting += _references(obj.extra)
         _loosen(obj)
 
 
