@@ -38,9 +38,10 @@ DECORATIVE = "decorative"
 #: Links whose address the print edition prints after their text (paper has no links).
 PRINTED_ADDRESSES = ("http:", "https:", "mailto:")
 #: A note longer than this (in characters of text) may take a third of an A5 page or
-#: more: print marks it ``long-note`` so the theme can let it start on the page of its
-#: call and run on, rather than move its call to the next page (docs/performance.md,
-#: "Footnotes WeasyPrint moves").
+#: more: print marks it ``long-note`` so the theme can let it go to the next page alone
+#: when it does not fit under its call, rather than take the call's line (and the rest
+#: of the page) with it; WeasyPrint does not continue a note on a later page
+#: (docs/performance.md, "One layout per build").
 LONG_NOTE_CHARACTERS = 800
 TAG = re.compile(r"<[^>]+>")
 
