@@ -181,6 +181,6 @@ class Session:
 
     def snapshot(self, cited: list[Path]) -> str:
         """What an issue's references depended on: the inventories of the issues it cites."""
-        entries = {e.source.resolve(): e for e in self.catalog.issues() if e.source is not None}
-        found = [entries.get(path.resolve()) for path in cited]
+        found = [self.catalog.issue_for_source(path) for path in cited]  # (indexed: a
+        # dictionary of every issue per call made a library's build quadratic)
         return json.dumps([getattr(e, "inventory", None) for e in found], sort_keys=True, default=str)
