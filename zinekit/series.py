@@ -180,7 +180,8 @@ class Session:
         return groups
 
     def snapshot(self, cited: list[Path]) -> str:
-        """What an issue's references depended on: the inventories of the issues it cites."""
-        found = [self.catalog.issue_for_source(path) for path in cited]  # (indexed: a
-        # dictionary of every issue per call made a library's build quadratic)
+        """What an issue's references depended on: the inventories of the issues it cites.
+        (Asked twice per issue: found through the catalog's index, not by going through
+        every issue of the library, which made a library's planning quadratic.)"""
+        found = [self.catalog.issue_for_source(path) for path in cited]
         return json.dumps([getattr(e, "inventory", None) for e in found], sort_keys=True, default=str)
