@@ -15,10 +15,8 @@ from zinekit.render.epub import xhtml
 
 
 def flat(root: ET.Element) -> list[tuple]:
-    """Every element in order: tag, attributes, text and tail (whitespace alone as '')."""
-    def text(value: str | None) -> str:
-        return value if value and value.strip() else ""
-    return [(el.tag, sorted(el.attrib.items()), text(el.text), text(el.tail))
+    """Every element in order: tag, attributes, text and tail."""
+    return [(el.tag, sorted(el.attrib.items()), el.text or "", el.tail or "")
             for el in root.iter() if isinstance(el.tag, str)]
 
 

@@ -84,8 +84,8 @@ def _libxml2_tree(html: str) -> ET.Element | None:
     """The page parsed by libxml2 (through lxml): the tree tinyhtml5 builds, but
     fifteen times faster, which is most of an EPUB's time.  None when the page holds
     SVG or MathML, or libxml2 reports anything at all (a limit reached, markup it
-    repaired): then the HTML5 parser reads the page.  The trees differ only in
-    whitespace between the ``head`` and ``body`` elements (tested)."""
+    repaired): then the HTML5 parser reads the page.  The trees are the same (tested),
+    once the white space before ``head`` and after ``body`` is placed as HTML5 does."""
     if _FOREIGN.search(html):
         return None
     parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
@@ -95,7 +95,17 @@ def _libxml2_tree(html: str) -> ET.Element | None:
         return None
     if len(parser.error_log) or not isinstance(document.tag, str):
         return None
-    return _element(document, None)
+    root = _element(document, None)
+    # HTML5's tree places the white space around <head> and after </body> differently.
+    root.text = None
+    body = root[-1] if len(root) else None
+    if body is not None and body.tail:
+        if len(body):
+            body[-1].tail = (body[-1].tail or "") + body.tail
+        else:
+            body.text = (body.text or "") + body.tail
+        body.tail = None
+    return root
 
 
 def _element(source: lxml.etree._Element, parent: ET.Element | None) -> ET.Element:
