@@ -37,7 +37,7 @@ from zinekit.output import check_within, sweep_stale_temporaries, write_bytes
 from zinekit.pages import PageSize, parse_page_size
 from zinekit.parallel import IssueRunner, Stages
 from zinekit.project import Project, issues_at, open_project
-from zinekit.render.download_page import page_theme, write_download_page
+from zinekit.render.download_page import cover_thumbnail, page_theme, write_download_page
 from zinekit.render.formats import (
     DEFAULT_FORMATS,
     FORMATS,
@@ -67,6 +67,7 @@ class BuildOptions:
     jobs: int = 1  # issues built side by side (worker processes) when a series is built
     force: bool = False  # render every issue even if the last build's outputs are current
     cluster: str | None = None  # a Dask scheduler's address (or "local"): render there
+    thumbnails: bool = False  # draw each reading PDF's cover for the download page
 
 
 # --- a series ------------------------------------------------------------------------------
@@ -85,6 +86,7 @@ def build_path(path: Path, options: BuildOptions, reporter: Reporter) -> list[Is
     session = Session.open(project, out, diagnostics)
     stop_on_errors(diagnostics, options, reporter)
     targets = issues_at(path, project)
+    options.thumbnails = options.write and _writes_download_page(path, project, len(targets))
     session.register_sources()
     deps = session.dependencies(targets)
     levels = session.levels(targets, deps)
@@ -95,13 +97,18 @@ def build_path(path: Path, options: BuildOptions, reporter: Reporter) -> list[Is
         reuse.prune_store(session.out_root)
     reporter.findings(diagnostics.shown(options.strict))
     built = [results[t] for t in targets]
-    if options.write and (len(built) > 1 or (project.file and path.resolve() == project.root)):
+    if options.write and _writes_download_page(path, project, len(built)):
         _write_download_page(project, built, session, options)
     if stamp is not None:
         issues = [reuse.stamped_issue(project.relative(t), results[t].issue.slug,
                                       results[t].diagnostics, project.root) for t in targets]
         reuse.record_library(out, stamp, issues, len(targets) > 1, diagnostics.items)
     return built
+
+
+def _writes_download_page(path: Path, project: Project, issues: int) -> bool:
+    """A build of several issues, or of a whole series, ends with its download page."""
+    return issues > 1 or bool(project.file and path.resolve() == project.root)
 
 
 def _library_inputs(path: Path, project: Project, out: Path, options: BuildOptions,
@@ -344,6 +351,8 @@ def render_plan(plan: Plan, reporter: Reporter, *, options: BuildOptions) -> Iss
     for name in plan.formats:
         files.update(FORMATS[name].make(prepared, reading, plan.out))
     stop_on_errors(diagnostics, options, reporter)
+    if options.thumbnails and reading is not None and reading.data:  # here, on a worker
+        result.thumbnail = cover_thumbnail(reading.data)
     if options.write:  # 6.
         for target, data in files.items():
             result.outputs.append(_write(target, data, plan.out.parent))

@@ -273,6 +273,7 @@ class IssueResult:
     cited_state: str = ""  # their inventories when it was resolved (Session.snapshot)
     inventory: dict[str, Any] | None = None  # the inventory other issues resolve against
     reused: bool = False  # the last build's outputs were current: nothing was rendered
+    thumbnail: bytes | None = None  # the reading PDF's cover as a PNG, for the download page
 
 
 @dataclass

@@ -95,6 +95,7 @@ class Outcome:
     inventory: dict[str, Any] | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     seconds: float = 0.0  # how long the render took on the worker
+    thumbnail: bytes | None = None  # the cover the download page shows
 
 
 class BuildErrors(ZinekitError):
@@ -363,6 +364,7 @@ class IssueRunner:
         result = plan.result
         result.diagnostics.items = list(outcome.diagnostics)
         result.outputs, result.pages, result.inventory = outcome.outputs, outcome.pages, outcome.inventory
+        result.thumbnail = outcome.thumbnail
         return self.stages.finish(plan.prepared.issue, result)
 
 
@@ -409,7 +411,7 @@ def render_in_worker(render: Callable[[Plan, Reporter], IssueResult], plan: Plan
             _building = False
         seconds = time.perf_counter() - started
     return Outcome(recorder.events, None, list(result.outputs), result.pages, result.inventory,
-                   list(result.diagnostics.items), seconds)
+                   list(result.diagnostics.items), seconds, result.thumbnail)
 
 
 class _environment:

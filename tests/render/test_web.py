@@ -270,3 +270,27 @@ def test_one_issue_build_writes_no_download_page(cli, series: Path):
     assert run.exit_code == 0, run.output
     assert (series / "dist" / "spin-cycle-vol-3" / "index.html").is_file()
     assert not (series / "dist" / "index.html").exists()
+
+
+@pytest.mark.slow
+def test_covers_are_drawn_where_each_issue_is_rendered(cli, series: Path, monkeypatch):
+    """The download page shows each cover its issue's build drew (on the worker that
+    rendered it) instead of drawing them all at the end, in one process."""
+    from zinekit.render import download_page
+
+    drawn: list[type] = []
+    draw = download_page.cover_thumbnail
+
+    def spy(pdf, *args, **kwargs):
+        drawn.append(type(pdf))
+        return draw(pdf, *args, **kwargs)
+
+    monkeypatch.setattr(download_page, "cover_thumbnail", spy)
+    import zinekit.build
+    monkeypatch.setattr(zinekit.build, "cover_thumbnail", spy)
+    run = cli("build", "--format", "pdf", "--jobs", "2", cwd=series)
+    assert run.exit_code == 0, run.output
+    assert not any(issubclass(kind, Path) for kind in drawn)  # none drawn from a file
+    for slug in ("spin-cycle-vol-2", "spin-cycle-vol-3"):
+        folder = series / "dist" / slug
+        assert (folder / f"{slug}-cover.png").read_bytes() == draw(folder / f"{slug}.pdf")

@@ -72,14 +72,15 @@ def pdf_page_count(path: Path) -> int | None:
         return None
 
 
-def render_cover(pdf: Path, width: int = COVER_WIDTH_PX) -> bytes | None:
-    """The first page of ``pdf`` as a PNG ``width`` pixels wide, or None."""
+def cover_thumbnail(pdf: Path | bytes, width: int = COVER_WIDTH_PX) -> bytes | None:
+    """The first page of ``pdf`` (a file or its bytes) as a PNG ``width`` pixels wide,
+    or None."""
     try:
         import pypdfium2 as pdfium
     except ImportError:
         return None
     try:
-        document = pdfium.PdfDocument(str(pdf))
+        document = pdfium.PdfDocument(pdf if isinstance(pdf, bytes) else str(pdf))
         try:
             page = document[0]
             image = page.render(scale=width / page.get_width()).to_pil()
@@ -122,7 +123,9 @@ def _sheet_name(sheet: str) -> str:
     return sheet.upper() if re.fullmatch(r"[abc]\d+", sheet) else sheet
 
 
-def issue_entry(issue: Issue, out_dir: Path) -> Entry:
+def issue_entry(issue: Issue, out_dir: Path, thumbnail: bytes | None = None) -> Entry:
+    """The issue's entry on the page; ``thumbnail`` is its cover when its build drew it
+    (else it is drawn here from the reading PDF)."""
     folder = out_dir / issue.slug
     meta = issue.meta
     entry = Entry(
@@ -135,7 +138,7 @@ def issue_entry(issue: Issue, out_dir: Path) -> Entry:
         order=tuple(_number(meta.get(k)) for k in ("volume", "number", "chapter")),
     )
     reading = folder / f"{issue.slug}.pdf"
-    cover = render_cover(reading) if reading.is_file() else None
+    cover = thumbnail or (cover_thumbnail(reading) if reading.is_file() else None)
     if cover is not None:
         name = f"{issue.slug}-cover.png"
         write_bytes(folder / name, cover, within=out_dir)
@@ -179,9 +182,11 @@ def page_theme(project: Project) -> Theme:
         return Theme(name="base", folders=[builtin_themes_folder() / "base"])
 
 
-def download_page(project: Project, issues: list[Issue], out_dir: Path) -> str:
+def download_page(project: Project, issues: list[Issue], out_dir: Path,
+                  thumbnails: dict[str, bytes] | None = None) -> str:
     """The page's HTML; newest issue first (by volume, number, chapter)."""
-    entries = sorted((issue_entry(issue, out_dir) for issue in issues),
+    thumbnails = thumbnails or {}
+    entries = sorted((issue_entry(issue, out_dir, thumbnails.get(issue.slug)) for issue in issues),
                      key=lambda e: e.order, reverse=True)
     series = series_settings(project)
     theme = page_theme(project)
@@ -197,6 +202,8 @@ def download_page(project: Project, issues: list[Issue], out_dir: Path) -> str:
 def write_download_page(project: Project, results: list[IssueResult], out_dir: Path) -> Path:
     """Write ``out_dir/index.html`` for the issues built."""
     issues = [r.issue for r in results]
+    thumbnails = {r.issue.slug: r.thumbnail for r in results if r.thumbnail}
     target = out_dir / "index.html"
-    write_bytes(target, download_page(project, issues, out_dir).encode("utf-8"), within=out_dir)
+    page = download_page(project, issues, out_dir, thumbnails)
+    write_bytes(target, page.encode("utf-8"), within=out_dir)
     return target
