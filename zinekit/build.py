@@ -351,7 +351,7 @@ def render_plan(plan: Plan, reporter: Reporter, *, options: BuildOptions) -> Iss
     for name in plan.formats:
         files.update(FORMATS[name].make(prepared, reading, plan.out))
     stop_on_errors(diagnostics, options, reporter)
-    if options.thumbnails and reading is not None and reading.data:  # here, on a worker
+    if options.thumbnails and reading is not None and reading.data:  # with the render, on its worker
         result.thumbnail = cover_thumbnail(reading.data)
     if options.write:  # 6.
         for target, data in files.items():
