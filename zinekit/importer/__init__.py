@@ -64,37 +64,37 @@ def import_file(path: Path, fmt: str | None = None) -> Imported:
     if name is None:
         raise ZinekitError(f"{path}: cannot tell the format from the ending {path.suffix!r}; "
                            f"name it with --from ({', '.join(FORMATS)})")
-    if name == "text" and not fmt:
-        held = sniff_text(read_text(path))
-        if held != "text":
-            imported = _importer(held)(path)
-            kind = "a Jekyll/Hugo post" if held == "jekyll" else "an HTML page"
-            imported.report.note(f"read as {kind} (what the file holds), not as plain text; "
-                                 f"--from text reads it as plain text", 1, 1)
-            return imported
-    return _importer(name)(path)
+    if name in ("docx", "odt"):
+        from zinekit.importer.office import import_office
+
+        return import_office(path, name)
+    text = read_text(path)
+    held = sniff_text(text) if name == "text" and not fmt else name
+    imported = _text_importer(held)(text, str(path))
+    if held != name:
+        kind = "a Jekyll/Hugo post" if held == "jekyll" else "an HTML page"
+        imported.report.note(f"read as {kind} (what the file holds), not as plain text; "
+                             f"--from text reads it as plain text", 1, 1)
+    return imported
 
 
-def _importer(name: str) -> Callable[[Path], Imported]:
-    if name == "text":
-        from zinekit.importer.plaintext import import_plaintext
-
-        return lambda path: import_plaintext(read_text(path), str(path))
+def _text_importer(name: str) -> Callable[[str, str], Imported]:
+    """The importer of a format read as text: (text, source name) → Imported."""
     if name == "html":
         from zinekit.importer.html import import_html
 
-        return lambda path: import_html(read_text(path), str(path))
+        return import_html
     if name == "jekyll":
         from zinekit.importer.jekyll import import_jekyll
 
-        return lambda path: import_jekyll(read_text(path), str(path))
+        return import_jekyll
     if name == "muse":
         from zinekit.importer.muse import import_muse
 
-        return lambda path: import_muse(read_text(path), str(path))
-    from zinekit.importer.office import import_office
+        return import_muse
+    from zinekit.importer.plaintext import import_plaintext
 
-    return lambda path: import_office(path, name)
+    return import_plaintext
 
 
 __all__ = ["FORMATS", "Imported", "SourceError", "detect_format", "import_file"]
