@@ -23,7 +23,7 @@ import functools
 import json
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from zinekit import reuse
@@ -86,7 +86,8 @@ def build_path(path: Path, options: BuildOptions, reporter: Reporter) -> list[Is
     session = Session.open(project, out, diagnostics)
     stop_on_errors(diagnostics, options, reporter)
     targets = issues_at(path, project)
-    options.thumbnails = options.write and _writes_download_page(path, project, len(targets))
+    options = replace(
+        options, thumbnails=options.write and _writes_download_page(path, project, len(targets)))
     session.register_sources()
     deps = session.dependencies(targets)
     levels = session.levels(targets, deps)
