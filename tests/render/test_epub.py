@@ -268,6 +268,30 @@ def test_same_input_same_bytes(epubs, tmp_path, monkeypatch):
     assert stamps == {(2026, 1, 1, 0, 0, 0)}
 
 
+def test_fonts_deflated_once_make_the_same_zip_as_zipfile():
+    """A font's deflated bytes are reused from one EPUB to the next; the zip is the one
+    ``writestr`` makes, and it reads back whole."""
+    from zinekit.render.epub import package
+
+    font = (EXAMPLES.parent / "themes" / "pamphlet" / "fonts" / "LinLibertine-Regular.otf").read_bytes()
+    files = [("EPUB/fonts/a.otf", font), ("EPUB/page.xhtml", b"<html/>" * 50)]
+    package._deflated.cache_clear()
+    first, again = package.zip_epub(files), package.zip_epub(files)
+    assert package._deflated.cache_info().hits == 1
+    reference = io.BytesIO()
+    with zipfile.ZipFile(reference, "w") as archive:
+        for name, data in [("mimetype", b"application/epub+zip"), *files]:
+            method, level = package._compression(name)
+            info = zipfile.ZipInfo(name, date_time=package.zip_time())
+            info.compress_type, info.create_system, info.external_attr = method, 3, 0o644 << 16
+            archive.writestr(info, data, compress_type=method, compresslevel=level)
+    assert first == again == reference.getvalue()
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        assert archive.testzip() is None
+        assert archive.read("EPUB/fonts/a.otf") == font
+        assert archive.getinfo("EPUB/fonts/a.otf").compress_size < len(font)
+
+
 def test_every_page_is_well_formed_xhtml(books):
     for book in books.values():
         for name, root in book.pages().items():  # ET.fromstring refuses HTML-only entities

@@ -153,3 +153,41 @@ def test_reproducible_with_source_date_epoch(tmp_path: Path, monkeypatch):
 
     created = PdfReader(io.BytesIO(outputs[0])).metadata.creation_date
     assert created is not None and created.strftime("%Y-%m-%d") == "2026-01-01"
+
+
+def test_file_identifier_derived_from_the_content(vol6: Path):
+    """The trailer's /ID: the first part stays with the issue's HTML, the second is the
+    file's own digest; every offset in the file still holds (qpdf reads it cleanly)."""
+    import hashlib
+    import shutil
+    import subprocess
+
+    data = vol6.read_bytes()
+    first, second = PdfReader(str(vol6)).trailer["/ID"]
+    assert len(first) == 32 and first != second
+    without = data.replace(b"/ID [(" + first.encode() + b") (" + second.encode() + b")]", b"")
+    assert len(without) < len(data)
+    assert hashlib.md5(without).hexdigest() == second
+    if shutil.which("qpdf"):
+        check = subprocess.run(["qpdf", "--check", str(vol6)], capture_output=True, text=True)
+        assert check.returncode == 0, check.stdout + check.stderr
+
+
+@pytest.mark.parametrize("compress", [True, False], ids=["xref-stream", "classic-trailer"])
+def test_file_identifier_in_either_trailer(compress: bool):
+    import io
+
+    import pydyf
+
+    from zinekit.render.pdf import with_file_identifier
+
+    pdf = pydyf.PDF()
+    pdf.add_page(pydyf.Dictionary({"Type": "/Page", "Parent": pdf.pages.reference,
+                                   "MediaBox": pydyf.Array([0, 0, 200, 300])}))
+    out = io.BytesIO()
+    pdf.write(out, compress=compress)
+    data = with_file_identifier(out.getvalue(), b"f" * 32)
+    reader = PdfReader(io.BytesIO(data), strict=True)
+    assert reader.trailer["/ID"][0] == "f" * 32
+    assert reader.xref_objStm or not compress  # (the stream form really was written)
+    assert len(reader.pages) == 1

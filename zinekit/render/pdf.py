@@ -361,8 +361,26 @@ def pdf_bytes(document: weasyprint.Document, identity: str, variant: str | None 
     # the issue is loaded, with its place in the Markdown.
     kept = page_references_kept() if variant == READING_VARIANT else contextlib.nullcontext()
     with _quiet_weasyprint(), kept:
-        return document.write_pdf(pdf_identifier=identifier, finisher=finish,
-                                  **variant_options(variant))
+        data = document.write_pdf(finisher=finish, **variant_options(variant))
+    return with_file_identifier(data, identifier)
+
+
+def with_file_identifier(data: bytes, identifier: bytes) -> bytes:
+    """``data`` with the file identifier ``/ID [(identifier) (md5 of the file)]`` in its
+    trailer.
+
+    pydyf, asked for an identifier, serializes every object a second time (and deflates
+    every stream again) to hash them: 2-3 % of writing the reading PDF.  The trailer is
+    the file's last dictionary and nothing points inside it, so the entry is inserted
+    there, with every offset in the file left as it was."""
+    digest = hashlib.md5(data).hexdigest().encode("ascii")
+    entry = b"/ID [(" + identifier + b") (" + digest + b")]"
+    start = int(data[data.rindex(b"startxref") + len(b"startxref"):].split()[0])
+    if data.startswith(b"xref", start):  # a classic table, then the trailer
+        at = data.index(b"trailer", start) + len(b"trailer\n<<")
+    else:  # a cross-reference stream, whose dictionary is the trailer
+        at = data.index(b"<<", start) + len(b"<<")
+    return data[:at] + entry + data[at:]
 
 
 @contextlib.contextmanager
