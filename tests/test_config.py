@@ -121,3 +121,42 @@ def test_bad_page_size_is_located(cli, make_project):
     code, errors = errors_of(cli, root, "a.md")
     assert code == 1
     assert errors[0].startswith("a.md:3:1: error: unknown page size 'B12'")
+
+
+FRONT_MATTERS = [
+    "title: Pamphlet 1\nseries: Bench Library\nvolume: 1\ndate: 2026-01-02\n",
+    "title: \"Quoted: with colon\"\nauthors: [A. Nonymous, 'B. Side']\nvolume: 3.5\n",
+    "date: 2026-02-30\ncover: cover.jpg\n",  # no such day: kept as its text
+    "titre: Lʼaube\nрусский: заголовок\nnested:\n  - a: 1\n    b: [x, {y: z}]\n",
+    "number: '123456789012345678901234567890'\nempty:\nflag: yes\n",
+    "include:\n  - texts/a.md\n  - {source: texts/b.md, chapters: [2, 3]}\n",
+]
+
+
+@pytest.mark.parametrize("text", FRONT_MATTERS)
+def test_libyaml_reads_front_matter_as_pyyaml_does(text: str):
+    """Front matter is read with libyaml when PyYAML has it: the same data, the same
+    types (a day that does not exist included) and the same key lines as PyYAML's own
+    parser."""
+    from zinekit import limits
+
+    if len(limits.YAML_LOADERS) == 1:
+        pytest.skip("PyYAML without libyaml")
+    fast, own = (limits._load_yaml(text, loader) for loader in limits.YAML_LOADERS)
+    assert fast[0] == own[0]
+    assert [type(v) for v in fast[0].values()] == [type(v) for v in own[0].values()]
+    assert [(k.value, k.start_mark.line, k.start_mark.column) for k, _ in fast[1].value] == \
+        [(k.value, k.start_mark.line, k.start_mark.column) for k, _ in own[1].value]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("a: " + "[" * 60 + "]" * 60 + "\n", "nested more than 50 levels deep"),
+    ("n: 1" + "0" * 4400 + "\n", "a number of 4401 digits"),
+])
+def test_bounds_hold_on_either_parser(text: str, message: str):
+    from zinekit import limits
+
+    for loader in limits.YAML_LOADERS:
+        with pytest.raises(limits.Problem) as caught:
+            limits._load_yaml(text, loader)
+        assert caught.value.message.startswith(message)

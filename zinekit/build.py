@@ -302,7 +302,7 @@ def _inputs(plan: Plan, project: Project, options: BuildOptions, session: Sessio
     href = session.pdf_href_for(issue.slug)
     back = [e.pdf for e in session.catalog.issues() if e.pdf is not None]
     files = reuse.input_files(issue, theme.folders, project.file.path if project.file else None,
-                              back, find_bibliography(issue, Diagnostics()))
+                              back, find_bibliography(issue, Diagnostics()), session.folders_seen)
     return {
         "zinekit": reuse.zinekit_fingerprint(),
         "formats": list(plan.formats),

@@ -40,6 +40,8 @@ class Session:
     slugs: dict[int, str] = field(default_factory=dict)  # id(CatalogIssue) → slug
     planned: set[str] = field(default_factory=set)  # slugs whose PDF this build writes
     loaded: dict[Path, Issue] = field(default_factory=dict)  # by resolved path
+    #: The theme folders' file digests, walked once a build (see reuse.input_files).
+    folders_seen: dict[tuple[Path, str], dict[str, str]] = field(default_factory=dict)
 
     @classmethod
     def open(cls, project: Project, out_root: Path, diagnostics: Diagnostics) -> Session:

@@ -7,6 +7,7 @@ its parents.  Built-in themes ship inside the package as ``zinekit.themes``.
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 from dataclasses import dataclass, field
@@ -229,12 +230,24 @@ class _ContainedLoader(jinja2.FileSystemLoader):
         return super().get_source(environment, template)
 
 
+_manifests: dict[str, tuple[int, int, dict[str, Any]]] = {}
+
+
 def _read_manifest(folder: Path) -> dict[str, Any]:
+    """The folder's ``theme.toml``, read once while its size and mtime stay the same (a
+    library's issues load their theme each; its TOML took a millisecond or two)."""
     manifest = folder / "theme.toml"
     if not manifest.is_file():
         raise ZinekitError(f"{folder}: not a theme (no theme.toml)")
     refuse_irregular(manifest)
-    return toml_loads(manifest.read_text(encoding="utf-8"), manifest)
+    stat = manifest.stat()
+    key = os.path.abspath(manifest)
+    known = _manifests.get(key)
+    if known is None or known[:2] != (stat.st_mtime_ns, stat.st_size):
+        known = (stat.st_mtime_ns, stat.st_size,
+                 toml_loads(manifest.read_text(encoding="utf-8"), manifest))
+        _manifests[key] = known
+    return copy.deepcopy(known[2])
 
 
 def _theme_folder(name: str, project_root: Path | None) -> Path:

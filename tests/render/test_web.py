@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
 
 from zinekit.render.download_page import human_size
 from zinekit.render.web import font_faces, inject, is_local_reference
@@ -226,6 +226,19 @@ def series(make_project) -> Path:
     writer.add_blank_page(width=420, height=595)
     writer.write(str(root / "back" / "vol1.pdf"))
     return root
+
+
+def test_page_counts_read_back_and_a_damaged_pdf_has_none(tmp_path: Path):
+    from zinekit.render.download_page import pdf_page_count
+
+    writer = PdfWriter()
+    for _ in range(3):
+        writer.add_blank_page(width=420, height=595)
+    writer.write(str(tmp_path / "three.pdf"))
+    assert pdf_page_count(tmp_path / "three.pdf") == 3
+    (tmp_path / "torn.pdf").write_bytes((tmp_path / "three.pdf").read_bytes()[:200])
+    assert pdf_page_count(tmp_path / "torn.pdf") is None
+    assert pdf_page_count(tmp_path / "absent.pdf") is None
 
 
 @pytest.mark.slow
