@@ -12,9 +12,10 @@ import hashlib
 import logging
 import warnings
 import re
+import sys
 import uuid
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 from urllib.parse import quote, unquote, urljoin, urlparse
 from urllib.request import url2pathname
 
@@ -518,6 +519,35 @@ def ours_left_unscanned() -> Iterator[None]:
         gc.unfreeze()
 
 
+T = TypeVar("T")
+
+#: Slots of Python's data stack set aside below a layout (see :func:`with_stack_room`).
+STACK_ROOM_SLOTS = 131_072  # 1 MiB of frame: its chunk leaves about 1 MiB free above it
+
+
+def with_stack_room(work: Callable[..., T], *args: Any) -> T:
+    """``work(*args)``, its calls made in one piece of Python's data stack.
+
+    CPython keeps its frames in 16 KiB chunks and frees a chunk each time the call that
+    opened it returns (until its issue gh-142183 was fixed, in 3.14 and late 3.13
+    releases).  WeasyPrint's layout and drawing call in and out of the same dozen
+    functions for every line: where a chunk ends inside that range, each line allocates
+    and frees a chunk, and the layout is 10-20 % slower, by the luck of how deep the
+    build called it (docs/performance.md, "The depth a layout starts at").  The call is
+    made from a frame of :data:`STACK_ROOM_SLOTS` slots, which opens a chunk of 2 MiB
+    with about half of it left for ``work``'s frames: no chunk ends at any depth a
+    layout reaches.  The memory is reserved, not touched beyond what the frames use."""
+    return _roomy(work, args)
+
+
+def _roomy(work: Callable[..., T], args: tuple) -> T:
+    return work(*args)
+
+
+if sys.version_info < (3, 14):  # later versions keep a chunk for the next call
+    _roomy.__code__ = _roomy.__code__.replace(co_stacksize=STACK_ROOM_SLOTS)
+
+
 def render_pdf(prepared: Prepared, variant: str | None = None, with_bytes: bool = True,
                diagnostics: Diagnostics | None = None, **flags: object) -> LaidOut:
     """Lay out a PDF edition (by default the reading PDF, tagged PDF/UA-1): its bytes,
@@ -535,9 +565,9 @@ def render_pdf(prepared: Prepared, variant: str | None = None, with_bytes: bool 
     check_font_coverage(issue, theme.fonts(), diagnostics)
     with warnings.catch_warnings(), ours_left_unscanned():
         warnings.simplefilter("ignore", PIL.Image.DecompressionBombWarning)  # reported later
-        document = render_document(html, issue, theme.stylesheets("print"), fetcher,
-                                   diagnostics, variant)
-        data = pdf_bytes(document, html, variant) if with_bytes else b""
+        document = with_stack_room(render_document, html, issue, theme.stylesheets("print"),
+                                   fetcher, diagnostics, variant)
+        data = with_stack_room(pdf_bytes, document, html, variant) if with_bytes else b""
     anchor_pages: dict[str, int] = {}
     for number, laid_out in enumerate(document.pages, start=1):
         for anchor in laid_out.anchors:
