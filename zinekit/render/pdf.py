@@ -373,14 +373,19 @@ def with_file_identifier(data: bytes, identifier: bytes) -> bytes:
     pydyf, asked for an identifier, serializes every object a second time (and deflates
     every stream again) to hash them: 2-3 % of writing the reading PDF.  The trailer is
     the file's last dictionary and nothing points inside it, so the entry is inserted
-    there, with every offset in the file left as it was."""
-    digest = hashlib.md5(data).hexdigest().encode("ascii")
-    entry = b"/ID [(" + identifier + b") (" + digest + b")]"
+    there, with every offset in the file left as it was.  A file that has one already
+    (WeasyPrint gives a PDF/X file its own) is left as it is."""
     start = int(data[data.rindex(b"startxref") + len(b"startxref"):].split()[0])
     if data.startswith(b"xref", start):  # a classic table, then the trailer
         at = data.index(b"trailer", start) + len(b"trailer\n<<")
+        end = data.index(b"startxref", at)
     else:  # a cross-reference stream, whose dictionary is the trailer
         at = data.index(b"<<", start) + len(b"<<")
+        end = data.index(b"stream", at)
+    if b"/ID" in data[at:end]:
+        return data
+    digest = hashlib.md5(data).hexdigest().encode("ascii")
+    entry = b"/ID [(" + identifier + b") (" + digest + b")]"
     return data[:at] + entry + data[at:]
 
 
