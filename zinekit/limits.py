@@ -272,13 +272,12 @@ def load_yaml(text: str) -> tuple[Any, Any]:
     """``(data, node)`` of one YAML document, after :func:`check_yaml`.  YAML errors
     are raised as PyYAML's own parser raises them (with their marks and its wording: a
     document libyaml refuses is read again by it); bounds as :class:`Problem`."""
-    *fast, own = YAML_LOADERS
-    for loader in fast:
+    if len(YAML_LOADERS) > 1:
         try:
-            return _load_yaml(text, loader)
+            return _load_yaml(text, YAML_LOADERS[0])
         except yaml.YAMLError:
-            break
-    return _load_yaml(text, own)
+            pass  # read again below, for PyYAML's wording and marks
+    return _load_yaml(text, YAML_LOADERS[-1])
 
 
 def _load_yaml(text: str, loader_class: type) -> tuple[Any, Any]:
