@@ -59,6 +59,9 @@ ISSUE_OPTIONS = _opts(
     Option("bibliography", "path", None, "BibTeX file for citations."),
     Option("articles", "list", [], "Article files of a folder issue, in order."),
     Option("notes", "choice", "foot", "Default placement of notes.", ("foot", "side", "end")),
+    Option("notes_overflow", "choice", None, "A footnote with no room under its call: 'next' "
+           "(it starts on a later page, with a warning) or 'end' (printed at its article's "
+           "end, decided from the layout).", ("next", "end")),
     Option("further_reading", "bool", False, "Print the bibliography at the end."),
     Option("url", "str", None, "Where readers download this issue."),
     Option("binding", "choice", None, "Spine side of the booklet: 'ltr' (left) or 'rtl' (right); "
@@ -82,6 +85,8 @@ ARTICLE_OPTIONS = _opts(
     Option("date", "date", None, "Date of the article."),
     Option("source", "str", None, "Where the article first appeared."),
     Option("notes", "choice", None, "Placement of this article's notes.", ("foot", "side", "end")),
+    Option("notes_overflow", "choice", None, "This article's footnotes with no room under "
+           "their call: 'next' or 'end' (as in the issue's front matter).", ("next", "end")),
     Option("further_reading", "bool", False, "Print the bibliography after this article."),
 )
 
@@ -96,6 +101,9 @@ BUILD_OPTIONS = _opts(
     Option("allow_network", "bool", False, "Let images and stylesheets load from the network."),
     Option("footnote_numbering", "choice", None, "Number footnotes per 'issue' or 'article'.",
            ("issue", "article")),
+    Option("notes_overflow", "choice", "next", "A footnote with no room under its call: 'next' "
+           "(it starts on a later page, with a warning) or 'end' (printed at its article's "
+           "end, decided from the layout).", ("next", "end")),
     Option("booklet_sheet", "str", None, "Sheet for the booklet edition (default from page size)."),
     Option("booklet_layout", "choice", "saddle", "Imposition layout for the booklet edition.",
            BOOK_LAYOUTS),

@@ -20,6 +20,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from zinekit.markup.citations import citations_plugin
 from zinekit.markup.containers import containers_plugin
 from zinekit.markup.ed_notes import ed_notes_plugin
+from zinekit.markup.endnotes import endnotes_plugin
 from zinekit.markup.leftovers import leftovers_plugin
 from zinekit.markup.lists import lists_plugin
 from zinekit.markup.positions import mark_editor_footnotes, parse_inlines
@@ -45,6 +46,7 @@ def make_parser(allow_html: bool = False) -> MarkdownIt:
     md.use(deflist_plugin)
     md.use(containers_plugin)
     md.core.ruler.at("inline", parse_inlines)
+    md.use(endnotes_plugin)  # before the editor's: "{.endnote} ed. – …" is the editor's
     md.core.ruler.before("inline", "mark_editor_footnotes", mark_editor_footnotes)
     md.use(ed_notes_plugin)
     md.use(xrefs_plugin)

@@ -24,6 +24,7 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
 from zinekit.markup.brackets import ED_FOOTNOTE
+from zinekit.markup.endnotes import marked_endnotes
 from zinekit.model import XrefView
 
 # Block tags that cannot sit inside a footnote's inline ``span`` in print mode.
@@ -64,6 +65,9 @@ class RenderContext:
     note_offset: int = 0  # notes of earlier articles, when notes are numbered per issue
     endnotes: bool = False  # print: notes gathered at the article's end, not at page feet
     sidenotes: bool = False  # print: notes floated into the outer margin beside their call
+    #: print: the ids (``fn-<article>-<n>``) of the footnotes printed at the article's end
+    #: because the layout found no room for them under their call (``notes_overflow``)
+    end_notes: frozenset[str] = frozenset()
     block_ids: bool = False  # every block gets an id (``<article>.<n>``), the same in each output
     outline_from: int = 0  # when set, the text's headings are renumbered from this level
                            # down, one level at a time (assistive technology's outline)
@@ -79,6 +83,8 @@ class ZineRenderer(RendererHTML):
         self.notes: dict[int, str] = {}
         self.ed_notes: set[int] = set()
         self.in_note = False
+        self.at_end: set[int] = set()  # print: footnotes set at the article's end
+        self.note_at_end = False  # the note being rendered is one of them
         self.span_rules: dict[str, Callable[..., tuple[str, int] | None]] = {}
         self.blocks = 0  # ids given to blocks so far (``block_ids``)
         self.levels: dict[int, int] = {}  # heading token (by id) → level (``outline_from``)
@@ -112,14 +118,24 @@ class ZineRenderer(RendererHTML):
         self.ctx = ctx
         body_tokens, note_tokens = _split_footnotes(tokens)
         self.ed_notes = {i for i, toks in note_tokens.items() if _is_ed_note(toks, env)}
-        self.in_note = True
-        self.notes = {i: self.render(toks, options, env) for i, toks in note_tokens.items()}
-        self.in_note = False
+        self.at_end = self._notes_at_end(tokens, env, note_tokens) if self.floating else set()
+        self.in_note, self.notes = True, {}
+        for i, toks in note_tokens.items():
+            self.note_at_end = i in self.at_end
+            self.notes[i] = self.render(toks, options, env)
+        self.in_note = self.note_at_end = False
         self.levels = outline_levels(body_tokens, ctx.outline_from) if ctx.outline_from else {}
         body = self.render(body_tokens, options, env)
         if self.floating:
-            return body, ""
+            return body, self._end_of_article_notes()
         return body, self._notes_section()
+
+    def _notes_at_end(self, tokens: Sequence[Token], env: dict[str, Any],
+                      note_tokens: dict[int, list[Token]]) -> set[int]:
+        """Footnotes printed at the article's end: those marked ``{.endnote}`` and
+        those the layout found no room for (``ctx.end_notes``)."""
+        chosen = {i for i in note_tokens if self.note_id(i) in self.ctx.end_notes}
+        return chosen | (marked_endnotes(tokens, env) & set(note_tokens))
 
     @property
     def floating(self) -> bool:
@@ -128,6 +144,22 @@ class ZineRenderer(RendererHTML):
 
     def note_id(self, n: int) -> str:
         return f"fn-{self.ctx.article_anchor}-{n + 1}"
+
+    def _end_of_article_notes(self) -> str:
+        """Print: the footnotes set at the article's end, each number a link back to
+        its call (whose page the theme prints after it)."""
+        if not self.at_end:
+            return ""
+        items = []
+        for n in sorted(self.at_end):
+            note_id = self.note_id(n)
+            ed = " ed-footnote" if n in self.ed_notes else ""
+            items.append(f'<aside id="{note_id}" class="footnote endnote{ed}" role="doc-footnote">'
+                         f'<a class="note-number backlink" href="#ref-{note_id}" '
+                         f'role="doc-backlink" title="back to the text">'
+                         f'{n + 1 + self.ctx.note_offset}.</a> {self.notes.get(n, "")}</aside>')
+        return ('<section class="footnotes endnotes">\n<h2 class="notes-title">Notes</h2>\n'
+                + "\n".join(items) + "\n</section>")
 
     def _notes_section(self) -> str:
         if not self.notes:
@@ -149,7 +181,7 @@ class ZineRenderer(RendererHTML):
 
     def renderToken(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         token = tokens[idx]
-        if self.in_note and self.floating and token.tag in BLOCK_TAGS:
+        if self.in_note and self.floating and not self.note_at_end and token.tag in BLOCK_TAGS:
             if token.nesting == 1:
                 return f'<span class="fn-{token.tag}">'
             if token.nesting == -1:
@@ -214,6 +246,8 @@ class ZineRenderer(RendererHTML):
         n = tokens[idx].meta["id"]
         note_id = self.note_id(n)
         ed = " ed-footnote" if n in self.ed_notes else ""
+        if self.floating and n in self.at_end:
+            return self._end_note_call(tokens[idx], n, ed)
         if self.floating:
             if tokens[idx].meta.get("subId", 0) > 0:  # a second call of the same note
                 return f'<a class="footnote-again" href="#{note_id}"></a>'
@@ -231,6 +265,16 @@ class ZineRenderer(RendererHTML):
         id_attr = f' id="{ref_id}"' if ref_id else ""
         return (f'<a class="noteref{ed}" href="#{note_id}"{id_attr}{epub_type} role="doc-noteref">'
                 f"{n + 1 + self.ctx.note_offset}</a>")
+
+    def _end_note_call(self, token: Token, n: int, ed: str) -> str:
+        """Print: the call of a note set at the article's end, a link to it with the
+        note's number; the first call counts in the theme's footnote counter, as the
+        note would at the foot of the page."""
+        note_id, number = self.note_id(n), n + 1 + self.ctx.note_offset
+        if token.meta.get("subId", 0) > 0:
+            return f'<a class="noteref endnote-again{ed}" href="#{note_id}">{number}</a>'
+        return (f'<a class="noteref endnote-call{ed}" href="#{note_id}" id="ref-{note_id}" '
+                f'role="doc-noteref">{number}</a>')
 
     def footnote_anchor(self, tokens, idx, options, env) -> str:
         return ""

@@ -32,6 +32,8 @@ from zinekit.markup.xrefs import SIBLING_SCHEME
 from zinekit.model import Issue, LaidOut, Prepared
 from zinekit.render.document import render_issue_html
 from zinekit.render import footnote_area
+from zinekit.render.note_overflow import (NotePlacement, misplaced_footnotes, moved_note,
+                                          placement_for, report_misplaced)
 from zinekit.render.epub.assets import css_urls, url_of
 from zinekit.render.fonts import check_font_coverage
 from zinekit.render.page_starts import page_starts
@@ -155,48 +157,33 @@ def locate_text(issue: Issue, needle: str) -> tuple[str, int, int]:
     return str(issue.source_file), 0, 0
 
 
-def footnote_pages(document: weasyprint.Document) -> dict[str, tuple[int, int]]:
-    """For each footnote id, (page of its call, page of its text), 1-based."""
-    calls: dict[str, int] = {}
-    notes: dict[str, int] = {}
-    for number, page in enumerate(document.pages, start=1):
-        for anchor in page.anchors:
-            if anchor.startswith("call-fn-"):
-                calls.setdefault(anchor[5:], number)
-            elif anchor.startswith("fn-"):
-                notes.setdefault(anchor, number)
-    return {fid: (calls[fid], notes.get(fid, 0)) for fid in calls}
-
-
-def misplaced_footnotes(document: weasyprint.Document) -> list[str]:
-    return [fid for fid, (call, note) in footnote_pages(document).items() if call != note]
-
-
 def render_document(html: str, issue: Issue, stylesheets: list[Path],
                     fetcher: ProjectFetcher, diagnostics: Diagnostics,
-                    variant: str | None = None) -> weasyprint.Document:
+                    variant: str | None = None,
+                    placement: NotePlacement | None = None) -> weasyprint.Document:
     """Lay out the issue once.  Footnotes sit at the foot of the page of their call
     (``footnote-policy: line``, with :mod:`footnote_area`'s fixes to WeasyPrint); a note
     still moved to the next page is reported where it is called.  The one exception to
     a single layout: a theme that sets text in columns, where WeasyPrint moves notes a
     page on in dense text, lays the articles concerned out again in one column (issues
-    of at most 100 pages; see docs/performance.md, "Footnotes WeasyPrint moves")."""
+    of at most 100 pages; see docs/performance.md, "Footnotes WeasyPrint moves").
+    Then, with ``placement``, the notes of ``notes_overflow: end`` articles that still
+    have no room under their call are set at their article's end, and the issue laid
+    out again (see :mod:`zinekit.render.note_overflow`)."""
     document = _layout(html, issue, stylesheets, fetcher, diagnostics, variant)
     misplaced = misplaced_footnotes(document)
+    one_column = None
     if misplaced and has_columns(document) and len(document.pages) <= COLUMN_RETRY_MAX_PAGES:
-        retry = _layout(html, issue, stylesheets, fetcher, Diagnostics(), variant,
-                        one_column_css(issue, misplaced))
+        one_column = one_column_css(issue, misplaced)
+        retry = _layout(html, issue, stylesheets, fetcher, Diagnostics(), variant, one_column)
         if len(misplaced_footnotes(retry)) < len(misplaced):
             document = retry
-    pages = footnote_pages(document)
-    misplaced = misplaced_footnotes(document)
-    calls = footnote_calls(issue) if misplaced else {}
-    for fid in misplaced:
-        path, line, col = calls.get(fid, (str(issue.source_file), 0, 0))
-        call, note = pages[fid]
-        diagnostics.warning(f"footnote {fid.rsplit('-', 1)[-1]} is called on page {call} but "
-                            f"there was no room for it there; it starts on page {note}",
-                            path, line, col)
+        else:
+            one_column = None
+    if placement is not None:
+        document, html = placement.settle(document, html, lambda again: _layout(
+            again, issue, stylesheets, fetcher, Diagnostics(), variant, one_column))
+    report_misplaced(document, issue, diagnostics, placement)
     return document
 
 
@@ -220,31 +207,6 @@ def one_column_css(issue: Issue, misplaced: list[str]) -> str:
     anchors = [a.anchor for a in issue.articles
                if any(fid.startswith(f"fn-{a.anchor}-") for fid in misplaced)]
     return " ".join(f'article[id="{anchor}"] {{ columns: auto !important; }}' for anchor in anchors)
-
-
-_FOOTNOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
-
-
-def footnote_calls(issue: Issue) -> dict[str, tuple[str, int, int]]:
-    """Where each footnote ``fn-<article>-<n>`` is first called, read in one pass over
-    the sources (a search per misplaced note was quadratic in long issues)."""
-    found: dict[str, tuple[str, int, int]] = {}
-    for article in issue.articles:
-        notes = list(enumerate(article.text.footnotes, start=1))
-        numbers = {note.label: n for n, note in notes if note.label}
-        inline = iter([n for n, note in notes if not note.label])  # ^[…], in order
-        for number, line in enumerate(article.lines, start=1):
-            for m in _FOOTNOTE_CALL.finditer(line):
-                if m.start() == 0 and line.startswith(m.group(0) + ":"):
-                    break  # a definition's line
-                if m.group(1) in numbers:
-                    fid = f"fn-{article.anchor}-{numbers[m.group(1)]}"
-                    found.setdefault(fid, (str(article.path), number, m.start() + 1))
-            for m in re.finditer(r"\^\[", line):
-                note = next(inline, None)
-                if note is not None:
-                    found[f"fn-{article.anchor}-{note}"] = (str(article.path), number, m.start() + 1)
-    return found
 
 
 def _layout(html: str, issue: Issue, stylesheets: list[Path], fetcher: ProjectFetcher,
@@ -564,6 +526,8 @@ def render_pdf(prepared: Prepared, variant: str | None = None, with_bytes: bool 
     diagnostics = prepared.diagnostics if diagnostics is None else diagnostics
     variant = edition_variant(variant, flags)
     html = render_issue_html(prepared, mode="print", **flags)
+    placement = placement_for(prepared, lambda end_notes: render_issue_html(
+        prepared, mode="print", end_notes=end_notes, **flags))
     fetcher = ProjectFetcher([issue.root, *theme.folders, builtin_themes_folder()],
                              allow_network=bool(issue.build.get("allow_network")),
                              mounts=[issue.root, builtin_themes_folder()])
@@ -571,8 +535,11 @@ def render_pdf(prepared: Prepared, variant: str | None = None, with_bytes: bool 
     with warnings.catch_warnings(), ours_left_unscanned():
         warnings.simplefilter("ignore", PIL.Image.DecompressionBombWarning)  # reported later
         document = with_stack_room(render_document, html, issue, theme.stylesheets("print"),
-                                   fetcher, diagnostics, variant)
+                                   fetcher, diagnostics, variant, placement)
         data = with_stack_room(pdf_bytes, document, html, variant) if with_bytes else b""
+    report = moved_note(prepared, placement)
+    if report and not flags.get("print_edition"):  # the print edition moves the same
+        prepared.notes.append(report)
     anchor_pages: dict[str, int] = {}
     for number, laid_out in enumerate(document.pages, start=1):
         for anchor in laid_out.anchors:
