@@ -26,7 +26,8 @@ Each fix changes one line of WeasyPrint's own code, read from the installed pack
 compiled again in its module; it is applied only when that code is the code it was
 written against (checked by a digest of its source), so a WeasyPrint that changed it
 keeps its own, and :data:`APPLIED` says which fixes are in place.  The build still
-reports, where it is called, any note that ends up on a later page (``render/pdf.py``).
+reports, where it is called, any note that ends up on a later page, or prints it at its
+article's end with ``notes_overflow: end`` (``render/note_overflow.py``).
 Both changes are what WeasyPrint itself should make (docs/performance.md, "Footnotes
 WeasyPrint moves").
 """
