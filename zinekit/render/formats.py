@@ -43,12 +43,14 @@ def _booklet(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Pat
     """The print edition (no live links, addresses printed), imposed: the reading PDF's
     own pages when the print edition prints the same, else a layout of its own."""
     from zinekit.render.editions import impose_booklet, print_edition_differs
+    from zinekit.render.note_overflow import notes_at_end
     from zinekit.render.paper import caliper_of
     from zinekit.render.pdf import render_pdf
 
     paper = reading
     if paper is None or not paper.data or print_edition_differs(prepared):
-        paper = render_pdf(prepared, print_edition=True, bleed=prepared.issue.build.get("bleed"))
+        paper = render_pdf(prepared, print_edition=True, bleed=prepared.issue.build.get("bleed"),
+                           end_notes=notes_at_end(reading))
     booklet = impose_booklet(prepared.issue, paper.data, out, prepared.diagnostics,
                              caliper_of(prepared.settings, prepared.diagnostics))
     if booklet is None:
@@ -60,10 +62,12 @@ def _booklet(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Pat
 def _press(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Path, bytes]:
     """The print edition as single pages with bleed, PDF/X."""
     from zinekit.render.editions import PRESS_BLEED, PRESS_VARIANT, preflight_press
+    from zinekit.render.note_overflow import notes_at_end
     from zinekit.render.pdf import render_pdf
 
     bleed = prepared.issue.build.get("bleed") or PRESS_BLEED
-    press = render_pdf(prepared, variant=PRESS_VARIANT, print_edition=True, bleed=bleed)
+    press = render_pdf(prepared, variant=PRESS_VARIANT, print_edition=True, bleed=bleed,
+                       end_notes=notes_at_end(reading))
     preflight_press(prepared.issue, press.data, prepared.diagnostics)
     return {out / f"{prepared.issue.slug}-press.pdf": press.data}
 

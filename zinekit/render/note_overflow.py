@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterable
 
 import weasyprint
 from weasyprint.formatting_structure import boxes
 
 from zinekit.errors import Diagnostics, display_path
-from zinekit.model import Issue, Prepared
+from zinekit.model import Issue, LaidOut, Prepared
 
 #: Layouts added, at most, to set at the end the notes that had no room.  Moving a
 #: note changes the pages after it, and rarely leaves another without room: a second
@@ -83,12 +83,23 @@ class NotePlacement:
         return document, html
 
 
-def placement_for(prepared: Prepared, html_for: Callable[[frozenset[str]], str]) -> NotePlacement:
-    """Each article's ``notes_overflow``: its own front matter's, else the issue's."""
+def placement_for(prepared: Prepared, html_for: Callable[[frozenset[str]], str],
+                  already: Iterable[str] | None = None) -> NotePlacement:
+    """Each article's ``notes_overflow``: its own front matter's, else the issue's;
+    ``already``: notes the HTML sets at the end from the start."""
     default = str(prepared.settings.get(SETTING) or "next")
     policies = {article.anchor: str(article.meta.explicit(SETTING) or default)
                 for article in prepared.issue.articles}
-    return NotePlacement(policies, html_for)
+    return NotePlacement(policies, html_for, sorted(already or ()))
+
+
+def notes_at_end(laid_out: LaidOut | None) -> frozenset[str]:
+    """The footnotes a laid-out edition printed at their article's end (their calls
+    are the ones with an id ``ref-fn-…`` in print): the print edition, laid out after
+    the reading PDF, starts from them instead of finding them again."""
+    if laid_out is None:
+        return frozenset()
+    return frozenset(anchor[4:] for anchor in laid_out.anchor_pages if anchor.startswith("ref-fn-"))
 
 
 def report_misplaced(document: weasyprint.Document, issue: Issue, diagnostics: Diagnostics,

@@ -521,13 +521,16 @@ def render_pdf(prepared: Prepared, variant: str | None = None, with_bytes: bool 
     page count, the page of every anchor and where each page begins; problems go to
     ``diagnostics`` (the issue's by default).
     ``with_bytes=False`` lays it out for its pages only: writing a 1,000-page PDF is
-    about a sixth of the time it takes."""
+    about a sixth of the time it takes.  ``end_notes`` (the ids of footnotes to print at
+    their article's end, e.g. those the reading PDF moved) start the print edition
+    where the reading PDF ended (:mod:`zinekit.render.note_overflow`)."""
     issue, theme = prepared.issue, prepared.theme
     diagnostics = prepared.diagnostics if diagnostics is None else diagnostics
     variant = edition_variant(variant, flags)
     html = render_issue_html(prepared, mode="print", **flags)
+    others = {key: value for key, value in flags.items() if key != "end_notes"}
     placement = placement_for(prepared, lambda end_notes: render_issue_html(
-        prepared, mode="print", end_notes=end_notes, **flags))
+        prepared, mode="print", end_notes=end_notes, **others), flags.get("end_notes"))
     fetcher = ProjectFetcher([issue.root, *theme.folders, builtin_themes_folder()],
                              allow_network=bool(issue.build.get("allow_network")),
                              mounts=[issue.root, builtin_themes_folder()])
