@@ -3,6 +3,11 @@
 The theme's own fonts are read with fontTools; the machine's fonts are asked of
 fontconfig once (``fc-list`` prints each font's character ranges).  A character none of
 them covers would print as an empty box: the build warns where it first appears.
+
+Two more font problems WeasyPrint passes over in silence are reported here: a theme font
+file that cannot be read (an error naming the file), and a ``font-family`` the theme
+declares no ``@font-face`` for and the machine lacks (a warning at its line in the
+stylesheet), whose text would be set in a fallback font such as DejaVu.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+import tinycss2
 from fontTools.ttLib import TTFont
 
 from zinekit.config import Settings
@@ -245,8 +251,6 @@ def _fallback(stack: list[str]) -> str:
 
 
 def _rules(path: Path) -> list:
-    import tinycss2
-
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
@@ -256,8 +260,6 @@ def _rules(path: Path) -> list:
 
 def _declarations(rules: list, name: str):
     """Every declaration ``name`` in ``rules``, inside @media, @page and the like too."""
-    import tinycss2
-
     for rule in rules:
         if rule.type == "qualified-rule" or (rule.type == "at-rule" and rule.content
                                              and rule.lower_at_keyword not in _NESTED_RULES):
@@ -285,7 +287,8 @@ def _font_faces(rules: list) -> set[str]:
 
 def _families(tokens: list) -> list[str]:
     """``"Linux Libertine", Georgia Pro, serif`` → the three names."""
-    families, words = [], []
+    families: list[str] = []
+    words: list[str] = []
     for token in [*tokens, None]:
         if token is None or (token.type == "literal" and token.value == ","):
             if words:
