@@ -499,3 +499,10 @@ def test_fuzzed_query_strings_get_well_formed_answers(real_server):
     check()
     assert process.poll() is None  # still serving
     assert "Traceback" not in log.read_text() and "internal error" not in log.read_text()
+
+
+def test_the_bar_shows_a_bidi_control_of_a_message_escaped(server: PreviewServer,
+                                                           project: Path):
+    save(project / "notes.md", NOTES.replace("[see Nowhere Weekly vol.9]",
+                                             "[see Nowhere\u202e Weekly vol.9]"))
+    assert wait_for(lambda: "Nowhere\\u202e Weekly" in fetch(server.url)[1])
