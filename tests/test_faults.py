@@ -338,8 +338,8 @@ def test_a_full_disk_is_a_clear_error(single_issue, monkeypatch, where):
     assert result.exit_code == 1
     assert "Traceback" not in result.output and "internal error" not in result.output
     lines = result.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: could not write dist/notes/notes"), lines
-    assert lines[0].endswith(": No space left on device")
+    assert len(lines) == 1 and lines[0].startswith("dist/notes/notes"), lines
+    assert lines[0].endswith(": error: cannot write the file: No space left on device")
     assert outputs(dist) == before
     assert temporaries(dist) == []
 
@@ -376,7 +376,8 @@ def test_an_unwritable_folder_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["build", "notes.md", "-q", "--format", "pdf"])
     assert result.exit_code == 1
-    assert result.stderr.startswith("error: could not write dist/notes/")
+    assert result.stderr == ("dist/notes/notes.inventory.json: error: cannot write in dist: "
+                             "Not a directory\n")
     assert "Traceback" not in result.output
 
 
@@ -389,7 +390,7 @@ def test_impose_on_a_full_disk(tmp_path, monkeypatch):
     monkeypatch.setattr(output.os, "replace", _no_space)
     result = CliRunner().invoke(main, ["impose", "in.pdf", "-o", "out.pdf"])
     assert result.exit_code == 1
-    assert result.stderr == "error: could not write out.pdf: No space left on device\n"
+    assert result.stderr == "out.pdf: error: cannot write the file: No space left on device\n"
     assert (tmp_path / "out.pdf").read_bytes() == b"%PDF-1.7 previous"
     assert temporaries(tmp_path) == []
 

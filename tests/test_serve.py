@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 import shutil
 import socket
 import tempfile
@@ -16,6 +17,7 @@ from typing import Callable
 
 import pytest
 
+from zinekit.render.formats import FORMATS
 from zinekit.serve import PreviewServer
 
 NOTES = """\
@@ -323,3 +325,184 @@ def test_browser_reloads_by_itself_after_a_save(browser, server: PreviewServer, 
     shot = Path(os.environ.get("ZINEKIT_SCREENSHOTS", project)) / "preview-broken.png"
     browser.save_screenshot(str(shot))
     assert shot.stat().st_size > 0
+
+
+# --- hostile requests --------------------------------------------------------------------------
+
+
+def get(server: PreviewServer, path: str) -> tuple[int, str]:
+    """GET ``path`` as written; the status and the body (the first 4 KB of a stream)."""
+    address, port = server.httpd.server_address[:2]
+    connection = http.client.HTTPConnection(address, port, timeout=10)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    body = response.read(4096) if response.getheader("Content-Length") else response.fp.readline()
+    connection.close()
+    return response.status, body.decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("path, status, message", [
+    ("/__zinekit/version?issue=%C2%B2", 400,
+     "issue=² is not an issue number (this preview has issue=0)\n"),
+    ("/__zinekit/events?issue=%C2%B2", 400,
+     "issue=² is not an issue number (this preview has issue=0)\n"),
+    ("/__zinekit/version?issue=123456789012345", 404,
+     "no issue 123456789012345 in this preview (it has issue=0)\n"),
+    ("/__zinekit/pdf?issue=" + "9" * 5000, 404,
+     "no issue " + "9" * 40 + "… in this preview (it has issue=0)\n"),
+    ("/__zinekit/version?issue=%0A%E2%80%AE", 400,
+     "issue=\\n\\u202e is not an issue number (this preview has issue=0)\n"),
+    ("/__zinekit/issue/%C2%B2/fonts.css", 404,
+     "not found (the preview serves the project's files and its theme only)\n"),
+])
+def test_an_issue_that_is_no_number_is_a_clear_answer(server: PreviewServer, path: str,
+                                                       status: int, message: str):
+    assert get(server, path) == (status, message)
+
+
+def test_events_with_a_version_that_is_no_number_still_stream(server: PreviewServer):
+    for version in ("%C2%B2", "9" * 5000, "-1", ""):
+        status, first = get(server, f"/__zinekit/events?issue=0&version={version}")
+        assert (status, first) == (200, "retry: 1000\n")
+
+
+def test_a_big_file_is_sent_in_pieces(server: PreviewServer, project: Path):
+    import resource
+
+    size = 3 << 30
+    with open(project / "images" / "huge.bin", "wb") as handle:
+        handle.truncate(size)  # sparse: no disk used
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    address, port = server.httpd.server_address[:2]
+    connection = http.client.HTTPConnection(address, port, timeout=30)
+    connection.request("GET", "/images/huge.bin")
+    response = connection.getresponse()
+    assert response.status == 200
+    assert response.getheader("Content-Length") == str(size)
+    assert response.read(8 << 20) == bytes(8 << 20)
+    connection.close()
+    grown_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert grown_kb < 200_000  # nowhere near the 3 GB read_bytes() would take
+
+
+def test_an_internal_error_answering_is_a_500_and_one_log_line(project: Path, monkeypatch):
+    logged: list[str] = []
+    preview = PreviewServer(project / "notes.md", port=0, log=logged.append).start()
+    try:
+        def broken(url_path: str):
+            raise RuntimeError("the lookup tripped")
+
+        monkeypatch.setattr(preview, "preview_at", broken)
+        assert get(preview, "/notes.html") == (
+            500, "internal error in zinekit serve (its log says which)\n")
+    finally:
+        preview.stop()
+    assert logged[-1] == ("zinekit serve: internal error answering /notes.html: "
+                          "RuntimeError: the lookup tripped")
+
+
+def ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not ipv6_loopback(), reason="no IPv6 loopback on this machine")
+def test_a_bracketed_ipv6_host_is_accepted(project: Path):
+    with PreviewServer(project / "notes.md", host="[::1]", port=0,
+                       log=lambda message: None) as preview:
+        assert preview.url.startswith("http://[::1]:")
+        assert fetch(preview.url)[0] == 200
+
+
+# --- fuzzing the query strings of a real `zinekit serve` ---------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def real_server(tmp_path_factory):
+    """``zinekit serve`` in its own process on 127.0.0.1, stopped by its process id."""
+    import signal
+    import subprocess
+    import sys
+
+    root = tmp_path_factory.mktemp("served")
+    (root / "notes.md").write_text(NOTES, encoding="utf-8")
+    (root / "images").mkdir()
+    (root / "images" / "table.svg").write_text(SVG, encoding="utf-8")
+    port, log = free_port(), root / "serve.log"
+    with open(log, "w", encoding="utf-8") as sink:
+        process = subprocess.Popen([sys.executable, "-m", "zinekit", "serve", "notes.md",
+                                    "--port", str(port)], cwd=root, stdout=sink, stderr=sink)
+    try:
+        assert wait_for(lambda: "previewing at" in log.read_text(), 120), log.read_text()
+        yield port, log, process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def answer(port: int, target: str) -> tuple[int, str]:
+    """A well-formed HTTP answer to GET ``target`` (http.client raises otherwise)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+    try:
+        connection.request("GET", target)
+        response = connection.getresponse()
+        if response.getheader("Content-Type") == "text/event-stream":
+            return response.status, response.fp.readline().decode()
+        return response.status, response.read().decode("utf-8", "replace")
+    finally:
+        connection.close()
+
+
+def builds_a_pdf(path: str, pairs: list[tuple[str, str]]) -> bool:
+    first = {}
+    for k, v in pairs:
+        first.setdefault(k, v)
+    return path == "pdf" and re.fullmatch("0+", first.get("issue", "0")) is not None \
+        and first.get("format", "pdf") in FORMATS
+
+
+def test_fuzzed_query_strings_get_well_formed_answers(real_server):
+    from urllib.parse import quote
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    port, log, process = real_server
+    endpoint = st.sampled_from(["version", "events", "pdf", "issue/{v}/fonts.css",
+                                "issue/{v}/theme/css/{v}", "{v}"])
+    value = st.one_of(st.text(max_size=40), st.from_regex(r"[0-9]{0,30}", fullmatch=True),
+                      st.sampled_from(["²", "٣", "0x1", "-0", "1e9", "%", "%zz", "%C2", "0"]))
+    key = st.sampled_from(["issue", "version", "format", "", "issue[]"])
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck),
+              database=None)
+    @given(endpoint, st.lists(st.tuples(key, value), max_size=4), value)
+    def check(path: str, pairs: list[tuple[str, str]], segment: str) -> None:
+        if builds_a_pdf(path, pairs):
+            return  # a real PDF build per example: tested once above, not fuzzed
+        query = "&".join(f"{quote(k, safe='%')}={quote(v, safe='%=&')}" for k, v in pairs)
+        target = "/__zinekit/" + path.replace("{v}", quote(segment, safe="%")) + "?" + query
+        status, body = answer(port, target)
+        assert status in (200, 400, 404, 422), (target, status, body)
+        assert "Traceback" not in body
+
+    check()
+    assert process.poll() is None  # still serving
+    assert "Traceback" not in log.read_text() and "internal error" not in log.read_text()
+
+
+def test_the_bar_shows_a_bidi_control_of_a_message_escaped(server: PreviewServer,
+                                                           project: Path):
+    save(project / "notes.md", NOTES.replace("[see Nowhere Weekly vol.9]",
+                                             "[see Nowhere\u202e Weekly vol.9]"))
+    assert wait_for(lambda: "Nowhere\\u202e Weekly" in fetch(server.url)[1])

@@ -6,6 +6,8 @@ Exit status: 0 success, 1 the content has errors, 2 wrong usage (click's own).
 from __future__ import annotations
 
 import contextlib
+import errno
+import os
 import signal
 import sys
 import threading
@@ -16,7 +18,7 @@ from typing import Iterator
 import click
 
 from zinekit import __version__
-from zinekit.errors import ZinekitError
+from zinekit.errors import ZinekitError, display_path, printable
 from zinekit.impose.registry import NAMES as IMPOSE_LAYOUTS
 from zinekit.impose.registry import cli_help as impose_layout_help
 from zinekit.render.formats import DEFAULT_FORMATS, FORMATS
@@ -33,16 +35,37 @@ class ZinekitGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("interrupted; outputs written so far are whole, nothing half-written was kept", err=True)
             sys.exit(130)
-        except Exception as exc:  # a bug in zinekit, not in the user's input
-            if ctx.obj and ctx.obj.get("debug"):
-                traceback.print_exc()
-            else:
-                click.echo(
-                    f"zinekit: internal error: {type(exc).__name__}: {exc}\n"
-                    "(run with --debug for the traceback, and please report it)",
-                    err=True,
-                )
+        except OSError as exc:
+            if exc.errno not in ENVIRONMENT_ERRNOS:
+                raise _internal(ctx, exc) from exc
+            click.echo(environment_error(exc), err=True)
             sys.exit(1)
+        except Exception as exc:  # a bug in zinekit, not in the user's input
+            raise _internal(ctx, exc) from exc
+
+
+def _internal(ctx: click.Context, exc: BaseException) -> SystemExit:
+    """Report a bug in zinekit: one line, or the traceback under ``--debug``."""
+    if ctx.obj and ctx.obj.get("debug"):
+        traceback.print_exception(exc)
+    else:
+        click.echo(f"zinekit: internal error: {type(exc).__name__}: {printable(exc)}\n"
+                   "(run with --debug for the traceback, and please report it)", err=True)
+    return SystemExit(1)
+
+
+#: What the machine, not zinekit, refuses: a full disk or quota, a read-only or
+#: forbidden folder, a file too large, a failing disk.  A stage that writes through
+#: :mod:`zinekit.output` reports these itself; any other write is reported here.
+ENVIRONMENT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES,
+                                errno.EPERM, errno.EFBIG, errno.EIO, errno.ENAMETOOLONG})
+
+
+def environment_error(exc: OSError) -> str:
+    """``newdir: error: Read-only file system``: the file refused, and why."""
+    reason = exc.strerror or type(exc).__name__
+    where = display_path(os.fsdecode(exc.filename)) if exc.filename is not None else "zinekit"
+    return f"{where}: error: {reason}"
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -9,6 +9,7 @@ raises a :class:`ZinekitError`, which the CLI prints and turns into exit status 
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,11 +20,43 @@ import click
 Severity = Literal["error", "warning"]
 
 
+#: What a message never prints as it is: control characters (C0, DEL, C1: a newline
+#: would start a line of its own, ESC a terminal sequence), line and paragraph
+#: separators, the bidirectional controls that reorder what a terminal shows (U+202E
+#: shows ``fdp.exe`` as ``exe.pdf``), and lone surrogates (bytes of a file name that are
+#: not UTF-8).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
+                          "\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group(0)
+    if char in _NAMED_ESCAPES:
+        return _NAMED_ESCAPES[char]
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte os.fsdecode could not decode
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: object) -> str:
+    """``text`` as a message shows it: every character :data:`_UNPRINTABLE` lists written
+    as an escape (``\\n``, ``\\x1b``, ``\\u202e``), so a name cannot forge a line of the
+    report nor turn the terminal's text around.  Backslashes are kept as they are, so
+    escaping twice changes nothing."""
+    return _UNPRINTABLE.sub(_escape, str(text))
+
+
 def display_path(path: str | os.PathLike[str] | None) -> str:
-    """A path as a user should read it: relative to the working folder when inside it."""
+    """A path as a user should read it: relative to the working folder when inside it,
+    made :func:`printable` (every message names files through this function)."""
     if path is None:
         return "<input>"
-    p = Path(path)
+    return printable(_relative_path(Path(path)))
+
+
+def _relative_path(p: Path) -> str:
     cwd = Path.cwd().resolve()
     for candidate in (Path(os.path.abspath(p)), p):  # a link is named as the link
         try:
@@ -52,7 +85,7 @@ class Diagnostic:
         return ":".join(parts)
 
     def __str__(self) -> str:
-        return f"{self.location()}: {self.severity}: {self.message}"
+        return f"{self.location()}: {self.severity}: {printable(self.message)}"
 
     def as_error(self) -> Diagnostic:
         """The same message as an error (``--strict`` makes every warning one)."""
@@ -122,7 +155,7 @@ class Diagnostics:
                 out.append(str(d))
             elif shown[key] == limit_per_message + 1:
                 rest = counts[key] - limit_per_message
-                out.append(f"{d.severity}: ... and {rest} more like: {d.message}")
+                out.append(f"{d.severity}: ... and {rest} more like: {printable(d.message)}")
         return out
 
 
@@ -145,7 +178,7 @@ class ZinekitError(click.ClickException):
             click.echo(line, err=True)
 
     def format_message(self) -> str:
-        return self.message
+        return printable(self.message)
 
 
 class SourceError(ZinekitError):

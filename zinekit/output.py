@@ -13,7 +13,10 @@ seconds; the hour covers a folder shared by several machines).  A temporary of a
 still running is never touched.
 
 A write that fails (a full disk, a read-only folder) raises :class:`WriteError`, printed
-as ``error: could not write dist/…: No space left on device``.
+as ``dist/…/x.pdf: error: cannot write the file: No space left on device`` (or ``cannot
+write in dist/…`` when the folder refuses the temporary).  A destination that is a
+character device (``/dev/null``, ``/dev/stdout``, ``/dev/full``) has nothing to rename
+over: it is written directly, and a failed write is the same error.
 
 A write given the folder it must stay ``within`` (the output folder) refuses, before it
 creates anything, a destination whose folders lead out of it through a link
@@ -28,6 +31,7 @@ import hashlib
 import os
 import re
 import socket
+import stat
 import tempfile
 import time
 from pathlib import Path
@@ -41,11 +45,13 @@ _TAGGED = re.compile(re.escape(TEMP_PREFIX) + r"(\d+)-([0-9a-f]{8})-")
 
 
 class WriteError(ZinekitError, OSError):
-    """An output file could not be written; the previous file, if any, is untouched."""
+    """An output file could not be written; the previous file, if any, is untouched.
+    ``folder`` is where the temporary could not be made, when that is what failed."""
 
-    def __init__(self, destination: Path, cause: OSError) -> None:
+    def __init__(self, destination: Path, cause: OSError, folder: Path | None = None) -> None:
         reason = cause.strerror or str(cause) or type(cause).__name__
-        super().__init__(f"error: could not write {display_path(destination)}: {reason}")
+        what = f"in {display_path(folder)}" if folder is not None else "the file"
+        super().__init__(f"{display_path(destination)}: error: cannot write {what}: {reason}")
 
 
 def host_tag() -> str:
@@ -92,13 +98,17 @@ def atomic_path(destination: str | os.PathLike[str],
     dest = Path(destination)
     if within is not None:
         check_within(dest, Path(within))
+    if _is_character_device(dest):
+        with _reported(dest):
+            yield dest
+        return
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
         sweep_stale_temporaries(dest.parent, recursive=False)
         fd, tmp = tempfile.mkstemp(prefix=temporary_prefix(), suffix=dest.suffix, dir=dest.parent)
         os.close(fd)
     except OSError as exc:
-        raise WriteError(dest, exc) from exc
+        raise WriteError(dest, exc, _failed_folder(exc, dest)) from exc
     tmp_path = Path(tmp)
     try:
         yield tmp_path
@@ -111,6 +121,36 @@ def atomic_path(destination: str | os.PathLike[str],
         if isinstance(exc, OSError) and not isinstance(exc, ZinekitError):
             raise WriteError(dest, exc) from exc
         raise
+
+
+def _is_character_device(path: Path) -> bool:
+    try:
+        return stat.S_ISCHR(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+@contextlib.contextmanager
+def _reported(dest: Path) -> Iterator[None]:
+    """An OSError while writing ``dest`` directly, as a :class:`WriteError`."""
+    try:
+        yield
+    except OSError as exc:
+        if isinstance(exc, ZinekitError):
+            raise
+        raise WriteError(dest, exc) from exc
+
+
+def _failed_folder(exc: OSError, dest: Path) -> Path:
+    """The folder a failed mkdir or mkstemp names, or the file standing where one of its
+    folders should be (``dist`` a file: ``cannot write in dist: Not a directory``)."""
+    named = Path(os.fsdecode(exc.filename)) if exc.filename else dest.parent
+    if named.name.startswith(TEMP_PREFIX):
+        named = named.parent
+    probe = named
+    while not os.path.lexists(probe) and probe != probe.parent:
+        probe = probe.parent
+    return probe if os.path.lexists(probe) and not probe.is_dir() else named
 
 
 def _flush_to_disk(path: Path) -> None:

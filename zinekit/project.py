@@ -13,7 +13,8 @@ from zinekit.config import (
     find_project_file,
     load_project_file,
 )
-from zinekit.errors import Diagnostics, SourceError
+from zinekit.errors import Diagnostics, SourceError, display_path
+from zinekit.limits import irregular_kind
 from zinekit.load import ISSUE_FILE
 
 
@@ -116,5 +117,9 @@ def issues_at(path: Path, project: Project) -> list[Path]:
             raise SourceError("the catalog lists no issue with 'source =' to build",
                               str(project.file.path), 1, 1)
         return [p for p, _ in sources]
+    kind = irregular_kind(path)
+    if kind is not None and kind != "a folder":  # /dev/zero, a named pipe: never read
+        raise SourceError(f"{display_path(path)} is {kind}, not a regular file; not read",
+                          str(path))
     raise SourceError("nothing to build here: expected a .md file, an issue folder with "
                       f"{ISSUE_FILE}, or a series folder with zinekit.toml", str(path))

@@ -4,6 +4,10 @@ Stages never print.  They hand events to a :class:`Reporter`: the command line's
 :class:`ConsoleReporter` prints each as a line on standard error; a :class:`Recorder`
 keeps them, so the parallel runner can show a worker's events in the order of the
 series whatever order the workers finished in, and the preview can show them in a page.
+
+Each event's :meth:`lines` are what a terminal may show: file names through
+:func:`~zinekit.errors.display_path`, any other text a user or a file supplied through
+:func:`~zinekit.errors.printable`, so no line holds a newline or a control of its own.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from typing import Callable, Iterable, Union
 
 import click
 
-from zinekit.errors import Diagnostic, Diagnostics, display_path
+from zinekit.errors import Diagnostic, Diagnostics, display_path, printable
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,7 @@ class Progress:
 
     def lines(self) -> list[str]:
         again = " (again: pages it cites changed)" if self.again else ""
-        return [f"[{self.count}/{self.total}] {self.name}{again}"]
+        return [f"[{self.count}/{self.total}] {printable(self.name)}{again}"]
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,7 @@ class Note:
     text: str
 
     def lines(self) -> list[str]:
-        return [self.text]
+        return [printable(line) for line in self.text.split("\n")]
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,7 @@ class Built:
     seconds: float
 
     def lines(self) -> list[str]:
-        return [f"{self.slug}: {self.pages} pages in {self.seconds:.1f}s"]
+        return [f"{printable(self.slug)}: {self.pages} pages in {self.seconds:.1f}s"]
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,7 @@ class UpToDate:
     slug: str
 
     def lines(self) -> list[str]:
-        return [f"{self.slug}: up to date"]
+        return [f"{printable(self.slug)}: up to date"]
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,7 @@ class NotBuilt:
     reason: str
 
     def lines(self) -> list[str]:
-        return [f"{self.name}: not built: {self.reason}"]
+        return [f"{printable(self.name)}: not built: {printable(self.reason)}"]
 
 
 Event = Union[Findings, Progress, Note, Wrote, Built, UpToDate, NotBuilt]

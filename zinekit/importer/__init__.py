@@ -11,9 +11,10 @@ import re
 from pathlib import Path
 from typing import Callable
 
-from zinekit.errors import SourceError, ZinekitError
+from zinekit.errors import SourceError, display_path
 from zinekit.importer.document import Imported
 from zinekit.importer.source import read_text
+from zinekit.limits import irregular_kind
 
 #: Format name → the file endings that name it.
 FORMATS: dict[str, tuple[str, ...]] = {
@@ -57,13 +58,17 @@ def sniff_text(text: str) -> str:
 
 
 def import_file(path: Path, fmt: str | None = None) -> Imported:
-    """Import one file; raise :class:`ZinekitError` for input that cannot be read.
+    """Import one file; raise :class:`SourceError` for input that cannot be read.
     A ``.txt`` file (without ``--from``) is read as what it holds: a post that opens
     with front matter is a Jekyll/Hugo post, a saved page an HTML page."""
+    kind = irregular_kind(path)
+    if kind is not None:  # /dev/zero never ends, a named pipe may never start
+        raise SourceError(f"{display_path(path)} is {kind}, not a regular file; not read",
+                          str(path))
     name = detect_format(path, fmt)
     if name is None:
-        raise ZinekitError(f"{path}: cannot tell the format from the ending {path.suffix!r}; "
-                           f"name it with --from ({', '.join(FORMATS)})")
+        raise SourceError(f"cannot tell the format from the ending {path.suffix!r}; "
+                          f"name it with --from ({', '.join(FORMATS)})", str(path))
     if name in ("docx", "odt"):
         from zinekit.importer.office import import_office
 

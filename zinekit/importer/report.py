@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
 
-from zinekit.errors import display_path
+from zinekit.errors import display_path, printable
 
 Kind = Literal["warning", "note"]
 
@@ -33,7 +33,7 @@ class Entry:
         where = display_path(source)
         if self.line:
             where += f":{self.line}:{self.col or 1}"
-        return f"{where}: {self.kind}: {self.message}"
+        return f"{where}: {self.kind}: {printable(self.message)}"
 
 
 @dataclass

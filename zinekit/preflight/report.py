@@ -6,7 +6,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 
-from zinekit.errors import display_path
+from zinekit.errors import display_path, printable
 from zinekit.preflight.checks import MM, Finding, Options
 
 REPEATS_SHOWN = 5  # of one message on many pages, the first five; then a count
@@ -59,10 +59,10 @@ class PreflightReport:
             key = (finding.severity, finding.check, finding.message)
             shown[key] += 1
             if shown[key] <= REPEATS_SHOWN:
-                out.append(f"{self.where(finding)}: {finding.severity}: {finding.message}")
+                out.append(f"{self.where(finding)}: {finding.severity}: {printable(finding.message)}")
             elif shown[key] == REPEATS_SHOWN + 1:
                 out.append(f"{display_path(self.path)}: {finding.severity}: ... and {counts[key] - REPEATS_SHOWN} "
-                           f"more pages like: {finding.message}")
+                           f"more pages like: {printable(finding.message)}")
         return out
 
     def summary(self) -> str:

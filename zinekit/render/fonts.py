@@ -3,6 +3,11 @@
 The theme's own fonts are read with fontTools; the machine's fonts are asked of
 fontconfig once (``fc-list`` prints each font's character ranges).  A character none of
 them covers would print as an empty box: the build warns where it first appears.
+
+Two more font problems WeasyPrint passes over in silence are reported here: a theme font
+file that cannot be read (an error naming the file), and a ``font-family`` the theme
+declares no ``@font-face`` for and the machine lacks (a warning at its line in the
+stylesheet), whose text would be set in a fallback font such as DejaVu.
 """
 
 from __future__ import annotations
@@ -13,7 +18,8 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-from fontTools.ttLib import TTFont, TTLibError
+import tinycss2
+from fontTools.ttLib import TTFont
 
 from zinekit.config import Settings
 from zinekit.errors import Diagnostics
@@ -24,11 +30,50 @@ IGNORED_CATEGORIES = {"Cc", "Cf", "Zs", "Zl", "Zp", "Co", "Cn"}
 
 @lru_cache(maxsize=64)
 def font_file_coverage(path: str) -> frozenset[int]:
-    try:
-        with TTFont(path, lazy=True, fontNumber=0) as font:
-            return frozenset(font.getBestCmap() or {})
-    except (TTLibError, OSError, AssertionError):
+    if font_problem(path) is not None:
         return frozenset()
+    with TTFont(path, lazy=True, fontNumber=0) as font:
+        return frozenset(font.getBestCmap() or {})
+
+
+@lru_cache(maxsize=64)
+def font_problem(path: str) -> str | None:
+    """Why the font file at ``path`` cannot be used (damaged, or not a font), or None:
+    the tables a layout and the EPUB cover's lettering read are read once here."""
+    try:
+        with TTFont(path, fontNumber=0) as font:
+            cmap = font.getBestCmap()
+            if not cmap:
+                return "it maps no character to a glyph"
+            font["head"].unitsPerEm, font["hmtx"].metrics  # noqa: B018 - read, to check
+            glyphs = font.getGlyphSet()
+            for name in list(dict.fromkeys(cmap.values()))[:64]:
+                glyphs[name].draw(_NullPen())
+    except Exception as exc:  # fontTools raises anything from a damaged table
+        return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return None
+
+
+class _NullPen:
+    """Draws nothing: a glyph's outline is only read."""
+
+    def moveTo(self, pt) -> None: ...  # noqa: N802 - fontTools' pen protocol
+    def lineTo(self, pt) -> None: ...  # noqa: N802
+    def curveTo(self, *pts) -> None: ...  # noqa: N802
+    def qCurveTo(self, *pts) -> None: ...  # noqa: N802
+    def closePath(self) -> None: ...  # noqa: N802
+    def endPath(self) -> None: ...  # noqa: N802
+    def addComponent(self, name, transform) -> None: ...  # noqa: N802
+
+
+def check_theme_fonts(font_files: list[Path], diagnostics: Diagnostics) -> None:
+    """An error naming each font file of the theme that cannot be read (WeasyPrint
+    would draw its text in another font without a word)."""
+    for font in font_files:
+        problem = font_problem(str(font))
+        if problem is not None:
+            diagnostics.error(f"font file cannot be read (damaged, or not a font): {problem}",
+                              str(font))
 
 
 @lru_cache(maxsize=1)
@@ -77,7 +122,9 @@ PRINTED_KEYS = ("title", "subtitle", "series", "season", "date", "authors", "edi
 
 def check_font_coverage(issue: Issue, font_files: list[Path], diagnostics: Diagnostics) -> None:
     """Warn, at its first place in the sources, about each run of undrawable characters:
-    in the text of each file, and in each printed front-matter value at its key's line."""
+    in the text of each file, and in each printed front-matter value at its key's line.
+    A damaged font file is an error first (:func:`check_theme_fonts`)."""
+    check_theme_fonts(font_files, diagnostics)
     for meta in _front_matters(issue):
         _check_front_matter(meta, font_files, diagnostics)
     checked: set[Path] = set()
@@ -144,3 +191,109 @@ def _check_lines(lines: list[str], first: int, path: str, font_files: list[Path]
                             "a font that covers them (e.g. fonts-noto-cjk, see docs/themes.md)",
                             path, number, col)
         remaining -= set(here)
+
+
+# --- font families a stylesheet names ---------------------------------------------------
+
+#: CSS's generic families and keywords: always there, they name no font of their own.
+GENERIC_FAMILIES = frozenset({
+    "serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "emoji", "math",
+    "fangsong", "ui-serif", "ui-sans-serif", "ui-monospace", "ui-rounded", "inherit",
+    "initial", "unset", "revert", "revert-layer"})
+_NESTED_RULES = ("media", "supports", "document", "layer", "container")
+
+
+@lru_cache(maxsize=1)
+def system_families() -> frozenset[str] | None:
+    """Every font family fontconfig knows (case folded); None if it cannot tell."""
+    if not shutil.which("fc-list"):
+        return None
+    try:
+        output = subprocess.run(["fc-list", "--format", "%{family}\n"], capture_output=True,
+                                text=True, timeout=30, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return frozenset(name.strip().casefold() for line in output.splitlines()
+                     for name in line.split(",") if name.strip())
+
+
+def check_font_families(stylesheets: list[Path], diagnostics: Diagnostics) -> None:
+    """A warning, at its first ``font-family``, for each stack none of whose fonts the
+    theme declares (``@font-face``) or the machine has: WeasyPrint would set that text
+    in a fallback font (DejaVu, most often) without a word."""
+    installed = system_families()
+    if installed is None:  # fontconfig could not tell us: do not guess
+        return
+    sheets = [(path, _rules(path)) for path in stylesheets]
+    declared = {family for _, rules in sheets for family in _font_faces(rules)}
+    warned: set[str] = set()
+    for path, rules in sheets:
+        for declaration in _declarations(rules, "font-family"):
+            stack = _families(declaration.value)
+            named = [f for f in stack if f.casefold() not in GENERIC_FAMILIES]
+            if not named or any(f.casefold() in declared | installed for f in named):
+                continue
+            key = ", ".join(named)
+            if key in warned:
+                continue
+            warned.add(key)
+            shown = ", ".join(f'"{family}"' for family in named)
+            diagnostics.warning(
+                f"font-family {shown}: not in the theme (no @font-face names it) and not "
+                f"installed on this machine; the text is set in {_fallback(stack)} instead "
+                "(add the font to the theme's fonts/ with an @font-face rule, or install it)",
+                str(path), declaration.source_line, declaration.source_column)
+
+
+def _fallback(stack: list[str]) -> str:
+    generic = next((f for f in stack if f.casefold() in GENERIC_FAMILIES), None)
+    return f"the machine's {generic} font" if generic else "the machine's default font"
+
+
+def _rules(path: Path) -> list:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    return tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)
+
+
+def _declarations(rules: list, name: str):
+    """Every declaration ``name`` in ``rules``, inside @media, @page and the like too."""
+    for rule in rules:
+        if rule.type == "qualified-rule" or (rule.type == "at-rule" and rule.content
+                                             and rule.lower_at_keyword not in _NESTED_RULES):
+            items = tinycss2.parse_blocks_contents(rule.content, skip_comments=True,
+                                                   skip_whitespace=True)
+        elif rule.type == "at-rule" and rule.content:
+            items = tinycss2.parse_rule_list(rule.content, skip_comments=True,
+                                             skip_whitespace=True)
+        else:
+            continue
+        for item in items:
+            if item.type == "declaration" and item.lower_name == name:
+                yield item
+        yield from _declarations([i for i in items if i.type in ("qualified-rule", "at-rule")],
+                                 name)
+
+
+def _font_faces(rules: list) -> set[str]:
+    """The families the stylesheets' ``@font-face`` rules declare (case folded)."""
+    faces = [r for r in rules if r.type == "at-rule" and r.lower_at_keyword == "font-face"]
+    return {family.casefold() for face in faces
+            for declaration in _declarations([face], "font-family")
+            for family in _families(declaration.value)}
+
+
+def _families(tokens: list) -> list[str]:
+    """``"Linux Libertine", Georgia Pro, serif`` → the three names."""
+    families: list[str] = []
+    words: list[str] = []
+    for token in [*tokens, None]:
+        if token is None or (token.type == "literal" and token.value == ","):
+            if words:
+                families.append(" ".join(words))
+            words = []
+        elif token.type in ("string", "ident"):
+            words.append(token.value)
+    return families

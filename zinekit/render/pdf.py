@@ -35,7 +35,7 @@ from zinekit.render import footnote_area
 from zinekit.render.note_overflow import (NotePlacement, misplaced_footnotes, moved_note,
                                           placement_for, report_misplaced)
 from zinekit.render.epub.assets import css_urls, url_of
-from zinekit.render.fonts import check_font_coverage
+from zinekit.render.fonts import check_font_coverage, check_font_families
 from zinekit.render.page_starts import page_starts
 from zinekit.render.tagging import finish_tags, page_references_kept
 from zinekit.themes_loader import builtin_themes_folder
@@ -147,6 +147,18 @@ def find_image(issue: Issue, url: str,
     return None, str(issue.source_file), 0, 0
 
 
+def find_cover(issue: Issue, url: str,
+               fetcher: ProjectFetcher) -> tuple[str, str, int, int] | None:
+    """The ``cover:`` image as its front matter writes it, when it resolves to ``url``."""
+    written = issue.meta.get("cover")
+    if not isinstance(written, str) or not written:
+        return None
+    base = fetcher.url_for(issue.source_file.parent) + "/"
+    if unquote(urljoin(base, quote(written))) != unquote(url):
+        return None
+    return written, str(issue.source_file), issue.meta.line_of("cover"), 1
+
+
 def locate_text(issue: Issue, needle: str) -> tuple[str, int, int]:
     """The first place ``needle`` is written in the issue's sources."""
     for article in issue.articles:
@@ -251,6 +263,8 @@ def _report_image(url: str, issue: Issue, stylesheets: list[Path], fetcher: Proj
     """An image WeasyPrint could not load, where it is named: in the Markdown, else in
     the theme's stylesheets."""
     written, path, line, col = find_image(issue, url, fetcher)
+    if written is None:
+        written, path, line, col = find_cover(issue, url, fetcher) or (written, path, line, col)
     local = fetcher.real_path(url) if url.startswith("file:") else None
     if written is None and local is not None:
         path, line, col = css_url_place(stylesheets, fetcher, url) or (path, line, col)
@@ -258,8 +272,17 @@ def _report_image(url: str, issue: Issue, stylesheets: list[Path], fetcher: Proj
         shown = written or (theme_relative_url(stylesheets, fetcher, url) or str(local))
         diagnostics.error(f"image not found: {shown}", path, line, col)
     else:
-        diagnostics.error(f"image could not be loaded (not an image, or damaged): "
-                          f"{written or url}", path, line, col)
+        shown = written or (project_relative(local, issue) if local is not None else url)
+        diagnostics.error(f"image could not be loaded (not an image, or damaged): {shown}",
+                          path, line, col)
+
+
+def project_relative(path: Path, issue: Issue) -> str:
+    """``path`` as it reads from the project's folder (never a mount's address)."""
+    try:
+        return path.resolve().relative_to(issue.root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _css_urls(stylesheets: list[Path], fetcher: ProjectFetcher):
@@ -535,6 +558,7 @@ def render_pdf(prepared: Prepared, variant: str | None = None, with_bytes: bool 
                              allow_network=bool(issue.build.get("allow_network")),
                              mounts=[issue.root, builtin_themes_folder()])
     check_font_coverage(issue, theme.fonts(), diagnostics)
+    check_font_families(theme.stylesheets("print"), diagnostics)
     with warnings.catch_warnings(), ours_left_unscanned():
         warnings.simplefilter("ignore", PIL.Image.DecompressionBombWarning)  # reported later
         document = with_stack_room(render_document, html, issue, theme.stylesheets("print"),

@@ -22,7 +22,7 @@ from urllib.parse import quote, unquote, urlsplit
 import jinja2
 
 from zinekit.build import BuildOptions, prepare_issue
-from zinekit.errors import Diagnostic, Diagnostics, SourceError, ZinekitError
+from zinekit.errors import Diagnostic, Diagnostics, SourceError, ZinekitError, printable
 from zinekit.load import ISSUE_FILE
 from zinekit.model import Issue, Prepared
 from zinekit.project import Project, open_project
@@ -278,7 +278,7 @@ def _empty_page(env: jinja2.Environment, theme: Theme, index: int, bar: str) -> 
 
 
 def _shown(diagnostics: list[Diagnostic]) -> list[dict[str, str]]:
-    return [{"severity": d.severity, "location": d.location(), "message": d.message}
+    return [{"severity": d.severity, "location": d.location(), "message": printable(d.message)}
             for d in diagnostics[:MAX_SHOWN_DIAGNOSTICS]]
 
 

@@ -16,6 +16,9 @@ from __future__ import annotations
 import errno
 import ipaddress
 import mimetypes
+import os
+import re
+import shutil
 import socket
 import sys
 import threading
@@ -27,7 +30,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import click
 
-from zinekit.errors import Diagnostics, ZinekitError
+from zinekit.errors import Diagnostics, ZinekitError, printable
 from zinekit.project import issues_at, open_project
 from zinekit.render.formats import FORMATS
 from zinekit.render.web import font_faces, fonts_css, theme_file, theme_relative, web_templates
@@ -36,9 +39,23 @@ from zinekit.serve.preview import IssuePreview, _base_theme
 from zinekit.serve.watch import Watcher
 
 KEEPALIVE_SECONDS = 15.0
+FILE_CHUNK = 1 << 20  # bytes read and sent at a time
 EXTRA_TYPES = {".otf": "font/otf", ".ttf": "font/ttf", ".woff": "font/woff",
                ".woff2": "font/woff2", ".svg": "image/svg+xml", ".md": "text/plain; charset=utf-8",
                ".toml": "text/plain; charset=utf-8", ".bib": "text/plain; charset=utf-8"}
+
+
+def unbracketed(host: str) -> str:
+    """``[::1]`` (an IPv6 address as a URL writes it) → ``::1``; other names as given."""
+    return host[1:-1] if host.startswith("[") and host.endswith("]") else host
+
+
+def parse_number(value: str | None, digits: int = 9) -> int | None:
+    """A number of at most ``digits`` ASCII digits, or None (``²`` is a digit to
+    ``str.isdigit`` but no number to ``int``; 5,000 digits are refused by ``int``)."""
+    if value is None or not re.fullmatch(f"[0-9]{{1,{digits}}}", value):
+        return None
+    return int(value)
 
 
 def is_loopback(host: str) -> bool:
@@ -83,12 +100,20 @@ class _HTTPServer(ThreadingHTTPServer):
             self.address_family = socket.AF_INET6
         super().__init__(address, PreviewHandler)
 
+    def handle_error(self, request, client_address) -> None:  # noqa: D102 - socketserver's
+        """One line in the log, not socketserver's traceback on standard error."""
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, (BrokenPipeError, ConnectionResetError, TimeoutError)):
+            self.app.log(f"zinekit serve: internal error answering a request: "
+                         f"{type(exc).__name__}: {printable(exc)}")
+
 
 class PreviewServer:
     """Previews of the issue(s) at ``path``, rebuilt on save, served on ``host:port``."""
 
     def __init__(self, path: Path, host: str = "127.0.0.1", port: int = 8000,
                  log=None) -> None:
+        host = unbracketed(host)
         if not is_loopback(host):
             raise click.UsageError(f"--host must be a loopback address such as 127.0.0.1 "
                                    f"(got {host!r}): the preview serves the project's files")
@@ -181,9 +206,9 @@ class PreviewServer:
     def preview_number(self, value: str | None) -> IssuePreview | None:
         if value is None and len(self.previews) == 1:
             return self.previews[0]
-        if value is not None and value.isdigit() and int(value) < len(self.previews):
-            return self.previews[int(value)]
-        return None
+        number = parse_number(value)
+        return self.previews[number] if number is not None and number < len(self.previews) \
+            else None
 
 
 def _bind(host: str, port: int, app: PreviewServer) -> _HTTPServer:
@@ -201,6 +226,7 @@ def _bind(host: str, port: int, app: PreviewServer) -> _HTTPServer:
 class PreviewHandler(BaseHTTPRequestHandler):
     server: _HTTPServer
     server_version = "zinekit-preview"
+    answered = False  # the status line is sent: an error can no longer be answered
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base's name
         pass  # one line per rebuild is enough; requests are not logged
@@ -224,6 +250,12 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return self._project(url.path)
         except (BrokenPipeError, ConnectionResetError):
             return None
+        except Exception as exc:  # a bug: one line in the log, a plain 500 to the browser
+            self.app.log(f"zinekit serve: internal error answering {printable(url.path)}: "
+                         f"{type(exc).__name__}: {printable(exc)}")
+            if not self.answered:
+                self._text(HTTPStatus.INTERNAL_SERVER_ERROR,
+                           "internal error in zinekit serve (its log says which)\n")
 
     # --- pages and project files -----------------------------------------------------------
 
@@ -272,9 +304,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
             if parts[2] == "theme":
                 return self._theme_file(preview, "/".join(parts[3:]))
             return self._not_found()
-        preview = self.app.preview_number(query.get("issue", "0"))
+        wanted = query.get("issue", "0")
+        preview = self.app.preview_number(wanted)
         if preview is None:
-            return self._not_found()
+            return self._no_issue(wanted)
         if rest == "version":
             return self._text(HTTPStatus.OK, f"{preview.snapshot().version}\n")
         if rest == "events":
@@ -303,13 +336,15 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     def _events(self, preview: IssuePreview, known: str) -> None:
         """Server-Sent Events: the preview's version whenever it changes."""
+        self.answered = True
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
         self.wfile.write(b"retry: 1000\n\n")
         self.wfile.flush()
-        version = int(known) if known.isdigit() else -1
+        version = parse_number(known, digits=18)
+        version = -1 if version is None else version
         while not self.app.stopping:
             latest = preview.wait_for_change(version, KEEPALIVE_SECONDS)
             if self.app.stopping:
@@ -348,10 +383,30 @@ class PreviewHandler(BaseHTTPRequestHandler):
         return not host or is_loopback(name)
 
     def _file(self, path: Path, sandbox: bool = False) -> None:
+        """A file, read and sent a piece at a time (a 3 GB file costs no memory)."""
         kind = EXTRA_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] \
             or "application/octet-stream"
         headers = {"Content-Security-Policy": "sandbox"} if sandbox else {}
-        self._send(HTTPStatus.OK, kind, path.read_bytes(), headers)
+        try:
+            handle = open(path, "rb")
+        except OSError as exc:
+            return self._text(HTTPStatus.FORBIDDEN, f"cannot read this file: {exc.strerror}\n")
+        with handle:
+            size = os.fstat(handle.fileno()).st_size
+            self._head(HTTPStatus.OK, kind, size, headers)
+            if not getattr(self, "head_only", False):
+                shutil.copyfileobj(handle, self.wfile, FILE_CHUNK)
+
+    def _no_issue(self, wanted: str) -> None:
+        """400 for an ``issue=`` that is no number, 404 for a number with no issue."""
+        count = len(self.app.previews)
+        has = "issue=0" if count == 1 else f"issue=0 to issue={count - 1}"
+        shown = printable(wanted if len(wanted) <= 40 else wanted[:40] + "…")
+        if re.fullmatch("[0-9]+", wanted):
+            return self._text(HTTPStatus.NOT_FOUND, f"no issue {shown} in this preview "
+                                                    f"(it has {has})\n")
+        self._text(HTTPStatus.BAD_REQUEST, f"issue={shown} is not an issue number "
+                                           f"(this preview has {has})\n")
 
     def _redirect(self, location: str) -> None:
         self._send(HTTPStatus.FOUND, "text/plain; charset=utf-8", b"", {"Location": location})
@@ -365,16 +420,21 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     def _send(self, status: HTTPStatus, kind: str, body: bytes,
               headers: dict[str, str] | None = None) -> None:
+        self._head(status, kind, len(body), headers)
+        if not getattr(self, "head_only", False):
+            self.wfile.write(body)
+
+    def _head(self, status: HTTPStatus, kind: str, length: int,
+              headers: dict[str, str] | None = None) -> None:
+        self.answered = True
         self.send_response(status)
         self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Length", str(length))
         self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
         for key, value in (headers or {}).items():
             self.send_header(key, value)
         self.end_headers()
-        if not getattr(self, "head_only", False):
-            self.wfile.write(body)
 
 
 def _formats() -> tuple[str, ...]:

@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from zinekit.pages import PageSize
 from zinekit.render.epub.fonts import embedding_allowed
+from zinekit.render.fonts import font_problem
 from zinekit.themes_loader import Theme
 
 COVER_WIDTH = 1200  # SVG user units; the height follows the reading PDF's page
@@ -73,8 +74,10 @@ class Lettering:
         return TextBlock(Markup("\n".join(paths)), bottom, len(lines))
 
     def _font(self, name: str) -> TTFont | None:
-        path = self.theme.find(f"fonts/{name}")
-        if path is None or not embedding_allowed(path)[0]:
+        """The theme's font ``name``; None (text in the reader's font) for no name, a
+        missing font, or a damaged one (the build reports it, naming the file)."""
+        path = self.theme.find(f"fonts/{name}") if name else None
+        if path is None or font_problem(str(path)) is not None or not embedding_allowed(path)[0]:
             return None
         return _open_font(str(path))
 
