@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from zinekit.anthology import expand
 from zinekit.errors import Diagnostics
 from zinekit.load import load_issue
 from zinekit.model import Issue, IssueResult
@@ -127,16 +128,23 @@ class Session:
     # --- order ---------------------------------------------------------------------------
 
     def cited_sources(self, issue: Issue) -> list[CatalogIssue]:
-        """The zinekit-built issues that ``issue`` refers to."""
-        context = context_for(issue, self.catalog, None)
+        """The zinekit-built issues that ``issue`` refers to (an anthology: those its
+        texts refer to, each resolved in its own issue, that issue included)."""
+        if issue.meta.get("include") and not any(a.origin for a in issue.articles):
+            issue = expand(issue, self.load, self.catalog, Diagnostics()).issue
+        own = context_for(issue, self.catalog, None).issue
+        contexts = {None: context_for(issue, self.catalog, None)}
         cited = []
-        for xref in issue.all_xrefs():
-            for query in parse_targets(xref.text):
-                result = resolve(query, self.catalog, context)
-                target = result.issue
-                if result.ok and target is not None and target.source is not None \
-                        and target is not context.issue and target not in cited:
-                    cited.append(target)
+        for article in issue.articles:
+            if article.origin not in contexts:
+                contexts[article.origin] = context_for(self.load(article.origin), self.catalog, None)
+            for xref in article.xrefs:
+                for query in parse_targets(xref.text):
+                    result = resolve(query, self.catalog, contexts[article.origin])
+                    target = (result.issue or contexts[article.origin].issue) if result.ok else None
+                    if target is not None and target.source is not None \
+                            and target is not own and target not in cited:
+                        cited.append(target)
         return cited
 
     def dependencies(self, targets: list[Path]) -> dict[Path, list[Path]]:
