@@ -10,6 +10,7 @@ line of each entry, in a spec or in front matter.
 from __future__ import annotations
 
 import datetime
+import re
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from zinekit.model import Issue
 #: The most texts (entries, counting each chapter) one anthology includes.
 MAX_ENTRIES = 1000
 TEXTS_KEYS = ("source", "text", "chapters")
+TEXTS_HEADER = re.compile(r"^\s*\[\[\s*texts\s*\]\]\s*(#.*)?$")
 USAGE = ("each [[texts]] needs source = \"path\" (with chapters = [...] if wanted) or "
          "text = \"a reference\"")
 
@@ -83,7 +85,7 @@ def _spec_entries(texts: Any, text: str, path: Path,
         diagnostics.error(f"'texts' must be an array of tables ([[texts]]), not {type_name(texts)}",
                           str(path), toml_key_line(text, "texts"), 1)
         return [], []
-    headers = [n for n, line in enumerate(text.split("\n"), 1) if line.strip() == "[[texts]]"]
+    headers = [n for n, line in enumerate(text.split("\n"), 1) if TEXTS_HEADER.match(line)]
     entries: list[str] = []
     lines: list[int] = []
     for index, item in enumerate(texts):
@@ -111,8 +113,11 @@ def _item_entries(item: Any, path: str, line: int, diagnostics: Diagnostics) -> 
         problems.append(f"[[texts]] key 'chapters' must be a list of text, not "
                         f"{type_name(chapters) if wrong is chapters else 'a list holding ' + type_name(wrong)}")
     source, named = item.get("source"), item.get("text")
-    if not problems and ((source is None) == (named is None) or (named is not None and "chapters" in item)):
+    if not problems and (source is None) == (named is None):
         problems.append(USAGE)
+    elif not problems and named is not None and "chapters" in item:
+        problems.append("[[texts]] key 'chapters' goes with source = \"path\"; a text named with "
+                        "text = \"…\" is included as the reference names it")
     for problem in problems:
         diagnostics.error(problem, path, line, 1)
     if problems:
