@@ -233,7 +233,7 @@ def _by_reference(entry: str, issue: Issue, load: Callable[[Path], Issue], catal
     queries = parse_targets(entry)
     result = resolve(queries[0], catalog, context_for(issue, catalog, None)) if queries else None
     target = result.issue if result is not None and result.ok else None
-    if target is None or target.source is None:
+    if result is None or target is None or target.source is None:
         why = result.message if result is not None and result.message else "no such file"
         if target is not None:
             why = f"{target.designation()} exists only as a PDF; only texts zinekit builds can be included"
@@ -335,7 +335,7 @@ def _rebase_addresses(tokens: list[Token], folder: Path, base: Path) -> None:
     for token in tokens:
         name = "src" if token.type == "image" else "href" if token.type == "link_open" else None
         address = str(token.attrGet(name) or "") if name else ""
-        if address and not address.startswith(("#", "/")) and not urlsplit(address).scheme:
+        if name and address and not address.startswith(("#", "/")) and not urlsplit(address).scheme:
             token.attrSet(name, Path(os.path.relpath(folder.resolve() / address,
                                                      base.resolve())).as_posix())
         if token.children:
@@ -367,7 +367,7 @@ def _inside(result: Resolution, original: Issue, current: CatalogIssue | None,
     if not result.ok:
         return result
     same = result.issue is None or result.issue is current
-    source = original.path if same else result.issue.source
+    source = original.path if same or result.issue is None else result.issue.source
     anchor = result.entry.anchor if result.entry is not None else None
     if source is not None and not (anchor is None and result.query and result.query.has_page):
         here = anthology.anchors.get((str(Path(source).resolve()), anchor))

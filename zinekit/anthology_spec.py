@@ -122,7 +122,7 @@ def _item_entries(item: Any, path: str, line: int, diagnostics: Diagnostics) -> 
         diagnostics.error(problem, path, line, 1)
     if problems:
         return []
-    return [f"{source}#{chapter.lstrip('#')}" for chapter in chapters] or [source or named]
+    return [f"{source}#{chapter.lstrip('#')}" for chapter in chapters] or [str(source or named)]
 
 
 def entry_lines(issue: Issue) -> list[int]:

@@ -24,7 +24,7 @@ from zinekit.project import Project, is_issue
 from zinekit.resolve.catalog import Catalog, CatalogIssue, load_inventory
 from zinekit.resolve.grammar import parse_targets
 from zinekit.resolve.inventory import is_provisional, make_inventory
-from zinekit.resolve.references import resolve
+from zinekit.resolve.references import RefContext, resolve
 from zinekit.resolve.stage import context_for, open_catalog
 
 MAX_PASSES = 3
@@ -133,15 +133,16 @@ class Session:
         if issue.meta.get("include") and not any(a.origin for a in issue.articles):
             issue = expand(issue, self.load, self.catalog, Diagnostics()).issue
         own = context_for(issue, self.catalog, None).issue
-        contexts = {None: context_for(issue, self.catalog, None)}
+        contexts: dict[Path | None, RefContext] = {None: context_for(issue, self.catalog, None)}
         cited = []
         for article in issue.articles:
-            if article.origin not in contexts:
+            if article.origin not in contexts and article.origin is not None:
                 contexts[article.origin] = context_for(self.load(article.origin), self.catalog, None)
+            context = contexts[article.origin]
             for xref in article.xrefs:
                 for query in parse_targets(xref.text):
-                    result = resolve(query, self.catalog, contexts[article.origin])
-                    target = (result.issue or contexts[article.origin].issue) if result.ok else None
+                    result = resolve(query, self.catalog, context)
+                    target = (result.issue or context.issue) if result.ok else None
                     if target is not None and target.source is not None \
                             and target is not own and target not in cited:
                         cited.append(target)
