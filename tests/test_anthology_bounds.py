@@ -93,6 +93,13 @@ def test_an_anthology_that_includes_itself_is_refused_however_it_names_itself(cl
     assert not (root / "dist").exists()
 
 
+def test_a_spec_that_names_itself_is_refused(cli, make_project):
+    root = library(make_project, "", **{"r.toml": spec('source = "r.toml"')})
+    run = cli("anthology", "r.toml", "--estimate", cwd=root)
+    assert run.exit_code == 1
+    assert run.stderr.splitlines()[0] == "r.toml:4:1: error: include 'r.toml': an anthology cannot include itself"
+
+
 def test_another_anthology_is_refused(cli, make_project):
     root = library(make_project, "---\ntitle: A Reader\nvolume: 6\ninclude: [book.md]\n---\n",
                    **{"r.toml": spec('text = "A Reader"', 'source = "reader.md"')})

@@ -147,7 +147,8 @@ def find_part(entry: str, issue: Issue, load: Callable[[Path], Issue], catalog: 
     path = (issue.source_file.parent / path_text).resolve() if path_text.strip() else None
     if path is None or not os.path.lexists(path):
         return _by_reference(entry, issue, load, catalog, diagnostics, where)
-    problem = _not_includable(path, path_text, issue.root)
+    problem = _not_includable(path, path_text, issue.root) \
+        if path != issue.source_file.resolve() else "an anthology cannot include itself"
     if problem is not None:
         diagnostics.error(f"include '{entry}': {problem}", *where)
         return None
