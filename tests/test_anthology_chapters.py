@@ -80,6 +80,17 @@ def test_a_level_two_chapter_ends_at_the_next_level_one_heading(cli, make_projec
     assert "Bravo" not in text and "Part B" not in text and "Alpha of part A" not in text
 
 
+def test_a_chapter_keeps_the_reference_links_defined_elsewhere_in_the_file(make_project):
+    root = make_project({"book.md": BOOK.replace("Bravo of part B.", "Bravo of part B, see [the yard][yard].")
+                         + "\n[yard]: https://example.org/yard\n"})
+    from zinekit.anthology_sections import section_lines
+
+    lines = (root / "book.md").read_text(encoding="utf-8").split("\n")
+    kept = [line for line in section_lines(lines, range(18, 25)) if line]
+    assert kept == ["Bravo of part B, see [the yard][yard].", "## B sub", "Bravo sub, the loud one.",
+                    "[yard]: https://example.org/yard"]
+
+
 def test_a_whole_book_in_one_file_is_printed_once(cli, make_project):
     root = make_project({"zinekit.toml": SERIES, "book.md": BOOK,
                          "r.toml": '[anthology]\ntitle = "A Reader"\n\n[[texts]]\nsource = "book.md"\n'})

@@ -25,6 +25,8 @@ from zinekit.model import Article, Heading, Issue
 
 FOOTNOTE_CALL = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 FOOTNOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
+#: ``[label]: address`` — a link's definition, anywhere in the file; it prints nothing
+LINK_DEFINITION = re.compile(r"^ {0,3}\[(?!\^)[^\]]+\]:\s*\S")
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,7 @@ def section_lines(lines: list[str], span: range) -> list[str]:
         label = FOOTNOTE_DEFINITION.match(lines[first - 1])
         if label is not None and label.group(1) in called:
             keep.update(lines_of_note)
+    keep.update(n for n, line in enumerate(lines, start=1) if LINK_DEFINITION.match(line))
     return [line if number in keep else "" for number, line in enumerate(lines, start=1)]
 
 
