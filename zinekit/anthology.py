@@ -16,11 +16,14 @@ or as an issue whose front matter lists ``include: [vol1#bake, "Tenants Rising"]
 Each entry is a path (``path#chapter`` for a chapter), else a reference resolved
 against the catalog.  Steps:
 
-1. :func:`read_spec`: the spec as an issue (its settings and its ``include`` list);
-2. :func:`expand`: each entry found in the library and parsed again as an article of
-   the anthology (one set of anchors, footnote and reference numbers for the whole
-   book); a chapter is the heading's section, its footnotes with it, line numbers
-   kept, so messages name the original file and line;
+1. :func:`read_spec` (:mod:`zinekit.anthology_spec`): the spec as an issue (its
+   settings and its ``include`` list), every value of the wrong type a located error;
+2. :func:`expand`: each entry found in the library — a Markdown file or issue folder
+   inside it, never itself, another anthology, or a text already included — and
+   parsed again as an article of the anthology (one set of anchors, footnote and
+   reference numbers for the whole book), with the typography of its own issue; a
+   chapter is the heading's section (:mod:`zinekit.anthology_sections`), its
+   footnotes with it, line numbers kept, so messages name the original file and line;
 3. :func:`resolve_anthology`: each reference resolved where it was written (in its
    original issue); one that lands in an included text becomes a page reference inside
    the anthology; one to a text left out keeps its original locator (series, volume,
@@ -32,7 +35,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -40,21 +42,25 @@ from urllib.parse import urlsplit
 
 from markdown_it.token import Token
 
-from zinekit.config import ARTICLE_OPTIONS, ISSUE_OPTIONS, Settings, toml_key_line, validate
+from zinekit.anthology_sections import Outlines, overlap, section_lines, span_of
+from zinekit.anthology_spec import MAX_ENTRIES, entry_lines, read_spec
+from zinekit.config import ARTICLE_OPTIONS, IssueSettings, Settings, validate
 from zinekit.errors import Diagnostics
-from zinekit.limits import Problem, load_toml
-from zinekit.load import issue_slug
+from zinekit.limits import not_regular
+from zinekit.load import ISSUE_FILE
 from zinekit.markup import parse_markdown
 from zinekit.markup.structure import slugify, unique_id
+from zinekit.markup.typography import typography_language
 from zinekit.model import Article, Heading, Issue, Resolved
+from zinekit.resolve.bibliography import resolve_citations
 from zinekit.resolve.catalog import Catalog, CatalogIssue
 from zinekit.resolve.grammar import normalize_title, parse_targets
 from zinekit.resolve.references import Resolution, resolve
-from zinekit.resolve.bibliography import resolve_citations
 from zinekit.resolve.stage import PdfHref, context_for, xref_view
 
-FOOTNOTE_CALL = re.compile(r"\[\^([^\]\s]+)\](?!:)")
-FOOTNOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
+__all__ = ["Anthology", "Part", "expand", "find_part", "read_spec", "resolve_anthology"]
+#: What an included file may be called: the Markdown files zinekit builds.
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".txt")
 
 
 @dataclass
@@ -75,131 +81,124 @@ class Anthology:
     origin: dict[str, Issue] = field(default_factory=dict)  # article anchor → original
     anchors: dict[tuple[str, str | None], str] = field(default_factory=dict)
     # (original issue's path, its anchor, or None for the issue itself) → anchor here
-
-
-# --- 1. the spec ----------------------------------------------------------------------------
-
-
-def read_spec(path: Path, root: Path, build: Settings, diagnostics: Diagnostics) -> Issue:
-    """``reader.toml`` as an issue with no text of its own and an ``include`` list;
-    every problem is reported with its line."""
-    text = path.read_text(encoding="utf-8", errors="replace")
-    try:
-        data = load_toml(text)
-    except Problem as problem:
-        diagnostics.error(f"not valid TOML: {problem.message}", str(path), problem.line, problem.col)
-        data = {}
-    for key in data:
-        if key not in ("anthology", "texts") and not key.startswith("x-"):
-            diagnostics.error(f"unknown table or key {key!r} (an anthology has [anthology] and "
-                              "[[texts]])", str(path), toml_key_line(text, key), 1)
-    table = data.get("anthology", {}) if isinstance(data.get("anthology"), dict) else {}
-    lines = {key: toml_key_line(text, key, table="anthology") for key in table}
-    table = {k: v for k, v in table.items() if k != "include"}
-    entries, entry_lines = _spec_entries(data.get("texts", []), text, path, diagnostics)
-    meta = validate(table, ISSUE_OPTIONS, lines, str(path), diagnostics, "[anthology]")
-    meta.values["include"] = entries
-    meta.lines["include"] = entry_lines[0] if entry_lines else 0
-    meta.values["x-include-lines"] = entry_lines
-    if not entries:
-        diagnostics.error("the anthology lists no [[texts]]", str(path), 1, 1)
-    return Issue(path=path, source_file=path, root=root, meta=meta, build=build, articles=[],
-                 slug=issue_slug(meta, path))
-
-
-def _spec_entries(texts: Any, text: str, path: Path,
-                  diagnostics: Diagnostics) -> tuple[list[str], list[int]]:
-    """``[[texts]]`` as include entries (``source#chapter`` or a reference), each with
-    the line of its table."""
-    headers = [n for n, line in enumerate(text.split("\n"), 1) if line.strip() == "[[texts]]"]
-    entries, lines = [], []
-    for index, item in enumerate(texts if isinstance(texts, list) else []):
-        line = headers[index] if index < len(headers) else 0
-        source, named = item.get("source"), item.get("text")
-        chapters = item.get("chapters", [])
-        if not isinstance(item, dict) or (source is None) == (named is None) \
-                or not isinstance(source or named, str) or not isinstance(chapters, list):
-            diagnostics.error("each [[texts]] needs source = \"path\" (with chapters = [...] if "
-                              "wanted) or text = \"a reference\"", str(path), line, 1)
-            continue
-        for chapter in [str(c) for c in chapters] or [None]:
-            entries.append(f"{source}#{chapter.lstrip('#')}" if source and chapter else source or named)
-            lines.append(line)
-    return entries, lines
+    outlines: Outlines = field(default_factory=dict)  # each text's headings (sections)
+    #: the lines each file gives, with the entry (and its line) that took them
+    taken: dict[Path, list[tuple[range, str, int]]] = field(default_factory=dict)
 
 
 # --- 2. the texts ---------------------------------------------------------------------------
 
 
-def entry_lines(issue: Issue) -> list[int]:
-    """The line of each ``include`` entry (a block list in front matter: one a line)."""
-    known = issue.meta.get("x-include-lines")
-    if known:
-        return list(known)
-    first, count = issue.meta.line_of("include"), len(issue.meta.get("include", []))
-    try:
-        key_line = issue.source_file.read_text(encoding="utf-8").split("\n")[first - 1]
-    except (OSError, UnicodeDecodeError, IndexError):
-        key_line = ""
-    if not first or key_line.partition(":")[2].strip():  # include: [a, b] or include: a
-        return [first] * count
-    return [first + 1 + i for i in range(count)]
-
-
 def expand(issue: Issue, load: Callable[[Path], Issue], catalog: Catalog,
            diagnostics: Diagnostics) -> Anthology:
     """The anthology ``issue`` lists, its articles parsed from the texts it includes."""
-    parts = []
-    for entry, line in zip(issue.meta.get("include", []), entry_lines(issue)):
+    anthology = Anthology(dataclasses.replace(issue, articles=[]), [])
+    for entry, line in _bounded_entries(issue, diagnostics):
         where = (str(issue.source_file), line, 1)
         part = find_part(str(entry), issue, load, catalog, diagnostics, where)
-        if part is not None:
-            parts.append(part)
+        if part is not None and _not_taken(part, anthology, str(entry), where, diagnostics):
+            anthology.parts.append(part)
     shared: dict[str, Any] = {}
-    anthology = Anthology(dataclasses.replace(issue, articles=[]), parts)
+    own = _typography(issue)
     for article in [a for a in issue.articles if a.text.tokens]:  # its own introduction
         anthology.issue.articles.append(_parsed(article, article.text.lines, article.meta,
                                                 article.title, shared, diagnostics, issue,
-                                                issue.source_file.parent))
-    for part in parts:
+                                                issue.source_file.parent, own))
+    for part in anthology.parts:
         for article in _articles_of(part, shared, diagnostics, anthology):
             anthology.issue.articles.append(article)
             anthology.origin[article.anchor] = part.original
     return anthology
 
 
+def _bounded_entries(issue: Issue, diagnostics: Diagnostics) -> list[tuple[str, int]]:
+    """The ``include`` entries with their lines; none when there are more than
+    :data:`MAX_ENTRIES` (one error, at the first one too many)."""
+    entries = list(zip(issue.meta.get("include", []), entry_lines(issue)))
+    if len(entries) <= MAX_ENTRIES:
+        return entries
+    diagnostics.error(f"the anthology lists {len(entries):,} texts and chapters; at most "
+                      f"{MAX_ENTRIES:,} are included", str(issue.source_file),
+                      entries[MAX_ENTRIES][1], 1)
+    return []
+
+
+def _not_taken(part: Part, anthology: Anthology, entry: str, where: tuple[str, int, int],
+               diagnostics: Diagnostics) -> bool:
+    """Whether none of ``part``'s lines is in the anthology already (a text included
+    twice, or a chapter of a text included whole, is an error); if so they are now."""
+    pieces = [(article.path.resolve(), span) for article, _, span in _pieces(part, anthology.outlines)]
+    for path, span in pieces:
+        earlier = next((e for e in anthology.taken.get(path, []) if overlap(e[0], span)), None)
+        if earlier is not None:
+            diagnostics.error(f"include '{entry}': its text is already in the anthology "
+                              f"(include '{earlier[1]}', line {earlier[2]}); each text is "
+                              "included once", *where)
+            return False
+    for path, span in pieces:
+        anthology.taken.setdefault(path, []).append((span, entry, where[1]))
+    return True
+
+
 def find_part(entry: str, issue: Issue, load: Callable[[Path], Issue], catalog: Catalog,
               diagnostics: Diagnostics, where: tuple[str, int, int]) -> Part | None:
     """The text an ``include`` entry names: ``path``, ``path#chapter`` or a reference."""
-    base = issue.source_file.parent
     path_text, _, chapter = entry.partition("#")
-    path = (base / path_text).resolve() if path_text else None
-    if path is not None and path.exists():
-        if not path.is_relative_to(issue.root.resolve()):
-            diagnostics.error(f"include '{entry}': {path_text} is outside the library folder; "
-                              "not read", *where)
-            return None
-        if path in (issue.path.resolve(), issue.source_file.resolve()):
-            diagnostics.error(f"include '{entry}': an anthology cannot include itself", *where)
-            return None
-        folder_issue = _folder_issue_of(path, load)
-        if folder_issue is not None:  # an article file of a folder issue
-            article = next(a for a in folder_issue.articles if a.path.resolve() == path)
-            return Part(folder_issue, article) if not chapter else \
-                _chapter(folder_issue, chapter, entry, diagnostics, where, within=article)
-        original = load(path)
-        if original.meta.get("include"):
-            diagnostics.error(f"include '{entry}': {path_text} is an anthology itself; "
-                              "include its texts instead", *where)
-            return None
-        return _chapter(original, chapter, entry, diagnostics, where) if chapter else Part(original)
-    return _by_reference(entry, issue, load, catalog, diagnostics, where)
+    path = (issue.source_file.parent / path_text).resolve() if path_text.strip() else None
+    if path is None or not os.path.lexists(path):
+        return _by_reference(entry, issue, load, catalog, diagnostics, where)
+    problem = _not_includable(path, path_text, issue.root) \
+        if path != issue.source_file.resolve() else "an anthology cannot include itself"
+    if problem is not None:
+        diagnostics.error(f"include '{entry}': {problem}", *where)
+        return None
+    folder_issue = _folder_issue_of(path, load)
+    original = folder_issue or load(path)
+    if _refused(original, issue, entry, path_text, diagnostics, where):
+        return None
+    if folder_issue is not None:  # an article file of a folder issue
+        article = next(a for a in folder_issue.articles if a.path.resolve() == path)
+        return Part(folder_issue, article) if not chapter else \
+            _chapter(folder_issue, chapter, entry, diagnostics, where, within=article)
+    return _chapter(original, chapter, entry, diagnostics, where) if chapter else Part(original)
+
+
+def _not_includable(path: Path, shown: str, root: Path) -> str | None:
+    """Why the file or folder at ``path`` cannot be included, or None: only Markdown
+    files and issue folders of the library are."""
+    if not path.is_relative_to(root.resolve()):
+        return f"{shown} is outside the library folder; not read"
+    if path.is_dir():
+        issue_file = path / ISSUE_FILE
+        if not os.path.lexists(issue_file):
+            return f"{shown} is a folder with no {ISSUE_FILE}; an issue folder needs one"
+        return not_regular(issue_file, f"{shown}/{ISSUE_FILE}")
+    irregular = not_regular(path, shown)
+    if irregular is not None:
+        return irregular
+    if path.suffix.lower() not in MARKDOWN_SUFFIXES:
+        return (f"{shown} is not a Markdown file (.md) or an issue folder; only texts "
+                "zinekit builds can be included")
+    return None
+
+
+def _refused(original: Issue, issue: Issue, entry: str, shown: str, diagnostics: Diagnostics,
+             where: tuple[str, int, int]) -> bool:
+    """An anthology includes neither itself nor another anthology (reported)."""
+    if original.source_file.resolve() == issue.source_file.resolve():
+        diagnostics.error(f"include '{entry}': an anthology cannot include itself", *where)
+        return True
+    if original.meta.get("include"):
+        diagnostics.error(f"include '{entry}': {shown or original.title} is an anthology "
+                          "itself; include its texts instead", *where)
+        return True
+    return False
 
 
 def _folder_issue_of(path: Path, load: Callable[[Path], Issue]) -> Issue | None:
     """The folder issue whose ``articles:`` list the file at ``path``, if any."""
     folder = path.parent
-    if not path.is_file() or path.name == "issue.md" or not (folder / "issue.md").is_file():
+    if not path.is_file() or path.name == ISSUE_FILE or not (folder / ISSUE_FILE).is_file():
         return None
     issue = load(folder)
     return issue if any(a.path.resolve() == path for a in issue.articles) else None
@@ -235,44 +234,58 @@ def _by_reference(entry: str, issue: Issue, load: Callable[[Path], Issue], catal
     queries = parse_targets(entry)
     result = resolve(queries[0], catalog, context_for(issue, catalog, None)) if queries else None
     target = result.issue if result is not None and result.ok else None
-    if target is None or target.source is None:
+    if result is None or target is None or target.source is None:
         why = result.message if result is not None and result.message else "no such file"
         if target is not None:
             why = f"{target.designation()} exists only as a PDF; only texts zinekit builds can be included"
         diagnostics.error(f"include '{entry}' names no text of the library ({why})", *where)
         return None
     original = load(target.source)
+    if _refused(original, issue, entry, "", diagnostics, where):
+        return None
     if result.entry is None or not result.entry.anchor:
         return Part(original)
     return _chapter(original, result.entry.anchor, entry, diagnostics, where)
 
 
+def _pieces(part: Part, outlines: Outlines) -> list[tuple[Article, Heading | None, range]]:
+    """Each article ``part`` brings, with the chapter heading and the lines it takes."""
+    original = part.original
+    chosen = [(a, None) for a in original.articles] if part.article is None \
+        else [(part.article, part.heading)]
+    return [(article, heading, span_of(article, heading, original, outlines))
+            for article, heading in chosen]
+
+
 def _articles_of(part: Part, shared: dict[str, Any], diagnostics: Diagnostics,
                  anthology: Anthology) -> list[Article]:
     """The articles ``part`` brings into the anthology, parsed again with the
-    anthology's numbering; each original anchor is mapped to its new one."""
+    anthology's numbering and the typography of its own issue; each original anchor
+    is mapped to its new one."""
     original = part.original
     key = str(original.path.resolve())
-    if part.article is None:
-        chosen = [(a, a.text.lines, a.title or original.title) for a in original.articles]
-    elif part.heading is None:
-        chosen = [(part.article, part.article.text.lines, part.article.title or original.title)]
-    else:
-        chosen = [(part.article, chapter_lines(part.article, part.heading), part.heading.title)]
+    typography = _typography(original)
     made = []
-    for index, (article, lines, title) in enumerate(chosen):
-        meta = _article_meta(article, original, title, part.heading is not None)
-        new = _parsed(article, lines, meta, title, shared, diagnostics, original,
-                      anthology.issue.source_file.parent)
-        anthology.anchors[(key, article.anchor if part.heading is None else part.heading.anchor)] = new.anchor
+    for index, (article, heading, span) in enumerate(_pieces(part, anthology.outlines)):
+        title = heading.title if heading is not None else article.title or original.title
+        meta = _article_meta(article, original, title, heading is not None)
+        new = _parsed(article, section_lines(article.text.lines, span), meta, title, shared,
+                      diagnostics, original, anthology.issue.source_file.parent, typography,
+                      chapter=article.chapter and heading is None)
+        new.origin = original.path
+        anthology.anchors[(key, article.anchor if heading is None else heading.anchor)] = new.anchor
         if part.article is None and index == 0:
             anthology.anchors[(key, None)] = new.anchor
-        olds = [h for h in article.headings if part.heading is None
-                or _within(h, part.heading, article)]
+        olds = [h for h in article.headings if h.where.line in span]
         for old, renamed in zip(olds, new.headings):
             anthology.anchors[(key, old.anchor)] = renamed.anchor
         made.append(new)
     return made
+
+
+def _typography(issue: Issue) -> str | None:
+    """The language whose quotation marks and dashes ``issue``'s own text takes."""
+    return typography_language(IssueSettings(issue.meta, issue.build))
 
 
 def _article_meta(article: Article, original: Issue, title: str | None, chapter: bool) -> Settings:
@@ -301,17 +314,18 @@ def _designation(issue: Issue) -> str:
 
 def _parsed(article: Article, lines: list[str], meta: Settings, title: str | None,
             shared: dict[str, Any], diagnostics: Diagnostics, original: Issue,
-            anthology_folder: Path) -> Article:
+            anthology_folder: Path, typography: str | None, chapter: bool = False) -> Article:
     """``lines`` (the article's file, lines left out blanked) parsed as an article of
     the anthology: ids and numbers follow on from the articles before it."""
     allow_html = bool(original.build.get("allow_html"))
-    text = parse_markdown("\n".join(lines), str(article.path), allow_html=allow_html, shared=shared)
+    text = parse_markdown("\n".join(lines), str(article.path), allow_html=allow_html, shared=shared,
+                          typography=typography)
     diagnostics.extend(text.diagnostics)
     _rebase_addresses(text.tokens, article.path.parent, anthology_folder)
     used: set[str] = shared.setdefault("zk_ids", set())
     wanted = slugify(title or article.path.stem)
     return Article(path=article.path, meta=meta, text=text, anchor=unique_id(wanted, used),
-                   title=title, is_intro=False)
+                   title=title, is_intro=False, chapter=chapter)
 
 
 def _rebase_addresses(tokens: list[Token], folder: Path, base: Path) -> None:
@@ -322,54 +336,11 @@ def _rebase_addresses(tokens: list[Token], folder: Path, base: Path) -> None:
     for token in tokens:
         name = "src" if token.type == "image" else "href" if token.type == "link_open" else None
         address = str(token.attrGet(name) or "") if name else ""
-        if address and not address.startswith(("#", "/")) and not urlsplit(address).scheme:
+        if name and address and not address.startswith(("#", "/")) and not urlsplit(address).scheme:
             token.attrSet(name, Path(os.path.relpath(folder.resolve() / address,
                                                      base.resolve())).as_posix())
         if token.children:
             _rebase_addresses(token.children, folder, base)
-
-
-def _within(heading: Heading, chapter: Heading, article: Article) -> bool:
-    """Whether ``heading`` lies inside ``chapter``'s section (after its heading)."""
-    end = _section_end(article, chapter)
-    return chapter.where.line < heading.where.line < end
-
-
-def _section_end(article: Article, chapter: Heading) -> int:
-    """The line after ``chapter``'s section: the next heading of its level or higher."""
-    later = [h.where.line for h in article.headings
-             if h.where.line > chapter.where.line and h.level <= chapter.level]
-    return min(later, default=len(article.text.lines) + 1)
-
-
-def chapter_lines(article: Article, chapter: Heading) -> list[str]:
-    """The article's lines with everything but ``chapter``'s section (after its heading,
-    which becomes the title) and the footnotes it calls blanked: line numbers stay."""
-    lines = article.text.lines
-    start, end = chapter.where.line + 1, _section_end(article, chapter)
-    keep = set(range(start, end))
-    definitions = {number: _definition_lines(lines, number) for number, line
-                   in enumerate(lines, start=1) if FOOTNOTE_DEFINITION.match(line)}
-    for first, span in definitions.items():  # notes defined inside, called elsewhere
-        keep.difference_update(span)
-    called = {m.group(1) for n in keep for m in FOOTNOTE_CALL.finditer(lines[n - 1])}
-    for first, span in definitions.items():
-        if FOOTNOTE_DEFINITION.match(lines[first - 1]).group(1) in called:
-            keep.update(span)
-    return [line if number in keep else "" for number, line in enumerate(lines, start=1)]
-
-
-def _definition_lines(lines: list[str], first: int) -> range:
-    """The lines of the footnote definition starting on line ``first``: it goes on
-    while lines are indented, or blank before an indented line."""
-    last = first
-    for number in range(first + 1, len(lines) + 1):
-        line = lines[number - 1]
-        if line.startswith(("    ", "\t")):
-            last = number
-        elif line.strip() or FOOTNOTE_DEFINITION.match(line):
-            break
-    return range(first, last + 1)
 
 
 # --- 3. references ----------------------------------------------------------------------------
@@ -397,7 +368,7 @@ def _inside(result: Resolution, original: Issue, current: CatalogIssue | None,
     if not result.ok:
         return result
     same = result.issue is None or result.issue is current
-    source = original.path if same else result.issue.source
+    source = original.path if same or result.issue is None else result.issue.source
     anchor = result.entry.anchor if result.entry is not None else None
     if source is not None and not (anchor is None and result.query and result.query.has_page):
         here = anthology.anchors.get((str(Path(source).resolve()), anchor))

@@ -222,6 +222,8 @@ def build_anthology(path: Path, options: BuildOptions, reporter: Reporter,
         session.loaded[path.resolve()] = read_spec(path, project.root, project.build, diagnostics)
     stop_on_errors(diagnostics, options, reporter)
     session.register_sources()
+    if build:  # the pages of the texts left out, for their locators
+        lay_out_cited_siblings([path], project, options, session)
     prepared = prepare_issue(path, project, options, session)
     stop_on_errors(prepared.diagnostics, options, reporter)
     reporter.emit(Note("\n".join(estimate_pages(prepared).lines())))

@@ -117,6 +117,8 @@ class Article:
     #: a chapter of a book in one file: its title is a level-1 heading of the issue's
     #: text, and its own headings (``##`` …) print at the level they are written
     chapter: bool = False
+    #: a text of an anthology: the issue it comes from (its references resolve there)
+    origin: Path | None = None
 
     @property
     def authors(self) -> list[str]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from zinekit.anthology import expand
 from zinekit.errors import Diagnostics
 from zinekit.load import load_issue
 from zinekit.model import Issue, IssueResult
@@ -23,7 +24,7 @@ from zinekit.project import Project, is_issue
 from zinekit.resolve.catalog import Catalog, CatalogIssue, load_inventory
 from zinekit.resolve.grammar import parse_targets
 from zinekit.resolve.inventory import is_provisional, make_inventory
-from zinekit.resolve.references import resolve
+from zinekit.resolve.references import RefContext, resolve
 from zinekit.resolve.stage import context_for, open_catalog
 
 MAX_PASSES = 3
@@ -127,16 +128,24 @@ class Session:
     # --- order ---------------------------------------------------------------------------
 
     def cited_sources(self, issue: Issue) -> list[CatalogIssue]:
-        """The zinekit-built issues that ``issue`` refers to."""
-        context = context_for(issue, self.catalog, None)
+        """The zinekit-built issues that ``issue`` refers to (an anthology: those its
+        texts refer to, each resolved in its own issue, that issue included)."""
+        if issue.meta.get("include") and not any(a.origin for a in issue.articles):
+            issue = expand(issue, self.load, self.catalog, Diagnostics()).issue
+        own = context_for(issue, self.catalog, None).issue
+        contexts: dict[Path | None, RefContext] = {None: context_for(issue, self.catalog, None)}
         cited = []
-        for xref in issue.all_xrefs():
-            for query in parse_targets(xref.text):
-                result = resolve(query, self.catalog, context)
-                target = result.issue
-                if result.ok and target is not None and target.source is not None \
-                        and target is not context.issue and target not in cited:
-                    cited.append(target)
+        for article in issue.articles:
+            if article.origin not in contexts and article.origin is not None:
+                contexts[article.origin] = context_for(self.load(article.origin), self.catalog, None)
+            context = contexts[article.origin]
+            for xref in article.xrefs:
+                for query in parse_targets(xref.text):
+                    result = resolve(query, self.catalog, context)
+                    target = (result.issue or context.issue) if result.ok else None
+                    if target is not None and target.source is not None \
+                            and target is not own and target not in cited:
+                        cited.append(target)
         return cited
 
     def dependencies(self, targets: list[Path]) -> dict[Path, list[Path]]:
