@@ -32,6 +32,14 @@ from zinekit.importer.notes import (
     notes_section_start,
     split_note_lines,
 )
+from zinekit.importer.pages import (
+    has_wrapped_lines,
+    mend_hyphenation,
+    page_markers,
+    remove_page_furniture,
+    Vocabulary,
+)
+from zinekit.importer.rejoin import FOOT_MATERIAL, rejoin
 from zinekit.importer.report import Report
 from zinekit.importer.textblocks import (
     Block,
@@ -42,22 +50,25 @@ from zinekit.importer.textblocks import (
     starts_lower,
 )
 
-FOOT_MATERIAL = ("note", "stray-note", "continuation")
 CHAPTER = re.compile(r"^(?:\d+\.?\s+)?[^\Wa-z]?[A-Z0-9][A-Z0-9 ,'’&:()\-]*$")
 
 
 def import_plaintext(text: str, source: str) -> Imported:
     """Import one plain text; ``source`` names it in the report."""
     report = Report(source)
-    blocks = split_blocks(text)
+    paged = remove_page_furniture(text, report)
+    blocks = split_blocks(paged.text)
     if not blocks:
         raise SourceError("file is empty: there is no text to import", source, 1, 1)
     clean_tags(blocks, report)
+    vocabulary = Vocabulary(text)
+    mend_hyphenation(blocks, vocabulary, report)
     header = read_header(blocks, report)
     body = split_note_lines(header.kept + blocks[header.body_start:])
     calls = find_notes(body, report)
     mark_headings(body, report)
-    body = rejoin(body, report)
+    wrapped = paged.is_paged or has_wrapped_lines(body)
+    body = rejoin(page_markers(body, paged.breaks), report, vocabulary, wrapped)
     return Imported(header.meta, render(body, calls), report, "text")
 
 
@@ -118,40 +129,13 @@ def _stands_alone(blocks: list[Block], i: int) -> bool:
     return before is None or before.kind != "body" or is_terminated(before.text)
 
 
-# --- page breaks --------------------------------------------------------------------------
-
-
-def rejoin(blocks: list[Block], report: Report) -> list[Block]:
-    """Join the halves of paragraphs broken at page ends; notes between them follow."""
-    out: list[Block] = []
-    for block in blocks:
-        first = _broken_half(out) if block.kind == "body" and starts_lower(block.text) else None
-        if first is None:
-            out.append(block)
-            continue
-        glue = "" if first.text.endswith("-") and not first.text.endswith(" -") else " "
-        report.note(f"paragraph rejoined with the one above it (line {first.line}): "
-                    "broken at a page end", block.line)
-        report.count("paragraphs rejoined")
-        first.text = first.text + glue + block.text
-    return out
-
-
-def _broken_half(out: list[Block]) -> Block | None:
-    for block in reversed(out):
-        if block.kind in FOOT_MATERIAL or block.kind == "dropped":
-            continue
-        return block if block.kind == "body" and not is_terminated(block.text) else None
-    return None
-
-
 # --- Markdown -----------------------------------------------------------------------------
 
 
 def render(blocks: list[Block], calls: list[Call]) -> str:
     parts: list[str] = []
     for block in blocks:
-        if block.kind in ("dropped", "continuation"):
+        if block.kind in ("dropped", "continuation", "page"):
             continue
         if block.kind == "heading":
             parts.append("#" * block.level + " " + block.text.strip())
