@@ -25,6 +25,7 @@ _TO_SUP = str.maketrans("0123456789", SUPERSCRIPTS)
 NOTES_HEADING = re.compile(r"^(?:end|foot)?notes?(?: and references)?\s*:?$", re.I)
 NUMBERED_BODY = re.compile(r"^(\d{1,5})[.)]?\s+(?=\S)")
 TEX_MARKER = re.compile(r"^\s*\$\^\{?[^$]{0,20}?(\d{1,5})\}*\$")
+NON_DIGITS = re.compile(r"\D")
 UNIT = re.compile(r"(?:^|[\s\d])(?:[kcmµ]?m|ft|in)$")
 
 
@@ -52,7 +53,7 @@ STYLES = (
 
 
 def number_of(marker: str) -> int:
-    return int(re.sub(r"\D", "", marker.translate(_FROM_SUP)))
+    return int(NON_DIGITS.sub("", marker.translate(_FROM_SUP)))
 
 
 @dataclass
