@@ -173,7 +173,8 @@ def _header_line(line: str, has_authors: bool) -> bool:
 def _is_name_list(line: str) -> bool:
     """``Ines Marrow``, ``Tal Oduya and R. Okonkwo-Bell``: names only."""
     names = split_names(line)
-    return len(line) < 120 and bool(names) and all(NAME.match(n) and len(n) < 60 for n in names)
+    return len(line) < 120 and bool(names) and all(
+        NAME.match(n) and len(n) < 60 and not re.fullmatch(r"[^\W\d_a-z]{4,}", n) for n in names)
 
 
 def _is_by_line(line: str) -> bool:
