@@ -54,6 +54,19 @@ def test_a_page_number_between_two_lines_is_a_page_end_not_text():
     assert out.report.counts["page numbers removed"] == 3
 
 
+def test_a_page_may_open_with_a_capital_in_the_middle_of_a_sentence():
+    text = ("THE NIGHT FERRY\n\nWe sailed at dawn.\n\nAt the jetty the keeper talked for an hour "
+            "with\n\n1\n\n"
+            "THE NIGHT FERRY\n\nRowan and his sister about the tide.\n\nThey left.\n\n2\n\n"
+            "THE NIGHT FERRY\n\nThe end.\n\n3\n")
+    out = imported(text)
+    assert "At the jetty the keeper talked for an hour with Rowan and his sister" in out.body
+    assert "# At the jetty" not in out.body  # not a heading: the page ends mid-sentence
+    assert [(e.line, e.message) for e in out.report.warnings] == [
+        (11, "paragraph joined to the paragraph at line 5 (broken at a page end), a guess: it "
+             "opens the page with a capital, but line 5 stops mid-sentence")]
+
+
 def test_words_hyphenated_at_line_ends_are_made_whole_unless_written_with_a_hyphen():
     text = ("The harbour master wrote a well-known letter.\n\nIt was an exam-\nple of what the "
             "well-\nknown keepers of light-\nhouses wrote when the lighthouse\nflooded.\n")

@@ -6,17 +6,20 @@ stand alone between paragraphs.
    each followed by prose within two paragraphs, the numbers going up.  A table of
    contents (the same titles, one after the other, with no prose) is not;
 2. other short stand-alone lines between a finished paragraph and the next are
-   headings, one level below the chapters; a run of more than two is a list;
+   headings, one level below the chapters; a run of more than two is a list; a line
+   that stops mid-sentence where a printed page ends is a paragraph broken off;
 3. a heading followed by prose is reported as a ``note``; one that is not is a guess,
    a ``warning``.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
+from typing import Sequence
 
 from zinekit.importer.notes import NOTES_HEADING
-from zinekit.importer.rejoin import FOOT_MATERIAL
+from zinekit.importer.rejoin import FOOT_MATERIAL, MID_SENTENCE
 from zinekit.importer.report import Report
 from zinekit.importer.textblocks import Block, is_terminated, starts_lower
 
@@ -25,8 +28,9 @@ CAPITALS_CHAPTER = re.compile(r"^[^\W\d_a-z][^a-z]*$")
 PROSE = 150  # characters: a paragraph, not a title or a list entry
 
 
-def mark_headings(blocks: list[Block], report: Report) -> None:
-    """Mark chapter lines, then short stand-alone lines, as headings."""
+def mark_headings(blocks: list[Block], report: Report, page_ends: Sequence[int] = ()) -> None:
+    """Mark chapter lines, then short stand-alone lines, as headings; ``page_ends`` are
+    the lines where printed pages end (a line there may be a paragraph broken off)."""
     chapters = chapter_lines(blocks)
     for i in chapters:
         _make_heading(blocks[i], 1, "a chapter heading", report)
@@ -37,7 +41,8 @@ def mark_headings(blocks: list[Block], report: Report) -> None:
             runs[-1].append(i)
         else:
             runs.append([i])
-    chosen = [i for run in runs if len(run) <= 2 for i in run if _stands_alone(blocks, i)]
+    chosen = [i for run in runs if len(run) <= 2 for i in run if _stands_alone(blocks, i)
+              and not _broken_at_page_end(blocks, i, page_ends)]
     for i in chosen:
         guess = not _prose_follows(blocks, i, 1)
         _make_heading(blocks[i], 2 if chapters else 1, "a heading", report, guess)
@@ -89,6 +94,15 @@ def _heading_like(text: str) -> bool:
     return ("\n" not in text and "\0" not in text and 1 <= len(words) <= 12 and len(text) <= 90
             and not re.search(r"[.,;:!]['\"”’)]*$", text) and text[0].isalnum()
             and (text[0].isupper() or text[0].isdigit()) and not NOTES_HEADING.match(text))
+
+
+def _broken_at_page_end(blocks: list[Block], i: int, page_ends: Sequence[int]) -> bool:
+    """The line is the start of a paragraph cut off by a page end: a page ends right
+    after it and it stops on a word in lower case or a comma."""
+    if i + 1 >= len(blocks) or not MID_SENTENCE.match(blocks[i].text.split()[-1]):
+        return False
+    at = bisect.bisect_right(page_ends, blocks[i].last_line)
+    return at < len(page_ends) and page_ends[at] < blocks[i + 1].line
 
 
 def _stands_alone(blocks: list[Block], i: int) -> bool:

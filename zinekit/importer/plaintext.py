@@ -72,7 +72,7 @@ def import_plaintext(text: str, source: str) -> Imported:
     body = split_note_lines(header.kept + blocks[header.body_start:])
     drop_author_lines(body, header.meta, report)
     calls = find_notes(body, report)
-    mark_headings(body, report)
+    mark_headings(body, report, paged.breaks)
     wrapped = paged.is_paged or has_wrapped_lines(body)
     body = rejoin(page_markers(body, paged.breaks), report, vocabulary, wrapped)
     return Imported(header.meta, render(body, calls), report, "text")

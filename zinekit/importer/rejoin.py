@@ -1,8 +1,10 @@
 """Paragraphs broken at a page end, joined again to the one paragraph that can take them.
 
 A block that opens in lower case is the rest of a paragraph broken at a page (or column)
-end.  The paragraphs that can take it are those still open (ending mid-sentence) at the
-place the layout puts them:
+end; so is a block first on a page (after a page number or running head) when the
+page's last paragraph stops on a word in lower case or a comma.  The paragraphs that
+can take it are those still open (ending mid-sentence) at the place the layout puts
+them:
 
 1. a block at the foot of a page, just above the page's notes, continues a note left
    open at the foot of the page before;
@@ -15,7 +17,7 @@ place the layout puts them:
 The block is joined only when exactly one paragraph can take it.  A join is a ``note``
 when no other paragraph is open at that point (nothing else could have taken it); it is
 a ``warning`` naming both lines when others are open (the layout made the choice, not
-the words).  A block no paragraph can take stays where it is, with a warning.
+the words), and when the block opens with a capital (only the upper half looks broken).  A block no paragraph can take stays where it is, with a warning.
 """
 
 from __future__ import annotations
@@ -60,7 +62,8 @@ def rejoin(blocks: list[Block], report: Report, vocabulary: Container[str] = (),
     layout = Layout()
     out: list[Block] = []
     for i, block in enumerate(blocks):
-        if block.kind == "body" and starts_lower(block.text):
+        rest = starts_lower(block.text) or _page_top_rest(blocks, i, layout)
+        if block.kind == "body" and rest:
             target = _target(block, _next_kind(blocks, i), layout, report)
             if target is not None:
                 _glue(target, block, vocabulary, wrapped)
@@ -70,6 +73,15 @@ def rejoin(blocks: list[Block], report: Report, vocabulary: Container[str] = (),
         out.append(block)
     _report_unfinished(layout, report)
     return out
+
+
+def _page_top_rest(blocks: list[Block], i: int, layout: Layout) -> bool:
+    """A capitalised block first on a page (``…talked with`` / page end / ``Rowan and
+    I…``) is the rest of the page's last paragraph when that ends on a word in lower
+    case or a comma: a sentence does not end there."""
+    body = layout.last_body
+    return (i > 0 and blocks[i - 1].kind == "page" and body is not None
+            and id(body) in layout.open and _mid_sentence(body, 0))
 
 
 def _walk(block: Block, layout: Layout) -> None:
@@ -170,6 +182,11 @@ def _what(block: Block) -> str:
 def _report_join(block: Block, target: Block, others: list[Block], report: Report) -> None:
     report.count("paragraphs rejoined")
     where = f"the {_what(target)} at line {target.line}"
+    if not starts_lower(block.text):
+        report.warning(f"paragraph joined to {where} (broken at a page end), a guess: it "
+                       f"opens the page with a capital, but line {_tail(target).last_line} "
+                       "stops mid-sentence", block.line)
+        return
     if not others:
         report.note(f"paragraph rejoined with {where}: broken at a page end", block.line)
         return
