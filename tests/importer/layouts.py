@@ -96,3 +96,43 @@ def _page(lines: list[str], number: int, layout: Layout) -> list[str]:
     out += ["", layout.foot] if layout.foot else []
     out += ["", layout.number_style.format(n=number), ""]
     return out
+
+
+# --- notes at the foot of each page ------------------------------------------------------
+
+SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def with_call(text: str, number: int) -> str:
+    """The paragraph with the call of note ``number`` at the end of its first sentence."""
+    end = text.index(".")
+    return text[:end] + str(number).translate(SUP) + text[end:]
+
+
+def pages_with_notes(paragraphs: list[str], notes: list[str], layout: Layout,
+                     split_notes: bool = False) -> list[list[str]]:
+    """The lines of each printed page, paragraph ``k`` calling note ``k + 1``, which is
+    printed at the foot of the page of its call (one column).  With ``split_notes``, the
+    last note of a page foot, if it runs over two lines or more and its last line does not
+    start a sentence, ends at the top of the next page's foot (a paragraph and a note
+    broken at one page end)."""
+    body: list[tuple[str, int]] = []  # (line, number of the note it calls, or 0)
+    for k, text in enumerate(paragraphs):
+        lines = wrap(with_call(text, k + 1), layout.width, layout.hyphenate)
+        called = next(i for i, line in enumerate(lines) if str(k + 1).translate(SUP) in line)
+        body.extend((line, k + 1 if i == called else 0) for i, line in enumerate(lines))
+        body.append(("", 0))
+    printed: list[list[str]] = []
+    start, carried = 0, []
+    while start < len(body) or carried:
+        size = layout.page_lines[len(printed) % len(layout.page_lines)]
+        lines, start = body[start:start + size], start + size
+        foot = carried + [line for n in (n for _, n in lines if n)
+                          for line in wrap(f"{str(n).translate(SUP)} {notes[n - 1]}",
+                                           layout.width, False) + [""]]
+        carried = []
+        if split_notes and len(foot) >= 3 and foot[-3] and not foot[-3].endswith("."):
+            foot, carried = foot[:-2] + [""], foot[-2:]  # the note's last line: next page
+        printed.append(_page([line for line, _ in lines] + [""] + foot, len(printed) + 1,
+                             layout))
+    return printed

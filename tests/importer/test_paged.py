@@ -5,13 +5,16 @@ must give them back in that order, or say where it could not."""
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections import Counter
+from dataclasses import replace
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tests.importer.helpers import words
-from tests.importer.layouts import Layout, pages, paginate, paragraph
+from tests.importer.layouts import Layout, pages, pages_with_notes, paginate, paragraph
 from zinekit.importer.plaintext import import_plaintext
 
 
@@ -91,6 +94,15 @@ def test_two_paragraphs_broken_at_one_page_end_each_join_their_own_half():
     assert any(e.line == 15 and "with the note at line 5" in e.message for e in out.report.entries)
 
 
+def test_a_short_note_left_open_makes_a_join_below_it_a_guess():
+    text = ("The crates were stacked on deck¹ by noon.\n\n¹ The crates held apples and\n\n1\n\n"
+            "The keeper rang the bell while the gulls\n\nletters for the islands.\n\n2\n\n"
+            "circled the mast twice.\n\n3\n")
+    out = imported(text)
+    assert warned_lines(out)[9] == ("paragraph joined to the paragraph at line 7 (broken at a "
+                                    "page end), a guess: line 3 also ends mid-sentence")
+
+
 def test_a_two_column_page_reads_the_left_column_then_the_right():
     paragraphs = [paragraph(k, sentences=5) for k in range(6)]
     out = imported(paginate(paragraphs, Layout(columns=2, page_lines=(16,))))
@@ -139,3 +151,49 @@ def test_any_paged_layout_imports_with_its_words_in_order(seeds, layout):
     out = imported(paginate(paragraphs, layout))
     assert body_words(out.body) == words("\n".join(paragraphs))
     assert not out.report.warnings
+
+
+def note_words(markdown: str) -> list[str]:
+    """The words of the footnote definitions, in the order of their labels."""
+    found = re.findall(r"^\[\^(\d+)\]: (.+?)(?:\n\n|\Z)", markdown, re.M | re.S)
+    return [w for _, text in sorted(found, key=lambda f: int(f[0])) for w in words(text)]
+
+
+def unwarned_reorderings(got: list[str], expected: list[str], text: str, out) -> list[str]:
+    """Places where the imported words leave the order of the source and no warning names
+    a line whose first words stand there, in the import or in the source (the half the
+    import joined to another paragraph or left where it was)."""
+    lines = text.split("\n")
+    warned = [" ".join(words(lines[e.line - 1])[:3]) for e in out.report.warnings
+              if 0 < e.line <= len(lines) and words(lines[e.line - 1])]
+    unwarned = []
+    matcher = difflib.SequenceMatcher(None, got, expected, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        window = " ".join(got[max(0, i1 - 30):i2 + 30] + ["|"] +
+                          expected[max(0, j1 - 30):j2 + 30])
+        if tag != "equal" and not any(w in window for w in warned):
+            unwarned.append(f"{' '.join(got[i1:i2][:6])!r} where {' '.join(expected[j1:j2][:6])!r}")
+    return unwarned
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, 500), st.integers(1, 6)), min_size=4, max_size=10,
+                unique_by=lambda seed: seed[0]),
+       LAYOUTS, st.booleans())
+def test_notes_at_each_page_foot_keep_every_word_and_any_reordering_is_warned(seeds, layout,
+                                                                                split_notes):
+    paragraphs = [paragraph(seed, sentences) for seed, sentences in seeds]
+    notes = [paragraph(seed + 1000, 1 + seed % 2) for seed, _ in seeds]
+    printed = pages_with_notes(paragraphs, notes, replace(layout, columns=1), split_notes)
+    assume(len(printed) >= 3)
+    text = "\n".join("\n".join(page) for page in printed) + "\n"
+    out = imported(text)
+    got = body_words(out.body) + note_words(out.body)
+    expected = words("\n".join(paragraphs)) + words("\n".join(notes))
+    # every letter kept, none added (a word hyphenated at a page end the import could not
+    # mend is two words, warned about)
+    assert Counter("".join(got)) == Counter("".join(expected))
+    assert out.report.counts["notes joined"] == len(notes)
+    if not split_notes:  # nothing is ambiguous: the words come in order, without a warning
+        assert got == expected and not out.report.warnings
+    assert unwarned_reorderings(got, expected, text, out) == []

@@ -135,7 +135,7 @@ def _target(block: Block, next_kind: str, layout: Layout, report: Report) -> Blo
     target = candidates[0]
     placed = [n for n in layout.foot if id(n) in layout.open] + \
         ([body] if body is not None and id(body) in layout.open else [])
-    others = [b for b in placed if b is not target and _mid_sentence(b)]
+    others = [b for b in placed if b is not target and _unfinished(b)]
     _report_join(block, target, others, report)
     layout.open.pop(id(target), None)
     return target
@@ -175,6 +175,12 @@ def _mid_sentence(block: Block, shortest: int = PARAGRAPH) -> bool:
     return len(text) >= shortest and bool(words) and bool(MID_SENTENCE.match(words[-1]))
 
 
+def _unfinished(block: Block) -> bool:
+    """An open paragraph that stops mid-sentence; a note of any length (a short one is
+    not a title), other paragraphs from :data:`PARAGRAPH` characters."""
+    return _mid_sentence(block, 0 if block.kind == "note" else PARAGRAPH)
+
+
 def _what(block: Block) -> str:
     return "note" if block.kind == "note" else "paragraph"
 
@@ -211,7 +217,7 @@ def _report_unjoined(block: Block, candidates: list[Block], layout: Layout,
                        "where it is",
                        block.line)
         return
-    unfinished = [b for b in layout.open.values() if _mid_sentence(b)][-4:]
+    unfinished = [b for b in layout.open.values() if _unfinished(b)][-4:]
     if unfinished:
         report.warning(f"paragraph opens in lower case (the rest of one broken at a page end) "
                        f"but none of the unfinished paragraphs ({_lines(unfinished)}) can take "
