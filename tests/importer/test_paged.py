@@ -57,6 +57,14 @@ def test_a_page_number_between_two_lines_is_a_page_end_not_text():
     assert out.report.counts["page numbers removed"] == 3
 
 
+def test_years_standing_alone_in_a_timeline_are_not_page_numbers():
+    text = "".join(f"{year}\n\nThe ferry crossed {n} times that year.\n\n"
+                   for n, year in enumerate((1968, 1969, 1971, 1972), start=3))
+    out = imported(text)
+    assert "1969" in out.body and "1971" in out.body
+    assert not out.report.counts["page numbers removed"]
+
+
 def test_a_page_may_open_with_a_capital_in_the_middle_of_a_sentence():
     text = ("THE NIGHT FERRY\n\nWe sailed at dawn.\n\nAt the jetty the keeper talked for an hour "
             "with\n\n1\n\n"

@@ -4,7 +4,8 @@ hyphenated at line ends.
 1. a page ends at a form feed (``\\f``, as ``pdftotext`` writes it) and at a page-number
    line; lines holding only a number are page numbers when at least three of them count
    up (by one to three: a page without a number, a blank page), two when the text has
-   form feeds or they are written ``Page 12``, ``– 12 –`` or ``12 / 40``;
+   form feeds or they are written ``Page 12``, ``– 12 –`` or ``12 / 40``; a bare number
+   that reads as a year (1500 to 2099) is a page number only in text with form feeds;
 2. a running head or foot is a short line (80 characters or fewer) printed on at least
    three pages and on at least half of them, each time within two lines of a page end;
    a page number inside it (``The Last Ferry 12``) is allowed;
@@ -21,6 +22,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from zinekit.importer.header import YEAR
 from zinekit.importer.report import Report
 from zinekit.importer.textblocks import Block
 
@@ -73,6 +75,8 @@ def page_number_lines(lines: list[str], has_feeds: bool) -> set[int]:
             continue
         stripped = line.strip()
         bare = BARE_NUMBER.match(stripped)
+        if bare and not has_feeds and YEAR.match(stripped):
+            continue  # a year standing alone (a timeline), not a page of a zine
         decorated = None if bare else DECORATED_NUMBER.match(stripped)
         if bare or decorated:
             value = int(next(g for g in (bare or decorated).groups() if g))  # type: ignore[union-attr]
