@@ -2,9 +2,12 @@
 superscript note calls with their notes after each section, paragraphs broken at page
 ends, and a "Notes" section at the end.
 
-    python benchmarks/bench_import.py [--megabytes 1] [--repeat 3]
+    python benchmarks/bench_import.py [--megabytes 1] [--repeat 3] [--notes 1000,5000,20000]
 
 Prints the size, each run's time and the median; the aim is under a second for 1 MB.
+Then the size sweep: a text of N paragraphs each calling a note ``[n]``, the notes under
+a "Notes" heading at the end, for each N of ``--notes``; the time must grow in
+proportion to N (20,000 notes in a few seconds).
 """
 
 from __future__ import annotations
@@ -39,10 +42,32 @@ def make_text(megabytes: float) -> str:
     return "\n\n".join(parts) + "\n"
 
 
+def make_notes_text(count: int) -> str:
+    """``count`` paragraphs, each calling its note ``[n]``; the notes at the end."""
+    calls = "\n\n".join(f"Paragraph {n} of the sweep says one thing [{n}]."
+                        for n in range(1, count + 1))
+    notes = "\n\n".join(f"{n}. Note {n} of the sweep." for n in range(1, count + 1))
+    return calls + "\n\nNotes\n\n" + notes + "\n"
+
+
+def sweep(counts: list[int]) -> None:
+    """Time the import of texts with more and more notes: linear time, every note joined."""
+    for count in counts:
+        text = make_notes_text(count)
+        start = time.perf_counter()
+        result = import_plaintext(text, "sweep.txt")
+        seconds = time.perf_counter() - start
+        joined = result.report.counts["notes joined"]
+        print(f"{count:>6} notes: {seconds:.2f} s ({seconds / count * 1e6:.0f} µs a note), "
+              f"{joined} joined")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--megabytes", type=float, default=1.0)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--notes", default="1000,5000,20000",
+                        help="note counts of the size sweep, comma-separated")
     args = parser.parse_args()
     text = make_text(args.megabytes)
     times = []
@@ -54,6 +79,7 @@ def main() -> None:
           f"joined, {result.report.counts['paragraphs rejoined']} paragraphs rejoined")
     print("runs: " + ", ".join(f"{t:.2f} s" for t in times))
     print(f"median: {statistics.median(times):.2f} s")
+    sweep([int(n) for n in args.notes.split(",") if n])
 
 
 if __name__ == "__main__":

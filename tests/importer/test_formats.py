@@ -18,7 +18,7 @@ def test_html_article_kept_and_chrome_dropped():
     assert "## Three rules nobody wrote down" in body
     assert "3. Whoever arrives first" in body and "4. Prices are *said*" in body
     assert "> We kept the fire going" in body
-    assert "![Paper lamps strung over the lane](images/lamps.jpg)" in body
+    assert "![Paper lamps strung over the lane](images/lamps.jpg \"lamps\")" in body
     assert "[first issue](https://example.org/zine)" in body
     assert "decided it.[^1]" in body and "[^1]: Counted twice, once by each of us." in body
     assert "↩" not in body

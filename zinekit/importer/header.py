@@ -32,6 +32,7 @@ YEAR = re.compile(r"^(1[5-9]\d\d|20\d\d)$")
 READING_TIME = re.compile(r"^(\d+)\s*min read\s*(?:·\s*)?(.*)$", re.I)
 BY_LINE = re.compile(r"^(?P<before>.{0,80}?)(?:^|,\s*|\s)by\s+(?P<names>.+)$", re.I | re.S)
 FIRST_PUBLISHED = re.compile(r"\(\s*(?:date\s+)?first published:?\s*([^()]+)\)\.?", re.I)
+SOURCE_LINE = re.compile(r"^source(?:\s*[:.]\s*(\S.{0,300})?|\s*)$", re.I)
 NAME = re.compile(r"^[A-ZÀ-ÖØ-ÞА-ЯΑ-Ω][\w'’.\-]*(?:\s+[A-ZÀ-ÖØ-ÞА-ЯΑ-Ω][\w'’.\-]*){0,4}$")
 MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
@@ -135,7 +136,7 @@ def _drop(text: str, block: Block, what: str, report: Report) -> None:
 def _article_header(blocks: list[Block], report: Report) -> Header:
     header = Header()
     if len(blocks) < 3 or not _looks_like_title(blocks[0].text) or \
-            blocks[1].text[:1].islower():
+            blocks[1].text[:1].islower() and not _is_by_line(blocks[1].text):
         return header
     header.meta["title"] = blocks[0].text
     report.note(f"first line read as the title: {blocks[0].text!r}", blocks[0].line)
@@ -165,8 +166,15 @@ def _header_block(block: Block, header: Header, report: Report) -> bool:
 def _header_line(line: str, has_authors: bool) -> bool:
     line = line.strip()
     return bool(re.fullmatch(r"-{2,}|—+", line) or READING_TIME.match(line)
-                or _is_by_line(line) or read_date(line)
-                or (not has_authors and NAME.match(line) and len(line) < 60))
+                or _is_by_line(line) or read_date(line) or SOURCE_LINE.match(line)
+                or (not has_authors and _is_name_list(line)))
+
+
+def _is_name_list(line: str) -> bool:
+    """``Ines Marrow``, ``Tal Oduya and R. Okonkwo-Bell``: names only."""
+    names = split_names(line)
+    return len(line) < 120 and bool(names) and all(
+        NAME.match(n) and len(n) < 60 and not re.fullmatch(r"[^\W\d_a-z]{4,}", n) for n in names)
 
 
 def _is_by_line(line: str) -> bool:
@@ -175,7 +183,7 @@ def _is_by_line(line: str) -> bool:
     if by is None:
         return False
     before = by.group("before").strip(" ,")
-    names = FIRST_PUBLISHED.sub("", by.group("names")).strip().rstrip(".")
+    names = without_full_stop(FIRST_PUBLISHED.sub("", by.group("names")).strip())
     return (not before or read_date(before) is not None) and all(
         NAME.match(n) for n in split_names(names))
 
@@ -196,9 +204,24 @@ def _read_header_line(line: str, block: Block, header: Header, report: Report) -
         report.note(f"date read as front matter: {line!r}", block.line)
     elif by:
         _by_line(by, block, header, report)
+    elif SOURCE_LINE.match(line):
+        _source_line(SOURCE_LINE.match(line), block, header, report)  # type: ignore[arg-type]
     else:
-        header.meta.setdefault("authors", []).append(line)
+        header.meta.setdefault("authors", []).extend(split_names(line))
         report.note(f"author read as front matter: {line!r}", block.line)
+
+
+def _source_line(found: re.Match[str], block: Block, header: Header, report: Report) -> None:
+    """``Source: …`` under the title; a bare ``Source`` is a link whose address the copy
+    lost: kept as the source, and the editor is asked for the address."""
+    value = (found.group(1) or "").strip()
+    header.meta.setdefault("source", value or found.group(0).strip(" :."))
+    if value:
+        report.note(f"source line read as front matter: {value!r}", block.line)
+    else:
+        report.warning(f"a {found.group(0).strip()!r} line with nothing after it (a link whose "
+                       "address the copy lost) read as the source; write the address in the "
+                       "front matter's source", block.line)
 
 
 def _by_line(by: re.Match[str], block: Block, header: Header, report: Report) -> None:
@@ -207,7 +230,7 @@ def _by_line(by: re.Match[str], block: Block, header: Header, report: Report) ->
     if first:
         header.meta["x-first-published"] = read_date(first.group(1)) or first.group(1).strip()
         names = names[:first.start()] + names[first.end():]
-    header.meta["authors"] = split_names(names.strip().rstrip("."))
+    header.meta["authors"] = split_names(without_full_stop(names.strip()))
     date = read_date(by.group("before").strip(" ,"))
     if date:
         header.meta.setdefault("date", date)
@@ -215,6 +238,11 @@ def _by_line(by: re.Match[str], block: Block, header: Header, report: Report) ->
         _drop(by.group("before").strip(" ,"), block, "text before the by-line", report)
     report.note("by-line read as front matter: authors " + ", ".join(header.meta["authors"]),
                 block.line, dropped="by")
+
+
+def without_full_stop(text: str) -> str:
+    """The text without a closing full stop, which an initial keeps (``R.``)."""
+    return text[:-1] if text.endswith(".") and not re.search(r"(?:^|\W)\w\.$", text) else text
 
 
 def split_names(text: str) -> list[str]:
@@ -245,3 +273,30 @@ def _iso(year: int, month: int, day: int) -> str | None:
         return _dt.date(year, month, day).isoformat()
     except ValueError:
         return None
+
+
+# --- an author list in the text ------------------------------------------------------------
+
+#: Cyrillic letters that look like Latin ones, as copied names mix them (``Hоября``).
+LOOKALIKES = str.maketrans("АВЕКМНОРСТХаеорсух", "ABEKMHOPCTXaeopcyx")
+
+
+def drop_author_lines(blocks: list[Block], meta: dict[str, Any], report: Report) -> None:
+    """A line that lists the text's authors again (the credits at the end of a web page)
+    goes to the front matter: left out of the body, the authors are already there."""
+    authors = meta.get("authors") or []
+    known = {_folded(word) for name in authors for word in name.split()}
+    if len(authors) < 2:
+        return
+    for block in blocks:
+        words = block.text.split()
+        if block.kind != "body" or "\n" in block.text or len(words) < 2:
+            continue
+        if all(_folded(w.strip(",;")) in known for w in words):
+            block.kind = "dropped"
+            report.note(f"author list read as front matter (the authors are there already): "
+                        f"{block.text!r}", block.line, dropped=block.text)
+
+
+def _folded(word: str) -> str:
+    return word.translate(LOOKALIKES).casefold()

@@ -59,8 +59,8 @@ def page_metadata(text: str, tree: Any) -> dict[str, Any]:
     if found.title:
         meta["title"] = found.title
     if found.author:
-        meta["authors"] = [a.strip() for a in re.split(r";|,\s+and\s+|\s+and\s+", found.author)
-                           if a.strip()]
+        meta["authors"] = [with_initials(a.strip(), text) for a in
+                           re.split(r";|,\s+and\s+|\s+and\s+", found.author) if a.strip()]
     if found.date:
         meta["date"] = found.date
     if found.url:
@@ -68,6 +68,14 @@ def page_metadata(text: str, tree: Any) -> dict[str, Any]:
     elif found.sitename:
         meta["source"] = found.sitename
     return meta
+
+
+def with_initials(name: str, page: str) -> str:
+    """The name as the page writes it: trafilatura drops an initial's full stop
+    (``R. Okonkwo-Bell`` → ``R Okonkwo-Bell``)."""
+    parts = [re.escape(p) + (r"\.?" if len(p) == 1 else "") for p in name.split()]
+    found = re.search(r"(?<!\w)" + r"\s+".join(parts) + r"(?!\w)", page)
+    return " ".join(found.group(0).split()) if found else name
 
 
 def article_root(tree: Any) -> Any:

@@ -215,7 +215,8 @@ def _remove_note_lists(root: Any, by_id: dict[str, Any], called: set[str], repor
 
 
 def figures_as_images(root: Any, report: Report) -> None:
-    """``<figure><img><figcaption>`` → a paragraph holding one image, captioned by its alt."""
+    """``<figure><img><figcaption>`` → a paragraph holding one image, captioned by its alt;
+    an alt text that says something else than the caption is kept as the image's title."""
     from lxml.html import builder as E
 
     for figure in list(root.iter("figure")):
@@ -225,9 +226,11 @@ def figures_as_images(root: Any, report: Report) -> None:
             continue
         caption = _text(caption_el) if caption_el is not None else ""
         alt = " ".join((img.get("alt") or "").split())
-        if caption and alt and alt != caption:
-            report.note(f"figure: caption used as its text; alt text {alt!r} dropped",
-                        img.sourceline or 0, dropped=alt)
+        description = alt if caption and alt and alt != caption else ""
+        if description:
+            report.note(f"figure: its caption is the image's text (zinekit prints the alt text "
+                        f"as the caption); its alt text {alt!r} is kept as the image's title",
+                        img.sourceline or 0)
         src = img.get("src") or img.get("data-src") or ""
         if src.startswith(("http://", "https://", "//")):
             report.warning(f"image on the web: {src}; save it beside the Markdown and change "
@@ -235,6 +238,9 @@ def figures_as_images(root: Any, report: Report) -> None:
         else:
             report.note(f"image {src}: copy it into the project beside the Markdown",
                         img.sourceline or 0)
-        paragraph = E.P(E.IMG(src=src, alt=caption or alt))
+        image = E.IMG(src=src, alt=caption or alt)
+        if description:
+            image.set("title", description)
+        paragraph = E.P(image)
         paragraph.tail = figure.tail
         figure.getparent().replace(figure, paragraph)

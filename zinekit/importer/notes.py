@@ -11,6 +11,7 @@ written in TeX).
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Callable
@@ -22,8 +23,9 @@ SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _FROM_SUP = str.maketrans(SUPERSCRIPTS, "0123456789")
 _TO_SUP = str.maketrans("0123456789", SUPERSCRIPTS)
 NOTES_HEADING = re.compile(r"^(?:end|foot)?notes?(?: and references)?\s*:?$", re.I)
-NUMBERED_BODY = re.compile(r"^(\d{1,3})[.)]?\s+(?=\S)")
-TEX_MARKER = re.compile(r"^\s*\$\^\{?[^$]{0,20}?(\d{1,3})\}*\$")
+NUMBERED_BODY = re.compile(r"^(\d{1,5})[.)]?\s+(?=\S)")
+TEX_MARKER = re.compile(r"^\s*\$\^\{?[^$]{0,20}?(\d{1,5})\}*\$")
+NON_DIGITS = re.compile(r"\D")
 UNIT = re.compile(r"(?:^|[\s\d])(?:[kcmµ]?m|ft|in)$")
 
 
@@ -41,17 +43,17 @@ class Style:
 STYLES = (
     Style("superscript", re.compile(r"(?<=\S)([⁰¹²³⁴⁵⁶⁷⁸⁹]+)"),
           re.compile(r"^([⁰¹²³⁴⁵⁶⁷⁸⁹]+)\s*(?=\S)"), lambda n: str(n).translate(_TO_SUP)),
-    Style("bracket", re.compile(r"\[(\d{1,3})\](?!\(|:)"), re.compile(r"^\[(\d{1,3})\]:?\s+(?=\S)"),
+    Style("bracket", re.compile(r"\[(\d{1,5})\](?!\(|:)"), re.compile(r"^\[(\d{1,5})\]:?\s+(?=\S)"),
           lambda n: f"[{n}]"),
-    Style("caret", re.compile(r"(?<!\[)\^(\d{1,3})(?!\d)"), re.compile(r"^\^(\d{1,3})\s+(?=\S)"),
+    Style("caret", re.compile(r"(?<!\[)\^(\d{1,5})(?!\d)"), re.compile(r"^\^(\d{1,5})\s+(?=\S)"),
           lambda n: f"^{n}"),
-    Style("parenthesis", re.compile(r"\((\d{1,3})\)"), re.compile(r"^\((\d{1,3})\)\s+(?=\S)"),
+    Style("parenthesis", re.compile(r"\((\d{1,5})\)"), re.compile(r"^\((\d{1,5})\)\s+(?=\S)"),
           lambda n: f"({n})", strict_range=True),
 )
 
 
 def number_of(marker: str) -> int:
-    return int(re.sub(r"\D", "", marker.translate(_FROM_SUP)))
+    return int(NON_DIGITS.sub("", marker.translate(_FROM_SUP)))
 
 
 @dataclass
@@ -175,34 +177,56 @@ def _replace_calls(block: Block, style: Style, known: set[int], top: int,
 
 
 def join(blocks: list[Block], calls: list[Call], style: Style, report: Report) -> None:
-    """Give each call the label of its note; report what is left over or out of order."""
+    """Give each call the label of its note; report what is left over or out of order.
+
+    Each call takes the first free note of its number after it; a call with none after it
+    takes the last free one before it.  Pointers that only move forward keep this linear
+    in the number of calls and notes."""
     by_number: dict[int, list[int]] = {}
     for i, block in enumerate(blocks):
         if block.kind == "note":
             by_number.setdefault(block.number, []).append(i)
     call_blocks = _call_block_indexes(blocks, len(calls))
+    taken: set[int] = set()
+    ahead: dict[int, int] = {}
     used: dict[int, int] = {}
     pending = []
     for k, call in enumerate(calls):
         free = by_number.get(call.number, [])
-        after = next((i for i in free if i > call_blocks[k]), None)
-        if after is None:
+        at = max(ahead.get(call.number, 0), bisect.bisect_right(free, call_blocks[k]))
+        while at < len(free) and free[at] in taken:
+            at += 1
+        ahead[call.number] = at
+        if at == len(free):
             pending.append(k)
-        else:
-            _pair(call, blocks[after], used)
-            report.joins.append((call.line, blocks[after].line))
-            free.remove(after)
-    for k in pending:
-        free = by_number.get(calls[k].number, [])
-        if free:
-            before = free.pop()
-            _pair(calls[k], blocks[before], used)
-            report.joins.append((calls[k].line, blocks[before].line))
-            report.note(f"note {style.show(calls[k].number)} is placed before its call",
-                        blocks[before].line)
+            continue
+        _pair(call, blocks[free[at]], used)
+        report.joins.append((call.line, blocks[free[at]].line))
+        taken.add(free[at])
+    _join_backwards(blocks, calls, pending, by_number, taken, used, style, report)
     _report_sequence(calls, style, report)
     _report_leftovers(blocks, calls, style, report)
     report.count("notes joined", sum(1 for c in calls if c.label))
+
+
+def _join_backwards(blocks: list[Block], calls: list[Call], pending: list[int],
+                    by_number: dict[int, list[int]], taken: set[int], used: dict[int, int],
+                    style: Style, report: Report) -> None:
+    """Calls with no free note after them take the last free note of their number."""
+    last: dict[int, int] = {}
+    for k in pending:
+        free = by_number.get(calls[k].number, [])
+        at = last.get(calls[k].number, len(free)) - 1
+        while at >= 0 and free[at] in taken:
+            at -= 1
+        last[calls[k].number] = max(at, 0)
+        if at < 0:
+            continue
+        before = blocks[free[at]]
+        _pair(calls[k], before, used)
+        taken.add(free[at])
+        report.joins.append((calls[k].line, before.line))
+        report.note(f"note {style.show(calls[k].number)} is placed before its call", before.line)
 
 
 def _call_block_indexes(blocks: list[Block], count: int) -> list[int]:
@@ -221,39 +245,51 @@ def _pair(call: Call, note: Block, used: dict[int, int]) -> None:
 
 
 def _report_leftovers(blocks: list[Block], calls: list[Call], style: Style, report: Report) -> None:
+    """Warn about calls without notes and notes without calls, with the hints the source
+    offers; the hints are looked up in tables made in one pass, so a text with thousands
+    of leftovers still imports in linear time."""
+    tex_markers = _tex_markers(blocks) if any(c.label is None for c in calls) else {}
     for call in calls:
         if call.label is None:
-            hint = _tex_hint(blocks, call.number)
-            report.warning(f"note call {call.marker} has no note{hint}; left as written",
-                           call.line, call.col)
-    for block in blocks:
-        if block.kind == "note" and not block.label:
-            hint = _bare_number_hint(blocks, block.number)
-            report.warning(f"note {style.show(block.number)} has no call{hint}; kept as a "
-                           "paragraph where it is", block.line)
-            block.kind, block.text = "stray-note", block.marker + " " + block.text
-            for extra in block.extra:
-                extra.kind = "body"
+            report.warning(f"note call {call.marker} has no note{tex_markers.get(call.number, '')}"
+                           "; left as written", call.line, call.col)
+    unjoined = [b for b in blocks if b.kind == "note" and not b.label]
+    bare = _bare_numbers(blocks, {b.number for b in unjoined}) if unjoined else {}
+    for block in unjoined:
+        report.warning(f"note {style.show(block.number)} has no call{bare.get(block.number, '')}; "
+                       "kept as a paragraph where it is", block.line)
+        block.kind, block.text = "stray-note", block.marker + " " + block.text
+        for extra in block.extra:
+            extra.kind = "body"
 
 
-def _tex_hint(blocks: list[Block], number: int) -> str:
+def _tex_markers(blocks: list[Block]) -> dict[int, str]:
+    """Number → the hint naming the first paragraph that opens with that TeX superscript."""
+    hints: dict[int, str] = {}
     for block in blocks:
         m = TEX_MARKER.match(block.text)
-        if m and int(m.group(1)) == number:
-            return (f" (line {block.line} opens with the TeX superscript "
-                    f"'{m.group(0).strip()}', which may be its note)")
-    return ""
+        if m:
+            hints.setdefault(int(m.group(1)), f" (line {block.line} opens with the TeX superscript "
+                                              f"'{m.group(0).strip()}', which may be its note)")
+    return hints
 
 
-def _bare_number_hint(blocks: list[Block], number: int) -> str:
-    bare = re.compile(rf"(?<=[.,;:)”\"’])\s?({number})(?=\s|$)")
+BARE_NUMBER = re.compile(r"(?<=[.,;:)”\"’])\s?(\d{1,5})(?=\s|$)")
+
+
+def _bare_numbers(blocks: list[Block], wanted: set[int]) -> dict[int, str]:
+    """Number → the hint naming the first bare number after punctuation in the body text
+    (where a superscript call may have lost its raising)."""
+    hints: dict[int, str] = {}
     for block in blocks:
-        if block.kind == "body":
-            m = bare.search(block.text)
-            if m:
+        if block.kind != "body":
+            continue
+        for m in BARE_NUMBER.finditer(block.text):
+            number = int(m.group(1))
+            if number in wanted and number not in hints:
                 line, col = block.position(m.start(1))
-                return f" (a bare '{number}' at line {line}, column {col} may be its call)"
-    return ""
+                hints[number] = f" (a bare '{number}' at line {line}, column {col} may be its call)"
+    return hints
 
 
 def _report_sequence(calls: list[Call], style: Style, report: Report) -> None:

@@ -2,14 +2,20 @@
 
 The steps, in order:
 
-1. split the text into paragraphs, keeping each one's source line;
-2. remove stray tags left by extraction (``<u>``), keeping their text;
-3. read the header lines as front matter (:mod:`zinekit.importer.header`);
-4. find note bodies and calls and join them into footnotes (:mod:`zinekit.importer.notes`);
-5. read short stand-alone lines as headings;
-6. rejoin paragraphs broken at a page end (the first half ends mid-sentence, the second
-   opens in lower case, only notes between them), the notes moving after the paragraph;
-7. write Markdown that prints the words as they were written.
+1. remove what printed pages leave in extracted text: page numbers, running heads and
+   feet (:mod:`zinekit.importer.pages`), keeping where each page ends;
+2. split the text into paragraphs, keeping each one's source line;
+3. remove stray tags left by extraction (``<u>``), keeping their text, and the site's
+   sign-up lines and recommendations (:mod:`zinekit.importer.boilerplate`);
+4. make whole the words hyphenated at line ends;
+5. read the header lines as front matter, and a list of the authors later in the text
+   (:mod:`zinekit.importer.header`);
+6. find note bodies and calls and join them into footnotes (:mod:`zinekit.importer.notes`);
+7. read chapter lines and short stand-alone lines as headings
+   (:mod:`zinekit.importer.headings`);
+8. join paragraphs broken at a page end to the one open paragraph that can take them
+   (:mod:`zinekit.importer.rejoin`), the notes moving after the paragraph;
+9. write Markdown that prints the words as they were written.
 
 Editor's notes (``[ed. – …]``) and "see" clauses are left exactly as written: zinekit's
 markup reads them.
@@ -21,9 +27,10 @@ import re
 
 from zinekit.errors import SourceError
 from zinekit.importer.document import Imported
-from zinekit.importer.header import read_header
+from zinekit.importer.boilerplate import drop_boilerplate
+from zinekit.importer.header import drop_author_lines, read_header
+from zinekit.importer.headings import mark_headings
 from zinekit.importer.notes import (
-    NOTES_HEADING,
     Call,
     choose_style,
     join,
@@ -32,32 +39,42 @@ from zinekit.importer.notes import (
     notes_section_start,
     split_note_lines,
 )
+from zinekit.importer.pages import (
+    has_wrapped_lines,
+    mend_hyphenation,
+    page_markers,
+    remove_page_furniture,
+    Vocabulary,
+)
+from zinekit.importer.rejoin import rejoin
 from zinekit.importer.report import Report
 from zinekit.importer.textblocks import (
     Block,
     clean_tags,
     escape_block,
-    is_terminated,
     split_blocks,
-    starts_lower,
 )
 
-FOOT_MATERIAL = ("note", "stray-note", "continuation")
-CHAPTER = re.compile(r"^(?:\d+\.?\s+)?[^\Wa-z]?[A-Z0-9][A-Z0-9 ,'’&:()\-]*$")
 
 
 def import_plaintext(text: str, source: str) -> Imported:
     """Import one plain text; ``source`` names it in the report."""
     report = Report(source)
-    blocks = split_blocks(text)
+    paged = remove_page_furniture(text, report)
+    blocks = split_blocks(paged.text)
     if not blocks:
         raise SourceError("file is empty: there is no text to import", source, 1, 1)
     clean_tags(blocks, report)
+    drop_boilerplate(blocks, report)
+    vocabulary = Vocabulary(text)
+    mend_hyphenation(blocks, vocabulary, report)
     header = read_header(blocks, report)
     body = split_note_lines(header.kept + blocks[header.body_start:])
+    drop_author_lines(body, header.meta, report)
     calls = find_notes(body, report)
-    mark_headings(body, report)
-    body = rejoin(body, report)
+    mark_headings(body, report, paged.breaks)
+    wrapped = paged.is_paged or has_wrapped_lines(body)
+    body = rejoin(page_markers(body, paged.breaks), report, vocabulary, wrapped)
     return Imported(header.meta, render(body, calls), report, "text")
 
 
@@ -80,78 +97,13 @@ def find_notes(blocks: list[Block], report: Report) -> list[Call]:
     return calls
 
 
-# --- headings -----------------------------------------------------------------------------
-
-
-def mark_headings(blocks: list[Block], report: Report) -> None:
-    """Short stand-alone lines between finished paragraphs are headings; a run of more
-    than two such lines is a list (a table of contents), not headings."""
-    candidates = [i for i, b in enumerate(blocks) if b.kind == "body" and _heading_like(b.text)]
-    runs: list[list[int]] = []
-    for i in candidates:
-        if runs and runs[-1][-1] == i - 1:
-            runs[-1].append(i)
-        else:
-            runs.append([i])
-    chosen = [i for run in runs if len(run) <= 2 for i in run if _stands_alone(blocks, i)]
-    chapters = any(CHAPTER.match(blocks[i].text) for i in chosen)
-    for i in chosen:
-        block = blocks[i]
-        block.kind = "heading"
-        block.level = 1 if chapters and CHAPTER.match(block.text) or not chapters else 2
-        report.note(f"read as a heading: {block.text!r}", block.line)
-        report.count("headings")
-
-
-def _heading_like(text: str) -> bool:
-    words = text.split()
-    return ("\n" not in text and "\0" not in text and 1 <= len(words) <= 12 and len(text) <= 90
-            and not re.search(r"[.,;:!]['\"”’)]*$", text) and text[0].isalnum()
-            and (text[0].isupper() or text[0].isdigit()) and not NOTES_HEADING.match(text))
-
-
-def _stands_alone(blocks: list[Block], i: int) -> bool:
-    after = blocks[i + 1] if i + 1 < len(blocks) else None
-    before = blocks[i - 1] if i > 0 else None
-    if after is None or starts_lower(after.text) or after.kind in FOOT_MATERIAL:
-        return False
-    return before is None or before.kind != "body" or is_terminated(before.text)
-
-
-# --- page breaks --------------------------------------------------------------------------
-
-
-def rejoin(blocks: list[Block], report: Report) -> list[Block]:
-    """Join the halves of paragraphs broken at page ends; notes between them follow."""
-    out: list[Block] = []
-    for block in blocks:
-        first = _broken_half(out) if block.kind == "body" and starts_lower(block.text) else None
-        if first is None:
-            out.append(block)
-            continue
-        glue = "" if first.text.endswith("-") and not first.text.endswith(" -") else " "
-        report.note(f"paragraph rejoined with the one above it (line {first.line}): "
-                    "broken at a page end", block.line)
-        report.count("paragraphs rejoined")
-        first.text = first.text + glue + block.text
-    return out
-
-
-def _broken_half(out: list[Block]) -> Block | None:
-    for block in reversed(out):
-        if block.kind in FOOT_MATERIAL or block.kind == "dropped":
-            continue
-        return block if block.kind == "body" and not is_terminated(block.text) else None
-    return None
-
-
 # --- Markdown -----------------------------------------------------------------------------
 
 
 def render(blocks: list[Block], calls: list[Call]) -> str:
     parts: list[str] = []
     for block in blocks:
-        if block.kind in ("dropped", "continuation"):
+        if block.kind in ("dropped", "continuation", "page"):
             continue
         if block.kind == "heading":
             parts.append("#" * block.level + " " + block.text.strip())

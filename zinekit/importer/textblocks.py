@@ -111,6 +111,7 @@ _LINE_START = [
     (re.compile(r"^(\+)(?=\s)"), r"\\\1"),                       # + list item
     (re.compile(r"^(\|)"), r"\\\1"),                             # table row
 ]
+_SYNTAX_STARTS = ("#", "=", "-", "*", "`", "~", ":", "[", "+", "|")
 _BACKSLASH = re.compile(r"\\(?=[!-/:-@\[-`{-~])")
 
 
@@ -121,7 +122,11 @@ def escape_line(line: str, first: bool) -> str:
     so are ``-`` bullets, ``1.`` lists and ``>`` quotes; what Markdown would swallow or
     turn into code (indentation, fences, definitions, headings) is escaped.
     """
-    line = _BACKSLASH.sub(r"\\\\", line.strip())
+    line = line.strip()
+    if "\\" in line:
+        line = _BACKSLASH.sub(r"\\\\", line)
+    if not line.startswith(_SYNTAX_STARTS):
+        return line
     for pattern, replacement in _LINE_START:
         if pattern.pattern.startswith("^([=-]") and first:
             continue  # a rule of its own is left a rule
