@@ -19,7 +19,7 @@ from zinekit import output
 from zinekit.cli import main
 from zinekit.errors import Diagnostic, ZinekitError, display_path, printable
 
-THEMES = Path(__file__).resolve().parent.parent / "zinekit" / "themes"
+THEMES = Path(__file__).resolve().parent.parent / "themes"
 UNKNOWN_KEY = "error: unknown front matter key 'bogus' (prefix it with 'x-' to keep private data)"
 BAD_FRONT_MATTER = "---\ntitle: Night Shift\nbogus: 1\n---\n\nThe kettle again.\n"
 
