@@ -28,9 +28,10 @@ from pathlib import Path
 
 from zinekit import reuse
 from zinekit.anthology import expand, read_spec, resolve_anthology
+from zinekit.catalog_entry import report_unlisted
 from zinekit.cluster import Shared, open_workers
 from zinekit.config import IssueSettings
-from zinekit.errors import Diagnostics, ZinekitError
+from zinekit.errors import Diagnostics, ZinekitError, display_path
 from zinekit.estimate import estimate_pages
 from zinekit.model import IssueResult, LaidOut, Plan, Prepared
 from zinekit.output import check_within, sweep_stale_temporaries, write_bytes
@@ -89,6 +90,10 @@ def build_path(path: Path, options: BuildOptions, reporter: Reporter) -> list[Is
     options = replace(
         options, thumbnails=options.write and _writes_download_page(path, project, len(targets)))
     session.register_sources()
+    if project.file is not None and path.resolve() == project.root:
+        report_unlisted(project.root, out, session.listed(), project.build,
+                        project.file.path.name, diagnostics)
+        stop_on_errors(diagnostics, options, reporter)  # with --strict
     deps = session.dependencies(targets)
     levels = session.levels(targets, deps)
     targets = [t for level in levels for t in level]

@@ -176,13 +176,19 @@ def check(path: Path, theme: str | None, strict: bool) -> None:
     from zinekit.build import BuildOptions, check_path
     from zinekit.reporter import ConsoleReporter
 
-    results = check_path(path, BuildOptions(theme=theme, strict=strict, quiet=True),
-                         ConsoleReporter(quiet=True))
-    if not any(r.diagnostics.items for r in results):
+    shown: list[str] = []
+
+    def echo(line: str) -> None:
+        shown.append(line)
+        click.echo(line, err=True)
+
+    check_path(path, BuildOptions(theme=theme, strict=strict, quiet=True),
+               ConsoleReporter(quiet=True, echo=echo))
+    if not shown:
         click.echo("no problems found", err=True)
 
 
-@main.command()
+@main.command(short_help="Impose any PDF for printing and folding.")
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", required=True, metavar="OUT.pdf",
               help="Imposed PDF to write (written whole or not at all); with --duplex manual, "
