@@ -158,7 +158,8 @@ def _build_in_passes(levels: list[list[Path]], deps: dict[Path, list[Path]], pro
             progress = _Progress(project, options, len(pending), len(targets) > 1, number > 1)
             for level in levels:
                 batch = [t for t in level if t in pending]
-                results.update(runner.run(batch, deps, progress.event))
+                # `check` checks an issue whose cited issues have errors all the same
+                results.update(runner.run(batch, deps if options.write else {}, progress.event))
             runner.raise_failures()
             pending = [t for t in targets if results[t].cited_state != session.snapshot(results[t].cited)]
             if not pending:
@@ -287,7 +288,8 @@ def plan_issue(path: Path, reporter: Reporter, *, project: Project, options: Bui
     result.cited = [e.source for e in cited if e.source is not None]
     result.cited_state = session.snapshot(result.cited)
     formats = choose_formats(prepared, options, diagnostics)
-    stop_on_errors(diagnostics, options, reporter)
+    if options.write:  # `check` goes on to the layout, to report its errors too
+        stop_on_errors(diagnostics, options, reporter)
     plan = Plan(prepared, result, formats, session.out_root / issue.slug,
                 session.inventory_path(issue.slug))
     if options.write:  # 4.
@@ -366,14 +368,31 @@ def render_plan(plan: Plan, reporter: Reporter, *, options: BuildOptions) -> Iss
             reuse.record(plan.out, plan.inputs, files, result.pages, diagnostics, issue.root)
             if reading is not None and needs_layout(plan.formats):
                 reuse.record_layout(plan.out, plan.inputs, reading)
-        for note in prepared.notes:
-            reporter.emit(Note(note))
+    details, notes = file_notes(prepared.notes, result.outputs) if options.write else ({}, [])
+    for note in notes:
+        reporter.emit(Note(note))
     reporter.findings(diagnostics.shown(options.strict))
     for path in result.outputs:
-        reporter.emit(Wrote(path, path.stat().st_size))
+        reporter.emit(Wrote(path, path.stat().st_size, details.get(path, "")))
     if options.write:
         reporter.emit(Built(issue.slug, result.pages, time.perf_counter() - started))
     return result
+
+
+def file_notes(notes: list[str], outputs: list[Path]) -> tuple[dict[Path, str], list[str]]:
+    """The notes about one output file (``Wrote <file>: …``, as the booklet's
+    imposition report says), by file, to be said on the line that announces the file;
+    and the other notes."""
+    about: dict[Path, str] = {}
+    rest = []
+    prefixes = {f"Wrote {display_path(path)}: ": path for path in outputs}
+    for note in notes:
+        prefix = next((p for p in prefixes if note.startswith(p)), None)
+        if prefix is None:
+            rest.append(note)
+        else:
+            about[prefixes[prefix]] = note[len(prefix):]
+    return about, rest
 
 
 def reading_layout(plan: Plan) -> LaidOut | None:
