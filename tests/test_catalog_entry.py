@@ -23,7 +23,7 @@ source = "vol2.md"
 
 [[issues]]
 volume = 3
-title = "Rent Strike Notes"
+title = "Rent Strike's Notes"
 source = "vol3.md"
 """
 
@@ -77,7 +77,7 @@ def test_a_listed_text_takes_the_catalogs_series_and_volume(cli, series: Path):
     assert (inventory["series"], inventory["volume"]) == ("Small Hours", 2)
     # the entry's title where the front matter has none; references resolve against it
     cited = poppler_pages(dist / "small-hours-vol-3" / "small-hours-vol-3.pdf")
-    assert any("Rent Strike Notes" in page for page in cited)
+    assert any("Rent Strike’s Notes" in page for page in cited)
     assert "names no known text" not in run.output
 
 

@@ -349,6 +349,7 @@ def render_plan(plan: Plan, reporter: Reporter, *, options: BuildOptions) -> Iss
         check_within(plan.inventory_path, plan.out.parent)
     prepared, result = plan.prepared, plan.result
     issue, diagnostics = prepared.issue, prepared.diagnostics
+    found_before = len(diagnostics.items)
     reading = reading_layout(plan)  # 5.
     files: dict[Path, bytes] = {}
     if reading is not None:
@@ -358,6 +359,7 @@ def render_plan(plan: Plan, reporter: Reporter, *, options: BuildOptions) -> Iss
                                                 indent=1).encode("utf-8") + b"\n"
     for name in plan.formats:
         files.update(FORMATS[name].make(prepared, reading, plan.out))
+    drop_repeated_errors(diagnostics, found_before)
     stop_on_errors(diagnostics, options, reporter)
     if options.thumbnails and reading is not None and reading.data:  # with the render, on its worker
         result.thumbnail = cover_thumbnail(reading.data)
@@ -377,6 +379,17 @@ def render_plan(plan: Plan, reporter: Reporter, *, options: BuildOptions) -> Iss
     if options.write:
         reporter.emit(Built(issue.slug, result.pages, time.perf_counter() - started))
     return result
+
+
+def drop_repeated_errors(diagnostics: Diagnostics, found_before: int) -> None:
+    """One error per place: the layout's error where the text already has one (an image
+    the loader refused, laid out by `check` all the same) is left out."""
+    places = {(d.path, d.line, d.col) for d in diagnostics.items[:found_before]
+              if d.severity == "error"}
+    if places:
+        diagnostics.items[found_before:] = [
+            d for d in diagnostics.items[found_before:]
+            if d.severity != "error" or (d.path, d.line, d.col) not in places]
 
 
 def file_notes(notes: list[str], outputs: list[Path]) -> tuple[dict[Path, str], list[str]]:

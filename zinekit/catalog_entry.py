@@ -16,9 +16,10 @@ import os
 from pathlib import Path
 
 from zinekit.anthology import read_spec
-from zinekit.config import Settings
+from zinekit.config import IssueSettings, Settings
 from zinekit.errors import Diagnostics
 from zinekit.load import ISSUE_FILE, issue_slug
+from zinekit.markup.typography import typeset_settings, typography_for, typography_language
 from zinekit.model import Issue
 from zinekit.resolve.catalog import Catalog, CatalogIssue
 
@@ -49,6 +50,11 @@ def join_catalog(issue: Issue, entry: CatalogIssue | None, catalog: Catalog,
     if values == issue.meta.values:
         return issue
     meta = Settings(values, issue.meta.lines, issue.meta.path, issue.meta.defaults)
+    if values.get("title") != issue.meta.values.get("title"):  # typeset as front matter is
+        language = typography_language(IssueSettings(meta, issue.build))
+        title = typeset_settings(Settings({"title": values["title"]}, {}, None),
+                                 typography_for(language))
+        meta.values["title"] = title.values["title"]
     return Issue(path=issue.path, source_file=issue.source_file, root=issue.root, meta=meta,
                  build=issue.build, articles=issue.articles, slug=issue_slug(meta, issue.path),
                  diagnostics=[*issue.diagnostics, *diagnostics])
