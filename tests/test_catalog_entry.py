@@ -92,6 +92,21 @@ def test_a_front_matter_value_contradicting_the_catalog_is_a_located_warning(cli
         "text with volume = 2); the catalog's is used" in run.output
 
 
+def test_a_title_contradicting_the_catalog_is_printed_with_a_warning(cli, series: Path):
+    (series / "vol3.md").write_text(CITING.replace("volume: 3", "volume: 3\ntitle: Rent Notes"),
+                                    encoding="utf-8")
+    run = cli("check", cwd=series)
+    assert run.exit_code == 0, run.output
+    assert 'vol3.md:4:1: warning: title: "Rent Notes" contradicts the catalog (zinekit.toml:9 ' \
+        'lists this text with title = "Rent Strike\'s Notes"); this one is printed; references ' \
+        'may name the issue by either' in run.output
+    # the same title, typeset or typed, is no contradiction
+    (series / "vol3.md").write_text(
+        CITING.replace("volume: 3", "volume: 3\ntitle: Rent Strike’s *Notes*"), encoding="utf-8")
+    run = cli("check", cwd=series)
+    assert run.exit_code == 0 and "contradicts" not in run.output, run.output
+
+
 def test_an_alias_of_the_series_is_no_contradiction(cli, series: Path):
     (series / "zinekit.toml").write_text(CATALOG.replace('url =', 'aliases = ["SH"]\nurl ='),
                                          encoding="utf-8")
@@ -147,3 +162,12 @@ def test_an_imported_seed_listed_in_the_catalog_joins_the_series(cli, make_proje
     assert [p.name for p in (root / "dist").iterdir() if p.is_dir() and p.name[0] != "."] == ["small-hours-vol-2"]
     pages = poppler_pages(root / "dist" / "small-hours-vol-2" / "small-hours-vol-2.pdf")
     assert pages[0].startswith("Small Hours · vol. 2")
+
+
+def test_a_named_pipe_among_the_texts_is_not_read(cli, series: Path):
+    import os
+
+    os.mkfifo(series / "reader.toml")  # reading it would wait for a writer forever
+    run = cli("check", cwd=series)
+    assert run.exit_code == 0, run.output
+    assert "no problems found" in run.output

@@ -17,15 +17,19 @@ from pathlib import Path
 
 from zinekit.anthology import read_spec
 from zinekit.config import IssueSettings, Settings
-from zinekit.errors import Diagnostics
+from zinekit.errors import Diagnostics, ZinekitError
+from zinekit.limits import irregular_kind
 from zinekit.load import ISSUE_FILE, issue_slug
 from zinekit.markup.typography import typeset_settings, typography_for, typography_language
 from zinekit.model import Issue
 from zinekit.resolve.catalog import Catalog, CatalogIssue
+from zinekit.resolve.grammar import normalize_title
 
 #: Keys the catalog entry decides: the issue's place in its series.
 NUMBER_KEYS = ("volume", "number", "chapter")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+#: An anthology spec is told by its tables near the top.
+SPEC_HEAD_BYTES = 100_000
 #: Files of a folder that are about the project, not texts of it.
 NOT_TEXTS = {"readme", "changelog", "changes", "license", "licence", "contributing",
              "authors", "code_of_conduct", "security"}
@@ -47,7 +51,7 @@ def join_catalog(issue: Issue, entry: CatalogIssue | None, catalog: Catalog,
     for key in NUMBER_KEYS:
         _take(values, key, getattr(entry, key), issue, entry, toml_path, diagnostics, True)
     _take(values, "title", entry.title, issue, entry, toml_path, diagnostics, False)
-    if values == issue.meta.values:
+    if values == issue.meta.values and not diagnostics.items:
         return issue
     meta = Settings(values, issue.meta.lines, issue.meta.path, issue.meta.defaults)
     if values.get("title") != issue.meta.values.get("title"):  # typeset as front matter is
@@ -84,8 +88,9 @@ def _take(values: dict, key: str, listed, issue: Issue, entry: CatalogIssue,
     if written is None:
         values[key] = listed
         return
-    if written == listed:
-        return
+    if written == listed or (key == "title" and normalize_title(str(written)) ==
+                             normalize_title(str(listed))):
+        return  # a title as typed and as typeset (quotes, dashes, emphasis) is the same
     outcome = "the catalog's is used" if catalog_wins else \
         "this one is printed; references may name the issue by either"
     _contradiction(key, written, f"with {key} = {_shown(listed)}", issue, entry, toml_path,
@@ -117,7 +122,10 @@ def report_unlisted(root: Path, out_dir: Path, listed: list[Issue], build: Setti
     texts, specs = _walk(root, out_dir)
     claimed = claimed_files(listed)
     for spec in specs:
-        claimed |= included_files(read_spec(spec, root, build, Diagnostics()))
+        try:
+            claimed |= included_files(read_spec(spec, root, build, Diagnostics()))
+        except (OSError, ZinekitError):
+            continue  # a spec that cannot be read includes nothing
     for found in texts:
         if {found.resolve(), (found / ISSUE_FILE).resolve()} & claimed:
             continue
@@ -157,7 +165,7 @@ def _walk(root: Path, out_dir: Path) -> tuple[list[Path], list[Path]]:
     folders whose names start with ``.`` or ``_`` (drafts kept aside) are not looked in."""
     texts: list[Path] = []
     specs: list[Path] = []
-    skip = out_dir.resolve()
+    skip, top = out_dir.resolve(), root.resolve()
     for place, folders, names in os.walk(root):
         here = Path(place)
         folders[:] = sorted(f for f in folders if not f.startswith((".", "_"))
@@ -167,7 +175,7 @@ def _walk(root: Path, out_dir: Path) -> tuple[list[Path], list[Path]]:
             texts.append(here)
             continue
         texts += [here / name for name in sorted(names) if _is_text(name)]
-        specs += [here / name for name in sorted(names) if _is_spec(here / name)]
+        specs += [here / name for name in sorted(names) if _is_spec(here / name, top)]
     return texts, specs
 
 
@@ -177,12 +185,14 @@ def _is_text(name: str) -> bool:
         and stem.lower() not in NOT_TEXTS
 
 
-def _is_spec(path: Path) -> bool:
+def _is_spec(path: Path, root: Path) -> bool:
     """An anthology spec: a ``.toml`` file with an ``[anthology]`` or ``[[texts]]`` table."""
-    if path.suffix.lower() != ".toml" or path.name == "zinekit.toml":
-        return False
+    if path.suffix.lower() != ".toml" or path.name == "zinekit.toml" or \
+            irregular_kind(path) is not None or not path.resolve().is_relative_to(root):
+        return False  # a FIFO or a device is not read, nor a file outside the project
     try:
-        head = path.read_text(encoding="utf-8", errors="replace")[:100_000]
+        with path.open("rb") as file:
+            head = file.read(SPEC_HEAD_BYTES).decode("utf-8", errors="replace")
     except OSError:
         return False
     return "[anthology]" in head or "[[texts]]" in head
