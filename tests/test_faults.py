@@ -158,11 +158,11 @@ def restore(root: Path, saved: Path) -> None:
 
 def wait_for_a_new_output(dist: Path, previous: dict[str, bytes], proc: subprocess.Popen) -> None:
     """Until one output differs from the previous build's (the build is writing)."""
-    first = dist / "vol-1" / "vol-1.inventory.json"
+    first = dist / "fault-lines-vol-1" / "fault-lines-vol-1.inventory.json"
     deadline = time.monotonic() + 120
     while proc.poll() is None and time.monotonic() < deadline:
         try:
-            if first.read_bytes() != previous["vol-1/vol-1.inventory.json"]:
+            if first.read_bytes() != previous["fault-lines-vol-1/fault-lines-vol-1.inventory.json"]:
                 return
         except OSError:
             pass
@@ -246,7 +246,7 @@ def test_a_killed_build_leaves_every_file_whole(series, tmp_path):
 
 def test_the_next_build_sweeps_temporaries_of_dead_builds_only(series, tmp_path):
     root, saved, previous, new, _ = series
-    folder = root / "dist" / "vol-3"
+    folder = root / "dist" / "fault-lines-vol-3"
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
     alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])

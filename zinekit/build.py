@@ -28,9 +28,10 @@ from pathlib import Path
 
 from zinekit import reuse
 from zinekit.anthology import expand, read_spec, resolve_anthology
+from zinekit.catalog_entry import report_unlisted
 from zinekit.cluster import Shared, open_workers
 from zinekit.config import IssueSettings
-from zinekit.errors import Diagnostics, ZinekitError
+from zinekit.errors import Diagnostics, ZinekitError, display_path
 from zinekit.estimate import estimate_pages
 from zinekit.model import IssueResult, LaidOut, Plan, Prepared
 from zinekit.output import check_within, sweep_stale_temporaries, write_bytes
@@ -89,6 +90,10 @@ def build_path(path: Path, options: BuildOptions, reporter: Reporter) -> list[Is
     options = replace(
         options, thumbnails=options.write and _writes_download_page(path, project, len(targets)))
     session.register_sources()
+    if project.file is not None and path.resolve() == project.root:
+        report_unlisted(project.root, out, session.listed(), project.build,
+                        project.file.path.name, diagnostics)
+        stop_on_errors(diagnostics, options, reporter)  # with --strict
     deps = session.dependencies(targets)
     levels = session.levels(targets, deps)
     targets = [t for level in levels for t in level]
@@ -153,7 +158,8 @@ def _build_in_passes(levels: list[list[Path]], deps: dict[Path, list[Path]], pro
             progress = _Progress(project, options, len(pending), len(targets) > 1, number > 1)
             for level in levels:
                 batch = [t for t in level if t in pending]
-                results.update(runner.run(batch, deps, progress.event))
+                # `check` checks an issue whose cited issues have errors all the same
+                results.update(runner.run(batch, deps if options.write else {}, progress.event))
             runner.raise_failures()
             pending = [t for t in targets if results[t].cited_state != session.snapshot(results[t].cited)]
             if not pending:
@@ -284,7 +290,8 @@ def plan_issue(path: Path, reporter: Reporter, *, project: Project, options: Bui
     result.cited = [e.source for e in cited if e.source is not None]
     result.cited_state = session.snapshot(result.cited)
     formats = choose_formats(prepared, options, diagnostics)
-    stop_on_errors(diagnostics, options, reporter)
+    if options.write:  # `check` goes on to the layout, to report its errors too
+        stop_on_errors(diagnostics, options, reporter)
     plan = Plan(prepared, result, formats, session.out_root / issue.slug,
                 session.inventory_path(issue.slug))
     if options.write:  # 4.
@@ -344,6 +351,7 @@ def render_plan(plan: Plan, reporter: Reporter, *, options: BuildOptions) -> Iss
         check_within(plan.inventory_path, plan.out.parent)
     prepared, result = plan.prepared, plan.result
     issue, diagnostics = prepared.issue, prepared.diagnostics
+    found_before = len(diagnostics.items)
     reading = reading_layout(plan)  # 5.
     files: dict[Path, bytes] = {}
     if reading is not None:
@@ -353,6 +361,7 @@ def render_plan(plan: Plan, reporter: Reporter, *, options: BuildOptions) -> Iss
                                                 indent=1).encode("utf-8") + b"\n"
     for name in plan.formats:
         files.update(FORMATS[name].make(prepared, reading, plan.out))
+    drop_repeated_errors(diagnostics, found_before)
     stop_on_errors(diagnostics, options, reporter)
     if options.thumbnails and reading is not None and reading.data:  # with the render, on its worker
         result.thumbnail = cover_thumbnail(reading.data)
@@ -363,14 +372,42 @@ def render_plan(plan: Plan, reporter: Reporter, *, options: BuildOptions) -> Iss
             reuse.record(plan.out, plan.inputs, files, result.pages, diagnostics, issue.root)
             if reading is not None and needs_layout(plan.formats):
                 reuse.record_layout(plan.out, plan.inputs, reading)
-        for note in prepared.notes:
-            reporter.emit(Note(note))
+    details, notes = file_notes(prepared.notes, result.outputs) if options.write else ({}, [])
+    for note in notes:
+        reporter.emit(Note(note))
     reporter.findings(diagnostics.shown(options.strict))
     for path in result.outputs:
-        reporter.emit(Wrote(path, path.stat().st_size))
+        reporter.emit(Wrote(path, path.stat().st_size, details.get(path, "")))
     if options.write:
         reporter.emit(Built(issue.slug, result.pages, time.perf_counter() - started))
     return result
+
+
+def drop_repeated_errors(diagnostics: Diagnostics, found_before: int) -> None:
+    """One error per place: the layout's error where the text already has one (an image
+    the loader refused, laid out by `check` all the same) is left out."""
+    places = {(d.path, d.line, d.col) for d in diagnostics.items[:found_before]
+              if d.severity == "error"}
+    if places:
+        diagnostics.items[found_before:] = [
+            d for d in diagnostics.items[found_before:]
+            if d.severity != "error" or (d.path, d.line, d.col) not in places]
+
+
+def file_notes(notes: list[str], outputs: list[Path]) -> tuple[dict[Path, str], list[str]]:
+    """The notes about one output file (``Wrote <file>: …``, as the booklet's
+    imposition report says), by file, to be said on the line that announces the file;
+    and the other notes."""
+    about: dict[Path, str] = {}
+    rest = []
+    prefixes = {f"Wrote {display_path(path)}: ": path for path in outputs}
+    for note in notes:
+        prefix = next((p for p in prefixes if note.startswith(p)), None)
+        if prefix is None:
+            rest.append(note)
+        else:
+            about[prefixes[prefix]] = note[len(prefix):]
+    return about, rest
 
 
 def reading_layout(plan: Plan) -> LaidOut | None:

@@ -22,6 +22,7 @@ from typing import Any, Sequence
 import click
 
 from zinekit.build import BuildOptions, inventory_of, prepare_issue
+from zinekit.catalog_entry import report_unlisted
 from zinekit.errors import Diagnostics, ZinekitError
 from zinekit.model import CrossReference, Target, XrefView
 from zinekit.project import Project, is_issue, issues_at, open_project
@@ -57,6 +58,9 @@ def catalog_listing(path: Path) -> tuple[dict[str, Any], Diagnostics]:
     _stop_on_errors(diagnostics)
     targets = issues_at(path, project)
     session.register_sources()
+    if project.file is not None and path.resolve() == project.root:
+        report_unlisted(project.root, project.out_dir, session.listed(), project.build,
+                        project.file.path.name, diagnostics)
     known_from = _give_pages(session, project, targets)  # 2.
     references: dict[int, list[dict[str, Any]]] = {}
     for target in targets:  # 3.

@@ -96,7 +96,7 @@ def main(ctx: click.Context, debug: bool) -> None:
     ctx.obj["debug"] = debug
 
 
-@main.command()
+@main.command(short_help="Scaffold a series with one example issue.")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 def new(directory: Path) -> None:
     """Scaffold a series with one example issue in DIRECTORY."""
@@ -127,7 +127,7 @@ FORMAT_HELP = (f"Output formats, repeatable or comma-separated: {', '.join(FORMA
                f"(default: {', '.join(DEFAULT_FORMATS)}).")
 
 
-@main.command()
+@main.command(short_help="Build an issue, or every issue of a series.")
 @click.argument("path", default=".", type=click.Path(exists=True, path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Output folder (default: dist/ beside the project).")
@@ -167,7 +167,7 @@ def _console(quiet: bool) -> Iterator:
         yield reporter
 
 
-@main.command()
+@main.command(short_help="Build one issue from chosen texts of the library.")
 @click.argument("spec", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Output folder (default: dist/ beside the library).")
@@ -190,7 +190,7 @@ def anthology(spec: Path, out_dir: Path | None, formats: tuple[str, ...] | None,
         build_anthology(spec, options, reporter, build=not estimate_only)
 
 
-@main.command()
+@main.command(short_help="Report every problem, writing no files.")
 @click.argument("path", default=".", type=click.Path(exists=True, path_type=Path))
 @click.option("--theme", default=None, help="Theme name or folder.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
@@ -199,13 +199,19 @@ def check(path: Path, theme: str | None, strict: bool) -> None:
     from zinekit.build import BuildOptions, check_path
     from zinekit.reporter import ConsoleReporter
 
-    results = check_path(path, BuildOptions(theme=theme, strict=strict, quiet=True),
-                         ConsoleReporter(quiet=True))
-    if not any(r.diagnostics.items for r in results):
+    shown: list[str] = []
+
+    def echo(line: str) -> None:
+        shown.append(line)
+        click.echo(line, err=True)
+
+    check_path(path, BuildOptions(theme=theme, strict=strict, quiet=True),
+               ConsoleReporter(quiet=True, echo=echo))
+    if not shown:
         click.echo("no problems found", err=True)
 
 
-@main.command()
+@main.command(short_help="Impose any PDF for printing and folding.")
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", required=True, metavar="OUT.pdf",
               help="Imposed PDF to write (written whole or not at all); with --duplex manual, "
@@ -261,7 +267,7 @@ def impose(source: Path, output: str, **options) -> None:
     click.echo(str(report))
 
 
-@main.command()
+@main.command(short_help="Check any PDF for what a press rejects.")
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable findings on standard output.")
 @click.option("--colour", "--color", "colour", type=click.Choice(["cmyk", "grey", "any"]), default=None,
@@ -282,7 +288,7 @@ def preflight(source: Path, as_json: bool, colour: str | None, pdfx: str | None,
         sys.exit(1)
 
 
-@main.command()
+@main.command(short_help="Live preview in the browser, rebuilt on save.")
 @click.argument("path", default=".", type=click.Path(exists=True, path_type=Path))
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Loopback address to listen on (127.0.0.1, ::1 or localhost); the preview "
@@ -302,7 +308,7 @@ def serve(path: Path, host: str, port: int, open_browser: bool) -> None:
     run_server(path, host=host, port=port, open_browser=open_browser)
 
 
-@main.command()
+@main.command(short_help="List the series: issues, articles, references.")
 @click.argument("path", default=".", type=click.Path(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def catalog(path: Path, as_json: bool) -> None:
@@ -312,7 +318,7 @@ def catalog(path: Path, as_json: bool) -> None:
     show_catalog(path, as_json=as_json)
 
 
-@main.command("import")
+@main.command("import", short_help="Turn a text as received into Markdown.")
 @click.argument("source", type=click.Path(exists=True, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Markdown file to write (for one SOURCE file).")

@@ -59,9 +59,11 @@ class Note:
 class Wrote:
     path: Path
     size: int  # bytes
+    detail: str = ""  # what the file is, e.g. how to print a booklet
 
     def lines(self) -> list[str]:
-        return [f"wrote {display_path(self.path)} ({self.size // 1024} KB)"]
+        detail = f": {self.detail}" if self.detail else ""
+        return [f"wrote {display_path(self.path)} ({self.size // 1024} KB){detail}"]
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from zinekit.anthology import expand
+from zinekit.catalog_entry import join_catalog
 from zinekit.errors import Diagnostics
 from zinekit.load import load_issue
 from zinekit.model import Issue, IssueResult
@@ -54,11 +55,19 @@ class Session:
     # --- issues ---------------------------------------------------------------------
 
     def load(self, path: Path) -> Issue:
-        """The issue at ``path``, parsed once while the session needs it."""
+        """The issue at ``path``, parsed once while the session needs it, as the
+        catalog lists it (:mod:`zinekit.catalog_entry`)."""
         key = path.resolve()
         if key not in self.loaded:
-            self.loaded[key] = load_issue(path, self.project.root, self.project.build)
+            issue = load_issue(path, self.project.root, self.project.build)
+            toml = self.project.file.path if self.project.file else None
+            self.loaded[key] = join_catalog(issue, self.catalog_issue(issue), self.catalog, toml)
         return self.loaded[key]
+
+    def listed(self) -> list[Issue]:
+        """The issues the catalog lists with a ``source`` that is there."""
+        return [self.load(e.source) for e in self.catalog.issues()
+                if e.source is not None and is_issue(e.source)]
 
     def finish(self, issue: Issue, result: IssueResult) -> IssueResult:
         """``issue`` is built: its inventory is the one other issues resolve against, and

@@ -21,7 +21,10 @@ from markdown_it.rules_core import StateCore
 
 from zinekit.markup.report import report
 
-IMPORT_HINT = "`zinekit import` converts it"
+IMPORT_HINT = "in a text not yet imported, `zinekit import` converts it"
+#: An imported text still holds a superscript number when the import found no note for
+#: the call (or no call for the note): its report said so; the fix is by hand.
+NOTE_HINT = "`zinekit import` converts only numbers that have both a call and a note"
 SUPERSCRIPT_CALL = re.compile(r"(?<=[^\s⁰¹²³⁴⁵⁶⁷⁸⁹])[¹²³⁴⁵⁶⁷⁸⁹][⁰¹²³⁴⁵⁶⁷⁸⁹]*")
 LOOSE_NOTE = re.compile(r"^[¹²³⁴⁵⁶⁷⁸⁹][⁰¹²³⁴⁵⁶⁷⁸⁹]*(?=\s*\S)")
 UNIT = re.compile(r"(?:^|[\s\d])(?:[kcmµ]?m|ft|in)$")
@@ -50,13 +53,16 @@ def _check_text(env: Any, text: str, finder: "_Finder", html_allowed: bool) -> N
     if loose:
         line, col = finder.find(loose.group(0))
         report(env, "warning", f"loose note '{loose.group(0)} …' opens with a superscript "
-               f"number: it prints as a paragraph, not a footnote; {IMPORT_HINT}", line, col)
+               f"number: it prints as a paragraph, not a footnote: write it [^{_digits(loose.group(0))}]: … "
+               f"with a call [^{_digits(loose.group(0))}] in the text, or drop the number "
+               f"({NOTE_HINT})", line, col)
     for m in SUPERSCRIPT_CALL.finditer(text, loose.end() if loose else 0):
         if UNIT.search(text[:m.start()]):
             continue
         line, col = finder.find(text[max(0, m.start() - 8):m.end()], len(text[:m.start()][-8:]))
         report(env, "warning", f"note call '{m.group(0)}' is a superscript number, not a "
-               f"footnote: write [^{_digits(m.group(0))}]; {IMPORT_HINT}", line, col)
+               f"footnote: write [^{_digits(m.group(0))}] and its note, or drop the number ({NOTE_HINT})",
+               line, col)
     if not html_allowed:
         for m in RAW_HTML.finditer(text):
             line, col = finder.find(m.group(0))

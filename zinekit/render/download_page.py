@@ -1,9 +1,10 @@
 """The series' download page, ``dist/index.html``: every issue with its cover, title,
 season, contents and the files a reader can take away.
 
-A file is linked only if it is there when the page is written, with its size and (for
-PDFs) its page count read back, so the page never promises what the folder
-does not hold.  Covers are the reading PDF's first page, rendered with pypdfium2.
+A file is linked only if this build made it (or found it current, see
+:mod:`zinekit.reuse`) and it is there when the page is written, with its size and (for
+PDFs) its page count read back: the page never offers what the folder merely holds (a
+press PDF left by an earlier one-off build) nor what it does not.  Covers are the reading PDF's first page, rendered with pypdfium2.
 Plain HTML and CSS: no script, nothing fetched from elsewhere.
 """
 
@@ -13,11 +14,11 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 from urllib.parse import quote
 
 from zinekit.errors import ZinekitError
-from zinekit.model import Issue, IssueResult
+from zinekit.model import IssueResult
 from zinekit.output import write_bytes
 from zinekit.project import Project
 from zinekit.render.document import issue_line
@@ -100,28 +101,29 @@ def cover_thumbnail(pdf: Path | bytes, width: int = COVER_WIDTH_PX) -> bytes | N
     return buffer.getvalue()
 
 
-def issue_files(folder: Path, slug: str) -> list[Download]:
-    """What ``dist/<slug>/`` holds for readers, in the order a reader looks for it."""
+def issue_files(folder: Path, slug: str, outputs: Iterable[Path]) -> list[Download]:
+    """The ``outputs`` of the issue's build that are in ``dist/<slug>/`` for readers, in
+    the order a reader looks for them."""
     found: list[Download] = []
+    here = folder.resolve()
+    made = {p.name for p in outputs if p.parent.resolve() == here and p.is_file()}
 
     def add(path: Path, label: str, kind: str) -> None:
+        if path.name not in made:
+            return
         pages = pdf_page_count(path) if kind == "pdf" else None
         href = quote(f"{slug}/{path.name}")
         found.append(Download(label, href, human_size(path.stat().st_size), pages, kind))
 
-    if (folder / f"{slug}.pdf").is_file():
-        add(folder / f"{slug}.pdf", "Reading PDF", "pdf")
+    add(folder / f"{slug}.pdf", "Reading PDF", "pdf")
     for booklet in sorted(folder.glob(f"{slug}-booklet-*.pdf")):
         sheet = booklet.stem[len(f"{slug}-booklet-"):]
         add(booklet, f"Booklet to print and fold ({_sheet_name(sheet)})", "pdf")
     for press in sorted(folder.glob(f"{slug}-press*.pdf")):
         add(press, "Press PDF (for a print shop)", "pdf")
-    if (folder / f"{slug}-cover.pdf").is_file():
-        add(folder / f"{slug}-cover.pdf", "Cover of a perfect-bound copy (for a print shop)", "pdf")
-    if (folder / f"{slug}.epub").is_file():
-        add(folder / f"{slug}.epub", "EPUB (e-readers)", "epub")
-    if (folder / "index.html").is_file():
-        add(folder / "index.html", "Read online", "html")
+    add(folder / f"{slug}-cover.pdf", "Cover of a perfect-bound copy (for a print shop)", "pdf")
+    add(folder / f"{slug}.epub", "EPUB (e-readers)", "epub")
+    add(folder / "index.html", "Read online", "html")
     return found
 
 
@@ -129,9 +131,10 @@ def _sheet_name(sheet: str) -> str:
     return sheet.upper() if re.fullmatch(r"[abc]\d+", sheet) else sheet
 
 
-def issue_entry(issue: Issue, out_dir: Path, thumbnail: bytes | None = None) -> Entry:
-    """The issue's entry on the page; ``thumbnail`` is its cover when its build drew it
-    (else it is drawn here from the reading PDF)."""
+def issue_entry(result: IssueResult, out_dir: Path) -> Entry:
+    """The issue's entry on the page, with the files its build made; the cover is the
+    one its build drew, else it is drawn here from the reading PDF it made."""
+    issue = result.issue
     folder = out_dir / issue.slug
     meta = issue.meta
     entry = Entry(
@@ -140,11 +143,12 @@ def issue_entry(issue: Issue, out_dir: Path, thumbnail: bytes | None = None) -> 
         season=str(meta.get("season") or format_issue_date(meta.get("date"), issue.language)),
         description=str(meta.get("description") or ""),
         contents=[a.title for a in issue.articles if a.title and not a.is_intro],
-        downloads=issue_files(folder, issue.slug),
+        downloads=issue_files(folder, issue.slug, result.outputs),
         order=tuple(_number(meta.get(k)) for k in ("volume", "number", "chapter")),
     )
     reading = folder / f"{issue.slug}.pdf"
-    cover = thumbnail or (cover_thumbnail(reading) if reading.is_file() else None)
+    made = reading in result.outputs and reading.is_file()
+    cover = result.thumbnail or (cover_thumbnail(reading) if made else None)
     if cover is not None:
         name = f"{issue.slug}-cover.png"
         write_bytes(folder / name, cover, within=out_dir)
@@ -188,11 +192,9 @@ def page_theme(project: Project) -> Theme:
         return Theme(name="base", folders=[builtin_themes_folder() / "base"])
 
 
-def download_page(project: Project, issues: list[Issue], out_dir: Path,
-                  thumbnails: dict[str, bytes] | None = None) -> str:
+def download_page(project: Project, results: list[IssueResult], out_dir: Path) -> str:
     """The page's HTML; newest issue first (by volume, number, chapter)."""
-    thumbnails = thumbnails or {}
-    entries = sorted((issue_entry(issue, out_dir, thumbnails.get(issue.slug)) for issue in issues),
+    entries = sorted((issue_entry(result, out_dir) for result in results),
                      key=lambda e: e.order, reverse=True)
     series = series_settings(project)
     theme = page_theme(project)
@@ -200,16 +202,14 @@ def download_page(project: Project, issues: list[Issue], out_dir: Path,
     return web_templates(theme).get_template("web/downloads.html").render(
         series=series.get("name") or "", series_url=series.get("url") or "",
         entries=entries, back_issues=back_issues(project),
-        language=issues[0].language if issues else "en",
+        language=results[0].issue.language if results else "en",
         stylesheet=stylesheet.read_text(encoding="utf-8") if stylesheet else "",
     )
 
 
 def write_download_page(project: Project, results: list[IssueResult], out_dir: Path) -> Path:
     """Write ``out_dir/index.html`` for the issues built."""
-    issues = [r.issue for r in results]
-    thumbnails = {r.issue.slug: r.thumbnail for r in results if r.thumbnail}
     target = out_dir / "index.html"
-    page = download_page(project, issues, out_dir, thumbnails)
+    page = download_page(project, results, out_dir)
     write_bytes(target, page.encode("utf-8"), within=out_dir)
     return target

@@ -69,7 +69,21 @@ def _press(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Path,
     press = render_pdf(prepared, variant=PRESS_VARIANT, print_edition=True, bleed=bleed,
                        end_notes=notes_at_end(reading))
     preflight_press(prepared.issue, press.data, prepared.diagnostics)
-    return {out / f"{prepared.issue.slug}-press.pdf": press.data}
+    path = out / f"{prepared.issue.slug}-press.pdf"
+    if reading is not None and press.pages != reading.pages:
+        prepared.notes.append(press_note(path, press.pages, reading.pages))
+    return {path: press.data}
+
+
+def press_note(path: Path, pages: int, reading_pages: int) -> str:
+    """Why the press PDF's page count is not the reading PDF's: paper always ends on a
+    back cover, and prints the addresses of links."""
+    from zinekit.errors import display_path
+
+    return (f"Wrote {display_path(path)}: {pages} pages where the reading PDF has "
+            f"{reading_pages}: the print edition always ends on a back cover (the blurb and "
+            "colophon, which the reading PDF has only when it has something to say) and "
+            "prints the address of each link (docs/covers.md)")
 
 
 def _cover(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Path, bytes]:
