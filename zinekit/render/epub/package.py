@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from zinekit import __version__
 from zinekit.model import Issue
+from zinekit.render.locale import iso_date
 
 OPF = "http://www.idpf.org/2007/opf"
 DC = "http://purl.org/dc/elements/1.1/"
@@ -116,8 +117,8 @@ def metadata(issue: Issue, identifier: str, access: Accessibility) -> ET.Element
     _sub(md, f"{{{DC}}}language", issue.language)
     _people(md, f"{{{DC}}}creator", "creator", creators(issue), "aut")
     _people(md, f"{{{DC}}}contributor", "editor", list(meta.get("editors", [])), "edt")
-    date = str(meta.get("date") or "")
-    if W3CDTF.match(date):
+    date = iso_date(meta.get("date")) or iso_date(meta.get("season"))
+    if date and W3CDTF.match(date):
         _sub(md, f"{{{DC}}}date", date)
     if meta.get("license"):
         _sub(md, f"{{{DC}}}rights", str(meta["license"]))
