@@ -11,6 +11,7 @@ title page prints the date as the language writes it.
 from __future__ import annotations
 
 import re
+import tempfile
 import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass
@@ -18,9 +19,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, Phase, example, given, settings
+from hypothesis import strategies as st
 
 from tests import validators
 from tests.conftest import poppler_pages
+from tests.render import a11y_tools as tools
 from zinekit.cli import main
 
 SOURCE_DATE_EPOCH = "1767225600"
@@ -166,3 +170,151 @@ def test_a_year_prints_on_the_title_page_of_the_pdf(tmp_path):
     assert validators.qpdf_problems(pdf) == []
     title_page = poppler_pages(pdf)[0]  # the season's letter-spacing reads as spaces
     assert "".join(title_page.split()).startswith("TideTables2022"), title_page
+
+
+# --- the matrix: every key's shapes together, every format, every validator -----------
+
+#: Text written for these tests, per language: a title, a subtitle, a paragraph, names.
+WORDING = {
+    "en": ("Harbour Lights", "a letter from the quay", "The lights went out at nine and "
+           "the town kept talking in the dark.", ["Ann Author", "Bo Writer"]),
+    "de": ("Hafenlichter", "ein Brief vom Kai", "Um neun gingen die Lichter aus, und die "
+           "Stadt redete im Dunkeln weiter.", ["Jana Böhm", "Till Weiß"]),
+    "fr": ("Feux du port", "une lettre du quai", "Les lumières se sont éteintes à neuf "
+           "heures, et la ville a continué de parler dans le noir.", ["Zoé Lefèvre", "Élie Roy"]),
+    "ar": ("أضواء الميناء", "رسالة من الرصيف", "انطفأت الأضواء في التاسعة، وظلت المدينة "
+           "تتحدث في الظلام.", ["سلمى ناصر", "كريم حداد"]),
+}
+SEASONS = {"none": None, "two-years": "Winter 2020–2021", "one-year": "Spring 2023"}
+AUTHORS = {"none": None, "string": 0, "list-of-one": 1, "list-of-two": 2}
+VOLUMES = {"none": None, "number": "3", "string": "'3'"}
+LICENCES = {"none": None, "words": "Anti-copyright", "cc": "CC BY-SA 4.0"}
+SERIES = {"none": None, "plain": "Ember Tide", "ampersand": "Tide & Drift"}
+
+
+@dataclass(frozen=True)
+class Shapes:
+    """One drawn front matter: the shape of each key (names of the tables above)."""
+
+    language: str
+    kind: str  # "one-file" or "folder" (an article with its own date and authors)
+    date: str  # a DATE_SHAPES name or "none"
+    article_date: str
+    season: str
+    authors: str
+    volume: str
+    subtitle: bool
+    license: str
+    series: str
+
+    def names(self) -> list[str]:
+        count = AUTHORS[self.authors]
+        return [] if count is None else WORDING[self.language][3][:max(count, 1)]
+
+    def front_matter(self) -> str:
+        title, subtitle, _, names = WORDING[self.language]
+        lines = [f"title: {title}", f"language: {self.language}"]
+        optional = {
+            "subtitle": subtitle if self.subtitle else None,
+            "date": DATE_SHAPES[self.date].yaml if self.date != "none" else None,
+            "season": SEASONS[self.season], "volume": VOLUMES[self.volume],
+            "license": LICENCES[self.license],
+            "series": f'"{SERIES[self.series]}"' if SERIES[self.series] else None,
+            "authors": (names[0] if AUTHORS[self.authors] == 0 else f"[{', '.join(self.names())}]")
+            if AUTHORS[self.authors] is not None else None,
+        }
+        lines += [f"{key}: {value}" for key, value in optional.items() if value is not None]
+        return "---\n" + "\n".join(lines) + "\n"
+
+    def machine_date(self) -> str | None:
+        date = DATE_SHAPES[self.date].machine if self.date != "none" else None
+        season = SEASONS[self.season]
+        return date or ("2023" if season == "Spring 2023" else None)
+
+
+def write_issue(folder: Path, shapes: Shapes) -> Path:
+    """The drawn issue as a one-file issue or a folder issue; the path to build."""
+    text = WORDING[shapes.language][2]
+    body = f"{text}[^1]\n\n## {WORDING[shapes.language][1]}\n\n{text}\n\n[^1]: {text}\n"
+    if shapes.kind == "one-file":
+        return write(folder, {"zine.md": shapes.front_matter() + "---\n\n" + body}) / "zine.md"
+    article = "---\ntitle: " + WORDING[shapes.language][1] + "\n"
+    if shapes.article_date != "none":
+        article += f"date: {DATE_SHAPES[shapes.article_date].yaml}\n"
+    article += f"authors: {WORDING[shapes.language][3][1]}\n---\n\n{body}"
+    issue = shapes.front_matter() + "articles: [one.md]\n---\n\n" + text + "\n"
+    return write(folder, {"issue.md": issue, "one.md": article})
+
+
+shapes_of_front_matter = st.builds(
+    Shapes, language=st.sampled_from(sorted(WORDING)), kind=st.sampled_from(["one-file", "folder"]),
+    date=st.sampled_from([*DATE_SHAPES, "none"]), article_date=st.sampled_from([*DATE_SHAPES, "none"]),
+    season=st.sampled_from(sorted(SEASONS)), authors=st.sampled_from(sorted(AUTHORS)),
+    volume=st.sampled_from(sorted(VOLUMES)), subtitle=st.booleans(),
+    license=st.sampled_from(sorted(LICENCES)), series=st.sampled_from(sorted(SERIES)))
+
+
+def check_pdfs(folder: Path, shapes: Shapes) -> None:
+    """qpdf reads both PDFs cleanly; the reading PDF passes PDF/UA; its title page
+    shows the title (checked where pdftotext reads the script back: not Arabic)."""
+    reading = only(folder, "*.pdf")
+    (booklet,) = folder.glob("*-booklet-*.pdf")
+    assert validators.qpdf_problems(reading) + validators.qpdf_problems(booklet) == []
+    findings = tools.pdfua_findings(reading)
+    assert [f"{f['rule_id']}: {f['message']}" for f in findings
+            if f["severity"] in ("error", "warning")] == []
+    title_page = "".join(poppler_pages(reading)[0].split())
+    if shapes.language != "ar":
+        assert "".join(WORDING[shapes.language][0].split()) in title_page
+
+
+def check_package(epub: Path, shapes: Shapes) -> None:
+    """The EPUB's package document says what the front matter says."""
+    (package,) = [text for name, text in epub_pages(epub).items() if name.endswith(".opf")]
+    root = ET.fromstring(package)
+    dc = {tag: [el.text for el in root.iter(f"{DC}{tag}")] for tag in
+          ("language", "creator", "rights", "date")}
+    assert dc["language"] == [shapes.language]
+    assert dc["date"] == ([shapes.machine_date()] if shapes.machine_date() else [])
+    assert dc["rights"] == ([LICENCES[shapes.license]] if LICENCES[shapes.license] else [])
+    expected = shapes.names() or ([WORDING[shapes.language][3][1]] if shapes.kind == "folder" else [])
+    assert dc["creator"] == expected
+    spine = root.find("{http://www.idpf.org/2007/opf}spine")
+    rtl = shapes.language == "ar"
+    assert (spine.get("page-progression-direction") == "rtl") is rtl
+
+
+def check_pages(folder: Path, shapes: Shapes) -> None:
+    """Every <time> of the web edition and the EPUB holds a valid date; a language
+    written right to left is marked so on every page."""
+    pages = {"index.html": (folder / "index.html").read_text(encoding="utf-8")}
+    pages.update(epub_pages(only(folder, "*.epub")))
+    for where, text in pages.items():
+        if where.endswith(".opf"):
+            continue
+        assert_machine_dates(text, where)
+        html = re.search(r"<html\b[^>]*>", text).group(0)
+        assert ('dir="rtl"' in html) is (shapes.language == "ar"), f"{where}: {html}"
+
+
+@pytest.mark.slow
+@settings(max_examples=8, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate],
+          suppress_health_check=[HealthCheck.too_slow])
+@example(Shapes("ar", "folder", "year-string", "day", "one-year", "string", "string", True,
+                "words", "ampersand"))
+@example(Shapes("en", "one-file", "year", "none", "none", "list-of-two", "number", False,
+                "cc", "plain"))
+@given(shapes_of_front_matter)
+def test_every_shape_of_front_matter_builds_valid_files_in_every_format(shapes):
+    with tempfile.TemporaryDirectory(prefix="zk-matrix-") as scratch:
+        root = Path(scratch)
+        target = write_issue(root / "src", shapes)
+        build(target, root / "out", "pdf,booklet,epub,html")
+        (folder,) = [p for p in (root / "out").iterdir() if p.is_dir() and p.name[0] != "."]
+        epub = only(folder, "*.epub")
+        report = validators.epubcheck_reports({"issue": epub}, root)["issue"]
+        assert validators.epubcheck_problems(report) == []
+        check_package(epub, shapes)
+        check_pages(folder, shapes)
+        check_pdfs(folder, shapes)
+        assert tools.ace_violations(tools.ace_report(epub, root / "ace")) == []
