@@ -21,6 +21,7 @@ from functools import lru_cache
 from zinekit import __version__
 from zinekit.model import Issue
 from zinekit.render.locale import iso_date
+from zinekit.render.paper import text_direction
 
 OPF = "http://www.idpf.org/2007/opf"
 DC = "http://purl.org/dc/elements/1.1/"
@@ -214,6 +215,8 @@ def package_document(issue: Issue, identifier: str, access: Accessibility, items
         ET.SubElement(manifest, f"{{{OPF}}}item", attrs)
     by_href = {item.href: item.id for item in items}
     spine_el = _sub(package, f"{{{OPF}}}spine")
+    if text_direction(issue.language) == "rtl":
+        spine_el.set("page-progression-direction", "rtl")
     for entry in spine:
         attrs = {"idref": by_href[entry.href]}
         if not entry.linear:
