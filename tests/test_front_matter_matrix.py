@@ -11,6 +11,7 @@ title page prints the date as the language writes it.
 from __future__ import annotations
 
 import re
+import shutil
 import tempfile
 import xml.etree.ElementTree as ET
 import zipfile
@@ -23,7 +24,7 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from tests import validators
-from tests.conftest import poppler_pages
+from tests.conftest import EXAMPLES, poppler_pages
 from tests.render import a11y_tools as tools
 from zinekit.cli import main
 
@@ -318,3 +319,29 @@ def test_every_shape_of_front_matter_builds_valid_files_in_every_format(shapes):
         check_pages(folder, shapes)
         check_pdfs(folder, shapes)
         assert tools.ace_violations(tools.ace_report(epub, root / "ace")) == []
+
+
+# --- the example series exercises these paths ------------------------------------------
+
+@pytest.mark.slow
+def test_the_example_series_builds_its_year_dated_leaflet_and_its_book(tmp_path):
+    series = shutil.copytree(EXAMPLES / "ember-tide", tmp_path / "ember-tide",
+                             ignore=shutil.ignore_patterns("dist"))
+    output = build(series, tmp_path / "out", "pdf,epub,html")
+    assert "[4/4] vol8/tide-clock.md" in output  # after vol.7, which it cites
+    leaflet, book = tmp_path / "out" / "ember-tide-vol-4", tmp_path / "out" / "ember-tide-vol-8"
+    epubs = {"leaflet": only(leaflet, "*.epub"), "book": only(book, "*.epub")}
+    reports = validators.epubcheck_reports(epubs, tmp_path)
+    assert [validators.epubcheck_problems(report) for report in reports.values()] == [[], []]
+    assert dc_dates(epubs["leaflet"]) == ["2024"] and dc_dates(epubs["book"]) == ["2026-10"]
+    title = epub_pages(epubs["leaflet"])["EPUB/text/title.xhtml"]
+    assert time_elements(title) == [('<time datetime="2024">', "2024")]
+    chapters = sorted(name for name in epub_pages(epubs["book"]) if "chapter-" in name)
+    assert len(chapters) == 3
+    pages = poppler_pages(only(book, "*.pdf"))
+    assert "[see Seeds, Keys and Other Things We Share, Ember Tide vol.7, p.1]" in " ".join(pages)
+    # each chapter opens a page, its first section under its title
+    starts = [next(n for n, page in enumerate(pages) if f"{chapter} {section}" in page)
+              for chapter, section in [("The clock", "What it is"), ("The arguments", "Summer time"),
+                                       ("When it stopped", "Eleven days")]]
+    assert starts == sorted(set(starts))
