@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
@@ -27,6 +28,7 @@ from tests import validators
 from tests.conftest import EXAMPLES, poppler_pages
 from tests.render import a11y_tools as tools
 from zinekit.cli import main
+from zinekit.render.locale import format_issue_date
 
 SOURCE_DATE_EPOCH = "1767225600"
 DC = "{http://purl.org/dc/elements/1.1/}"
@@ -227,6 +229,14 @@ class Shapes:
         lines += [f"{key}: {value}" for key, value in optional.items() if value is not None]
         return "---\n" + "\n".join(lines) + "\n"
 
+    def printed_date(self) -> str | None:
+        """What the title page prints under the title: the season, else the date."""
+        if SEASONS[self.season]:
+            return SEASONS[self.season]
+        if self.date == "none":
+            return None
+        return format_issue_date(str(yaml.safe_load(DATE_SHAPES[self.date].yaml)), self.language)
+
     def machine_date(self) -> str | None:
         date = DATE_SHAPES[self.date].machine if self.date != "none" else None
         season = SEASONS[self.season]
@@ -267,6 +277,8 @@ def check_pdfs(folder: Path, shapes: Shapes) -> None:
     title_page = "".join(poppler_pages(reading)[0].split())
     if shapes.language != "ar":
         assert "".join(WORDING[shapes.language][0].split()) in title_page
+        printed = shapes.printed_date()
+        assert printed is None or "".join(printed.split()).lower() in title_page.lower(), title_page
 
 
 def check_package(epub: Path, shapes: Shapes) -> None:
