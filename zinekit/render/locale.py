@@ -16,8 +16,10 @@ from functools import lru_cache
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
 
-DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+DAY = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")
+MONTH = re.compile(r"^([0-9]{4})-([0-9]{1,2})$")
+#: A number written in free text ("Spring 2023", "Winter 2020-2021").
+NUMBER_IN_TEXT = re.compile(r"[0-9]+")
 
 
 @lru_cache(maxsize=64)
@@ -50,9 +52,15 @@ def format_issue_date(value: object, language: str) -> str:
 
 
 def iso_date(value: object) -> str | None:
-    """The ``YYYY-MM-DD`` (or ``YYYY-MM``) form of a front-matter date, for a
-    ``<time datetime>``; None for free text."""
+    """The machine-readable form of a front-matter date, valid both as a ``<time
+    datetime>`` and as the EPUB's ``dc:date`` (W3CDTF): ``YYYY-MM-DD``, ``YYYY-MM`` or
+    ``YYYY`` (``date: 2022``, ``'2020'``); for free text, the one year it names ("Spring
+    2023" → ``2023``).  None for text that names no year or several ("Winter
+    2020–2021"): such a date is printed without a machine-readable form."""
     text = str(value).strip() if value is not None else ""
     if DAY.match(text) or MONTH.match(text):
         return "-".join(part.zfill(2) for part in text.split("-"))
+    numbers = NUMBER_IN_TEXT.findall(text)
+    if len(numbers) == 1 and len(numbers[0]) == 4 and int(numbers[0]) > 0:
+        return numbers[0]
     return None

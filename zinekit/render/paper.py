@@ -91,6 +91,11 @@ def binding_side(settings: IssueSettings, language: str) -> str:
     chosen = settings.get("binding")
     if chosen in ("ltr", "rtl"):
         return str(chosen)
+    return text_direction(language)
+
+
+def text_direction(language: str) -> str:
+    """``rtl`` for a language written right to left (Arabic, Hebrew …), else ``ltr``."""
     return "rtl" if language.split("-")[0].lower() in RIGHT_TO_LEFT else "ltr"
 
 

@@ -20,6 +20,8 @@ from functools import lru_cache
 
 from zinekit import __version__
 from zinekit.model import Issue
+from zinekit.render.locale import iso_date
+from zinekit.render.paper import text_direction
 
 OPF = "http://www.idpf.org/2007/opf"
 DC = "http://purl.org/dc/elements/1.1/"
@@ -116,8 +118,8 @@ def metadata(issue: Issue, identifier: str, access: Accessibility) -> ET.Element
     _sub(md, f"{{{DC}}}language", issue.language)
     _people(md, f"{{{DC}}}creator", "creator", creators(issue), "aut")
     _people(md, f"{{{DC}}}contributor", "editor", list(meta.get("editors", [])), "edt")
-    date = str(meta.get("date") or "")
-    if W3CDTF.match(date):
+    date = iso_date(meta.get("date")) or iso_date(meta.get("season"))
+    if date and W3CDTF.match(date):
         _sub(md, f"{{{DC}}}date", date)
     if meta.get("license"):
         _sub(md, f"{{{DC}}}rights", str(meta["license"]))
@@ -213,6 +215,8 @@ def package_document(issue: Issue, identifier: str, access: Accessibility, items
         ET.SubElement(manifest, f"{{{OPF}}}item", attrs)
     by_href = {item.href: item.id for item in items}
     spine_el = _sub(package, f"{{{OPF}}}spine")
+    if text_direction(issue.language) == "rtl":
+        spine_el.set("page-progression-direction", "rtl")
     for entry in spine:
         attrs = {"idref": by_href[entry.href]}
         if not entry.linear:
