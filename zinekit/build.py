@@ -353,6 +353,7 @@ def render_plan(plan: Plan, reporter: Reporter, *, options: BuildOptions) -> Iss
         use_store_key(bytes.fromhex(options.store_key))
     if options.write:  # a folder leading out through a link fails before the work
         check_within(plan.inventory_path, plan.out.parent)
+        check_within(reuse.manifest_path(plan.out), plan.out.parent)
     prepared, result = plan.prepared, plan.result
     issue, diagnostics = prepared.issue, prepared.diagnostics
     reading = reading_layout(plan)  # 5.

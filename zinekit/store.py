@@ -30,7 +30,7 @@ from typing import Any, Callable
 from zinekit.errors import display_path
 from zinekit.model import BuildManifest
 from zinekit.output import check_within, write_bytes
-from zinekit.trust import is_digest, real_folder, regular_file
+from zinekit.trust import is_digest, not_a_folder, real_folder, regular_file
 
 STORE_FOLDER = "store"
 KEPT_RESULTS = 3  # results kept per issue
@@ -55,10 +55,12 @@ def store_folder(out: Path) -> Path:
 def usable(out_root: Path, folder: Path, warn: Warn = _ignore) -> bool:
     """``folder`` (under the store) and every folder on the way from ``out_root`` are
     folders, not links: else the store is not used, with a warning."""
-    if real_folder(folder, out_root):
+    offender = not_a_folder(folder, out_root)
+    if offender is None:
         return True
-    warn(f"{display_path(folder)}: warning: the build's store is not used: a folder on the "
-         "way to it is a link or not a folder (a received output folder?); the issue is built")
+    kind = "a link" if offender.is_symlink() else "not a folder"
+    warn(f"{display_path(offender)}: warning: the build's store is not used: it is {kind} "
+         "(a received output folder?); nothing is read, written or removed through it")
     return False
 
 
@@ -99,14 +101,14 @@ def restore(out: Path, key: str, read: Callable[[Path], BuildManifest | None],
     with the digest of its name), written back into ``out``; None when there is none."""
     root = out.parent
     path = _result_path(out, key)
-    if not usable(root, path.parent, warn) or not regular_file(path):
+    if not usable(root, path.parent) or not regular_file(path):
         return None
     found = read(path)
     if found is None:
         return None
     blobs = {name: _blob_path(out, digest) for name, digest in found.outputs.items()}
     for name, blob in blobs.items():
-        if not (usable(root, blob.parent, warn) and _intact(blob, found.outputs[name], warn)):
+        if not (usable(root, blob.parent) and _intact(blob, found.outputs[name], warn)):
             return None
     for name, blob in blobs.items():
         target = out / name

@@ -110,6 +110,12 @@ def regular_file(path: Path) -> bool:
 def real_folder(path: Path, within: Path) -> bool:
     """Every folder from ``within`` (excluded) down to ``path`` that exists is a folder
     itself, not a link; the missing rest may be made."""
+    return not_a_folder(path, within) is None
+
+
+def not_a_folder(path: Path, within: Path) -> Path | None:
+    """The first path from ``within`` (excluded) down to ``path`` that exists and is
+    not a folder itself (a link, a file), or None."""
     relative = Path(os.path.abspath(path)).relative_to(os.path.abspath(within))
     probe = Path(os.path.abspath(within))
     for part in relative.parts:
@@ -117,9 +123,9 @@ def real_folder(path: Path, within: Path) -> bool:
         try:
             mode = os.lstat(probe).st_mode
         except FileNotFoundError:
-            return True
+            return None
         except OSError:
-            return False
+            return probe
         if not stat.S_ISDIR(mode):
-            return False
-    return True
+            return probe
+    return None
