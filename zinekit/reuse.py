@@ -35,24 +35,23 @@ with the same hash.  Files are compared by content, not by modification time.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
 import re
-import time
 from dataclasses import fields
 from pathlib import Path
 from typing import Any, Callable, Iterable
 from urllib.parse import unquote, urlsplit
 
+from zinekit import store as result_store
 from zinekit.errors import Diagnostic, Diagnostics, display_path
 from zinekit.model import BuildManifest, Issue, LaidOut
 from zinekit.output import write_bytes
 from zinekit.reporter import Progress, Reporter, UpToDate
+from zinekit.store import MANIFEST_FOLDER
 from zinekit.trust import is_digest, output_name_ok, real_folder, regular_file, signed, verified
 
-MANIFEST_FOLDER = ".zinekit"  # in the output folder
 MANIFEST_FORMAT = "zinekit-build"
 MANIFEST_VERSION = 2  # 2: signed (zinekit.trust)
 RENDERING_LIBRARIES = ("weasyprint", "pydyf", "pypdf", "pypdfium2", "markdown-it-py",
@@ -340,16 +339,12 @@ def result_key(inputs: dict[str, Any]) -> str:
 
 def store(out: Path, manifest: BuildManifest, data: bytes) -> None:
     """Keep the outputs just written in ``out`` in the store (see :mod:`zinekit.store`)."""
-    from zinekit import store as result_store
-
     result_store.keep(out, manifest, data, result_key(manifest.inputs))
 
 
 def restore(out: Path, inputs: dict[str, Any], root: Path, warn: Warn = _quiet) -> BuildManifest | None:
     """The result of an earlier build with these inputs, written back into ``out``
     from the store; None when the store has none (or a file of it was changed)."""
-    from zinekit import store as result_store
-
     if not real_folder(out, out.parent):
         return None
     found = result_store.restore(out, result_key(inputs), lambda p: read_manifest(p, warn), warn)
@@ -361,8 +356,6 @@ def restore(out: Path, inputs: dict[str, Any], root: Path, warn: Warn = _quiet) 
 
 def prune_store(out_root: Path, warn: Warn = _quiet) -> None:
     """Keep the newest results of each issue and the files they name (:mod:`zinekit.store`)."""
-    from zinekit import store as result_store
-
     result_store.prune(out_root, read_manifest, warn)
 
 

@@ -21,6 +21,7 @@ its own folders.  Everything else is left alone with a warning, and the issue is
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import time
@@ -32,6 +33,7 @@ from zinekit.model import BuildManifest
 from zinekit.output import check_within, write_bytes
 from zinekit.trust import is_digest, not_a_folder, real_folder, regular_file
 
+MANIFEST_FOLDER = ".zinekit"  # the build's bookkeeping, in the output folder
 STORE_FOLDER = "store"
 KEPT_RESULTS = 3  # results kept per issue
 STALE_BLOB_SECONDS = 3600  # a file no result names is removed once this old
@@ -47,8 +49,6 @@ def _ignore(message: str) -> None:
 
 def store_folder(out: Path) -> Path:
     """The store of the output folder that holds ``out`` (``dist/<slug>``)."""
-    from zinekit.reuse import MANIFEST_FOLDER
-
     return out.parent / MANIFEST_FOLDER / STORE_FOLDER
 
 
@@ -119,9 +119,8 @@ def restore(out: Path, key: str, read: Callable[[Path], BuildManifest | None],
 
 
 def _digest(path: Path) -> str:
-    from zinekit.reuse import file_digest
-
-    return file_digest(path)
+    with open(path, "rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
 
 
 def _intact(blob: Path, digest: str, warn: Warn) -> bool:
@@ -142,8 +141,6 @@ def prune(out_root: Path, read: Callable[[Path], BuildManifest | None],
     """Keep the newest :data:`KEPT_RESULTS` results of each issue, and the files they
     name; a file no result names is removed once it is an hour old (a build writing
     it now names it soon).  Only the store's own files are removed (see above)."""
-    from zinekit.reuse import MANIFEST_FOLDER
-
     folder = out_root / MANIFEST_FOLDER / STORE_FOLDER
     if not os.path.lexists(folder) or not usable(out_root, folder / "results" / "x", warn) \
             or not usable(out_root, folder / "files" / "x", warn):
