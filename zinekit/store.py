@@ -142,8 +142,8 @@ def prune(out_root: Path, read: Callable[[Path], BuildManifest | None],
     name; a file no result names is removed once it is an hour old (a build writing
     it now names it soon).  Only the store's own files are removed (see above)."""
     folder = out_root / MANIFEST_FOLDER / STORE_FOLDER
-    if not os.path.lexists(folder) or not usable(out_root, folder / "results" / "x", warn) \
-            or not usable(out_root, folder / "files" / "x", warn):
+    if not os.path.lexists(folder) or not usable(out_root, folder / "results", warn) \
+            or not usable(out_root, folder / "files", warn):
         return
     named: set[str] = set()
     for issue in _entries(folder / "results", lambda name: not name.startswith("."), warn, folders=True):
