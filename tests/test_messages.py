@@ -96,10 +96,10 @@ needs_dev_full = pytest.mark.skipif(not DEV_FULL.exists() or not stat.S_ISCHR(
 
 
 @pytest.fixture(autouse=True)
-def _devices_written_directly(request):
+def _devices_never_replaced(request):
     """A tree that still renames a temporary over its destination would, run as root,
     replace /dev/null or /dev/full with a regular file: such a tree is not tested here."""
-    if "dev_" in request.node.name and not hasattr(output, "_is_character_device"):
+    if "dev_" in request.node.name and not hasattr(output, "check_replaceable"):
         pytest.skip("this zinekit renames over devices")
 
 
@@ -109,8 +109,10 @@ def test_impose_to_dev_full_is_a_located_error(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = run("impose", "in.pdf", "-o", "/dev/full")
     assert result.exit_code == 1
-    assert result.stderr == "/dev/full: error: cannot write the file: No space left on device\n"
-    assert stat.S_ISCHR(DEV_FULL.stat().st_mode)  # written to, never renamed over
+    assert result.stderr == ("/dev/full: error: not written: it is a device, not a regular file, "
+                             "and zinekit replaces only regular files (remove it, or write "
+                             "elsewhere)\n")
+    assert stat.S_ISCHR(DEV_FULL.stat().st_mode)  # refused, never renamed over
 
 
 @needs_dev_full
@@ -119,14 +121,17 @@ def test_import_to_dev_full_is_a_located_error(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = run("import", "in.txt", "-o", "/dev/full", "--force")
     assert result.exit_code == 1
-    assert result.stderr == "/dev/full: error: cannot write the file: No space left on device\n"
+    assert result.stderr == ("/dev/full: error: not written: it is a device, not a regular file, "
+                             "and zinekit replaces only regular files (remove it, or write "
+                             "elsewhere)\n")
 
 
-def test_impose_to_dev_null_succeeds_and_leaves_the_device(tmp_path, monkeypatch):
+def test_impose_to_dev_null_is_refused_and_leaves_the_device(tmp_path, monkeypatch):
     write(tmp_path / "in.pdf", small_pdf(4))
     monkeypatch.chdir(tmp_path)
     result = run("impose", "in.pdf", "-o", os.devnull)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output
+    assert "error: not written: it is a device" in result.stderr
     assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
     assert not list(Path("/dev").glob(output.TEMP_PREFIX + "*"))
 

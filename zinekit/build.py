@@ -29,7 +29,7 @@ from pathlib import Path
 from zinekit import reuse
 from zinekit.anthology import expand, read_spec, resolve_anthology
 from zinekit.catalog_entry import report_unlisted
-from zinekit.cluster import Shared, open_workers
+from zinekit.cluster import Shared, cluster_address, open_workers
 from zinekit.config import IssueSettings
 from zinekit.errors import Diagnostics, ZinekitError, display_path
 from zinekit.estimate import estimate_pages
@@ -55,6 +55,7 @@ from zinekit.resolve.inventory import make_inventory
 from zinekit.resolve.stage import resolve_issue
 from zinekit.series import MAX_PASSES, Session
 from zinekit.themes_loader import load_theme
+from zinekit.trust import store_key, use_store_key
 
 
 @dataclass
@@ -69,6 +70,7 @@ class BuildOptions:
     force: bool = False  # render every issue even if the last build's outputs are current
     cluster: str | None = None  # a Dask scheduler's address (or "local"): render there
     thumbnails: bool = False  # draw each reading PDF's cover for the download page
+    store_key: str | None = None  # the key workers sign the build's records with (zinekit.trust)
 
 
 # --- a series ------------------------------------------------------------------------------
@@ -79,7 +81,9 @@ def build_path(path: Path, options: BuildOptions, reporter: Reporter) -> list[Is
     diagnostics = Diagnostics()
     project = open_project(path, diagnostics)
     out = project.output_folder(options.out_dir)
-    if options.cluster or project.build.get("cluster"):
+    options = replace(options, cluster=cluster_address(options.cluster),
+                      store_key=store_key().hex())  # the workers sign as this process
+    if options.cluster:
         out = out.resolve()  # the workers' working folder is not this one
     stamp = _library_inputs(path, project, out, options, diagnostics)
     if stamp is not None and _unchanged(project, out, stamp, options, reporter):
@@ -100,7 +104,7 @@ def build_path(path: Path, options: BuildOptions, reporter: Reporter) -> list[Is
     lay_out_cited_siblings(targets, project, options, session)
     results = _build_in_passes(levels, deps, project, options, session, reporter)
     if options.write and not all(r.reused for r in results.values()):
-        reuse.prune_store(session.out_root)
+        reuse.prune_store(session.out_root, _noted(reporter))
     reporter.findings(diagnostics.shown(options.strict))
     built = [results[t] for t in targets]
     if options.write and _writes_download_page(path, project, len(built)):
@@ -148,7 +152,7 @@ def _build_in_passes(levels: list[list[Path]], deps: dict[Path, list[Path]], pro
                     finish=session.finish, name=project.relative)
     results: dict[Path, IssueResult] = {}
     pending = list(targets)
-    cluster = options.cluster or project.build.get("cluster")
+    cluster = options.cluster
     workers = open_workers(options.jobs, cluster, reporter,
                            Shared(reuse.shared_files(targets[:1], project.file), session.out_root)) \
         if options.write and cluster else None
@@ -297,11 +301,18 @@ def plan_issue(path: Path, reporter: Reporter, *, project: Project, options: Bui
     if options.write:  # 4.
         plan.inputs = _inputs(plan, project, options, session, cited)
         if not options.force:
-            plan.manifest = reuse.reusable(plan.out, plan.inputs, project.root) or \
-                reuse.restore(plan.out, plan.inputs, project.root)
+            warn = _noted(reporter)
+            plan.manifest = reuse.reusable(plan.out, plan.inputs, project.root, warn) or \
+                reuse.restore(plan.out, plan.inputs, project.root, warn)
     if plan.manifest is not None:
         return reuse_issue(plan, options, session, reporter)
     return plan
+
+
+def _noted(reporter: Reporter):
+    """Report a warning about the output folder's bookkeeping (what a received project
+    shipped there): shown, but not failing a ``--strict`` build, which builds again."""
+    return lambda message: reporter.emit(Note(message))
 
 
 def _inputs(plan: Plan, project: Project, options: BuildOptions, session: Session,
@@ -347,8 +358,11 @@ def render_plan(plan: Plan, reporter: Reporter, *, options: BuildOptions) -> Iss
     This runs in a worker process when issues are built side by side: it reads the
     plan and writes files, and needs nothing of the session."""
     started = time.perf_counter()
+    if options.store_key:  # in a worker: sign as the planning process does
+        use_store_key(bytes.fromhex(options.store_key))
     if options.write:  # a folder leading out through a link fails before the work
         check_within(plan.inventory_path, plan.out.parent)
+        check_within(reuse.manifest_path(plan.out), plan.out.parent)
     prepared, result = plan.prepared, plan.result
     issue, diagnostics = prepared.issue, prepared.diagnostics
     found_before = len(diagnostics.items)

@@ -38,6 +38,7 @@ from zinekit.reporter import Note, Reporter
 CONNECT_SECONDS = 10
 WORKER_WAIT_SECONDS = 30
 INSTALL_HINT = "pip install 'zinekit[cluster]'"
+CLUSTER_VARIABLE = "ZINEKIT_CLUSTER"
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,44 @@ class Shared:
 
     files: dict[str, str]
     out: Path
+
+
+def cluster_address(given: str | None) -> str | None:
+    """Where a build renders, as the user chose it — never as a project does (its
+    ``[build] cluster`` is refused, :mod:`zinekit.config`): ``--cluster``, else the
+    ``ZINEKIT_CLUSTER`` environment variable, else ``[build] cluster`` in the user's
+    ``$XDG_CONFIG_HOME/zinekit/config.toml`` (``~/.config/zinekit/config.toml``)."""
+    if given:
+        return given
+    if os.environ.get(CLUSTER_VARIABLE):
+        return os.environ[CLUSTER_VARIABLE]
+    path = user_config_path()
+    if not path.is_file():
+        return None
+    return _configured_cluster(path)
+
+
+def user_config_path() -> Path:
+    home = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(home) / "zinekit" / "config.toml"
+
+
+def _configured_cluster(path: Path) -> str | None:
+    from zinekit.config import toml_key_line
+    from zinekit.limits import Problem, load_toml, problem_text
+
+    text = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        build = load_toml(text).get("build", {})
+    except Problem as problem:
+        raise ZinekitError(f"{path}:{problem.line}:{problem.col}: error: config.toml "
+                           f"{problem_text(problem, 'TOML')}") from None
+    found = build.get("cluster") if isinstance(build, dict) else None
+    if found is not None and not (isinstance(found, str) and found.strip()):
+        line = toml_key_line(text, "cluster", table="build")
+        raise ZinekitError(f"{path}:{line}:1: error: [build] cluster must be a scheduler's "
+                           "address (tcp://host:8786) or \"local\"")
+    return found
 
 
 def open_workers(jobs: int, cluster: str | None, reporter: Reporter,

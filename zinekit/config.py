@@ -125,9 +125,14 @@ BUILD_OPTIONS = _opts(
     Option("chapter_start", "choice", "page", "Where an article or chapter starts in print: "
            "on the next 'page' or the next 'right' (odd) page (a theme may set it).",
            ("page", "right")),
-    Option("cluster", "str", None, "A Dask scheduler's address (tcp://host:8786) to build the "
-           "series' issues on, as --cluster (docs/cluster.md)."),
+    Option("cluster", "str", None, "Not read from a project: a Dask scheduler's address is "
+           "given with --cluster, ZINEKIT_CLUSTER or the user's own config.toml (docs/cluster.md)."),
 )
+
+PROJECT_CLUSTER_REFUSED = (
+    "[build] cluster is not read from a project: the Dask scheduler it names would run code "
+    "on this machine, and a project may come from anyone; pass --cluster ADDRESS, or set "
+    "ZINEKIT_CLUSTER or [build] cluster in ~/.config/zinekit/config.toml")
 
 TOML_TABLES_OWNED_ELSEWHERE = {"series", "issues", "related", "serve"}
 
@@ -420,6 +425,9 @@ def load_project_file(path: Path, diagnostics: Diagnostics) -> ProjectFile:
         build_raw = {}
     lines = {key: toml_key_line(text, key, table="build") for key in build_raw}
     build = validate(build_raw, BUILD_OPTIONS, lines, str(path), diagnostics, "[build]")
+    if "cluster" in build_raw:  # its scheduler would run code here (docs/security.md)
+        diagnostics.error(PROJECT_CLUSTER_REFUSED, str(path), lines["cluster"], 1)
+        build.values.pop("cluster", None)
     known = {"build"} | TOML_TABLES_OWNED_ELSEWHERE
     for key in data:
         if key not in known and not key.startswith("x-"):

@@ -14,14 +14,17 @@ still running is never touched.
 
 A write that fails (a full disk, a read-only folder) raises :class:`WriteError`, printed
 as ``dist/…/x.pdf: error: cannot write the file: No space left on device`` (or ``cannot
-write in dist/…`` when the folder refuses the temporary).  A destination that is a
-character device (``/dev/null``, ``/dev/stdout``, ``/dev/full``) has nothing to rename
-over: it is written directly, and a failed write is the same error.
+write in dist/…`` when the folder refuses the temporary).
 
 A write given the folder it must stay ``within`` (the output folder) refuses, before it
 creates anything, a destination whose folders lead out of it through a link
 (:class:`OutsideError`): a ``dist/<issue>`` that is a link to another site is never
 written through.
+
+A destination that exists and is not a regular file — a device, a named pipe, a socket,
+a folder, or a link (even to a regular file) — is never replaced (:class:`NotReplacedError`):
+renaming over it would put a file where a device node was (as root), or leave a link a
+received project made pointing elsewhere.
 """
 
 from __future__ import annotations
@@ -86,6 +89,36 @@ def check_within(destination: Path, within: Path) -> None:
         raise OutsideError(destination, probe, Path(within))
 
 
+class NotReplacedError(ZinekitError):
+    """A destination that is there and is not a regular file: nothing is written over it."""
+
+    def __init__(self, destination: Path, kind: str) -> None:
+        super().__init__(f"{display_path(destination)}: error: not written: it is {kind}, not a "
+                         "regular file, and zinekit replaces only regular files (remove it, or "
+                         "write elsewhere)")
+
+
+def destination_kind(destination: str | os.PathLike[str]) -> str | None:
+    """What ``destination`` is when it exists and is not a regular file (links are not
+    followed): "a link", "a device", "a named pipe", "a socket", "a folder"; else None."""
+    try:
+        mode = os.lstat(destination).st_mode
+    except (OSError, ValueError):
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    kinds = ((stat.S_ISLNK, "a link"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
+             (stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"))
+    return next((name for test, name in kinds if test(mode)), "not a regular file")
+
+
+def check_replaceable(destination: str | os.PathLike[str]) -> None:
+    """Raise :class:`NotReplacedError` when ``destination`` exists, not a regular file."""
+    kind = destination_kind(destination)
+    if kind is not None:
+        raise NotReplacedError(Path(destination), kind)
+
+
 @contextlib.contextmanager
 def atomic_path(destination: str | os.PathLike[str],
                 within: str | os.PathLike[str] | None = None) -> Iterator[Path]:
@@ -93,15 +126,13 @@ def atomic_path(destination: str | os.PathLike[str],
 
     Any OSError while preparing, writing or renaming becomes a :class:`WriteError`;
     the temporary is removed whatever happens (an exception, Ctrl-C, SIGTERM).  With
-    ``within``, a destination leading out of that folder is refused first.
+    ``within``, a destination leading out of that folder is refused first; a destination
+    that is not a regular file (a link, a device …) always is.
     """
     dest = Path(destination)
     if within is not None:
         check_within(dest, Path(within))
-    if _is_character_device(dest):
-        with _reported(dest):
-            yield dest
-        return
+    check_replaceable(dest)
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
         sweep_stale_temporaries(dest.parent, recursive=False)
@@ -114,6 +145,7 @@ def atomic_path(destination: str | os.PathLike[str],
         yield tmp_path
         _flush_to_disk(tmp_path)
         os.chmod(tmp_path, 0o644)
+        check_replaceable(dest)  # made while this was written: still not replaced
         os.replace(tmp_path, dest)
     except BaseException as exc:
         with contextlib.suppress(OSError):
@@ -121,24 +153,6 @@ def atomic_path(destination: str | os.PathLike[str],
         if isinstance(exc, OSError) and not isinstance(exc, ZinekitError):
             raise WriteError(dest, exc) from exc
         raise
-
-
-def _is_character_device(path: Path) -> bool:
-    try:
-        return stat.S_ISCHR(os.stat(path).st_mode)
-    except (OSError, ValueError):
-        return False
-
-
-@contextlib.contextmanager
-def _reported(dest: Path) -> Iterator[None]:
-    """An OSError while writing ``dest`` directly, as a :class:`WriteError`."""
-    try:
-        yield
-    except OSError as exc:
-        if isinstance(exc, ZinekitError):
-            raise
-        raise WriteError(dest, exc) from exc
 
 
 def _failed_folder(exc: OSError, dest: Path) -> Path:

@@ -35,30 +35,35 @@ with the same hash.  Files are compared by content, not by modification time.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
 import re
-import time
 from dataclasses import fields
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 from urllib.parse import unquote, urlsplit
 
-from zinekit.errors import Diagnostic, Diagnostics
+from zinekit import store as result_store
+from zinekit.errors import Diagnostic, Diagnostics, display_path
 from zinekit.model import BuildManifest, Issue, LaidOut
 from zinekit.output import write_bytes
 from zinekit.reporter import Progress, Reporter, UpToDate
+from zinekit.store import MANIFEST_FOLDER
+from zinekit.trust import is_digest, output_name_ok, real_folder, regular_file, signed, verified
 
-MANIFEST_FOLDER = ".zinekit"  # in the output folder
 MANIFEST_FORMAT = "zinekit-build"
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2  # 2: signed (zinekit.trust)
 RENDERING_LIBRARIES = ("weasyprint", "pydyf", "pypdf", "pypdfium2", "markdown-it-py",
                        "mdit-py-plugins", "jinja2", "pybtex", "fonttools", "pillow")
 _URL_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 _digests: dict[str, tuple[int, int, str]] = {}  # path → (mtime_ns, size, sha256)
+Warn = Callable[[str], None]
+
+
+def _quiet(message: str) -> None:
+    return None
 
 
 def file_digest(path: str | os.PathLike[str]) -> str:
@@ -183,18 +188,43 @@ def manifest_json(manifest: BuildManifest) -> bytes:
         "outputs": manifest.outputs, "pages": manifest.pages,
         "diagnostics": [[d.severity, d.message, d.path, d.line, d.col] for d in manifest.diagnostics],
     }
-    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8") + b"\n"
+    return json.dumps(signed(_as_json(data)), ensure_ascii=False, indent=1,
+                      sort_keys=True).encode("utf-8") + b"\n"
 
 
-def read_manifest(path: Path) -> BuildManifest | None:
+def read_manifest(path: Path, warn: Warn = _quiet) -> BuildManifest | None:
+    """The manifest at ``path`` if a build of this user's wrote it (signed, and every
+    name in it a name: see :mod:`zinekit.trust`); else None, and a warning when a file
+    is there that this user's builds did not write."""
+    if not regular_file(path):
+        if os.path.lexists(path):
+            warn(f"{display_path(path)}: warning: ignored: not a regular file; built again")
+        return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("format") != MANIFEST_FORMAT or data.get("version") != MANIFEST_VERSION:
+    except (OSError, ValueError):
+        return None
+    if isinstance(data, dict) and data.get("version") != MANIFEST_VERSION:
+        return None  # written by another version of zinekit: build again
+    found = _manifest_of(verified(data))
+    if found is None:
+        warn(f"{display_path(path)}: warning: ignored: not written by a build of yours "
+             "(a received output folder?); built again")
+    return found
+
+
+def _manifest_of(data: dict[str, Any] | None) -> BuildManifest | None:
+    try:
+        if data is None or data.get("format") != MANIFEST_FORMAT or \
+                not isinstance(data["inputs"], dict) or not isinstance(data["outputs"], dict):
+            return None
+        outputs = dict(data["outputs"])
+        if not all(output_name_ok(name) and is_digest(digest) for name, digest in outputs.items()):
             return None
         diagnostics = [Diagnostic(*item) for item in data.get("diagnostics", [])]
-        return BuildManifest(data["inputs"], dict(data["outputs"]), int(data["pages"]), diagnostics)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None  # no manifest, or not one this version reads: build again
+        return BuildManifest(data["inputs"], outputs, int(data["pages"]), diagnostics)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
 
 
 def manifest_path(out: Path) -> Path:
@@ -202,15 +232,18 @@ def manifest_path(out: Path) -> Path:
     return out.parent / MANIFEST_FOLDER / f"{out.name}.build.json"
 
 
-def reusable(out: Path, inputs: dict[str, Any], root: Path) -> BuildManifest | None:
-    """The manifest of the last build in ``out`` if it had the same inputs and every
-    output it wrote is still there, unchanged; else None.  ``root``: the project."""
-    manifest = read_manifest(manifest_path(out))
+def reusable(out: Path, inputs: dict[str, Any], root: Path, warn: Warn = _quiet) -> BuildManifest | None:
+    """The manifest of the last build in ``out`` if this user's build wrote it, with the
+    same inputs, and every output it wrote is still there, a regular file inside the
+    output folder with the same hash; else None.  ``root``: the project."""
+    if not real_folder(manifest_path(out).parent, out.parent) or not real_folder(out, out.parent):
+        return None
+    manifest = read_manifest(manifest_path(out), warn)
     if manifest is None or manifest.inputs != _as_json(inputs):
         return None
     for name, digest in manifest.outputs.items():
         path = out / name
-        if not path.is_file() or file_digest(path) != digest:
+        if not real_folder(path.parent, out) or not regular_file(path) or file_digest(path) != digest:
             return None
     manifest.diagnostics = [
         Diagnostic(d.severity, d.message, str(root / d.path), d.line, d.col)
@@ -256,14 +289,17 @@ def record_layout(out: Path, inputs: dict[str, Any], laid_out: LaidOut) -> None:
               if field.name != "data"}
     data = {"format": LAYOUT_FORMAT, "version": MANIFEST_VERSION, "key": layout_key(inputs),
             "layout": record}
-    write_bytes(layout_path(out), json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+    write_bytes(layout_path(out), json.dumps(signed(_as_json(data)), ensure_ascii=False,
+                                             sort_keys=True).encode("utf-8"), within=out.parent)
 
 
 def recorded_layout(out: Path, inputs: dict[str, Any]) -> LaidOut | None:
     """The last layout of the issue in ``out``, if it was made from these inputs."""
     try:
-        data = json.loads(layout_path(out).read_text(encoding="utf-8"))
-        if data.get("format") != LAYOUT_FORMAT or data.get("key") != layout_key(inputs):
+        if not regular_file(layout_path(out)):
+            return None
+        data = verified(json.loads(layout_path(out).read_text(encoding="utf-8")))
+        if data is None or data.get("format") != LAYOUT_FORMAT or data.get("key") != layout_key(inputs):
             return None
         return LaidOut(data=b"", **data["layout"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -293,16 +329,7 @@ def shared_files(issues: list[Path], project_file: Any) -> dict[str, str]:
     return {str(path.resolve()): file_digest(path) for path in paths if path.is_file()}
 
 
-# --- 3. the result store ----------------------------------------------------------------------
-
-STORE_FOLDER = "store"
-KEPT_RESULTS = 3  # results kept per issue
-STALE_BLOB_SECONDS = 3600  # a file no result names is removed once this old
-
-
-def store_folder(out: Path) -> Path:
-    """The store of the output folder that holds ``out`` (``dist/<slug>``)."""
-    return out.parent / MANIFEST_FOLDER / STORE_FOLDER
+# --- 3. the result store (zinekit.store) ---------------------------------------------------
 
 
 def result_key(inputs: dict[str, Any]) -> str:
@@ -310,68 +337,26 @@ def result_key(inputs: dict[str, Any]) -> str:
     return bytes_digest(json.dumps(_as_json(inputs), sort_keys=True).encode("utf-8"))
 
 
-def _result_path(out: Path, key: str) -> Path:
-    return store_folder(out) / "results" / out.name / f"{key}.json"
-
-
-def _blob_path(out: Path, digest: str) -> Path:
-    return store_folder(out) / "files" / digest[:2] / digest
-
-
 def store(out: Path, manifest: BuildManifest, data: bytes) -> None:
-    """Keep the outputs just written in ``out`` under the hash of their inputs: each
-    file once by content (first), then the result naming them."""
-    for name, digest in manifest.outputs.items():
-        blob = _blob_path(out, digest)
-        if blob.exists():
-            continue
-        blob.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(out / name, blob)  # the same bytes: no copy where links work
-        except FileExistsError:
-            pass
-        except OSError:
-            write_bytes(blob, (out / name).read_bytes())
-    write_bytes(_result_path(out, result_key(manifest.inputs)), data)
+    """Keep the outputs just written in ``out`` in the store (see :mod:`zinekit.store`)."""
+    result_store.keep(out, manifest, data, result_key(manifest.inputs))
 
 
-def restore(out: Path, inputs: dict[str, Any], root: Path) -> BuildManifest | None:
+def restore(out: Path, inputs: dict[str, Any], root: Path, warn: Warn = _quiet) -> BuildManifest | None:
     """The result of an earlier build with these inputs, written back into ``out``
     from the store; None when the store has none (or a file of it was changed)."""
-    found = read_manifest(_result_path(out, result_key(inputs)))
-    if found is None or found.inputs != _as_json(inputs):
+    if not real_folder(out, out.parent):
         return None
-    blobs = {name: _blob_path(out, digest) for name, digest in found.outputs.items()}
-    if not all(path.is_file() and file_digest(path) == found.outputs[name]
-               for name, path in blobs.items()):
+    found = result_store.restore(out, result_key(inputs), lambda p: read_manifest(p, warn), warn)
+    if found is None or found[0].inputs != _as_json(inputs):
         return None
-    for name, path in blobs.items():
-        if not ((out / name).is_file() and file_digest(out / name) == found.outputs[name]):
-            write_bytes(out / name, path.read_bytes())
-    write_bytes(manifest_path(out), manifest_json(found))
-    os.utime(_result_path(out, result_key(inputs)))
-    return reusable(out, inputs, root)
+    write_bytes(manifest_path(out), manifest_json(found[0]), within=out.parent)
+    return reusable(out, inputs, root, warn)
 
 
-def prune_store(out_root: Path) -> None:
-    """Keep the newest :data:`KEPT_RESULTS` results of each issue, and the files they
-    name; a file no result names is removed once it is an hour old (a build writing
-    it now names it soon)."""
-    folder = out_root / MANIFEST_FOLDER / STORE_FOLDER
-    named: set[str] = set()
-    for issue in (folder / "results").glob("*"):
-        results = sorted(issue.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in results[KEPT_RESULTS:]:
-            with contextlib.suppress(OSError):
-                old.unlink()
-        for kept in results[:KEPT_RESULTS]:
-            manifest = read_manifest(kept)
-            named.update(manifest.outputs.values() if manifest else ())
-    now = time.time()
-    for blob in (folder / "files").glob("*/*"):
-        with contextlib.suppress(OSError):
-            if blob.name not in named and now - blob.stat().st_mtime > STALE_BLOB_SECONDS:
-                blob.unlink()
+def prune_store(out_root: Path, warn: Warn = _quiet) -> None:
+    """Keep the newest results of each issue and the files they name (:mod:`zinekit.store`)."""
+    result_store.prune(out_root, read_manifest, warn)
 
 
 # --- 4. the library's stamp -------------------------------------------------------------------
@@ -527,7 +512,8 @@ def page_inputs(project_file: Path | None, issues: list[tuple[str, Path]],
 def page_is_current(out_root: Path, inputs: dict[str, Any]) -> bool:
     stamp = read_manifest(out_root / PAGE_STAMP)
     return stamp is not None and stamp.inputs == inputs and all(
-        (out_root / name).is_file() and file_digest(out_root / name) == digest
+        regular_file(out_root / name) and real_folder((out_root / name).parent, out_root)
+        and file_digest(out_root / name) == digest
         for name, digest in stamp.outputs.items())
 
 

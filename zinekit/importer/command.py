@@ -33,6 +33,6 @@ def run_import(source: Path, output: Path | None, into: Path | None, fmt: str | 
 
 
 def show(item: Written) -> None:
-    for line in item.imported.report.lines():
+    for line in [*item.warnings, *item.imported.report.lines()]:
         click.echo(line, err=True)
     click.echo(item.imported.report.summary(display_path(item.output)))

@@ -1,12 +1,16 @@
 """Writing imports: one text to one Markdown file, or a folder of contributions to a
 folder issue (``issue.md`` listing ``articles:`` in file-name order, one file each).
 
-Files are written atomically; an existing file is never overwritten without ``force``.
+Files are written atomically; an existing file is never overwritten without ``force``,
+and an output that is a link, a device or a named pipe never is (:mod:`zinekit.output`).
+A folder of contributions is someone else's: a link in it that leads out of it (to
+``/etc/hostname``, to the editor's documents) is not followed, with a warning.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -16,7 +20,7 @@ from zinekit.importer import FORMATS, detect_format, import_file
 from zinekit.importer.document import Imported
 from zinekit.load import ISSUE_FILE
 from zinekit.markup.structure import slugify
-from zinekit.output import write_text
+from zinekit.output import check_replaceable, write_text
 
 
 @dataclass
@@ -25,6 +29,7 @@ class Written:
 
     imported: Imported
     output: Path
+    warnings: list[str] = field(default_factory=list)  # about the folder, shown first
 
 
 def import_to(source: Path, output: Path, fmt: str | None = None, force: bool = False) -> Written:
@@ -38,7 +43,8 @@ def import_to(source: Path, output: Path, fmt: str | None = None, force: bool = 
 def import_folder(folder: Path, into: Path, fmt: str | None = None,
                   force: bool = False) -> list[Written]:
     """Import every text of ``folder`` (file-name order) as the articles of a folder issue."""
-    sources = contributions(folder, fmt)
+    warnings: list[str] = []
+    sources = contributions(folder, fmt, warnings)
     if not sources:
         endings = ", ".join(e for ends in FORMATS.values() for e in ends)
         raise ZinekitError(f"{display_path(folder)}: no text to import here (files ending "
@@ -47,17 +53,35 @@ def import_folder(folder: Path, into: Path, fmt: str | None = None,
     outputs = [into / name for name in names] + [into / ISSUE_FILE]
     _refuse_overwrite(outputs, force)
     done = [Written(import_file(src, fmt), into / name) for src, name in zip(sources, names)]
+    done[0].warnings = warnings
     for item in done:
         write_text(item.output, item.imported.markdown("article"))
     write_text(into / ISSUE_FILE, issue_file(names, folder))
     return done
 
 
-def contributions(folder: Path, fmt: str | None) -> list[Path]:
-    """The folder's files that can be imported, in file-name order (hidden files skipped)."""
-    return sorted((p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
-                   and (fmt is not None or p.suffix.lower() in _ALL_ENDINGS)),
-                  key=lambda p: p.name)
+def contributions(folder: Path, fmt: str | None, warnings: list[str] | None = None) -> list[Path]:
+    """The folder's files that can be imported, in file-name order (hidden files skipped);
+    a link leading out of the folder is left out, with a warning added to ``warnings``."""
+    found = sorted((p for p in folder.iterdir() if not p.name.startswith(".")
+                    and (fmt is not None or p.suffix.lower() in _ALL_ENDINGS)), key=lambda p: p.name)
+    kept = []
+    for path in found:
+        outside = _leads_out(path, folder)
+        if outside is not None and warnings is not None:
+            warnings.append(f"{display_path(path)}: warning: not imported: it is a link to "
+                            f"{outside}, outside the folder {display_path(folder)}")
+        elif outside is None and path.is_file():
+            kept.append(path)
+    return kept
+
+
+def _leads_out(path: Path, folder: Path) -> str | None:
+    """Where the link ``path`` leads when that is outside ``folder``; else None."""
+    if not path.is_symlink():
+        return None
+    target = os.path.realpath(path)
+    return None if Path(target).is_relative_to(os.path.realpath(folder)) else target
 
 
 _ALL_ENDINGS = {e for ends in FORMATS.values() for e in ends}
@@ -86,6 +110,8 @@ def issue_file(names: list[str], folder: Path) -> str:
 
 
 def _refuse_overwrite(paths: list[Path], force: bool) -> None:
+    for path in paths:  # a link, a device, a named pipe: --force or not
+        check_replaceable(path)
     existing = [p for p in paths if p.exists()]
     if existing and not force:
         shown = ", ".join(display_path(p) for p in existing[:3])

@@ -216,3 +216,62 @@ def removals(fragment: str) -> list[tuple[str, str]]:
 def removed_parts(fragment: str) -> list[str]:
     """The parts :func:`removals` lists, without the reasons."""
     return [part for part, _ in removals(fragment)]
+
+
+# --- remote addresses in the EPUB and the web edition ---------------------------------------
+# A reader's app fetches what an element shows (an image, a poster, a video, a stylesheet)
+# from wherever its address says, telling that site who reads what; links (<a href>) are
+# followed only when clicked.  The EPUB and the web edition keep no remote address in an
+# attribute that fetches: see docs/security.md.
+
+#: Attributes fetched when their element is shown, on any element; ``href`` only on these.
+FETCHING_ATTRIBUTES = frozenset({"src", "srcset", "poster", "data", "background", "lowsrc",
+                                 "dynsrc", "style"})
+FETCHING_HREF_TAGS = frozenset({"link", "image", "use", "feimage"})
+
+
+def is_remote(value: str) -> bool:
+    """An address another site serves: with a scheme (but ``data:``) or ``//host``."""
+    compact = re.sub(r"[\x00-\x20\x7f]+", "", html.unescape(value))
+    scheme = _SCHEME.match(compact)
+    return compact.startswith(("//", "\\\\", "/\\", "\\/")) or (
+        scheme is not None and scheme.group(1).lower() != "data")
+
+
+def _remote_in_style(value: str) -> bool:
+    stack = list(tinycss2.parse_component_value_list(value, skip_comments=True))
+    while stack:
+        token = stack.pop()
+        if token.type == "url" and is_remote(token.value):
+            return True
+        if token.type == "string" and is_remote(token.value):
+            return True  # url("…"), image-set("…")
+        if token.type == "function":
+            stack.extend(token.arguments)
+        elif token.type in ("() block", "[] block", "{} block"):
+            stack.extend(token.content)
+    return False
+
+
+def without_remote(tag: str, name: str, value: str) -> str | None:
+    """``value`` of attribute ``name`` of element ``tag`` with what a reader's app would
+    fetch from another site taken out: the value itself, a ``srcset`` with only its
+    local candidates, or None to remove the attribute."""
+    name, tag = name.lower(), tag.lower()
+    if name == "href" and tag in FETCHING_HREF_TAGS or name == "xlink:href" and tag != "a":
+        return None if is_remote(value) else value
+    if name not in FETCHING_ATTRIBUTES:
+        return value
+    if name == "style":
+        return None if _remote_in_style(value) else value
+    if name == "srcset":
+        kept = [c.strip() for c in value.split(",") if c.strip() and not is_remote(c.strip().split()[0])]
+        return value if len(kept) == len([c for c in value.split(",") if c.strip()]) else \
+            (", ".join(kept) or None)
+    return None if is_remote(value) else value
+
+
+def remote_removed(what: str) -> str:
+    """The warning for a remote address taken out of ``what`` (``<video poster="…">``),
+    in the same words for the EPUB and the web edition (one message for both)."""
+    return f"remote address removed from {what}: a reader's app would fetch it from another site"

@@ -26,6 +26,7 @@ import jinja2
 import tinycss2
 
 from zinekit.errors import Diagnostics
+from zinekit.markup.sanitize import remote_removed, without_remote
 from zinekit.model import Issue, Prepared
 from zinekit.render.document import render_issue_html
 from zinekit.render.epub.assets import css_urls, set_url, url_of
@@ -35,6 +36,9 @@ WEB_STYLESHEET = "css/web.css"
 NOTES_SCRIPT = "web/notes.js"
 LOCAL_REFERENCE = re.compile(r"""\b(src|href)=("([^"]*)"|'([^']*)')""")
 URL_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+TAG = re.compile(r"""<([a-zA-Z][a-zA-Z0-9:-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""")
+TAG_ATTRIBUTE = re.compile(r"""([^\s="'/>]+)(\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
+SCRIPTS_AND_STYLES = re.compile(r"(<script\b.*?</script>|<style\b.*?</style>)", re.DOTALL | re.IGNORECASE)
 FONT_SUFFIXES = (".otf", ".ttf", ".woff", ".woff2")
 FREE_FONT_LICENCE = re.compile(r"open font license|\bOFL\b", re.IGNORECASE)
 
@@ -214,7 +218,50 @@ class Assets:
     files: dict[str, Path] = field(default_factory=dict)  # "assets/…" → source file
 
     def rewrite(self, document: str) -> str:
-        return LOCAL_REFERENCE.sub(self._rewrite_one, document)
+        parts = SCRIPTS_AND_STYLES.split(LOCAL_REFERENCE.sub(self._rewrite_one, document))
+        return "".join(part if index % 2 else TAG.sub(self._without_remote, part)
+                       for index, part in enumerate(parts))
+
+    def _without_remote(self, tag: re.Match[str]) -> str:
+        """A start tag with the remote addresses a reader's browser would fetch taken out
+        (links stay: see ``sanitize.without_remote``); each is a warning."""
+        name = tag.group(1)
+
+        def attribute(match: re.Match[str]) -> str:
+            written = next((v for v in match.group(3, 4, 5) if v is not None), None)
+            if written is None:
+                return match.group(0)
+            value = html_lib.unescape(written)
+            kept = without_remote(name, match.group(1), value)
+            if kept == value:
+                return match.group(0)
+            self._warn_remote(name, match.group(1), value)
+            if kept is None:
+                return 'data-zinekit-left-out=""' if match.group(1).lower() == "src" else ""
+            return f'{match.group(1)}="{html_lib.escape(kept)}"'
+
+        kept = TAG_ATTRIBUTE.sub(attribute, tag.group(2))
+        if name.lower() in ("source", "track") and "data-zinekit-left-out" in kept:
+            return ""  # an element that is its address: nothing left of it
+        return f"<{name}{kept}>"
+
+    def _warn_remote(self, tag: str, name: str, value: str) -> None:
+        path, line, col = self._where(value)
+        if tag.lower() == "img" and name.lower() == "src" and not self.issue.build.get("allow_network"):
+            message = f"not loaded: {value} (the network is off (set allow_network = true in [build]))"
+        else:
+            message = remote_removed(f'<{tag} {name}="{value}">')
+        self.diagnostics.warning(message, path, line, col)
+
+    def _where(self, value: str) -> tuple[str, int, int]:
+        for article in self.issue.articles:
+            for image in article.images:
+                if image.src == value:
+                    return str(article.path), image.line, image.col
+            for number, text in enumerate(article.lines, start=1):
+                if value in text:  # raw HTML, say
+                    return str(article.path), number, text.index(value) + 1
+        return str(self.issue.source_file), 0, 0
 
     def _rewrite_one(self, match: re.Match[str]) -> str:
         attribute = match.group(1)

@@ -41,6 +41,7 @@ from zinekit.render.epub.xhtml import (
     id_locations,
     page_properties,
     parse_page,
+    remove_remote,
     rewrite_images,
     rewrite_links,
     serialize,
@@ -74,6 +75,8 @@ def build_epub(prepared: Prepared, print_pages: dict[str, int] | None = None,
     # 1. links across files, packed images, the printed locators of same-issue references
     for source in sources:
         rewrite_images(source.page, images.for_article(source.article))
+    for source in [Source(cover), *sources]:  # nothing a reader's app fetches elsewhere
+        remove_remote(source.page, images.remote_removed(source.article))
     where = id_locations(pages)
     rewrite_links(pages, where)
     print_pages = _known(print_pages or {}, where)

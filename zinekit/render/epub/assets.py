@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlparse
 
 from zinekit.errors import Diagnostics
 from zinekit.limits import irregular_kind, toml_loads
+from zinekit.markup.sanitize import remote_removed
 from zinekit.model import Article, Issue
 from zinekit.themes_loader import Theme, checked_stylesheet
 
@@ -120,6 +121,12 @@ class ImagePacker:
                                    *where)
             return None
         return self.resources.add_file(resolved, "images", media_type)
+
+    def remote_removed(self, article: Article | None):
+        """A warning, at the address in ``article``, for a remote address taken out."""
+        def warn(what: str, address: str) -> None:
+            self.diagnostics.warning(remote_removed(what), *self._where(address, article))
+        return warn
 
     def _where(self, src: str, article: Article | None) -> tuple[str, int, int]:
         if article is None:

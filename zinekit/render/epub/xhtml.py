@@ -20,6 +20,8 @@ import lxml.etree
 import lxml.html
 import tinyhtml5
 
+from zinekit.markup.sanitize import without_remote
+
 XHTML = "http://www.w3.org/1999/xhtml"
 OPS = "http://www.idpf.org/2007/ops"
 SVG = "http://www.w3.org/2000/svg"
@@ -31,6 +33,7 @@ ET.register_namespace("svg", SVG)
 ET.register_namespace("m", MATHML)
 
 EXTERNAL_SCHEMES = ("http:", "https:", "mailto:")
+SOURCE_ONLY = frozenset({"source", "track"})  # elements that are their address
 # Characters XML 1.0 does not allow, which an HTML5 parser lets through.
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 XML_NAME = re.compile(r"^[A-Za-z_][\w.\-]*(:[A-Za-z_][\w.\-]*)?$")
@@ -233,6 +236,27 @@ def rewrite_images(page: Page, packed: Callable[[str], str | None]) -> None:
         stand_in.tail = el.tail
         parent = parents[el]
         parent[list(parent).index(el)] = stand_in
+
+
+def remove_remote(page: Page, warn: Callable[[str, str], None]) -> None:
+    """Take out of every element the remote addresses a reader's app would fetch (a
+    ``srcset`` candidate, a ``poster``, a ``<video src>``, a ``style``'s ``url()`` …;
+    links stay): ``warn(what, address)`` for each (see ``sanitize.without_remote``)."""
+    parents = {child: parent for parent in page.elements() for child in parent}
+    for el in list(page.elements()):
+        tag = el.tag.rsplit("}", 1)[-1] if isinstance(el.tag, str) else ""
+        for name, value in list(el.attrib.items()):
+            local = "xlink:href" if name.endswith("}href") else name.rsplit("}", 1)[-1]
+            kept = without_remote(tag, local, value)
+            if kept == value:
+                continue
+            warn(f'<{tag} {local}="{value}">', value)
+            if kept is None:
+                del el.attrib[name]
+            else:
+                el.set(name, kept)
+        if tag in SOURCE_ONLY and "src" not in el.attrib and el in parents:
+            parents[el].remove(el)  # nothing left to play: not valid without its address
 
 
 def add_locators(page: Page, print_pages: dict[str, int]) -> None:
