@@ -32,6 +32,16 @@ MAX_NESTING = 50
 #: Digits in one number of front matter or TOML (Python refuses to convert more than
 #: 4,300; no setting needs more than a handful).
 MAX_DIGITS = 100
+#: Parts of one dotted TOML key or table name (``a.b.c`` has three): tomllib keeps a
+#: tuple for every prefix of a key, so memory grows with the square of its parts.
+MAX_KEY_PARTS = 50
+#: Keys (``=`` signs) in one TOML text: a catalog of a thousand issues has about ten
+#: thousand; past this the reading and the checks of each key take too long.
+MAX_TOML_KEYS = 100_000
+#: Values of one YAML document once its aliases are expanded (``*name`` repeats what
+#: ``&name`` marked): a few hundred make a text's front matter; nine levels of nine
+#: aliases each ("billion laughs") make 387 million.
+MAX_YAML_VALUES = 100_000
 
 
 class Problem(Exception):
@@ -119,27 +129,35 @@ def image_size_problem(path: str | os.PathLike[str]) -> tuple[str, str] | None:
 
 _TOML_STRING = re.compile(r'"""(?:[^\\]|\\.)*?"""|\'\'\'.*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'',
                           re.DOTALL)
-_TOML_SCAN = re.compile(r"(#[^\n]*)|([\[{])|([\]}])|(\d[\d_]{%d,})|\n" % MAX_DIGITS)
+_TOML_SCAN = re.compile(r"(#[^\n]*)|([\[{])|([\]}])|(\d[\d_]{%d,})|(=)|"
+                        r"((?:\.[^.=\n\[\]{},#]*){%d,})|\n" % (MAX_DIGITS, MAX_KEY_PARTS))
 
 
 def check_toml(text: str) -> None:
-    """Raise :class:`Problem` at nesting deeper than :data:`MAX_NESTING` or a number
-    longer than :data:`MAX_DIGITS` digits (strings and comments are skipped)."""
+    """Raise :class:`Problem` at nesting deeper than :data:`MAX_NESTING`, a number
+    longer than :data:`MAX_DIGITS` digits, a key of more than :data:`MAX_KEY_PARTS`
+    dotted parts or the key after :data:`MAX_TOML_KEYS` (strings and comments are
+    skipped)."""
     blanked = _TOML_STRING.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
-    depth, line, line_start = 0, 1, 0
+    depth, keys, line, line_start = 0, 0, 1, 0
     for m in _TOML_SCAN.finditer(blanked):
+        where = (line, m.start() - line_start + 1)
         if m.group(0) == "\n":
             line, line_start = line + 1, m.end()
         elif m.group(2):
             depth += 1
             if depth > MAX_NESTING:
-                raise Bound(f"nested more than {MAX_NESTING} levels deep", line,
-                              m.start() - line_start + 1)
+                raise Bound(f"nested more than {MAX_NESTING} levels deep", *where)
         elif m.group(3):
             depth = max(depth - 1, 0)
         elif m.group(4):
-            raise Bound(f"a number of {len(m.group(4))} digits (at most {MAX_DIGITS})", line,
-                          m.start() - line_start + 1)
+            raise Bound(f"a number of {len(m.group(4))} digits (at most {MAX_DIGITS})", *where)
+        elif m.group(5):
+            keys += 1
+            if keys > MAX_TOML_KEYS:
+                raise Bound(f"more than {MAX_TOML_KEYS:,} keys", *where)
+        elif m.group(6):
+            raise Bound(f"a dotted key of more than {MAX_KEY_PARTS} parts", *where)
 
 
 def load_toml(text: str) -> dict[str, Any]:
@@ -243,22 +261,42 @@ else:  # PyYAML built without libyaml
 
 
 def check_yaml(text: str, loader: type = BoundedLoader) -> None:
-    """Raise :class:`Problem` at nesting deeper than :data:`MAX_NESTING` or a plain
-    number longer than :data:`MAX_DIGITS` digits, reading YAML's events (the event
-    parser keeps its own stack; composing a document recurses once per level)."""
-    depth = 0
+    """Raise :class:`Problem` at nesting deeper than :data:`MAX_NESTING`, a plain
+    number longer than :data:`MAX_DIGITS` digits or an alias that takes the document
+    past :data:`MAX_YAML_VALUES` values, reading YAML's events (the event parser keeps
+    its own stack; composing a document recurses once per level)."""
+    depth, values = 0, 0
+    anchored: dict[str, int] = {}  # anchor → values it stands for, its aliases expanded
+    starts: list[tuple[str | None, int]] = []
     for event in yaml.parse(text, Loader=loader):
         where = (event.start_mark.line + 1, event.start_mark.column + 1)
         if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             depth += 1
             if depth > MAX_NESTING:
                 raise Bound(f"nested more than {MAX_NESTING} levels deep", *where)
+            starts.append((event.anchor, values))
         elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
             depth -= 1
-        elif isinstance(event, yaml.ScalarEvent) and not event.style and \
-                _DECIMAL.fullmatch(event.value) and _digits(event.value) > MAX_DIGITS:
-            raise Bound(f"a number of {_digits(event.value)} digits (at most {MAX_DIGITS})",
-                          *where)
+            anchor, before = starts.pop()
+            if anchor is not None:
+                anchored[anchor] = values - before
+        elif isinstance(event, yaml.AliasEvent):
+            values += anchored.get(event.anchor or "", 1)
+        elif isinstance(event, yaml.ScalarEvent):
+            _check_scalar(event, where)
+            if event.anchor is not None:
+                anchored[event.anchor] = 1
+        values += isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent))
+        if values > MAX_YAML_VALUES:
+            raise Bound(f"its aliases expand to more than {MAX_YAML_VALUES:,} values "
+                        "(a \"billion laughs\" document)", *where)
+
+
+def _check_scalar(event: yaml.ScalarEvent, where: tuple[int, int]) -> None:
+    if not event.style and _DECIMAL.fullmatch(event.value) and \
+            _digits(event.value) > MAX_DIGITS:
+        raise Bound(f"a number of {_digits(event.value)} digits (at most {MAX_DIGITS})",
+                    *where)
 
 
 _DECIMAL = re.compile(r"[-+]?[0-9][0-9_:.]*")  # what YAML reads as a base-10 number

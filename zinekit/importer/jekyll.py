@@ -21,7 +21,7 @@ import yaml
 
 from zinekit.errors import SourceError
 from zinekit.importer.document import Imported
-from zinekit.limits import Problem, load_toml, load_yaml
+from zinekit.limits import Problem, load_toml, load_yaml, problem_text
 from zinekit.importer.liquid import convert_body
 from zinekit.importer.report import Report
 
@@ -74,7 +74,7 @@ def _toml(inner: str, source: str) -> dict[str, Any]:
     try:
         return load_toml(inner)
     except Problem as problem:
-        raise SourceError(f"front matter is not valid TOML: {problem.message}", source,
+        raise SourceError(f"front matter {problem_text(problem, 'TOML')}", source,
                           problem.line + 1, problem.col) from None
 
 
