@@ -18,6 +18,7 @@ from typing import Any
 
 from zinekit.errors import SourceError
 from zinekit.importer.document import Imported
+from zinekit.importer.htmldepth import flatten_deep, parser, shallow_source
 from zinekit.importer.htmlparts import (
     drop_chrome,
     extract_footnotes,
@@ -33,11 +34,12 @@ def import_html(text: str, source: str) -> Imported:
     lxml_html = require("lxml.html", "lxml")
     report = Report(source)
     try:
-        tree = lxml_html.document_fromstring(text)
+        tree = lxml_html.document_fromstring(shallow_source(text, report), parser=parser())
     except Exception as exc:  # lxml raises ParserError and ValueError for non-HTML
         raise SourceError(f"not an HTML page: {exc}", source, 1, 1) from exc
     meta = page_metadata(text, tree)
     root = article_root(tree)
+    flatten_deep(root, report)
     report_outside(tree, root, report)
     drop_chrome(root, report, title=meta.get("title"))
     replace_embeds(root, report)
