@@ -330,3 +330,80 @@ def _load_yaml(text: str, loader_class: type) -> tuple[Any, Any]:
 
 def is_date(value: Any) -> bool:
     return isinstance(value, (_dt.date, _dt.datetime))
+
+
+# --- SVG --------------------------------------------------------------------------------
+
+#: Elements an SVG image may draw once its references (``<use href="#a">``,
+#: ``fill="url(#p)"``) are followed: nine groups each using the one before nine times
+#: draw 387 million, which WeasyPrint lays out for hours; a detailed map draws 50,000.
+MAX_SVG_ELEMENTS = 200_000
+#: References followed through references: a symbol in a pattern in a group is three.
+MAX_SVG_REFERENCE_DEPTH = 20
+_SVG_REFERENCE = re.compile(r"url\(\s*['\"]?#([^)'\"\s]+)")
+_HREF = ("href", "{http://www.w3.org/1999/xlink}href")
+
+
+def svg_problem(path: str | os.PathLike[str]) -> Bound | None:
+    """A :class:`Bound` when the SVG image at ``path`` declares entities or draws more
+    than :data:`MAX_SVG_ELEMENTS` elements once its references are followed (or follows
+    them more than :data:`MAX_SVG_REFERENCE_DEPTH` deep, or in a circle); None for a
+    smaller one, and for a file that is not SVG (the layout reports that)."""
+    from lxml import etree
+
+    data = Path(path).read_bytes()
+    if b"<!ENTITY" in data[:65536]:
+        return Bound("it declares XML entities (an entity bomb?)", 1, 1)
+    try:
+        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+    except (etree.XMLSyntaxError, ValueError):
+        return None
+    return _SvgCount(root).problem()
+
+
+class _SvgCount:
+    """How many elements each referenced element draws, its references followed."""
+
+    def __init__(self, root: Any) -> None:
+        self.root = root
+        self.by_id = {el.get("id"): el for el in root.iter() if el.get("id")}
+        self.drawn: dict[str, int] = {}
+        self.open: list[str] = []
+
+    def problem(self) -> Bound | None:
+        try:
+            self.count(self.root)
+        except Bound as bound:
+            return bound
+        return None
+
+    def count(self, element: Any) -> int:
+        total = 0
+        for el in element.iter():
+            total += 1
+            for target in self.references(el):
+                total += self.target_count(target, el)
+            if total > MAX_SVG_ELEMENTS:
+                raise Bound(f"its references draw more than {MAX_SVG_ELEMENTS:,} elements "
+                            "(an SVG bomb?)", el.sourceline or 1, 1)
+        return total
+
+    def references(self, el: Any) -> list[str]:
+        found = [v[1:] for k in _HREF if (v := el.get(k) or "").startswith("#")]
+        return found + [m.group(1) for v in el.values() for m in _SVG_REFERENCE.finditer(v)]
+
+    def target_count(self, target: str, user: Any) -> int:
+        if target in self.drawn:
+            return self.drawn[target]
+        element = self.by_id.get(target)
+        if element is None:
+            return 0
+        where = (user.sourceline or 1, 1)
+        if target in self.open:
+            raise Bound(f"reference to #{target} leads back to itself", *where)
+        if len(self.open) >= MAX_SVG_REFERENCE_DEPTH:
+            raise Bound(f"references followed more than {MAX_SVG_REFERENCE_DEPTH} deep", *where)
+        self.open.append(target)
+        self.drawn[target] = self.count(element)
+        self.open.pop()
+        return self.drawn[target]
