@@ -8,7 +8,14 @@ import zlib
 from pathlib import Path
 
 from pypdf import PdfWriter
-from pypdf.generic import ArrayObject, DecodedStreamObject, EncodedStreamObject, NameObject
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    EncodedStreamObject,
+    NameObject,
+    NumberObject,
+)
 
 GIB = 1 << 30
 
@@ -114,6 +121,51 @@ def encrypted_pdf(password: str = "secret") -> bytes:
 
     writer = PdfWriter(clone_from=io.BytesIO(small_pdf(2)))
     writer.encrypt(user_password=password, owner_password="owner", algorithm="AES-128")
+    return _written(writer)
+
+
+def form_fanout_pdf(levels: int = 10, fan: int = 10) -> bytes:
+    """A one-page PDF of a few KB whose page draws a form that draws the next form
+    ``fan`` times, each shifted (so no two draws are alike), ``levels`` deep: the
+    innermost rectangle is drawn ``fan ** levels`` times."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(298, 420)
+    inner = DecodedStreamObject()
+    inner.set_data(b"0 g 0 0 1 1 re f")
+    forms = [_form(writer, inner, {})]
+    for _ in range(levels):
+        body = b" ".join(b"q 1 0 0 1 %d 0 cm /F Do Q" % j for j in range(fan))
+        stream = DecodedStreamObject()
+        stream.set_data(body)
+        forms.append(_form(writer, stream, {"/F": forms[-1]}))
+    content = DecodedStreamObject()
+    content.set_data(b"/F Do")
+    page[NameObject("/Contents")] = writer._add_object(content)
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/XObject"): DictionaryObject({NameObject("/F"): forms[-1]})})
+    return _written(writer)
+
+
+def _form(writer: PdfWriter, stream: DecodedStreamObject, xobjects: dict) -> object:
+    stream[NameObject("/Type")] = NameObject("/XObject")
+    stream[NameObject("/Subtype")] = NameObject("/Form")
+    stream[NameObject("/BBox")] = ArrayObject([NumberObject(0), NumberObject(0),
+                                               NumberObject(298), NumberObject(420)])
+    stream[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/XObject"): DictionaryObject({NameObject(k): v for k, v in xobjects.items()})})
+    return writer._add_object(stream)
+
+
+def shared_content_pdf(pages: int = 2000, operators: int = 5000) -> bytes:
+    """``pages`` pages that all point at one content stream of ``operators`` small
+    rectangles (stored once: a few hundred KB that paint ten million rectangles)."""
+    writer = PdfWriter()
+    content = DecodedStreamObject()
+    content.set_data(b"\n".join(b"%d 10 1 1 re f" % (i % 250) for i in range(operators)))
+    shared = writer._add_object(content.flate_encode())
+    for _ in range(pages):
+        page = writer.add_blank_page(298, 420)
+        page[NameObject("/Contents")] = shared
     return _written(writer)
 
 
