@@ -95,6 +95,8 @@ def _plain(value: Any) -> Any:
     """Dates inside lists and mappings as ISO text, so the YAML written back is plain."""
     if isinstance(value, (_dt.date, _dt.datetime)):
         return value.isoformat()
+    if isinstance(value, str):
+        return str(value)  # a date that names no real day is a str of its own kind
     if isinstance(value, list):
         return [_plain(v) for v in value]
     if isinstance(value, dict):
