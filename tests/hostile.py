@@ -266,6 +266,31 @@ def _sanitise(text: str) -> object:
     return sanitize_html(text), removed_parts(text)
 
 
+def _liquid(text: str) -> object:
+    from zinekit.importer.liquid import convert_body
+    from zinekit.importer.report import Report
+
+    return convert_body(text, 0, Report("post.md"))
+
+
+def _muse_notes(text: str) -> object:
+    """The Muse importer's own passes (pandoc's reader is measured in bench_sizes)."""
+    from zinekit.importer.muse import check_notes, primary_notes
+    from zinekit.importer.report import Report
+
+    return primary_notes(check_notes(text, Report("text.muse")))
+
+
+def _html_page(unit: str, size: int) -> str:
+    return "<html><body><article><p>" + _repeat(unit, size) + "</p></article></body></html>"
+
+
+def _import_html(text: str) -> object:
+    from zinekit.importer.html import import_html
+
+    return import_html(text, "page.html")
+
+
 SHAPES = (
     Shape("unclosed [ed.", ("[ed. ", "[ed. – ", "Text [Ed.— ", "[ed. [see "), _repeat, _parse),
     Shape("unclosed [see", ("[see ", "[see x ", "a [SEE "), _repeat, _parse),
@@ -278,6 +303,12 @@ SHAPES = (
     Shape(".bib", ("Capitalist Realism", "{Nested {Title}}"), _bib_entries, _bib),
     Shape("raw HTML", ("<b onclick=x>", "<span style=\"color: u\\72 l(x)\">", "<svg><set to=",
                        "<img srcset=\"a 1x, file:/x 2x\">"), _repeat, _sanitise),
+    Shape("liquid tags", ("{% x ", "{{ x ", "{% sidenote 'a' 'b' %} ", "`{% x %}` "), _repeat,
+          _liquid),
+    Shape("Muse markers", ("<example x\n", "{{{ ", "w[1] ", "\n{1} n\n", "\n[7] n\n"), _repeat,
+          _muse_notes),
+    Shape("HTML page", ('w<sup><a href="#n">1</a></sup> <p id="n">n</p>', "<div>",
+                        "<blockquote>", "<p>w</p>"), _html_page, _import_html),
 )
 
 

@@ -123,3 +123,15 @@ def test_office_packages_of_random_members(tmp_path_factory, ending, members, cu
     path = tmp_path_factory.mktemp("office") / f"in.{ending}"
     path.write_bytes(data[: len(data) - cut * 7] if cut else data)  # a cut package too
     imports_or_refuses(path)
+
+
+def test_control_characters_in_a_page_are_left_out(tmp_path):
+    """Found by benchmarks/fuzz/fuzz_import.py: an embed's address holding a control
+    character made lxml raise while the quoted block was built."""
+    path = tmp_path / "in.html"
+    path.write_text("<html><body><article><p>Words\x01 here.</p>"
+                    "<iframe src='https://example.org/\x02v'></iframe></article></body></html>")
+    imported = import_file(path)
+    assert "Words here." in imported.body and "https://example.org/v" in imported.body
+    assert any(line.endswith("in.html:1:1: note: 2 control characters left out (they are not "
+                             "text)") for line in imported.report.lines())

@@ -29,10 +29,23 @@ from zinekit.importer.htmlparts import (
 from zinekit.importer.report import Report
 
 
+#: Characters XML cannot hold (lxml refuses them in a new element): never words.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def without_controls(text: str, report: Report) -> str:
+    """``text`` without the control characters XML cannot hold, reported with a count."""
+    found = len(CONTROL.findall(text))
+    if found:
+        report.note(f"{found:,} control characters left out (they are not text)", 1, 1)
+    return CONTROL.sub("", text) if found else text
+
+
 def import_html(text: str, source: str) -> Imported:
     """Import one saved web page."""
     lxml_html = require("lxml.html", "lxml")
     report = Report(source)
+    text = without_controls(text, report)
     try:
         tree = lxml_html.document_fromstring(shallow_source(text, report), parser=parser())
     except Exception as exc:  # lxml raises ParserError and ValueError for non-HTML

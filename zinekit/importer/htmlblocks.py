@@ -36,7 +36,10 @@ def html_block_markdown(fragment: str, line: int, report: Report) -> str:
 
     from zinekit.importer.htmldepth import flatten_deep, parser, shallow_source
 
+    from zinekit.importer.html import without_controls
+
     shifted = _LineShift(report, line - 1)
+    fragment = without_controls(fragment, shifted)  # type: ignore[arg-type]
     root = lxml_html.fragment_fromstring(shallow_source(fragment, shifted),  # type: ignore[arg-type]
                                          create_parent="div", parser=parser())
     flatten_deep(root, shifted)  # type: ignore[arg-type]
