@@ -23,6 +23,8 @@ import atheris
 with atheris.instrument_imports(include=["zinekit", "markdownify", "trafilatura"]):
     from zinekit.errors import ZinekitError
     from zinekit.importer import import_file
+    # the importers are imported when a format is first met: bring them in instrumented
+    from zinekit.importer import html, jekyll, muse, office, plaintext  # noqa: F401
 
 #: Longer inputs only make each run slower; size problems are tested in the test suite.
 MAX_INPUT = 8192
