@@ -283,3 +283,11 @@ def test_preflight_checks_pages_sharing_content_once(tmp_path):
     assert run.returncode == 0, run.stderr
     assert "shared.pdf: 2000 pages checked, 0 errors" in run.stdout + run.stderr
     assert run.seconds < QUICK  # type: ignore[attr-defined]
+
+
+def test_an_svg_bomb_as_the_cover_is_refused(tmp_path):
+    (tmp_path / "front.svg").write_text(use_bomb())
+    issue(tmp_path, "title: Bombs\ncover: front.svg\n")
+    refused(zinekit(tmp_path, "check", "issue.md"),
+            "issue.md:3:1: error: image front.svg is refused (line 9 of the SVG): its references "
+            "draw more than 200,000 elements (an SVG bomb?)")

@@ -198,6 +198,9 @@ def _check_cover(issue_file: Path, meta: Settings, root: Path, diagnostics: Diag
         diagnostics.warning(f"not loaded: {written} (it is outside the project folder)", *where)
     elif not file.is_file():
         diagnostics.error(f"image not found: {written}", *where)
+    elif file.suffix.lower() == ".svg" and (bomb := svg_problem(file)) is not None:
+        diagnostics.error(f"image {written} is refused (line {bomb.line} of the SVG): "
+                          f"{bomb.message}", *where)
 
 
 def _check_descriptions(path: Path, images: list[Image], diagnostics: Diagnostics) -> None:
