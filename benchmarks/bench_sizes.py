@@ -77,9 +77,20 @@ def markdown(size: int) -> tuple[str, bytes]:
 
 
 def pdf(size: int) -> tuple[str, bytes]:
-    from tests.hostile import shared_content_pdf
+    """Pages of their own content each (about 7 KB a page)."""
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, NameObject
 
-    return "in.pdf", shared_content_pdf(pages=max(1, size // 3_000), operators=200)
+    writer = PdfWriter()
+    for number in range(max(1, size // 7_000)):
+        page = writer.add_blank_page(298, 420)
+        content = DecodedStreamObject()
+        content.set_data(b"\n".join(b"0 g %d %d 2 2 re f" % (i % 280, number % 400)
+                                    for i in range(500)))
+        page[NameObject("/Contents")] = writer._add_object(content)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return "in.pdf", buffer.getvalue()
 
 
 FORMATS: dict[str, tuple[Callable[[int], tuple[str, bytes]], list[str]]] = {

@@ -69,13 +69,20 @@ def package(path: Path, members: dict[str, bytes], level: int = 9) -> Path:
 @pytest.mark.parametrize("ending,kind", [("docx", "a Word document"),
                                          ("odt", "an OpenDocument text")])
 def test_a_zip_bomb_is_refused_from_its_directory(tmp_path, ending, kind):
-    bomb = package(tmp_path / f"bomb.{ending}", {"word/document.xml": b" " * 20_000_000})
-    member = zipfile.ZipFile(bomb).getinfo("word/document.xml")
+    bomb = package(tmp_path / f"bomb.{ending}", {"media/image1.png": bytes(20_000_000)})
+    member = zipfile.ZipFile(bomb).getinfo("media/image1.png")
     ratio = member.file_size / member.compress_size
     run = zinekit(tmp_path, "import", bomb.name, "-o", "out.md")
-    refused(run, f"bomb.{ending}: error: {kind} is refused: word/document.xml unpacks to "
+    refused(run, f"bomb.{ending}: error: {kind} is refused: media/image1.png unpacks to "
                  f"{ratio:,.0f} times its packed size (at most 200: a zip bomb?)")
     assert not (tmp_path / "out.md").exists()
+
+
+def test_a_package_of_too_much_xml_is_refused(tmp_path):
+    package(tmp_path / "long.docx", {"word/document.xml": b" " * 9_000_000})
+    refused(zinekit(tmp_path, "import", "long.docx", "-o", "out.md"),
+            "long.docx: error: a Word document is refused: its XML unpacks to 9.0 MB "
+            "(at most 8.0 MB)")
 
 
 def test_a_package_unpacking_past_200_mb_is_refused(tmp_path):

@@ -33,7 +33,7 @@ def import_muse(text: str, source: str) -> Imported:
     ast = to_ast(text=primary_notes(text), reader="muse", source=source)
     ast["blocks"] = clean(ast["blocks"], report)
     report.count("footnotes", count_notes(ast["blocks"]))
-    return Imported(_meta(metadata(ast)), to_markdown(ast), report, "muse")
+    return Imported(_meta(metadata(ast)), to_markdown(ast, source), report, "muse")
 
 
 def _meta(found: dict[str, Any]) -> dict[str, Any]:

@@ -37,7 +37,7 @@ def _import_package(path: Path, source: str, fmt: str) -> Imported:
     meta = _properties(ast, path, fmt, source)
     ast["blocks"] = _drop_repeated_header(clean(ast["blocks"], report), meta, report)
     report.count("footnotes", count_notes(ast["blocks"]))
-    return Imported(meta, to_markdown(ast), report, fmt)
+    return Imported(meta, to_markdown(ast, source), report, fmt)
 
 
 def _properties(ast: dict[str, Any], path: Path, fmt: str, source: str) -> dict[str, Any]:
@@ -62,15 +62,22 @@ def _properties(ast: dict[str, Any], path: Path, fmt: str, source: str) -> dict[
 def _docx_properties(path: Path, source: str) -> dict[str, Any]:
     """Title, author, subject and keywords from a Word file's core properties (python-docx);
     pandoc reads only the paragraphs styled Title, Author and Date."""
-    docx = require("docx", "python-docx")
-    try:
-        properties = docx.Document(str(path)).core_properties
-    except Exception as exc:  # python-docx raises many kinds for a damaged package
+    require("docx", "python-docx")
+    from docx.opc.coreprops import CoreProperties
+    from docx.oxml.parser import parse_xml
+
+    try:  # the core properties part alone (the whole document took hundreds of MB)
+        with zipfile.ZipFile(path) as package:
+            if "docProps/core.xml" not in package.namelist():
+                return {}
+            properties = CoreProperties(parse_xml(package.read("docProps/core.xml")))
+            found: dict[str, Any] = {"title": properties.title, "subject": properties.subject,
+                                     "keywords": properties.keywords}
+            author = properties.author
+    except Exception as exc:  # python-docx raises many kinds for a damaged part
         raise SourceError(f"not a Word document ({type(exc).__name__})", source) from exc
-    found: dict[str, Any] = {"title": properties.title, "subject": properties.subject,
-                             "keywords": properties.keywords}
-    if properties.author:
-        found["author"] = [a.strip() for a in properties.author.split(";") if a.strip()]
+    if author:
+        found["author"] = [a.strip() for a in author.split(";") if a.strip()]
     return {k: v for k, v in found.items() if v}
 
 

@@ -24,9 +24,9 @@ from zinekit.errors import SourceError
 MAX_MEMBERS = 5_000
 #: Bytes all members unpack to: pandoc holds the text's XML and every image in memory.
 MAX_UNPACKED = 200_000_000
-#: Bytes the XML members unpack to: pandoc's document reader takes about thirty times
-#: the XML's size in memory (a 500-page book's XML is under 10 MB).
-MAX_XML = 30_000_000
+#: Bytes the XML members unpack to: pandoc and the steps after it take about a hundred
+#: times the XML's size in memory at their peak (a 500-page book's XML is 2-5 MB).
+MAX_XML = 8_000_000
 #: How many times its packed size a member of more than a megabyte may unpack to:
 #: office XML packs 5 to 50 times; a zip bomb 1,000 times.
 MAX_RATIO = 200
@@ -94,4 +94,5 @@ def _declares_doctype(head: bytes) -> bool:
 
 
 def _mb(size: int) -> str:
-    return f"{size / 1_000_000:,.0f} MB"
+    megabytes = size / 1_000_000
+    return f"{megabytes:,.0f} MB" if megabytes >= 10 else f"{megabytes:.1f} MB"

@@ -16,9 +16,10 @@ from zinekit.importer.report import Report
 
 WRITER = "commonmark+footnotes+pipe_tables+strikeout-raw_html"
 UNWRAP_INLINE = ("Span", "Underline", "SmallCaps")
-#: The most memory pandoc may take (its own run-time option): its Muse reader takes
-#: about 1.5 GB for 600 KB of text, 2.5 GB and more for a text of 20,000 notes.
-PANDOC_HEAP_MB = 800
+#: The most heap pandoc may take (its own run-time option; its resident memory peaks at
+#: about 1.8 times its heap, so under 1 GB): its Muse reader takes about 1.5 GB for
+#: 600 KB of text, 2.5 GB and more for a text of 20,000 notes.
+PANDOC_HEAP_MB = 500
 #: Blocks and inlines nested deeper than this in pandoc's document are refused (the
 #: steps below recurse once per level).
 MAX_AST_DEPTH = 200
@@ -50,12 +51,12 @@ def to_ast(*, text: str | None = None, path: str | None = None, reader: str,
     return ast
 
 
-def _failure(exc: Exception, reader: str) -> str:
+def _failure(exc: Exception, kind: str, doing: str = "reading") -> str:
     reason = " ".join(str(exc).split())
     if "Heap exhausted" in reason:
-        return (f"is refused: reading it as {reader} takes pandoc more than {PANDOC_HEAP_MB} MB "
+        return (f"is refused: {doing} it as {kind} takes pandoc more than {PANDOC_HEAP_MB} MB "
                 "of memory (split the text into parts and import each)")
-    return f"cannot be read as {reader}: {reason[:200]}"
+    return f"cannot be {'read' if doing == 'reading' else 'written'} as {kind}: {reason[:200]}"
 
 
 def ast_depth(ast: Any) -> int:
@@ -73,10 +74,14 @@ def ast_depth(ast: Any) -> int:
     return deepest
 
 
-def to_markdown(ast: dict[str, Any]) -> str:
+def to_markdown(ast: dict[str, Any], source: str | None = None) -> str:
+    """pandoc's document as zinekit Markdown; SourceError (at ``source``) if pandoc fails."""
     pypandoc = require("pypandoc", "pypandoc-binary")
-    out = pypandoc.convert_text(json.dumps(ast), WRITER, format="json",
-                                extra_args=["--wrap=none", *_bounded()])
+    try:
+        out = pypandoc.convert_text(json.dumps(ast), WRITER, format="json",
+                                    extra_args=["--wrap=none", *_bounded()])
+    except (RuntimeError, OSError) as exc:
+        raise SourceError(_failure(exc, "Markdown", "writing"), source) from exc
     return out.strip() + "\n"
 
 

@@ -75,7 +75,8 @@ def preflight_pdf(source: Source, options: Options | None = None, label: str | N
             alike: dict[int, list[Finding]] = {}
             for index, page in enumerate(pages[:checked], start=1):
                 report.corners[index] = _corner(page)
-                like = index if keys[index - 1] is None else first[keys[index - 1]]
+                key = keys[index - 1]
+                like = index if key is None else first[key]
                 try:
                     if like not in alike:
                         alike[like] = page_findings(walker, page, index, options, rects.get(like, []))

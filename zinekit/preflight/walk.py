@@ -117,15 +117,18 @@ class Walker:
 
     def page(self, page: PageObject, visit: Visitor) -> None:
         resources = _resolve(page.get("/Resources")) or DictionaryObject()
+        operations = self.page_operations(page)
+        if operations:
+            _Run(self, visit).run(operations, resources, State(), depth=0, chain=())
+
+    def page_operations(self, page: PageObject) -> list:
+        """The operators of a page's content; one stream shared by pages is parsed once."""
         raw = page.get("/Contents")
-        if isinstance(raw, IndirectObject) and isinstance(raw.get_object(), StreamObject):
-            operations = self.operations(raw.get_object())  # pages sharing it parse it once
-        else:
-            contents = page.get_contents()
-            if contents is None:
-                return
-            operations = contents.operations
-        _Run(self, visit).run(operations, resources, State(), depth=0, chain=())
+        shared = raw.get_object() if isinstance(raw, IndirectObject) else None
+        if isinstance(shared, StreamObject):
+            return self.operations(shared)
+        contents = page.get_contents()
+        return contents.operations if contents is not None else []
 
     def operations(self, form: StreamObject) -> list:
         ref = form.indirect_reference
@@ -144,13 +147,7 @@ class Walker:
         """Operators the page draws, each form counted every time it is drawn (as a
         renderer walks it), each form's count found once."""
         resources = _resolve(page.get("/Resources")) or DictionaryObject()
-        raw = page.get("/Contents")
-        if isinstance(raw, IndirectObject) and isinstance(raw.get_object(), StreamObject):
-            operations = self.operations(raw.get_object())
-        else:
-            contents = page.get_contents()
-            operations = contents.operations if contents is not None else []
-        return self._drawing(operations, resources, (), {})
+        return self._drawing(self.page_operations(page), resources, (), {})
 
     def _drawing(self, operations: list, resources: Any, chain: tuple, known: dict) -> int:
         total = len(operations)
