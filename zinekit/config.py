@@ -446,7 +446,7 @@ def toml_key_lines(text: str, table: str | None = None) -> dict[str, int]:
     in one pass (looking each key up alone was quadratic in the number of keys)."""
     found: dict[str, int] = {}
     in_table = table is None
-    key_re = re.compile(r"^\s*\"?([^\"=\s]+)\"?\s*=")
+    key_re = re.compile(r"^\s*(?:\"([^\"]*)\"|([^\"=\s]+))\s*=")
     header_re = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?")
     for number, line in enumerate(text.split("\n"), start=1):
         header = header_re.match(line)
@@ -455,7 +455,7 @@ def toml_key_lines(text: str, table: str | None = None) -> dict[str, int]:
                 found.setdefault(header.group(1), number)
             in_table = table is not None and header.group(1) == table
         elif in_table and (key := key_re.match(line)):
-            found.setdefault(key.group(1), number)
+            found.setdefault(key.group(1) if key.group(1) is not None else key.group(2), number)
     return found
 
 
