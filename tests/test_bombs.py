@@ -131,6 +131,17 @@ def test_a_billion_laughs_in_a_post_is_refused_on_import(tmp_path):
     assert not (tmp_path / "out.md").exists()
 
 
+def test_a_value_holding_itself_is_a_located_error(tmp_path):
+    issue(tmp_path, "title: Bombs\nx-loop: &a [1, *a]\n")
+    refused(zinekit(tmp_path, "check", "issue.md"),
+            "issue.md:3:16: error: front matter is refused: *a is inside &a: a value that "
+            "holds itself")
+    (tmp_path / "post.md").write_text("---\nloop: &a {b: *a}\n---\nWords.\n")
+    refused(zinekit(tmp_path, "import", "post.md", "-o", "out.md"),
+            "post.md:2:14: error: front matter is refused: *a is inside &a: a value that "
+            "holds itself")
+
+
 def test_anchors_used_a_few_times_are_read(tmp_path):
     issue(tmp_path, "title: Bombs\nx-who: &who [Ana, Bo]\nx-again: *who\n")
     run = zinekit(tmp_path, "check", "issue.md")

@@ -281,6 +281,9 @@ def check_yaml(text: str, loader: type = BoundedLoader) -> None:
             if anchor is not None:
                 anchored[anchor] = values - before
         elif isinstance(event, yaml.AliasEvent):
+            if any(anchor == event.anchor for anchor, _ in starts):
+                raise Bound(f"*{event.anchor} is inside &{event.anchor}: a value that holds "
+                            "itself", *where)
             values += anchored.get(event.anchor or "", 1)
         elif isinstance(event, yaml.ScalarEvent):
             _check_scalar(event, where)
