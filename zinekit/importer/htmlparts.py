@@ -216,12 +216,18 @@ def _note_html(note: Any, lxml_html: Any) -> str:
 
 
 def _remove_note_lists(root: Any, by_id: dict[str, Any], called: set[str], report: Report) -> None:
+    containers = []
     for target in called:
         el = by_id[target]
-        container = el.getparent()
         if el.getparent() is not None:
+            containers.append(el.getparent())
             _remove(el)
-        while container is not None and container is not root and not _text(container):
+    checked: set[int] = set()  # each list is looked at once all its notes are out of it
+    for container in containers:
+        while container is not None and container is not root and id(container) not in checked:
+            checked.add(id(container))
+            if _text(container):
+                break
             parent = container.getparent()
             _remove(container)
             container = parent
