@@ -285,6 +285,13 @@ def _html_page(unit: str, size: int) -> str:
     return "<html><body><article><p>" + _repeat(unit, size) + "</p></article></body></html>"
 
 
+def _html_notes(unit: str, size: int) -> str:
+    count = max(1, size // (2 * len(unit) + 70))
+    calls = "".join(f'<p>{unit}<sup><a href="#n{n}">{n}</a></sup></p>' for n in range(count))
+    notes = "".join(f'<li id="n{n}">{unit}</li>' for n in range(count))
+    return f"<html><body><article>{calls}<ol class='footnotes'>{notes}</ol></article></body></html>"
+
+
 def _import_html(text: str) -> object:
     from zinekit.importer.html import import_html
 
@@ -309,6 +316,7 @@ SHAPES = (
           _muse_notes),
     Shape("HTML page", ('w<sup><a href="#n">1</a></sup> <p id="n">n</p>', "<div>",
                         "<blockquote>", "<p>w</p>"), _html_page, _import_html),
+    Shape("HTML footnotes", ("A note.", "1"), _html_notes, _import_html),
 )
 
 
