@@ -8,7 +8,14 @@ import zlib
 from pathlib import Path
 
 from pypdf import PdfWriter
-from pypdf.generic import ArrayObject, DecodedStreamObject, EncodedStreamObject, NameObject
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    EncodedStreamObject,
+    NameObject,
+    NumberObject,
+)
 
 GIB = 1 << 30
 
@@ -117,6 +124,51 @@ def encrypted_pdf(password: str = "secret") -> bytes:
     return _written(writer)
 
 
+def form_fanout_pdf(levels: int = 10, fan: int = 10) -> bytes:
+    """A one-page PDF of a few KB whose page draws a form that draws the next form
+    ``fan`` times, each shifted (so no two draws are alike), ``levels`` deep: the
+    innermost rectangle is drawn ``fan ** levels`` times."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(298, 420)
+    inner = DecodedStreamObject()
+    inner.set_data(b"0 g 0 0 1 1 re f")
+    forms = [_form(writer, inner, {})]
+    for _ in range(levels):
+        body = b" ".join(b"q 1 0 0 1 %d 0 cm /F Do Q" % j for j in range(fan))
+        stream = DecodedStreamObject()
+        stream.set_data(body)
+        forms.append(_form(writer, stream, {"/F": forms[-1]}))
+    content = DecodedStreamObject()
+    content.set_data(b"/F Do")
+    page[NameObject("/Contents")] = writer._add_object(content)
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/XObject"): DictionaryObject({NameObject("/F"): forms[-1]})})
+    return _written(writer)
+
+
+def _form(writer: PdfWriter, stream: DecodedStreamObject, xobjects: dict) -> object:
+    stream[NameObject("/Type")] = NameObject("/XObject")
+    stream[NameObject("/Subtype")] = NameObject("/Form")
+    stream[NameObject("/BBox")] = ArrayObject([NumberObject(0), NumberObject(0),
+                                               NumberObject(298), NumberObject(420)])
+    stream[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/XObject"): DictionaryObject({NameObject(k): v for k, v in xobjects.items()})})
+    return writer._add_object(stream)
+
+
+def shared_content_pdf(pages: int = 2000, operators: int = 5000) -> bytes:
+    """``pages`` pages that all point at one content stream of ``operators`` small
+    rectangles (stored once: a few hundred KB that paint ten million rectangles)."""
+    writer = PdfWriter()
+    content = DecodedStreamObject()
+    content.set_data(b"\n".join(b"%d 10 1 1 re f" % (i % 250) for i in range(operators)))
+    shared = writer._add_object(content.flate_encode())
+    for _ in range(pages):
+        page = writer.add_blank_page(298, 420)
+        page[NameObject("/Contents")] = shared
+    return _written(writer)
+
+
 def write(path: Path, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
@@ -214,6 +266,38 @@ def _sanitise(text: str) -> object:
     return sanitize_html(text), removed_parts(text)
 
 
+def _liquid(text: str) -> object:
+    from zinekit.importer.liquid import convert_body
+    from zinekit.importer.report import Report
+
+    return convert_body(text, 0, Report("post.md"))
+
+
+def _muse_notes(text: str) -> object:
+    """The Muse importer's own passes (pandoc's reader is measured in bench_sizes)."""
+    from zinekit.importer.muse import check_notes, primary_notes
+    from zinekit.importer.report import Report
+
+    return primary_notes(check_notes(text, Report("text.muse")))
+
+
+def _html_page(unit: str, size: int) -> str:
+    return "<html><body><article><p>" + _repeat(unit, size) + "</p></article></body></html>"
+
+
+def _html_notes(unit: str, size: int) -> str:
+    count = max(1, size // (2 * len(unit) + 70))
+    calls = "".join(f'<p>{unit}<sup><a href="#n{n}">{n}</a></sup></p>' for n in range(count))
+    notes = "".join(f'<li id="n{n}">{unit}</li>' for n in range(count))
+    return f"<html><body><article>{calls}<ol class='footnotes'>{notes}</ol></article></body></html>"
+
+
+def _import_html(text: str) -> object:
+    from zinekit.importer.html import import_html
+
+    return import_html(text, "page.html")
+
+
 SHAPES = (
     Shape("unclosed [ed.", ("[ed. ", "[ed. – ", "Text [Ed.— ", "[ed. [see "), _repeat, _parse),
     Shape("unclosed [see", ("[see ", "[see x ", "a [SEE "), _repeat, _parse),
@@ -226,6 +310,13 @@ SHAPES = (
     Shape(".bib", ("Capitalist Realism", "{Nested {Title}}"), _bib_entries, _bib),
     Shape("raw HTML", ("<b onclick=x>", "<span style=\"color: u\\72 l(x)\">", "<svg><set to=",
                        "<img srcset=\"a 1x, file:/x 2x\">"), _repeat, _sanitise),
+    Shape("liquid tags", ("{% x ", "{{ x ", "{% sidenote 'a' 'b' %} ", "`{% x %}` "), _repeat,
+          _liquid),
+    Shape("Muse markers", ("<example x\n", "{{{ ", "w[1] ", "\n{1} n\n", "\n[7] n\n"), _repeat,
+          _muse_notes),
+    Shape("HTML page", ('w<sup><a href="#n">1</a></sup> <p id="n">n</p>', "<div>",
+                        "<blockquote>", "<p>w</p>"), _html_page, _import_html),
+    Shape("HTML footnotes", ("A note.", "1"), _html_notes, _import_html),
 )
 
 

@@ -293,6 +293,7 @@ def validate(raw: dict[str, Any], options: dict[str, Option], lines: dict[str, i
              path: str | None, diagnostics: Diagnostics, where: str) -> Settings:
     """Check ``raw`` against ``options``; report every problem; return clean settings."""
     values: dict[str, Any] = {}
+    unknown = []
     for key, value in raw.items():
         line = lines.get(key, 0)
         if str(key).startswith("x-"):
@@ -300,8 +301,7 @@ def validate(raw: dict[str, Any], options: dict[str, Option], lines: dict[str, i
             continue
         option = options.get(key)
         if option is None:
-            hint = _close_match(str(key), options)
-            diagnostics.error(f"unknown {where} key {key!r}{hint}", path, line, 1)
+            unknown.append((key, line))
             continue
         if value is None:
             continue
@@ -310,8 +310,28 @@ def validate(raw: dict[str, Any], options: dict[str, Option], lines: dict[str, i
             diagnostics.error(f"{where} key {key!r} {error}", path, line, 1)
         else:
             values[key] = clean
+    report_unknown(unknown, f"{where} key", path, diagnostics,
+                   lambda key: _close_match(str(key), options))
     defaults = {name: _copy_default(o.default) for name, o in options.items()}
     return Settings(values, lines, path, defaults)
+
+
+#: Unknown keys named one by one; past these, one line counts the rest (a file of
+#: 10,000 stray keys gave 10,000 lines).
+MAX_UNKNOWN_SHOWN = 5
+
+
+def report_unknown(unknown: list[tuple[Any, int]], what: str, path: str | None,
+                   diagnostics: Diagnostics, hint: Callable[[Any], str] = lambda key: "") -> None:
+    """An error for each of the first :data:`MAX_UNKNOWN_SHOWN` unknown ``(key, line)``,
+    then one for all the others, at the first of them."""
+    for key, line in unknown[:MAX_UNKNOWN_SHOWN]:
+        diagnostics.error(f"unknown {what} {key!r}{hint(key)}", path, line, 1)
+    rest = unknown[MAX_UNKNOWN_SHOWN:]
+    if rest:
+        named = ", ".join(repr(key) for key, _ in rest[:3])
+        diagnostics.error(f"... and {len(rest):,} more unknown keys ({named}, …)", path,
+                          rest[0][1], 1)
 
 
 def _copy_default(value: Any) -> Any:
@@ -423,17 +443,36 @@ def load_project_file(path: Path, diagnostics: Diagnostics) -> ProjectFile:
     if not isinstance(build_raw, dict):
         diagnostics.error("[build] must be a table", str(path), toml_key_line(text, "build"), 1)
         build_raw = {}
-    lines = {key: toml_key_line(text, key, table="build") for key in build_raw}
+    lines = toml_key_lines(text, table="build")
     build = validate(build_raw, BUILD_OPTIONS, lines, str(path), diagnostics, "[build]")
     if "cluster" in build_raw:  # its scheduler would run code here (docs/security.md)
         diagnostics.error(PROJECT_CLUSTER_REFUSED, str(path), lines["cluster"], 1)
         build.values.pop("cluster", None)
     known = {"build"} | TOML_TABLES_OWNED_ELSEWHERE
-    for key in data:
-        if key not in known and not key.startswith("x-"):
-            diagnostics.error(f"unknown table or key {key!r} in {PROJECT_FILE}", str(path),
-                              toml_key_line(text, key), 1)
+    top_lines = toml_key_lines(text)
+    unknown = [(key, top_lines.get(key, 0)) for key in data
+               if key not in known and not key.startswith("x-")]
+    report_unknown(unknown, "table or key", str(path), diagnostics,
+                   lambda key: f" in {PROJECT_FILE}")
     return ProjectFile(path, text, data, build)
+
+
+def toml_key_lines(text: str, table: str | None = None) -> dict[str, int]:
+    """The 1-based line of every key and table name at the top (or in ``[table]``), read
+    in one pass (looking each key up alone was quadratic in the number of keys)."""
+    found: dict[str, int] = {}
+    in_table = table is None
+    key_re = re.compile(r"^\s*(?:\"([^\"]*)\"|([^\"=\s]+))\s*=")
+    header_re = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?")
+    for number, line in enumerate(text.split("\n"), start=1):
+        header = header_re.match(line)
+        if header:
+            if table is None:
+                found.setdefault(header.group(1), number)
+            in_table = table is not None and header.group(1) == table
+        elif in_table and (key := key_re.match(line)):
+            found.setdefault(key.group(1) if key.group(1) is not None else key.group(2), number)
+    return found
 
 
 def toml_key_line(text: str, key: str, table: str | None = None) -> int:

@@ -32,6 +32,16 @@ MAX_NESTING = 50
 #: Digits in one number of front matter or TOML (Python refuses to convert more than
 #: 4,300; no setting needs more than a handful).
 MAX_DIGITS = 100
+#: Parts of one dotted TOML key or table name (``a.b.c`` has three): tomllib keeps a
+#: tuple for every prefix of a key, so memory grows with the square of its parts.
+MAX_KEY_PARTS = 50
+#: Keys (``=`` signs) in one TOML text: a catalog of a thousand issues has about ten
+#: thousand; past this the reading and the checks of each key take too long.
+MAX_TOML_KEYS = 100_000
+#: Values of one YAML document once its aliases are expanded (``*name`` repeats what
+#: ``&name`` marked): a few hundred make a text's front matter; nine levels of nine
+#: aliases each ("billion laughs") make 387 million.
+MAX_YAML_VALUES = 100_000
 
 
 class Problem(Exception):
@@ -119,27 +129,35 @@ def image_size_problem(path: str | os.PathLike[str]) -> tuple[str, str] | None:
 
 _TOML_STRING = re.compile(r'"""(?:[^\\]|\\.)*?"""|\'\'\'.*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'',
                           re.DOTALL)
-_TOML_SCAN = re.compile(r"(#[^\n]*)|([\[{])|([\]}])|(\d[\d_]{%d,})|\n" % MAX_DIGITS)
+_TOML_SCAN = re.compile(r"(#[^\n]*)|([\[{])|([\]}])|(\d[\d_]{%d,})|(=)|"
+                        r"((?:\.[^.=\n\[\]{},#]*){%d,})|\n" % (MAX_DIGITS, MAX_KEY_PARTS))
 
 
 def check_toml(text: str) -> None:
-    """Raise :class:`Problem` at nesting deeper than :data:`MAX_NESTING` or a number
-    longer than :data:`MAX_DIGITS` digits (strings and comments are skipped)."""
+    """Raise :class:`Problem` at nesting deeper than :data:`MAX_NESTING`, a number
+    longer than :data:`MAX_DIGITS` digits, a key of more than :data:`MAX_KEY_PARTS`
+    dotted parts or the key after :data:`MAX_TOML_KEYS` (strings and comments are
+    skipped)."""
     blanked = _TOML_STRING.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
-    depth, line, line_start = 0, 1, 0
+    depth, keys, line, line_start = 0, 0, 1, 0
     for m in _TOML_SCAN.finditer(blanked):
+        where = (line, m.start() - line_start + 1)
         if m.group(0) == "\n":
             line, line_start = line + 1, m.end()
         elif m.group(2):
             depth += 1
             if depth > MAX_NESTING:
-                raise Bound(f"nested more than {MAX_NESTING} levels deep", line,
-                              m.start() - line_start + 1)
+                raise Bound(f"nested more than {MAX_NESTING} levels deep", *where)
         elif m.group(3):
             depth = max(depth - 1, 0)
         elif m.group(4):
-            raise Bound(f"a number of {len(m.group(4))} digits (at most {MAX_DIGITS})", line,
-                          m.start() - line_start + 1)
+            raise Bound(f"a number of {len(m.group(4))} digits (at most {MAX_DIGITS})", *where)
+        elif m.group(5):
+            keys += 1
+            if keys > MAX_TOML_KEYS:
+                raise Bound(f"more than {MAX_TOML_KEYS:,} keys", *where)
+        elif m.group(6):
+            raise Bound(f"a dotted key of more than {MAX_KEY_PARTS} parts", *where)
 
 
 def load_toml(text: str) -> dict[str, Any]:
@@ -243,22 +261,45 @@ else:  # PyYAML built without libyaml
 
 
 def check_yaml(text: str, loader: type = BoundedLoader) -> None:
-    """Raise :class:`Problem` at nesting deeper than :data:`MAX_NESTING` or a plain
-    number longer than :data:`MAX_DIGITS` digits, reading YAML's events (the event
-    parser keeps its own stack; composing a document recurses once per level)."""
-    depth = 0
+    """Raise :class:`Problem` at nesting deeper than :data:`MAX_NESTING`, a plain
+    number longer than :data:`MAX_DIGITS` digits or an alias that takes the document
+    past :data:`MAX_YAML_VALUES` values, reading YAML's events (the event parser keeps
+    its own stack; composing a document recurses once per level)."""
+    depth, values = 0, 0
+    anchored: dict[str, int] = {}  # anchor → values it stands for, its aliases expanded
+    starts: list[tuple[str | None, int]] = []
     for event in yaml.parse(text, Loader=loader):
         where = (event.start_mark.line + 1, event.start_mark.column + 1)
         if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             depth += 1
             if depth > MAX_NESTING:
                 raise Bound(f"nested more than {MAX_NESTING} levels deep", *where)
+            starts.append((event.anchor, values))
         elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
             depth -= 1
-        elif isinstance(event, yaml.ScalarEvent) and not event.style and \
-                _DECIMAL.fullmatch(event.value) and _digits(event.value) > MAX_DIGITS:
-            raise Bound(f"a number of {_digits(event.value)} digits (at most {MAX_DIGITS})",
-                          *where)
+            anchor, before = starts.pop()
+            if anchor is not None:
+                anchored[anchor] = values - before
+        elif isinstance(event, yaml.AliasEvent):
+            if any(anchor == event.anchor for anchor, _ in starts):
+                raise Bound(f"*{event.anchor} is inside &{event.anchor}: a value that holds "
+                            "itself", *where)
+            values += anchored.get(event.anchor or "", 1)
+        elif isinstance(event, yaml.ScalarEvent):
+            _check_scalar(event, where)
+            if event.anchor is not None:
+                anchored[event.anchor] = 1
+        values += isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent))
+        if values > MAX_YAML_VALUES:
+            raise Bound(f"its aliases expand to more than {MAX_YAML_VALUES:,} values "
+                        "(a \"billion laughs\" document)", *where)
+
+
+def _check_scalar(event: yaml.ScalarEvent, where: tuple[int, int]) -> None:
+    if not event.style and _DECIMAL.fullmatch(event.value) and \
+            _digits(event.value) > MAX_DIGITS:
+        raise Bound(f"a number of {_digits(event.value)} digits (at most {MAX_DIGITS})",
+                    *where)
 
 
 _DECIMAL = re.compile(r"[-+]?[0-9][0-9_:.]*")  # what YAML reads as a base-10 number
@@ -292,3 +333,80 @@ def _load_yaml(text: str, loader_class: type) -> tuple[Any, Any]:
 
 def is_date(value: Any) -> bool:
     return isinstance(value, (_dt.date, _dt.datetime))
+
+
+# --- SVG --------------------------------------------------------------------------------
+
+#: Elements an SVG image may draw once its references (``<use href="#a">``,
+#: ``fill="url(#p)"``) are followed: nine groups each using the one before nine times
+#: draw 387 million, which WeasyPrint lays out for hours; a detailed map draws 50,000.
+MAX_SVG_ELEMENTS = 200_000
+#: References followed through references: a symbol in a pattern in a group is three.
+MAX_SVG_REFERENCE_DEPTH = 20
+_SVG_REFERENCE = re.compile(r"url\(\s*['\"]?#([^)'\"\s]+)")
+_HREF = ("href", "{http://www.w3.org/1999/xlink}href")
+
+
+def svg_problem(path: str | os.PathLike[str]) -> Bound | None:
+    """A :class:`Bound` when the SVG image at ``path`` declares entities or draws more
+    than :data:`MAX_SVG_ELEMENTS` elements once its references are followed (or follows
+    them more than :data:`MAX_SVG_REFERENCE_DEPTH` deep, or in a circle); None for a
+    smaller one, and for a file that is not SVG (the layout reports that)."""
+    from lxml import etree
+
+    data = Path(path).read_bytes()
+    if b"<!ENTITY" in data[:65536]:
+        return Bound("it declares XML entities (an entity bomb?)", 1, 1)
+    try:
+        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+    except (etree.XMLSyntaxError, ValueError):
+        return None
+    return _SvgCount(root).problem()
+
+
+class _SvgCount:
+    """How many elements each referenced element draws, its references followed."""
+
+    def __init__(self, root: Any) -> None:
+        self.root = root
+        self.by_id = {el.get("id"): el for el in root.iter() if el.get("id")}
+        self.drawn: dict[str, int] = {}
+        self.open: list[str] = []
+
+    def problem(self) -> Bound | None:
+        try:
+            self.count(self.root)
+        except Bound as bound:
+            return bound
+        return None
+
+    def count(self, element: Any) -> int:
+        total = 0
+        for el in element.iter():
+            total += 1
+            for target in self.references(el):
+                total += self.target_count(target, el)
+            if total > MAX_SVG_ELEMENTS:
+                raise Bound(f"its references draw more than {MAX_SVG_ELEMENTS:,} elements "
+                            "(an SVG bomb?)", el.sourceline or 1, 1)
+        return total
+
+    def references(self, el: Any) -> list[str]:
+        found = [v[1:] for k in _HREF if (v := el.get(k) or "").startswith("#")]
+        return found + [m.group(1) for v in el.values() for m in _SVG_REFERENCE.finditer(v)]
+
+    def target_count(self, target: str, user: Any) -> int:
+        if target in self.drawn:
+            return self.drawn[target]
+        element = self.by_id.get(target)
+        if element is None:
+            return 0
+        where = (user.sourceline or 1, 1)
+        if target in self.open:
+            raise Bound(f"reference to #{target} leads back to itself", *where)
+        if len(self.open) >= MAX_SVG_REFERENCE_DEPTH:
+            raise Bound(f"references followed more than {MAX_SVG_REFERENCE_DEPTH} deep", *where)
+        self.open.append(target)
+        self.drawn[target] = self.count(element)
+        self.open.pop()
+        return self.drawn[target]

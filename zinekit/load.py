@@ -22,7 +22,7 @@ from zinekit.config import (
     validate,
 )
 from zinekit.errors import Diagnostic, Diagnostics, SourceError
-from zinekit.limits import image_size_problem, irregular_kind, not_regular
+from zinekit.limits import image_size_problem, irregular_kind, not_regular, svg_problem
 from zinekit.markup import parse_markdown
 from zinekit.markup.chapters import split_chapters
 from zinekit.markup.structure import slugify, unique_id
@@ -182,6 +182,9 @@ def _check_images(path: Path, images: list[Image], root: Path, diagnostics: Diag
         elif (too_large := image_size_problem(file)) is not None:
             severity, why = too_large
             diagnostics.add(Diagnostic(severity, f"image {image.src} {why}", *where))
+        elif file.suffix.lower() == ".svg" and (bomb := svg_problem(file)) is not None:
+            diagnostics.error(f"image {image.src} is refused (line {bomb.line} of the SVG): "
+                              f"{bomb.message}", *where)
 
 
 def _check_cover(issue_file: Path, meta: Settings, root: Path, diagnostics: Diagnostics) -> None:
@@ -195,6 +198,9 @@ def _check_cover(issue_file: Path, meta: Settings, root: Path, diagnostics: Diag
         diagnostics.warning(f"not loaded: {written} (it is outside the project folder)", *where)
     elif not file.is_file():
         diagnostics.error(f"image not found: {written}", *where)
+    elif file.suffix.lower() == ".svg" and (bomb := svg_problem(file)) is not None:
+        diagnostics.error(f"image {written} is refused (line {bomb.line} of the SVG): "
+                          f"{bomb.message}", *where)
 
 
 def _check_descriptions(path: Path, images: list[Image], diagnostics: Diagnostics) -> None:

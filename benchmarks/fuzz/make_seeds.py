@@ -72,10 +72,24 @@ def sanitiser_seeds(out: Path) -> None:
         (out / f"{number:02d}.html").write_text(fragment, encoding="utf-8")
 
 
+def import_seeds(out: Path) -> None:
+    """The importer's fixtures, each behind the byte that picks its format in
+    ``fuzz_import.py`` (0 html, 1 jekyll, 2 text, 3 muse)."""
+    out.mkdir(parents=True, exist_ok=True)
+    picks = {".html": 0, ".md": 1, ".txt": 2, ".muse": 3}
+    for path in sorted((REPO / "tests" / "importer" / "fixtures").iterdir()):
+        if path.suffix in picks:
+            data = path.read_bytes()[:8000]
+            (out / path.name).write_bytes(bytes([picks[path.suffix]]) + data)
+    docx_member = b'<?xml version="1.0"?><w:document xmlns:w="x"><w:body/></w:document>'
+    (out / "package.docx").write_bytes(bytes([4]) + b"<Types/>\0" + docx_member)
+
+
 if __name__ == "__main__":
     target = Path(sys.argv[1] if len(sys.argv) > 1 else "fuzz-corpus")
     markup_seeds(target / "markup")
     pdf_seeds(target / "pdf")
     theme_seeds(target / "theme")
     sanitiser_seeds(target / "sanitize")
-    print(f"seeds written to {target}/markup, pdf, theme and sanitize")
+    import_seeds(target / "import")
+    print(f"seeds written to {target}/markup, pdf, theme, sanitize and import")

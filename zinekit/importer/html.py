@@ -18,6 +18,7 @@ from typing import Any
 
 from zinekit.errors import SourceError
 from zinekit.importer.document import Imported
+from zinekit.importer.htmldepth import flatten_deep, parser, shallow_source
 from zinekit.importer.htmlparts import (
     drop_chrome,
     extract_footnotes,
@@ -28,16 +29,30 @@ from zinekit.importer.htmlparts import (
 from zinekit.importer.report import Report
 
 
+#: Characters XML cannot hold (lxml refuses them in a new element): never words.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def without_controls(text: str, report: Report) -> str:
+    """``text`` without the control characters XML cannot hold, reported with a count."""
+    found = len(CONTROL.findall(text))
+    if found:
+        report.note(f"{found:,} control characters left out (they are not text)", 1, 1)
+    return CONTROL.sub("", text) if found else text
+
+
 def import_html(text: str, source: str) -> Imported:
     """Import one saved web page."""
     lxml_html = require("lxml.html", "lxml")
     report = Report(source)
+    text = without_controls(text, report)
     try:
-        tree = lxml_html.document_fromstring(text)
+        tree = lxml_html.document_fromstring(shallow_source(text, report), parser=parser())
     except Exception as exc:  # lxml raises ParserError and ValueError for non-HTML
         raise SourceError(f"not an HTML page: {exc}", source, 1, 1) from exc
     meta = page_metadata(text, tree)
     root = article_root(tree)
+    flatten_deep(root, report)
     report_outside(tree, root, report)
     drop_chrome(root, report, title=meta.get("title"))
     replace_embeds(root, report)

@@ -16,7 +16,7 @@ def convert_html_blocks(text: str, offset: int, report: Report) -> str:
     from markdown_it import MarkdownIt
 
     lines = text.split("\n")
-    blocks = [t for t in MarkdownIt("commonmark", {"html": True}).parse(text)
+    blocks = [t for t in MarkdownIt("commonmark", {"html": True}).disable("inline").parse(text)
               if t.type == "html_block" and t.map]
     for token in reversed(blocks):
         start, end = token.map  # type: ignore[misc]
@@ -34,8 +34,15 @@ def html_block_markdown(fragment: str, line: int, report: Report) -> str:
     from zinekit.importer.html import to_markdown
     from zinekit.importer.htmlparts import drop_chrome, replace_embeds
 
-    root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    from zinekit.importer.htmldepth import flatten_deep, parser, shallow_source
+
+    from zinekit.importer.html import without_controls
+
     shifted = _LineShift(report, line - 1)
+    fragment = without_controls(fragment, shifted)  # type: ignore[arg-type]
+    root = lxml_html.fragment_fromstring(shallow_source(fragment, shifted),  # type: ignore[arg-type]
+                                         create_parent="div", parser=parser())
+    flatten_deep(root, shifted)  # type: ignore[arg-type]
     replace_embeds(root, shifted)  # type: ignore[arg-type]
     drop_chrome(root, shifted)  # type: ignore[arg-type]
     inner = "".join(lxml_html.tostring(c, encoding="unicode") for c in root)

@@ -150,6 +150,7 @@ def extract_footnotes(root: Any, report: Report) -> list[tuple[str, str]]:
     by_id = {el.get("id"): el for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
     notes: list[tuple[str, str]] = []
     called: set[str] = set()
+    labels: dict[str, int] = {}  # label → how many notes were given it or a variant
     for link in list(root.iter("a")):
         target = (link.get("href") or "")[1:] if (link.get("href") or "").startswith("#") else ""
         if not target or not _is_call(link):
@@ -160,9 +161,7 @@ def extract_footnotes(root: Any, report: Report) -> list[tuple[str, str]]:
             report.warning(f"footnote call {_text(link)!r} points at #{target}, which is not on "
                            "the page; left as written", link.sourceline or 0)
             continue
-        label = re.sub(r"\W+", "", _text(link)) or str(len(notes) + 1)
-        while any(label == seen for seen, _ in notes):
-            label += "b"
+        label = _unique_label(re.sub(r"\W+", "", _text(link)) or str(len(notes) + 1), labels)
         _replace_with_text(call, f"[^{label}]")
         if target not in called:
             notes.append((label, _note_html(note, lxml_html)))
@@ -170,6 +169,19 @@ def extract_footnotes(root: Any, report: Report) -> list[tuple[str, str]]:
     _remove_note_lists(root, by_id, called, report)
     report.count("footnotes", len(notes))
     return notes
+
+
+def _unique_label(base: str, labels: dict[str, int]) -> str:
+    """``base``, else ``base`` + "b", else ``base-3``, ``base-4`` … (a page of 5,000
+    calls all marked "1" took minutes when each was compared with every earlier one)."""
+    count = labels.get(base, 0)
+    while True:
+        count += 1
+        candidate = base if count == 1 else base + "b" if count == 2 else f"{base}-{count}"
+        if candidate not in labels:
+            labels[base] = count
+            labels.setdefault(candidate, 1)
+            return candidate
 
 
 def _is_call(link: Any) -> bool:
@@ -180,14 +192,18 @@ def _is_call(link: Any) -> bool:
 
 
 def _replace_with_text(el: Any, text: str) -> None:
-    parent = el.getparent()
+    """Put a ``<span>`` of ``text`` in place of ``el`` (markdownify keeps its words):
+    joining it to the text before would copy the paragraph so far once per call."""
+    from lxml.html import builder as E
+
     previous = el.getprevious()
-    joined = text + (el.tail or "")
     if previous is not None:
-        previous.tail = (previous.tail or "").rstrip() + joined
+        previous.tail = (previous.tail or "").rstrip()
     else:
-        parent.text = (parent.text or "").rstrip() + joined
-    parent.remove(el)
+        el.getparent().text = (el.getparent().text or "").rstrip()
+    span = E.SPAN(text)
+    span.tail = el.tail
+    el.getparent().replace(el, span)
 
 
 def _note_html(note: Any, lxml_html: Any) -> str:
@@ -200,12 +216,18 @@ def _note_html(note: Any, lxml_html: Any) -> str:
 
 
 def _remove_note_lists(root: Any, by_id: dict[str, Any], called: set[str], report: Report) -> None:
+    containers = []
     for target in called:
         el = by_id[target]
-        container = el.getparent()
         if el.getparent() is not None:
+            containers.append(el.getparent())
             _remove(el)
-        while container is not None and container is not root and not _text(container):
+    checked: set[int] = set()  # each list is looked at once all its notes are out of it
+    for container in containers:
+        while container is not None and container is not root and id(container) not in checked:
+            checked.add(id(container))
+            if _text(container):
+                break
             parent = container.getparent()
             _remove(container)
             container = parent

@@ -21,7 +21,7 @@ import yaml
 
 from zinekit.errors import SourceError
 from zinekit.importer.document import Imported
-from zinekit.limits import Problem, load_toml, load_yaml
+from zinekit.limits import Problem, load_toml, load_yaml, problem_text
 from zinekit.importer.liquid import convert_body
 from zinekit.importer.report import Report
 
@@ -74,7 +74,7 @@ def _toml(inner: str, source: str) -> dict[str, Any]:
     try:
         return load_toml(inner)
     except Problem as problem:
-        raise SourceError(f"front matter is not valid TOML: {problem.message}", source,
+        raise SourceError(f"front matter {problem_text(problem, 'TOML')}", source,
                           problem.line + 1, problem.col) from None
 
 
@@ -95,6 +95,8 @@ def _plain(value: Any) -> Any:
     """Dates inside lists and mappings as ISO text, so the YAML written back is plain."""
     if isinstance(value, (_dt.date, _dt.datetime)):
         return value.isoformat()
+    if isinstance(value, str):
+        return str(value)  # a date that names no real day is a str of its own kind
     if isinstance(value, list):
         return [_plain(v) for v in value]
     if isinstance(value, dict):

@@ -14,6 +14,7 @@ from typing import Any
 from zinekit.errors import SourceError
 from zinekit.importer.document import Imported
 from zinekit.importer.htmlparts import require
+from zinekit.importer.package import checked_package
 from zinekit.importer.pandoc import clean, count_notes, metadata, plain, to_ast, to_markdown
 from zinekit.importer.report import Report
 
@@ -21,20 +22,27 @@ NAMES = {"docx": "a Word document", "odt": "an OpenDocument text"}
 
 
 def import_office(path: Path, fmt: str) -> Imported:
-    """Import one .docx or .odt file."""
+    """Import one .docx or .odt file (a checked copy of it: see
+    :mod:`zinekit.importer.package`)."""
     source = str(path)
     if not zipfile.is_zipfile(path):
         raise SourceError(f"not {NAMES[fmt]} (it is not a zip package)", source, 1, 1)
+    with checked_package(path, NAMES[fmt]) as copy:
+        return _import_package(copy, source, fmt)
+
+
+def _import_package(path: Path, source: str, fmt: str) -> Imported:
     report = Report(source)
-    ast = to_ast(path=source, reader=fmt, source=source)
-    meta = _properties(ast, path, fmt)
+    ast = to_ast(path=str(path), reader=fmt, source=source)
+    meta = _properties(ast, path, fmt, source)
     ast["blocks"] = _drop_repeated_header(clean(ast["blocks"], report), meta, report)
     report.count("footnotes", count_notes(ast["blocks"]))
-    return Imported(meta, to_markdown(ast), report, fmt)
+    return Imported(meta, to_markdown(ast, source), report, fmt)
 
 
-def _properties(ast: dict[str, Any], path: Path, fmt: str) -> dict[str, Any]:
-    found = {**_docx_properties(path), **metadata(ast)} if fmt == "docx" else _odt_properties(path)
+def _properties(ast: dict[str, Any], path: Path, fmt: str, source: str) -> dict[str, Any]:
+    found = {**_docx_properties(path, source), **metadata(ast)} if fmt == "docx" else \
+        _odt_properties(path, source)
     meta: dict[str, Any] = {}
     if found.get("title"):
         meta["title"] = found["title"]
@@ -51,22 +59,29 @@ def _properties(ast: dict[str, Any], path: Path, fmt: str) -> dict[str, Any]:
     return meta
 
 
-def _docx_properties(path: Path) -> dict[str, Any]:
+def _docx_properties(path: Path, source: str) -> dict[str, Any]:
     """Title, author, subject and keywords from a Word file's core properties (python-docx);
     pandoc reads only the paragraphs styled Title, Author and Date."""
-    docx = require("docx", "python-docx")
-    try:
-        properties = docx.Document(str(path)).core_properties
-    except Exception as exc:  # python-docx raises many kinds for a damaged package
-        raise SourceError(f"not a Word document ({type(exc).__name__})", str(path)) from exc
-    found: dict[str, Any] = {"title": properties.title, "subject": properties.subject,
-                             "keywords": properties.keywords}
-    if properties.author:
-        found["author"] = [a.strip() for a in properties.author.split(";") if a.strip()]
+    require("docx", "python-docx")
+    from docx.opc.coreprops import CoreProperties
+    from docx.oxml.parser import parse_xml
+
+    try:  # the core properties part alone (the whole document took hundreds of MB)
+        with zipfile.ZipFile(path) as package:
+            if "docProps/core.xml" not in package.namelist():
+                return {}
+            properties = CoreProperties(parse_xml(package.read("docProps/core.xml")))
+            found: dict[str, Any] = {"title": properties.title, "subject": properties.subject,
+                                     "keywords": properties.keywords}
+            author = properties.author
+    except Exception as exc:  # python-docx raises many kinds for a damaged part
+        raise SourceError(f"not a Word document ({type(exc).__name__})", source) from exc
+    if author:
+        found["author"] = [a.strip() for a in author.split(";") if a.strip()]
     return {k: v for k, v in found.items() if v}
 
 
-def _odt_properties(path: Path) -> dict[str, Any]:
+def _odt_properties(path: Path, source: str) -> dict[str, Any]:
     require("odf", "odfpy")
     from odf import dc, meta as odf_meta
     from odf.opendocument import load
@@ -74,7 +89,7 @@ def _odt_properties(path: Path) -> dict[str, Any]:
     try:
         document = load(str(path))
     except Exception as exc:  # odfpy raises many kinds for a damaged package
-        raise SourceError(f"not an OpenDocument text ({type(exc).__name__})", str(path)) from exc
+        raise SourceError(f"not an OpenDocument text ({type(exc).__name__})", source) from exc
     found: dict[str, Any] = {}
     for key, element in (("title", dc.Title), ("subject", dc.Subject),
                          ("description", dc.Description)):  # dc:date is the last save

@@ -16,6 +16,18 @@ from zinekit.importer.report import Report
 
 WRITER = "commonmark+footnotes+pipe_tables+strikeout-raw_html"
 UNWRAP_INLINE = ("Span", "Underline", "SmallCaps")
+#: The most heap pandoc may take (its own run-time option; its resident memory peaks at
+#: about 1.8 times its heap, so under 1 GB): its Muse reader takes about 1.5 GB for
+#: 600 KB of text, 2.5 GB and more for a text of 20,000 notes.
+PANDOC_HEAP_MB = 500
+#: Blocks and inlines nested deeper than this in pandoc's document are refused (the
+#: steps below recurse once per level).
+MAX_AST_DEPTH = 200
+
+
+def _bounded() -> list[str]:
+    """pandoc's arguments that cap its heap at :data:`PANDOC_HEAP_MB`."""
+    return ["+RTS", f"-M{PANDOC_HEAP_MB}m", "-RTS"]
 
 
 def to_ast(*, text: str | None = None, path: str | None = None, reader: str,
@@ -24,19 +36,52 @@ def to_ast(*, text: str | None = None, path: str | None = None, reader: str,
     pypandoc = require("pypandoc", "pypandoc-binary")
     try:
         if path is not None:
-            out = pypandoc.convert_file(path, "json", format=reader)
+            out = pypandoc.convert_file(path, "json", format=reader, extra_args=_bounded())
         else:
-            out = pypandoc.convert_text(text or "", "json", format=reader)
-        return json.loads(out)
+            out = pypandoc.convert_text(text or "", "json", format=reader,
+                                        extra_args=_bounded())
+        ast = json.loads(out)
+    except RecursionError as exc:
+        raise SourceError(f"is refused: nested more than {MAX_AST_DEPTH} levels deep",
+                          source) from exc
     except (RuntimeError, OSError, ValueError) as exc:
-        reason = " ".join(str(exc).split())[:200]
-        raise SourceError(f"cannot be read as {reader}: {reason}", source) from exc
+        raise SourceError(_failure(exc, reader), source) from exc
+    if ast_depth(ast) > MAX_AST_DEPTH:
+        raise SourceError(f"is refused: nested more than {MAX_AST_DEPTH} levels deep", source)
+    return ast
 
 
-def to_markdown(ast: dict[str, Any]) -> str:
+def _failure(exc: Exception, kind: str, doing: str = "reading") -> str:
+    reason = " ".join(str(exc).split())
+    if "Heap exhausted" in reason:
+        return (f"is refused: {doing} it as {kind} takes pandoc more than {PANDOC_HEAP_MB} MB "
+                "of memory (split the text into parts and import each)")
+    return f"cannot be {'read' if doing == 'reading' else 'written'} as {kind}: {reason[:200]}"
+
+
+def ast_depth(ast: Any) -> int:
+    """How deeply lists and mappings nest in ``ast``, walked without recursion."""
+    deepest, stack = 0, [(ast, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            value = list(value.values())
+        if isinstance(value, list):
+            deepest = max(deepest, depth)
+            if depth <= MAX_AST_DEPTH:
+                stack.extend((item, depth + 1) for item in value
+                             if isinstance(item, (list, dict)))
+    return deepest
+
+
+def to_markdown(ast: dict[str, Any], source: str | None = None) -> str:
+    """pandoc's document as zinekit Markdown; SourceError (at ``source``) if pandoc fails."""
     pypandoc = require("pypandoc", "pypandoc-binary")
-    out = pypandoc.convert_text(json.dumps(ast), WRITER, format="json",
-                                extra_args=["--wrap=none"])
+    try:
+        out = pypandoc.convert_text(json.dumps(ast), WRITER, format="json",
+                                    extra_args=["--wrap=none", *_bounded()])
+    except (RuntimeError, OSError) as exc:
+        raise SourceError(_failure(exc, "Markdown", "writing"), source) from exc
     return out.strip() + "\n"
 
 

@@ -12,10 +12,12 @@ warnings.  See docs/preflight.md.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO, Union
 
 from pypdf import PageObject, PdfReader
+from pypdf.generic import IndirectObject
 
 from zinekit.errors import SourceError
 from zinekit.impose.source import READ_ERRORS, quiet_pypdf, read_pdf, unlock
@@ -31,7 +33,7 @@ from zinekit.preflight.checks import (
 )
 from zinekit.preflight.report import PreflightReport
 from zinekit.preflight.text import text_rects
-from zinekit.preflight.walk import Rect, Walker
+from zinekit.preflight.walk import MAX_OPERATIONS, Rect, TooMuchDrawing, Walker, too_much
 
 __all__ = ["Finding", "PreflightError", "PreflightOptions", "PreflightReport", "preflight_file", "preflight_pdf"]
 
@@ -49,7 +51,8 @@ def preflight_file(path: str | Path, options: Options | None = None) -> Prefligh
 
 
 def preflight_pdf(source: Source, options: Options | None = None, label: str | None = None) -> PreflightReport:
-    """Check a PDF (a path, bytes or a binary file) and return every finding."""
+    """Check a PDF (a path, bytes or a binary file) and return every finding (of the
+    pages before one that takes the document past :data:`MAX_OPERATIONS`)."""
     options = options or Options()
     label = label or (str(source) if isinstance(source, (str, Path)) else "<pdf>")
 
@@ -63,16 +66,66 @@ def preflight_pdf(source: Source, options: Options | None = None, label: str | N
             pages = _pages(reader, fail)
             report = PreflightReport(label, len(pages), options)
             report.findings += document_findings(reader, options)
-            rects = text_rects(source if not isinstance(source, BinaryIO) else _data(source), len(pages))
             walker = Walker(reader)
-            for index, page in enumerate(pages, start=1):
+            checked = _drawable(walker, pages, report)
+            keys = [_sameness(page) for page in pages[:checked]]
+            first: dict[tuple, int] = {}  # pages drawing the same: read and checked once
+            wanted = [i for i, key in enumerate(keys, 1) if key is None or first.setdefault(key, i) == i]
+            rects = text_rects(source if not isinstance(source, BinaryIO) else _data(source), wanted)
+            alike: dict[int, list[Finding]] = {}
+            for index, page in enumerate(pages[:checked], start=1):
                 report.corners[index] = _corner(page)
-                report.findings += page_findings(walker, page, index, options, rects.get(index, []))
+                key = keys[index - 1]
+                like = index if key is None else first[key]
+                try:
+                    if like not in alike:
+                        alike[like] = page_findings(walker, page, index, options, rects.get(like, []))
+                    report.findings += [replace(f, page=index) for f in alike[like]]
+                except TooMuchDrawing as exc:
+                    report.findings.append(Finding("error", "content", str(exc), index))
+                    break
         finally:
             if isinstance(source, (str, Path)):
                 reader.stream.close()
     report.findings.sort(key=Finding.sort_key)
     return report
+
+
+def _sameness(page: PageObject) -> tuple | None:
+    """What makes two pages' findings the same (one content stream, one resources
+    dictionary, the same boxes): None when it cannot be told cheaply."""
+    contents, resources = page.get("/Contents"), page.get("/Resources")
+    if not isinstance(contents, IndirectObject):
+        return None
+    if isinstance(resources, IndirectObject):
+        shared = resources.idnum
+    elif not resources:
+        shared = 0
+    else:
+        return None
+    boxes = tuple(str(page.get(k)) for k in ("/MediaBox", "/CropBox", "/TrimBox", "/BleedBox",
+                                             "/ArtBox", "/Rotate", "/UserUnit"))
+    return (contents.idnum, shared, boxes)
+
+
+def _drawable(walker: Walker, pages: list[PageObject], report: PreflightReport) -> int:
+    """How many pages, from the first, draw at most :data:`MAX_OPERATIONS` operators
+    together (counted before any renderer walks them; pages that draw the same once);
+    an error at the page past it."""
+    total, seen = 0, set()
+    for index, page in enumerate(pages, start=1):
+        key = _sameness(page)
+        if key is not None and key in seen:
+            continue
+        seen.add(key)
+        try:
+            total += walker.drawing(page)
+        except (*READ_ERRORS, IndexError):
+            continue  # the page's own check reports it
+        if total > MAX_OPERATIONS:
+            report.findings.append(Finding("error", "content", too_much(), index))
+            return index - 1
+    return len(pages)
 
 
 def _pages(reader: PdfReader, fail) -> list[PageObject]:

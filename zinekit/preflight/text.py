@@ -8,6 +8,7 @@ glyph widths.  pdfium groups the characters of a page into runs of text on one l
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Union
 
@@ -16,8 +17,9 @@ import pypdfium2 as pdfium
 Rect = tuple[float, float, float, float]
 
 
-def text_rects(source: Union[str, Path, bytes], pages: int) -> dict[int, list[Rect]]:
-    """Page number (1-based) → the rectangles of its runs of text, in PDF points.
+def text_rects(source: Union[str, Path, bytes], pages: Iterable[int]) -> dict[int, list[Rect]]:
+    """Page number (1-based, of ``pages``) → the rectangles of its runs of text, in PDF
+    points.
 
     A file pdfium cannot open gives no rectangles: the other checks still run, and the
     text check is simply not made.
@@ -28,7 +30,10 @@ def text_rects(source: Union[str, Path, bytes], pages: int) -> dict[int, list[Re
         return {}
     found: dict[int, list[Rect]] = {}
     try:
-        for index in range(min(len(document), pages)):
+        for number in pages:
+            if not 1 <= number <= len(document):
+                continue
+            index = number - 1
             page = document[index]
             textpage = page.get_textpage()
             try:
