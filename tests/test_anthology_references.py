@@ -63,7 +63,7 @@ def test_a_series_build_gives_the_left_out_text_its_page(cli, make_project):
     assert run.exit_code == 0, run.output
     page = printed_page(root, "yard-notes-vol-5", "a-sub")
     assert page != "1"
-    text = text_of(root / "dist" / "vol-6" / "vol-6.pdf")
+    text = text_of(root / "dist" / "yard-notes-vol-6" / "yard-notes-vol-6.pdf")
     assert f"[see A sub, Yard Notes vol.5, p.{page}]" in text
     assert "[see Yard Notes vol.4]" in text
 
