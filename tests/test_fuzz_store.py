@@ -70,6 +70,8 @@ def lay_out(dist: Path, docs: Path, found: list) -> None:
             if not path.resolve().is_relative_to(dist.resolve()):
                 continue  # the test only writes inside the output folder
             folder.mkdir(parents=True, exist_ok=True)
+            if os.path.lexists(path):
+                continue  # taken by an earlier entry (writing into its named pipe would block)
             if kind == "link to a file":
                 path.symlink_to(docs / "letter.odt")
             elif kind == "link to a folder":
