@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from dataclasses import replace
 
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from tests.importer.helpers import words
@@ -111,6 +111,22 @@ def test_a_short_note_left_open_makes_a_join_below_it_a_guess():
                                     "page end), a guess: line 3 also ends mid-sentence")
 
 
+def test_a_note_call_hyphenated_off_its_word_goes_back_to_it():
+    text = ("The crates were stacked against the rail by the cook and-\n¹⁰. The gull left.\n\n"
+            "¹⁰ The rail was new.\n")
+    out = imported(text)
+    assert "by the cook and[^10]. The gull left." in " ".join(out.body.split())
+    assert "[^10]: The rail was new." in out.body
+    assert out.report.counts["notes joined"] == 1 and not out.report.warnings
+
+
+def test_a_two_digit_call_opening_a_line_is_not_read_as_its_last_digit():
+    text = "The crates were stacked against the rail\n¹⁰ by the cook.\n\n¹⁰ The rail was new.\n"
+    out = imported(text)
+    assert [(e.line, e.message) for e in out.report.warnings] == [
+        (4, "note ¹⁰ has no call; kept as a paragraph where it is")]  # not "call ⁰ has no note"
+
+
 def test_a_two_column_page_reads_the_left_column_then_the_right():
     paragraphs = [paragraph(k, sentences=5) for k in range(6)]
     out = imported(paginate(paragraphs, Layout(columns=2, page_lines=(16,))))
@@ -188,6 +204,10 @@ def unwarned_reorderings(got: list[str], expected: list[str], text: str, out) ->
 @given(st.lists(st.tuples(st.integers(0, 500), st.integers(1, 6)), min_size=4, max_size=10,
                 unique_by=lambda seed: seed[0]),
        LAYOUTS, st.booleans())
+@example(seeds=[(0, 1), (1, 1), (2, 1), (3, 1), (4, 1), (5, 1), (6, 1), (7, 1), (8, 1), (196, 1)],
+         layout=Layout(width=89, page_lines=(6,), head=None, foot=None, hyphenate=True, columns=1,
+                       number_style="{n}"),
+         split_notes=False)  # "and-" / "¹⁰." : a call hyphenated off its word
 def test_notes_at_each_page_foot_keep_every_word_and_any_reordering_is_warned(seeds, layout,
                                                                                 split_notes):
     paragraphs = [paragraph(seed, sentences) for seed, sentences in seeds]

@@ -34,6 +34,7 @@ HEAD_LENGTH = 80
 WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 LINE_END_HYPHEN = re.compile(r"([^\W\d_]+)-$")
 NEXT_LINE_WORD = re.compile(r"^([a-zà-öø-ÿα-ωа-я][^\W\d_]*)(\S*)\s*")
+NEXT_LINE_CALL = re.compile(r"^[⁰¹²³⁴⁵⁶⁷⁸⁹]+\S*\s*")  # a note call split from its word
 
 
 @dataclass
@@ -175,7 +176,8 @@ class Vocabulary:
 
 
 def mend_hyphenation(blocks: list[Block], vocabulary: Vocabulary, report: Report) -> None:
-    """Make whole the words hyphenated at line ends inside each paragraph."""
+    """Make whole the words hyphenated at line ends inside each paragraph; a note call
+    alone after a line-end hyphen (``and-`` / ``¹⁰.``) goes back to its word unhyphenated."""
     from zinekit.importer.rejoin import hyphen_kept
 
     for block in blocks:
@@ -184,11 +186,12 @@ def mend_hyphenation(blocks: list[Block], vocabulary: Vocabulary, report: Report
         lines = block.text.split("\n")
         for k in range(len(lines) - 1):
             edge = LINE_END_HYPHEN.search(lines[k])
-            start = NEXT_LINE_WORD.match(lines[k + 1])
+            start = NEXT_LINE_WORD.match(lines[k + 1]) or NEXT_LINE_CALL.match(lines[k + 1])
             if edge is None or start is None:
                 continue
-            keep = hyphen_kept(edge.group(1), start.group(1), vocabulary, wrapped=True)
-            lines[k] = (lines[k] if keep else lines[k][:-1]) + start.group(1) + start.group(2)
+            keep = start.re is NEXT_LINE_WORD and hyphen_kept(edge.group(1), start.group(1),
+                                                              vocabulary, wrapped=True)
+            lines[k] = (lines[k] if keep else lines[k][:-1]) + start.group(0).rstrip()
             lines[k + 1] = lines[k + 1][start.end():]
             report.count("words hyphenated at line ends made whole")
         block.text = "\n".join(line for line in lines if line.strip())
