@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from zinekit.importer.header import YEAR
 from zinekit.importer.report import Report
-from zinekit.importer.textblocks import Block
+from zinekit.importer.textblocks import Block, is_terminated, starts_lower
 
 BARE_NUMBER = re.compile(r"^(\d{1,4})$")
 DECORATED_NUMBER = re.compile(r"^(?:(?:page|p\.)\s*(\d{1,4})|[-–—]\s*(\d{1,4})\s*[-–—]|"
@@ -103,13 +103,15 @@ def _longest_count_up(numbers: list[tuple[int, int]]) -> set[int]:
 
 
 def running_head_lines(lines: list[str], ends: set[int]) -> set[int]:
-    """Indexes of short lines printed at least three times, each near a page end."""
+    """Indexes of short lines printed at least three times, each near a page end; a line
+    that carries on the sentence of the line above it is text, however often it comes."""
     if not ends:
         return set()
     groups: dict[str, list[int]] = defaultdict(list)
     for i, line in enumerate(lines):
         stripped = " ".join(line.split())
-        if stripped and len(stripped) <= HEAD_LENGTH and re.search(r"[^\W\d_]", stripped):
+        if stripped and len(stripped) <= HEAD_LENGTH and re.search(r"[^\W\d_]", stripped) \
+                and not _carries_on(lines, i):
             groups[NUMBER_IN_LINE.sub("#", stripped)].append(i)
     found: set[int] = set()
     fewest = max(3, len(ends) // 2)
@@ -117,6 +119,13 @@ def running_head_lines(lines: list[str], ends: set[int]) -> set[int]:
         if len(indexes) >= fewest and all(_near_page_end(lines, i, ends) for i in indexes):
             found.update(indexes)
     return found
+
+
+def _carries_on(lines: list[str], index: int) -> bool:
+    """The line opens in lower case right below a line that stops mid-sentence (the last
+    line of a paragraph: ``… below tables windows`` / ``passenger.``)."""
+    above = lines[index - 1] if index > 0 else ""
+    return starts_lower(lines[index]) and bool(above.strip()) and not is_terminated(above)
 
 
 def _near_page_end(lines: list[str], index: int, ends: set[int]) -> bool:
