@@ -94,3 +94,11 @@ def test_build_into_an_nfd_folder_with_an_nfd_image_written_nfc(tmp_path, monkey
     assert [p.name for p in built.rglob("*.png")] == [f"{NFC}.png"]  # the web edition's copy
     with zipfile.ZipFile(next(built.glob("*.epub"))) as epub:
         assert any(name.endswith(".png") for name in epub.namelist())
+
+
+def test_an_issue_folder_named_nfd_builds_into_a_folder_named_nfc(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(Path(NFD) / "issue.md", b"---\ntitle: Kettle\n---\n\nMorning.\n")
+    result = run("build", NFD, "--out", "dist", "--format", "html")
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in (tmp_path / "dist").glob("[!.]*")] == [NFC]
