@@ -110,10 +110,10 @@ def _output_name(ctx: click.Context, param: click.Parameter, value: Path | str |
     """An output named on the command line, in NFC (see :mod:`zinekit.unicode_names`)."""
     from zinekit.unicode_names import output_path
 
-    if value is None:
-        return None
+    if not value or output_path(Path(value)) == Path(value):
+        return value  # as typed: an empty name, a trailing slash are the command's to judge
     named = output_path(Path(value))
-    return named if isinstance(value, Path) else str(named)
+    return named if isinstance(value, Path) else str(named) + ("/" if value.endswith("/") else "")
 
 
 def _formats(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...] | None:
