@@ -106,6 +106,16 @@ def new(directory: Path) -> None:
         click.echo(f"created {path}")
 
 
+def _output_name(ctx: click.Context, param: click.Parameter, value: Path | str | None):
+    """An output named on the command line, in NFC (see :mod:`zinekit.unicode_names`)."""
+    from zinekit.unicode_names import output_path
+
+    if not value or output_path(Path(value)) == Path(value):
+        return value  # as typed: an empty name, a trailing slash are the command's to judge
+    named = output_path(Path(value))
+    return named if isinstance(value, Path) else str(named) + ("/" if value.endswith("/") else "")
+
+
 def _formats(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...] | None:
     """``--format pdf,epub --format html`` → the formats named, each once."""
     if not values:
@@ -130,7 +140,8 @@ FORMAT_HELP = (f"Output formats, repeatable or comma-separated: {', '.join(FORMA
 @main.command(short_help="Build an issue, or every issue of a series.")
 @click.argument("path", default=".", type=click.Path(exists=True, path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=None, help="Output folder (default: dist/ beside the project).")
+              default=None, callback=_output_name,
+              help="Output folder (default: dist/ beside the project).")
 @click.option("--format", "formats", multiple=True, callback=_formats, help=FORMAT_HELP)
 @click.option("--theme", default=None, help="Theme name or folder (overrides front matter).")
 @click.option("--strict", is_flag=True, help="Treat warnings (e.g. unresolved references) as errors.")
@@ -170,7 +181,8 @@ def _console(quiet: bool) -> Iterator:
 @main.command(short_help="Build one issue from chosen texts of the library.")
 @click.argument("spec", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=None, help="Output folder (default: dist/ beside the library).")
+              default=None, callback=_output_name,
+              help="Output folder (default: dist/ beside the library).")
 @click.option("--format", "formats", multiple=True, callback=_formats, help=FORMAT_HELP)
 @click.option("--theme", default=None, help="Theme name or folder (overrides the spec).")
 @click.option("--strict", is_flag=True, help="Treat warnings (e.g. unresolved references) as errors.")
@@ -213,7 +225,7 @@ def check(path: Path, theme: str | None, strict: bool) -> None:
 
 @main.command(short_help="Impose any PDF for printing and folding.")
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", required=True, metavar="OUT.pdf",
+@click.option("-o", "--output", required=True, metavar="OUT.pdf", callback=_output_name,
               help="Imposed PDF to write (written whole or not at all); with --duplex manual, "
                    "OUT-fronts.pdf and OUT-backs.pdf.")
 @click.option("--layout", type=click.Choice(IMPOSE_LAYOUTS), default="saddle", show_default=True,
@@ -321,8 +333,9 @@ def catalog(path: Path, as_json: bool) -> None:
 @main.command("import", short_help="Turn a text as received into Markdown.")
 @click.argument("source", type=click.Path(exists=True, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Markdown file to write (for one SOURCE file).")
+              callback=_output_name, help="Markdown file to write (for one SOURCE file).")
 @click.option("--into", type=click.Path(file_okay=False, path_type=Path), default=None,
+              callback=_output_name,
               help="Issue folder to write (for a SOURCE folder of contributions).")
 @click.option("--from", "fmt", default=None, metavar="FORMAT",
               help="Source format when the file's ending does not say: text, html, jekyll "

@@ -26,6 +26,7 @@ from zinekit.limits import image_size_problem, irregular_kind, not_regular, svg_
 from zinekit.markup import parse_markdown
 from zinekit.markup.chapters import split_chapters
 from zinekit.markup.structure import slugify, unique_id
+from zinekit.unicode_names import existing_path
 from zinekit.markup.typography import typeset_settings, typography_for, typography_language
 from zinekit.model import Article, Image, Issue
 
@@ -167,7 +168,7 @@ def _check_images(path: Path, images: list[Image], root: Path, diagnostics: Diag
         address = urlsplit(image.src)
         if address.scheme or address.netloc or not address.path or address.path.startswith("/"):
             continue
-        file = Path(os.path.normpath(path.parent.resolve() / unquote(address.path)))
+        file = existing_path(Path(os.path.normpath(path.parent.resolve() / unquote(address.path))))
         if not file.is_relative_to(root.resolve()):
             continue
         kind = irregular_kind(file)
@@ -193,7 +194,7 @@ def _check_cover(issue_file: Path, meta: Settings, root: Path, diagnostics: Diag
     if not written:
         return
     where = (str(issue_file), meta.line_of("cover"), 1)
-    file = Path(os.path.normpath(issue_file.parent.resolve() / str(written)))
+    file = existing_path(Path(os.path.normpath(issue_file.parent.resolve() / str(written))))
     if not file.is_relative_to(root.resolve()):
         diagnostics.warning(f"not loaded: {written} (it is outside the project folder)", *where)
     elif not file.is_file():

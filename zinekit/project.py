@@ -16,6 +16,7 @@ from zinekit.config import (
 from zinekit.errors import Diagnostics, SourceError, display_path
 from zinekit.limits import irregular_kind
 from zinekit.load import ISSUE_FILE
+from zinekit.unicode_names import output_path
 
 
 @dataclass
@@ -50,7 +51,7 @@ class Project:
                               "outside the project folder; nothing is written there (remove "
                               "the link, or name the folder on the command line: --out DIR)",
                               where[0] or str(root / out), where[1], where[2])
-        return self.root / out
+        return output_path(self.root / out)
 
     def relative(self, path: Path) -> str:
         """``vol7/issue.md``: a path as messages name it, relative to the project."""

@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from dataclasses import replace
 
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from tests.importer.helpers import words
@@ -78,6 +78,15 @@ def test_a_page_may_open_with_a_capital_in_the_middle_of_a_sentence():
              "opens the page with a capital, but line 5 stops mid-sentence")]
 
 
+def test_a_last_line_every_page_ends_on_is_text_when_it_carries_on_the_sentence():
+    text = "".join(f"The ferry left the quay at {hour} with one\npassenger.\n\n{n}\n\n"
+                   for n, hour in enumerate(("dawn", "noon", "dusk"), start=1))
+    out = imported(text)
+    assert " ".join(out.body.split()).count(" with one passenger.") == 3
+    assert out.report.counts["page numbers removed"] == 3
+    assert not out.report.counts["running heads and feet removed"]
+
+
 def test_words_hyphenated_at_line_ends_are_made_whole_unless_written_with_a_hyphen():
     text = ("The harbour master wrote a well-known letter.\n\nIt was an exam-\nple of what the "
             "well-\nknown keepers of light-\nhouses wrote when the lighthouse\nflooded.\n")
@@ -109,6 +118,33 @@ def test_a_short_note_left_open_makes_a_join_below_it_a_guess():
     out = imported(text)
     assert warned_lines(out)[9] == ("paragraph joined to the paragraph at line 7 (broken at a "
                                     "page end), a guess: line 3 also ends mid-sentence")
+
+
+def test_a_note_call_hyphenated_off_its_word_goes_back_to_it():
+    text = ("The crates were stacked against the rail by the cook and-\n¹⁰. The gull left.\n\n"
+            "¹⁰ The rail was new.\n")
+    out = imported(text)
+    assert "by the cook and[^10]. The gull left." in " ".join(out.body.split())
+    assert "[^10]: The rail was new." in out.body
+    assert out.report.counts["notes joined"] == 1 and not out.report.warnings
+
+
+def test_a_two_digit_call_opening_a_line_is_not_read_as_its_last_digit():
+    text = "The crates were stacked against the rail\n¹⁰ by the cook.\n\n¹⁰ The rail was new.\n"
+    out = imported(text)
+    assert [(e.line, e.message) for e in out.report.warnings] == [
+        (4, "note ¹⁰ has no call; kept as a paragraph where it is")]  # not "call ⁰ has no note"
+
+
+def test_the_rest_of_a_note_at_the_foot_of_a_page_with_no_notes_goes_back_to_it():
+    text = ("The crates were stacked on deck¹ by noon.\n\n¹ The crates held apples. Later\n\n1\n\n"
+            "The keeper rang the bell.\n\npears from the orchard on the hill.\n\n2\n\n"
+            "The gulls circled the mast twice.\n\n3\n")
+    out = imported(text)
+    assert "[^1]: The crates held apples. Later pears from the orchard on the hill." in out.body
+    assert "bell.\n\nThe gulls circled" in out.body
+    assert [(e.line, e.message) for e in out.report.entries if e.line == 9] == [
+        (9, "paragraph rejoined with the note at line 3: broken at a page end")]
 
 
 def test_a_two_column_page_reads_the_left_column_then_the_right():
@@ -188,6 +224,22 @@ def unwarned_reorderings(got: list[str], expected: list[str], text: str, out) ->
 @given(st.lists(st.tuples(st.integers(0, 500), st.integers(1, 6)), min_size=4, max_size=10,
                 unique_by=lambda seed: seed[0]),
        LAYOUTS, st.booleans())
+@example(seeds=[(0, 1), (1, 1), (2, 1), (3, 1), (4, 1), (5, 1), (6, 1), (7, 1), (8, 1), (196, 1)],
+         layout=Layout(width=89, page_lines=(6,), head=None, foot=None, hyphenate=True, columns=1,
+                       number_style="{n}"),
+         split_notes=False)  # "and-" / "¹⁰." : a call hyphenated off its word
+@example(seeds=[(2, 3), (273, 4), (0, 1), (1, 1)],
+         layout=Layout(width=52, page_lines=(6,), head=None, foot=None, hyphenate=False, columns=1,
+                       number_style="{n}"),
+         split_notes=True)  # a note's rest is all the foot of a page with no notes of its own
+@example(seeds=[(3, 3), (273, 4), (0, 1), (1, 1)],
+         layout=Layout(width=52, page_lines=(6,), head=None, foot=None, hyphenate=False, columns=1,
+                       number_style="{n}"),
+         split_notes=True)  # ... below a paragraph the page end breaks: a guess, warned
+@example(seeds=[(0, 1), (45, 1), (191, 2), (403, 1)],
+         layout=Layout(width=40, page_lines=(6,), head=None, foot=None, hyphenate=False, columns=1,
+                       number_style="{n}"),
+         split_notes=False)  # every page ends a note on the same last line "passenger."
 def test_notes_at_each_page_foot_keep_every_word_and_any_reordering_is_warned(seeds, layout,
                                                                                 split_notes):
     paragraphs = [paragraph(seed, sentences) for seed, sentences in seeds]

@@ -41,7 +41,7 @@ class Style:
 
 
 STYLES = (
-    Style("superscript", re.compile(r"(?<=\S)([⁰¹²³⁴⁵⁶⁷⁸⁹]+)"),
+    Style("superscript", re.compile(r"(?<=[^\s⁰¹²³⁴⁵⁶⁷⁸⁹])([⁰¹²³⁴⁵⁶⁷⁸⁹]+)"),
           re.compile(r"^([⁰¹²³⁴⁵⁶⁷⁸⁹]+)\s*(?=\S)"), lambda n: str(n).translate(_TO_SUP)),
     Style("bracket", re.compile(r"\[(\d{1,5})\](?!\(|:)"), re.compile(r"^\[(\d{1,5})\]:?\s+(?=\S)"),
           lambda n: f"[{n}]"),

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from zinekit.importer.header import YEAR
 from zinekit.importer.report import Report
-from zinekit.importer.textblocks import Block
+from zinekit.importer.textblocks import Block, is_terminated, starts_lower
 
 BARE_NUMBER = re.compile(r"^(\d{1,4})$")
 DECORATED_NUMBER = re.compile(r"^(?:(?:page|p\.)\s*(\d{1,4})|[-–—]\s*(\d{1,4})\s*[-–—]|"
@@ -34,6 +34,7 @@ HEAD_LENGTH = 80
 WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 LINE_END_HYPHEN = re.compile(r"([^\W\d_]+)-$")
 NEXT_LINE_WORD = re.compile(r"^([a-zà-öø-ÿα-ωа-я][^\W\d_]*)(\S*)\s*")
+NEXT_LINE_CALL = re.compile(r"^[⁰¹²³⁴⁵⁶⁷⁸⁹]+\S*\s*")  # a note call split from its word
 
 
 @dataclass
@@ -102,13 +103,15 @@ def _longest_count_up(numbers: list[tuple[int, int]]) -> set[int]:
 
 
 def running_head_lines(lines: list[str], ends: set[int]) -> set[int]:
-    """Indexes of short lines printed at least three times, each near a page end."""
+    """Indexes of short lines printed at least three times, each near a page end; a line
+    that carries on the sentence of the line above it is text, however often it comes."""
     if not ends:
         return set()
     groups: dict[str, list[int]] = defaultdict(list)
     for i, line in enumerate(lines):
         stripped = " ".join(line.split())
-        if stripped and len(stripped) <= HEAD_LENGTH and re.search(r"[^\W\d_]", stripped):
+        if stripped and len(stripped) <= HEAD_LENGTH and re.search(r"[^\W\d_]", stripped) \
+                and not _carries_on(lines, i):
             groups[NUMBER_IN_LINE.sub("#", stripped)].append(i)
     found: set[int] = set()
     fewest = max(3, len(ends) // 2)
@@ -116,6 +119,13 @@ def running_head_lines(lines: list[str], ends: set[int]) -> set[int]:
         if len(indexes) >= fewest and all(_near_page_end(lines, i, ends) for i in indexes):
             found.update(indexes)
     return found
+
+
+def _carries_on(lines: list[str], index: int) -> bool:
+    """The line opens in lower case right below a line that stops mid-sentence (the last
+    line of a paragraph: ``… below tables windows`` / ``passenger.``)."""
+    above = lines[index - 1] if index > 0 else ""
+    return starts_lower(lines[index]) and bool(above.strip()) and not is_terminated(above)
 
 
 def _near_page_end(lines: list[str], index: int, ends: set[int]) -> bool:
@@ -175,7 +185,8 @@ class Vocabulary:
 
 
 def mend_hyphenation(blocks: list[Block], vocabulary: Vocabulary, report: Report) -> None:
-    """Make whole the words hyphenated at line ends inside each paragraph."""
+    """Make whole the words hyphenated at line ends inside each paragraph; a note call
+    alone after a line-end hyphen (``and-`` / ``¹⁰.``) goes back to its word unhyphenated."""
     from zinekit.importer.rejoin import hyphen_kept
 
     for block in blocks:
@@ -184,11 +195,12 @@ def mend_hyphenation(blocks: list[Block], vocabulary: Vocabulary, report: Report
         lines = block.text.split("\n")
         for k in range(len(lines) - 1):
             edge = LINE_END_HYPHEN.search(lines[k])
-            start = NEXT_LINE_WORD.match(lines[k + 1])
+            start = NEXT_LINE_WORD.match(lines[k + 1]) or NEXT_LINE_CALL.match(lines[k + 1])
             if edge is None or start is None:
                 continue
-            keep = hyphen_kept(edge.group(1), start.group(1), vocabulary, wrapped=True)
-            lines[k] = (lines[k] if keep else lines[k][:-1]) + start.group(1) + start.group(2)
+            keep = start.re is NEXT_LINE_WORD and hyphen_kept(edge.group(1), start.group(1),
+                                                              vocabulary, wrapped=True)
+            lines[k] = (lines[k] if keep else lines[k][:-1]) + start.group(0).rstrip()
             lines[k + 1] = lines[k + 1][start.end():]
             report.count("words hyphenated at line ends made whole")
         block.text = "\n".join(line for line in lines if line.strip())

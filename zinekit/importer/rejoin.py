@@ -6,8 +6,9 @@ page's last paragraph stops on a word in lower case or a comma.  The paragraphs 
 can take it are those still open (ending mid-sentence) at the place the layout puts
 them:
 
-1. a block at the foot of a page, just above the page's notes, continues a note left
-   open at the foot of the page before;
+1. a block at the foot of a page, just above the page's notes (or last on a page that
+   has none, below the page's text), continues a note left open at the foot of the
+   page before;
 2. any other continues the last paragraph of the text above it (notes and page breaks
    may stand between them);
 3. brackets must fit: a block that closes a bracket it never opened continues only a
@@ -64,7 +65,7 @@ def rejoin(blocks: list[Block], report: Report, vocabulary: Container[str] = (),
     for i, block in enumerate(blocks):
         rest = starts_lower(block.text) or _page_top_rest(blocks, i, layout)
         if block.kind == "body" and rest:
-            target = _target(block, _next_kind(blocks, i), layout, report)
+            target = _target(block, _at_foot(blocks, i), layout, report)
             if target is not None:
                 _glue(target, block, vocabulary, wrapped)
                 _track_open(target, layout)
@@ -120,14 +121,35 @@ def _next_kind(blocks: list[Block], i: int) -> str:
     return ""
 
 
-def _target(block: Block, next_kind: str, layout: Layout, report: Report) -> Block | None:
-    """The one open paragraph that can take ``block``, or None (reported)."""
+def _at_foot(blocks: list[Block], i: int) -> str:
+    """Where block ``i`` stands: "notes" above a page's notes or at the end of the text,
+    "page end" last on a page with no notes, below the page's text (not alone on it);
+    else ""."""
+    next_kind = _next_kind(blocks, i)
+    if next_kind in FOOT_MATERIAL or not next_kind:
+        return "notes"
+    if _neighbour(blocks, i, 1) == "page" and _neighbour(blocks, i, -1) not in ("page", ""):
+        return "page end"
+    return ""
+
+
+def _neighbour(blocks: list[Block], i: int, step: int) -> str:
+    """The kind of the block next to ``i`` (``step`` 1 after, -1 before), "" past an end."""
+    i += step
+    while 0 <= i < len(blocks) and blocks[i].kind == "dropped":
+        i += step
+    return blocks[i].kind if 0 <= i < len(blocks) else ""
+
+
+def _target(block: Block, at_foot: str, layout: Layout, report: Report) -> Block | None:
+    """The one open paragraph that can take ``block``, or None (reported); at a page end
+    with no notes, the open note of the foot before only when the text above is closed."""
     notes = [n for n in layout.foot if id(n) in layout.open and _brackets_fit(n, block)] \
-        if next_kind in FOOT_MATERIAL or not next_kind else []
+        if at_foot else []
     body = layout.last_body
     bodies = [body] if body is not None and id(body) in layout.open and \
         _brackets_fit(body, block) else []
-    candidates = notes or bodies
+    candidates = (bodies or notes) if at_foot == "page end" else (notes or bodies)
     if len(candidates) != 1:
         layout.unjoined += 1
         _report_unjoined(block, candidates, layout, report)
@@ -135,7 +157,9 @@ def _target(block: Block, next_kind: str, layout: Layout, report: Report) -> Blo
     target = candidates[0]
     placed = [n for n in layout.foot if id(n) in layout.open] + \
         ([body] if body is not None and id(body) in layout.open else [])
-    others = [b for b in placed if b is not target and _unfinished(b)]
+    # at a page foot, a note left open (``… deck. Morning``) could take it, whatever its last word
+    others = [b for b in placed if b is not target and
+              (_unfinished(b) or (at_foot and b.kind == "note"))]
     _report_join(block, target, others, report)
     layout.open.pop(id(target), None)
     return target

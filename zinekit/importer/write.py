@@ -21,6 +21,7 @@ from zinekit.importer.document import Imported
 from zinekit.load import ISSUE_FILE
 from zinekit.markup.structure import slugify
 from zinekit.output import check_replaceable, write_text
+from zinekit.unicode_names import nfc
 
 
 @dataclass
@@ -104,7 +105,7 @@ def article_names(sources: list[Path]) -> list[str]:
 
 def issue_file(names: list[str], folder: Path) -> str:
     """``issue.md``: a title from the contributions folder's name, and the articles."""
-    meta = {"title": folder.resolve().name.replace("-", " ").replace("_", " ").strip() or "Issue",
+    meta = {"title": nfc(folder.resolve().name).replace("-", " ").replace("_", " ").strip() or "Issue",
             "articles": names}
     return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---\n"
 

@@ -39,6 +39,7 @@ from zinekit.render.fonts import check_font_coverage, check_font_families
 from zinekit.render.page_starts import page_starts
 from zinekit.render.tagging import finish_tags, page_references_kept
 from zinekit.themes_loader import builtin_themes_folder
+from zinekit.unicode_names import existing_path
 
 footnote_area.install()  # a note that fits stays on its page (see footnote_area.py)
 
@@ -73,11 +74,13 @@ class ProjectFetcher(URLFetcher):
         return resolved.as_uri()
 
     def real_path(self, url: str) -> Path:
-        """The file a ``file:`` address names, mounts mapped back."""
+        """The file a ``file:`` address names, mounts mapped back (under the Unicode
+        normalisation its name has on disk)."""
         for prefix, folder in self.mounts:
             if url.startswith(prefix):
-                return folder / url2pathname(unquote(urlparse(url).path[len(prefix) - 7:]))
-        return Path(url2pathname(unquote(urlparse(url).path)))
+                inside = url2pathname(unquote(urlparse(url).path[len(prefix) - 7:]))
+                return existing_path(folder / inside)
+        return existing_path(Path(url2pathname(unquote(urlparse(url).path))))
 
     def fetch(self, url: str, headers=None):  # noqa: D102 - WeasyPrint's hook
         scheme = url.split(":", 1)[0].lower()

@@ -31,6 +31,7 @@ from zinekit.model import Issue, Prepared
 from zinekit.render.document import render_issue_html
 from zinekit.render.epub.assets import css_urls, set_url, url_of
 from zinekit.themes_loader import Theme, builtin_themes_folder, template_environment
+from zinekit.unicode_names import existing_path, nfc
 
 WEB_STYLESHEET = "css/web.css"
 NOTES_SCRIPT = "web/notes.js"
@@ -285,9 +286,9 @@ class Assets:
         base = self.issue.source_file.parent.resolve()
         root = self.issue.root.resolve()
         if source.is_relative_to(base):
-            name = "assets/files/" + source.relative_to(base).as_posix()
+            name = "assets/files/" + nfc(source.relative_to(base).as_posix())
         else:
-            name = "assets/project/" + source.relative_to(root).as_posix()
+            name = "assets/project/" + nfc(source.relative_to(root).as_posix())
         self.files[name] = source
         return quote(name) + (f"#{parts.fragment}" if parts.fragment else "")
 
@@ -315,7 +316,7 @@ def local_file(issue: Issue, relative: str) -> Path | None:
     if "\0" in relative or "\\" in relative:
         return None
     root = issue.root.resolve()
-    candidate = (issue.source_file.parent.resolve() / relative).resolve()
+    candidate = existing_path(issue.source_file.parent.resolve() / relative).resolve()
     if not candidate.is_relative_to(root) or not candidate.is_file():
         return None
     if any(part.startswith(".") for part in candidate.relative_to(root).parts):

@@ -18,6 +18,7 @@ from zinekit.limits import irregular_kind, toml_loads
 from zinekit.markup.sanitize import remote_removed
 from zinekit.model import Article, Issue
 from zinekit.themes_loader import Theme, checked_stylesheet
+from zinekit.unicode_names import existing_path
 
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
                ".gif": "image/gif", ".svg": "image/svg+xml", ".webp": "image/webp"}
@@ -98,7 +99,7 @@ class ImagePacker:
 
     def pack_path(self, path: Path, written: str, where: tuple[str, int, int]) -> str | None:
         """Pack a project image; report, at ``where``, why it cannot be."""
-        resolved = path.resolve()
+        resolved = existing_path(path).resolve()
         if not resolved.is_relative_to(self.root):
             self.diagnostics.warning(f"not loaded: {written} (it is outside the project folder)",
                                      *where)
