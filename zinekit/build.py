@@ -294,7 +294,9 @@ def plan_issue(path: Path, reporter: Reporter, *, project: Project, options: Bui
     result.cited = [e.source for e in cited if e.source is not None]
     result.cited_state = session.snapshot(result.cited)
     formats = choose_formats(prepared, options, diagnostics)
-    if options.write:  # `check` goes on to the layout, to report its errors too
+    # `check` goes on to the layout, to report its errors too, unless an input was
+    # refused as unsafe to read (an SVG bomb must never reach the layout)
+    if options.write or diagnostics.refused:
         stop_on_errors(diagnostics, options, reporter)
     plan = Plan(prepared, result, formats, session.out_root / issue.slug,
                 session.inventory_path(issue.slug))

@@ -76,6 +76,9 @@ class Diagnostic:
     path: str | None = None
     line: int = 0
     col: int = 0
+    refusal: bool = field(default=False, compare=False)
+    """An input refused as unsafe to read (an SVG bomb, a device as an image): no layout
+    may be tried after it, not even by ``check``, which lays out a text with errors."""
 
     def location(self) -> str:
         parts = [display_path(self.path)]
@@ -89,7 +92,7 @@ class Diagnostic:
 
     def as_error(self) -> Diagnostic:
         """The same message as an error (``--strict`` makes every warning one)."""
-        return Diagnostic("error", self.message, self.path, self.line, self.col)
+        return Diagnostic("error", self.message, self.path, self.line, self.col, self.refusal)
 
 
 @dataclass
@@ -113,6 +116,15 @@ class Diagnostics:
 
     def error(self, message: str, path: str | None = None, line: int = 0, col: int = 0) -> None:
         self.add(Diagnostic("error", message, path, line, col))
+
+    def refuse(self, message: str, path: str | None = None, line: int = 0, col: int = 0) -> None:
+        """An error about an input that must not be read further (a refusal)."""
+        self.add(Diagnostic("error", message, path, line, col, refusal=True))
+
+    @property
+    def refused(self) -> bool:
+        """Whether an input was refused as unsafe to read: no layout may follow."""
+        return any(d.refusal for d in self.items)
 
     def warning(self, message: str, path: str | None = None, line: int = 0, col: int = 0) -> None:
         self.add(Diagnostic("warning", message, path, line, col))

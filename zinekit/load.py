@@ -174,8 +174,8 @@ def _check_images(path: Path, images: list[Image], root: Path, diagnostics: Diag
         kind = irregular_kind(file)
         where = (str(path), image.line, image.col)
         if kind is not None:
-            diagnostics.error(f"image is {kind}, not a regular file; not read: {image.src}",
-                              *where)
+            diagnostics.refuse(f"image is {kind}, not a regular file; not read: {image.src}",
+                               *where)
         elif not file.exists():
             diagnostics.error(f"image not found: {image.src}", *where)
         elif not file.resolve().is_relative_to(root.resolve()):
@@ -184,8 +184,8 @@ def _check_images(path: Path, images: list[Image], root: Path, diagnostics: Diag
             severity, why = too_large
             diagnostics.add(Diagnostic(severity, f"image {image.src} {why}", *where))
         elif file.suffix.lower() == ".svg" and (bomb := svg_problem(file)) is not None:
-            diagnostics.error(f"image {image.src} is refused (line {bomb.line} of the SVG): "
-                              f"{bomb.message}", *where)
+            diagnostics.refuse(f"image {image.src} is refused (line {bomb.line} of the SVG): "
+                               f"{bomb.message}", *where)
 
 
 def _check_cover(issue_file: Path, meta: Settings, root: Path, diagnostics: Diagnostics) -> None:
@@ -200,8 +200,8 @@ def _check_cover(issue_file: Path, meta: Settings, root: Path, diagnostics: Diag
     elif not file.is_file():
         diagnostics.error(f"image not found: {written}", *where)
     elif file.suffix.lower() == ".svg" and (bomb := svg_problem(file)) is not None:
-        diagnostics.error(f"image {written} is refused (line {bomb.line} of the SVG): "
-                          f"{bomb.message}", *where)
+        diagnostics.refuse(f"image {written} is refused (line {bomb.line} of the SVG): "
+                           f"{bomb.message}", *where)
 
 
 def _check_descriptions(path: Path, images: list[Image], diagnostics: Diagnostics) -> None:
