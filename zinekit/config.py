@@ -390,8 +390,8 @@ def parse_yaml_mapping(text: str, path: str | None, first_line: int,
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = first_line + 1 + (mark.line if mark else 0)
         col = (mark.column + 1) if mark else 1
-        problem = getattr(exc, "problem", None) or str(exc).split("\n")[0]
-        diagnostics.error(f"front matter is not valid YAML: {problem}", path, line, col)
+        reason = getattr(exc, "problem", None) or str(exc).split("\n")[0]
+        diagnostics.error(f"front matter is not valid YAML: {reason}", path, line, col)
         return {}, {}
     if data is None:
         return {}, {}
@@ -477,20 +477,7 @@ def toml_key_lines(text: str, table: str | None = None) -> dict[str, int]:
 
 def toml_key_line(text: str, key: str, table: str | None = None) -> int:
     """Best-effort 1-based line of ``key`` (inside ``[table]`` if given); 0 if not found."""
-    in_table = table is None
-    key_re = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=")
-    header_re = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?")
-    for number, line in enumerate(text.split("\n"), start=1):
-        header = header_re.match(line)
-        if header:
-            name = header.group(1)
-            if table is None and name == key:
-                return number
-            in_table = table is not None and name == table
-            continue
-        if in_table and key_re.match(line):
-            return number
-    return 0
+    return toml_key_lines(text, table).get(key, 0)
 
 
 def builtin_settings() -> Settings:

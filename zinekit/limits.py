@@ -65,15 +65,18 @@ def problem_text(problem: Problem, kind: str) -> str:
 # --- files ----------------------------------------------------------------------------
 
 
-def irregular_kind(path: str | os.PathLike[str]) -> str | None:
+def irregular_kind(path: str | os.PathLike[str], follow_links: bool = True) -> str | None:
     """What ``path`` is when it exists but is not a regular file ("a named pipe", "a
-    device", "a socket", "a folder"); None for a regular or a missing file."""
+    device", "a socket", "a folder", and, with ``follow_links`` false, "a link"); None
+    for a regular or a missing file."""
     try:
-        mode = os.stat(path).st_mode
+        mode = (os.stat if follow_links else os.lstat)(path).st_mode
     except (OSError, ValueError):
         return None
     if stat.S_ISREG(mode):
         return None
+    if stat.S_ISLNK(mode):
+        return "a link"
     if stat.S_ISFIFO(mode):
         return "a named pipe"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):

@@ -34,13 +34,13 @@ import hashlib
 import os
 import re
 import socket
-import stat
 import tempfile
 import time
 from pathlib import Path
 from typing import Iterator
 
 from zinekit.errors import ZinekitError, display_path
+from zinekit.limits import irregular_kind
 
 TEMP_PREFIX = ".zinekit-tmp-"
 STALE_AFTER_SECONDS = 3600
@@ -98,23 +98,9 @@ class NotReplacedError(ZinekitError):
                          "write elsewhere)")
 
 
-def destination_kind(destination: str | os.PathLike[str]) -> str | None:
-    """What ``destination`` is when it exists and is not a regular file (links are not
-    followed): "a link", "a device", "a named pipe", "a socket", "a folder"; else None."""
-    try:
-        mode = os.lstat(destination).st_mode
-    except (OSError, ValueError):
-        return None
-    if stat.S_ISREG(mode):
-        return None
-    kinds = ((stat.S_ISLNK, "a link"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
-             (stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"))
-    return next((name for test, name in kinds if test(mode)), "not a regular file")
-
-
 def check_replaceable(destination: str | os.PathLike[str]) -> None:
     """Raise :class:`NotReplacedError` when ``destination`` exists, not a regular file."""
-    kind = destination_kind(destination)
+    kind = irregular_kind(destination, follow_links=False)
     if kind is not None:
         raise NotReplacedError(Path(destination), kind)
 
