@@ -72,7 +72,7 @@ def time_zinekit(source: Path, out: Path) -> tuple[float, int]:
 
 def equivalent_html(source: Path) -> tuple[str, list[Path], Path]:
     """The HTML and stylesheets zinekit gives WeasyPrint for this issue."""
-    from zinekit.build import BuildOptions, prepare_issue
+    from zinekit.pipeline.build import BuildOptions, prepare_issue
     from zinekit.errors import Diagnostics
     from zinekit.project import open_project
     from zinekit.render.document import render_issue_html

@@ -66,7 +66,7 @@ def build(source: Path, out: Path, tagged: bool) -> tuple[float, float]:
 
 def lay_out(source: Path):
     """The issue laid out as ``zinekit build`` lays out its reading PDF, and its HTML."""
-    from zinekit.build import BuildOptions, prepare_issue
+    from zinekit.pipeline.build import BuildOptions, prepare_issue
     from zinekit.errors import Diagnostics
     from zinekit.project import open_project
     from zinekit.render import pdf

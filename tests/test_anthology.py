@@ -189,12 +189,12 @@ def article(number: int, paragraphs: int) -> str:
 def estimate_and_real(folder: Path, articles: int, paragraphs: int) -> tuple[int, int, bool]:
     """(estimated pages, real pages, whether the estimate was exact) for a generated
     anthology of ``articles`` articles laid out in ``folder``."""
-    from zinekit.build import BuildOptions, prepare_issue
+    from zinekit.pipeline.build import BuildOptions, prepare_issue
     from zinekit.errors import Diagnostics
-    from zinekit.estimate import estimate_pages
+    from zinekit.anthology.estimate import estimate_pages
     from zinekit.project import open_project
     from zinekit.render.pdf import render_pdf
-    from zinekit.series import Session
+    from zinekit.pipeline.series import Session
 
     names = [f"{n:02d}.md" for n in range(1, articles + 1)]
     for n, name in enumerate(names, 1):

@@ -83,7 +83,7 @@ def test_a_level_two_chapter_ends_at_the_next_level_one_heading(cli, make_projec
 def test_a_chapter_keeps_the_reference_links_defined_elsewhere_in_the_file(make_project):
     root = make_project({"book.md": BOOK.replace("Bravo of part B.", "Bravo of part B, see [the yard][yard].")
                          + "\n[yard]: https://example.org/yard\n"})
-    from zinekit.anthology_sections import section_lines
+    from zinekit.anthology.sections import section_lines
 
     lines = (root / "book.md").read_text(encoding="utf-8").split("\n")
     kept = [line for line in section_lines(lines, range(18, 25)) if line]
@@ -167,7 +167,7 @@ def expected_section(levels: list[int], titled: bool, chosen: int) -> set[str]:
 def anthology_markers(folder: Path, anchor: str) -> tuple[set[str], list[str]]:
     """The markers the anthology of the chapter ``anchor`` of book.md prints, and its
     articles' titles."""
-    from zinekit.build import BuildOptions, prepare_issue
+    from zinekit.pipeline.build import BuildOptions, prepare_issue
     from zinekit.errors import Diagnostics
     from zinekit.project import open_project
 

@@ -54,9 +54,9 @@ def library(folder: Path) -> Path:
 
 def estimate_and_real(reader: Path) -> tuple[int, int, int]:
     """(estimated pages, real pages, pages the sample took) for the anthology ``reader``."""
-    from zinekit.build import BuildOptions, prepare_issue
+    from zinekit.pipeline.build import BuildOptions, prepare_issue
     from zinekit.errors import Diagnostics
-    from zinekit.estimate import estimate_pages
+    from zinekit.anthology.estimate import estimate_pages
     from zinekit.project import open_project
     from zinekit.render.pdf import render_pdf
 
@@ -68,9 +68,9 @@ def estimate_and_real(reader: Path) -> tuple[int, int, int]:
 
 
 def test_the_sample_takes_each_kind_of_text(tmp_path):
-    from zinekit.build import BuildOptions, prepare_issue
+    from zinekit.pipeline.build import BuildOptions, prepare_issue
     from zinekit.errors import Diagnostics
-    from zinekit.estimate import _kind, _sample, _spread, weight
+    from zinekit.anthology.estimate import _kind, _sample, _spread, weight
     from zinekit.project import open_project
 
     assert sorted(_spread(11)) == list(range(11)) and _spread(11)[:4] == [0, 5, 10, 2]

@@ -12,7 +12,7 @@ import textwrap
 import pytest
 
 from tests.conftest import REPO
-from zinekit import cluster
+from zinekit.pipeline import cluster
 
 NOTES = "---\ntitle: Notes\n---\n\nA line.\n"
 

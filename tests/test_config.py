@@ -110,7 +110,7 @@ def test_front_matter_lines_keep_body_line_numbers():
                                            ("quarter-letter", (306.0, 396.0)), ("A6", (297.6, 419.5)),
                                            ("120x180mm", (340.2, 510.2))])
 def test_page_sizes(size, expected):
-    from zinekit.pages import parse_page_size
+    from zinekit.pipeline.pages import parse_page_size
 
     page = parse_page_size(size)
     assert (round(page.width, 1), round(page.height, 1)) == expected
@@ -138,7 +138,7 @@ def test_libyaml_reads_front_matter_as_pyyaml_does(text: str):
     """Front matter is read with libyaml when PyYAML has it: the same data, the same
     types (a day that does not exist included) and the same key lines as PyYAML's own
     parser."""
-    from zinekit import limits
+    from zinekit.safety import limits
 
     if len(limits.YAML_LOADERS) == 1:
         pytest.skip("PyYAML without libyaml")
@@ -154,7 +154,7 @@ def test_libyaml_reads_front_matter_as_pyyaml_does(text: str):
     ("n: 1" + "0" * 4400 + "\n", "a number of 4401 digits"),
 ])
 def test_bounds_hold_on_either_parser(text: str, message: str):
-    from zinekit import limits
+    from zinekit.safety import limits
 
     for loader in limits.YAML_LOADERS:
         with pytest.raises(limits.Problem) as caught:

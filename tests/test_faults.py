@@ -24,7 +24,7 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from zinekit import output
+from zinekit.pipeline import output
 from zinekit.cli import main
 
 ALL_FORMATS = "pdf,booklet,press,epub,html"
@@ -203,7 +203,7 @@ def _running_in_group(pgid: int) -> bool:
 # ("writing": as soon as the first output of the build has been renamed into place)
 KILLS = [(signal.SIGKILL, True, 0.15), (signal.SIGTERM, False, 0.4), (signal.SIGKILL, True, "writing"),
          (signal.SIGINT, True, "writing")]
-BOOKKEEPING = ".zinekit/"  # what the last build read and wrote (zinekit/reuse.py)
+BOOKKEEPING = ".zinekit/"  # what the last build read and wrote (zinekit/pipeline/reuse.py)
 
 
 @pytest.mark.slow

@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.test_untrusted_store import USER_KEY, digest, snapshot
-from zinekit import reuse, trust
+from zinekit.pipeline import reuse
+from zinekit.safety import trust
 from zinekit.errors import Diagnostics, ZinekitError
 
 INPUTS = {"files": {"notes.md": "0" * 64}, "formats": ["pdf"]}

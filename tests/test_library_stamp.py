@@ -36,7 +36,7 @@ def no_loading(monkeypatch) -> None:
     def refuse(*args, **kwargs):
         raise AssertionError("the series was loaded")
 
-    monkeypatch.setattr("zinekit.build.Session.open", refuse)
+    monkeypatch.setattr("zinekit.pipeline.build.Session.open", refuse)
 
 
 def test_an_unchanged_library_reports_what_the_full_check_reports(library, tmp_path, monkeypatch):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from zinekit.progress import LiveReporter, describe
+from zinekit.pipeline.progress import LiveReporter, describe
 from zinekit.reporter import ConsoleReporter, Progress, Tally, UpToDate, Wrote
 
 

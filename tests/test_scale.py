@@ -81,7 +81,7 @@ def same_files(a: Path, b: Path) -> list[str]:
 def test_levels_put_each_issue_after_those_it_cites(make_project):
     from zinekit.errors import Diagnostics
     from zinekit.project import issues_at, open_project
-    from zinekit.series import Session
+    from zinekit.pipeline.series import Session
 
     root = make_project(SERIES)
     project = open_project(root, Diagnostics())

@@ -15,7 +15,7 @@ from PIL import Image
 
 from tests.hostile import small_pdf, write
 from zinekit.cli import main
-from zinekit.unicode_names import existing_path, output_path
+from zinekit.safety.names import existing_path, output_path
 
 NFC = unicodedata.normalize("NFC", "café")
 NFD = unicodedata.normalize("NFD", "café")

@@ -4,7 +4,7 @@ removed through them, and what is published is what this build made.
 
 Each case is a small project written here, with a folder of "the user's documents"
 beside it; the documents are snapshot before and after every build.  The project's
-sender is played by another signing key (:func:`zinekit.trust.use_store_key`).
+sender is played by another signing key (:func:`zinekit.safety.trust.use_store_key`).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import poppler_pages
-from zinekit import trust
-from zinekit.trust import signed
+from zinekit.safety import trust
+from zinekit.safety.trust import signed
 
 NOTES = "---\ntitle: Plain Notes\n---\n\nThe honest text of the issue.\n"
 SENDER_KEY = bytes(range(32))

@@ -21,14 +21,14 @@ from typing import Any, Sequence
 
 import click
 
-from zinekit.build import BuildOptions, inventory_of, prepare_issue
+from zinekit.pipeline.build import BuildOptions, inventory_of, prepare_issue
 from zinekit.catalog_entry import report_unlisted
 from zinekit.errors import Diagnostics, ZinekitError
 from zinekit.model import CrossReference, Target, XrefView
 from zinekit.project import Project, is_issue, issues_at, open_project
 from zinekit.render.pdf import render_pdf
 from zinekit.resolve.catalog import CatalogIssue, Series
-from zinekit.series import Session
+from zinekit.pipeline.series import Session
 
 CATALOG_FORMAT = "zinekit-catalog"
 CATALOG_VERSION = 1

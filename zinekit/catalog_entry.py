@@ -15,10 +15,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from zinekit.anthology import read_spec
+from zinekit.anthology.expand import read_spec
 from zinekit.config import IssueSettings, Settings
 from zinekit.errors import Diagnostics, ZinekitError
-from zinekit.limits import irregular_kind
+from zinekit.safety.limits import irregular_kind
 from zinekit.load import ISSUE_FILE, issue_slug
 from zinekit.markup.typography import typeset_settings, typography_for, typography_language
 from zinekit.model import Issue

@@ -56,7 +56,7 @@ def _internal(ctx: click.Context, exc: BaseException) -> SystemExit:
 
 #: What the machine, not zinekit, refuses: a full disk or quota, a read-only or
 #: forbidden folder, a file too large, a failing disk.  A stage that writes through
-#: :mod:`zinekit.output` reports these itself; any other write is reported here.
+#: :mod:`zinekit.pipeline.output` reports these itself; any other write is reported here.
 ENVIRONMENT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES,
                                 errno.EPERM, errno.EFBIG, errno.EIO, errno.ENAMETOOLONG})
 
@@ -107,8 +107,8 @@ def new(directory: Path) -> None:
 
 
 def _output_name(ctx: click.Context, param: click.Parameter, value: Path | str | None):
-    """An output named on the command line, in NFC (see :mod:`zinekit.unicode_names`)."""
-    from zinekit.unicode_names import output_path
+    """An output named on the command line, in NFC (see :mod:`zinekit.safety.names`)."""
+    from zinekit.safety.names import output_path
 
     if not value or output_path(Path(value)) == Path(value):
         return value  # as typed: an empty name, a trailing slash are the command's to judge
@@ -156,8 +156,8 @@ FORMAT_HELP = (f"Output formats, repeatable or comma-separated: {', '.join(FORMA
 def build(path: Path, out_dir: Path | None, formats: tuple[str, ...] | None, theme: str | None,
           strict: bool, quiet: bool, jobs: int | None, force: bool, cluster: str | None) -> None:
     """Build one issue (a .md file or issue folder) or every issue of the series at PATH."""
-    from zinekit.build import BuildOptions, build_path
-    from zinekit.parallel import default_jobs
+    from zinekit.pipeline.build import BuildOptions, build_path
+    from zinekit.pipeline.parallel import default_jobs
 
     options = BuildOptions(out_dir=out_dir, formats=formats, theme=theme, strict=strict,
                            quiet=quiet, jobs=jobs or default_jobs(), force=force, cluster=cluster)
@@ -168,7 +168,7 @@ def build(path: Path, out_dir: Path | None, formats: tuple[str, ...] | None, the
 @contextlib.contextmanager
 def _console(quiet: bool) -> Iterator:
     """The reporter that prints a build: with a live progress bar on a terminal."""
-    from zinekit.progress import LiveReporter, wants_live_bar
+    from zinekit.pipeline.progress import LiveReporter, wants_live_bar
     from zinekit.reporter import ConsoleReporter
 
     if not wants_live_bar(quiet):
@@ -194,7 +194,7 @@ def anthology(spec: Path, out_dir: Path | None, formats: tuple[str, ...] | None,
               strict: bool, quiet: bool, force: bool, estimate_only: bool) -> None:
     """Build one issue from texts or chapters of the library: SPEC is a .toml spec or an
     issue whose front matter lists them under include: (see docs/anthology.md)."""
-    from zinekit.build import BuildOptions, build_anthology
+    from zinekit.pipeline.build import BuildOptions, build_anthology
 
     options = BuildOptions(out_dir=out_dir, formats=formats, theme=theme, strict=strict,
                            quiet=quiet, force=force, write=not estimate_only)
@@ -208,7 +208,7 @@ def anthology(spec: Path, out_dir: Path | None, formats: tuple[str, ...] | None,
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 def check(path: Path, theme: str | None, strict: bool) -> None:
     """Report every diagnostic of a build without writing output files."""
-    from zinekit.build import BuildOptions, check_path
+    from zinekit.pipeline.build import BuildOptions, check_path
     from zinekit.reporter import ConsoleReporter
 
     shown: list[str] = []

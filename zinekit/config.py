@@ -17,7 +17,7 @@ import yaml
 
 from zinekit.errors import Diagnostics
 from zinekit.impose.registry import BOOK_LAYOUTS
-from zinekit.limits import MAX_DIGITS, NotADate, Problem, load_toml, load_yaml, problem_text
+from zinekit.safety.limits import MAX_DIGITS, NotADate, Problem, load_toml, load_yaml, problem_text
 
 
 @dataclass(frozen=True)

@@ -22,11 +22,11 @@ from zinekit.config import (
     validate,
 )
 from zinekit.errors import Diagnostic, Diagnostics, SourceError
-from zinekit.limits import image_size_problem, irregular_kind, not_regular, svg_problem
+from zinekit.safety.limits import image_size_problem, irregular_kind, not_regular, svg_problem
 from zinekit.markup import parse_markdown
 from zinekit.markup.chapters import split_chapters
 from zinekit.markup.structure import slugify, unique_id
-from zinekit.unicode_names import existing_path
+from zinekit.safety.names import existing_path
 from zinekit.markup.typography import typeset_settings, typography_for, typography_language
 from zinekit.model import Article, Image, Issue
 

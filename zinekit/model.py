@@ -20,7 +20,7 @@ from markdown_it.token import Token
 
 from zinekit.config import IssueSettings, Settings
 from zinekit.errors import Diagnostic, Diagnostics
-from zinekit.pages import PageSize
+from zinekit.pipeline.pages import PageSize
 from zinekit.themes_loader import Theme
 
 
@@ -281,7 +281,7 @@ class IssueResult:
 @dataclass
 class BuildManifest:
     """What an issue's last build was made from and what it wrote (see
-    :mod:`zinekit.reuse`)."""
+    :mod:`zinekit.pipeline.reuse`)."""
 
     inputs: dict[str, Any]
     outputs: dict[str, str]  # file name, relative to the issue's folder → SHA-256

@@ -14,9 +14,9 @@ from zinekit.config import (
     load_project_file,
 )
 from zinekit.errors import Diagnostics, SourceError, display_path
-from zinekit.limits import irregular_kind
+from zinekit.safety.limits import irregular_kind
 from zinekit.load import ISSUE_FILE
-from zinekit.unicode_names import output_path
+from zinekit.safety.names import output_path
 
 
 @dataclass

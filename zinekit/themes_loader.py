@@ -19,7 +19,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from zinekit.errors import ZinekitError, display_path
-from zinekit.limits import check_css_file, refuse_irregular, toml_loads
+from zinekit.safety.limits import check_css_file, refuse_irregular, toml_loads
 
 PROJECT_OVERRIDE_FOLDER = "theme"
 
@@ -196,7 +196,7 @@ def _template_names(folder: str) -> tuple[str, ...]:
 
 def checked_stylesheet(path: Path) -> Path:
     """``path``, once the stylesheet is known to be one the CSS engines can read (see
-    :func:`zinekit.limits.check_css_file`); checked once per version of the file."""
+    :func:`zinekit.safety.limits.check_css_file`); checked once per version of the file."""
     stat = path.stat()
     key = (str(path), stat.st_mtime_ns, stat.st_size)
     if key not in _CHECKED_CSS:

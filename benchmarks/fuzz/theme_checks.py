@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from zinekit.errors import ZinekitError
-from zinekit.limits import Problem, check_css_file, load_toml, load_yaml
+from zinekit.safety.limits import Problem, check_css_file, load_toml, load_yaml
 from zinekit.markup.sanitize import (ALLOWED_TAGS, allowed_attribute, removals, safe_attribute,
                                      sanitize_html)
 from zinekit.themes_loader import template_environment

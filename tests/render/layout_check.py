@@ -9,7 +9,7 @@ from pathlib import Path
 
 from weasyprint.formatting_structure import boxes
 
-from zinekit.build import BuildOptions, prepare_issue
+from zinekit.pipeline.build import BuildOptions, prepare_issue
 from zinekit.errors import Diagnostics
 from zinekit.project import open_project
 from zinekit.render.document import render_issue_html

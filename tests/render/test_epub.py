@@ -550,7 +550,7 @@ def test_missing_image_is_a_located_error_and_nothing_is_written(tmp_path, cli):
 
 def test_epub_stage_checks_images_itself(tmp_path):
     """Not only through the PDF's renderer: the EPUB checks each image it packs."""
-    from zinekit.build import BuildOptions, prepare_issue
+    from zinekit.pipeline.build import BuildOptions, prepare_issue
     from zinekit.errors import Diagnostics
     from zinekit.project import open_project
     from zinekit.render.epub import build_epub

@@ -14,7 +14,7 @@ from typing import Callable
 from zinekit.errors import SourceError, display_path
 from zinekit.importer.document import Imported
 from zinekit.importer.source import read_text
-from zinekit.limits import irregular_kind
+from zinekit.safety.limits import irregular_kind
 
 #: Format name → the file endings that name it.
 FORMATS: dict[str, tuple[str, ...]] = {

@@ -21,7 +21,7 @@ import yaml
 
 from zinekit.errors import SourceError
 from zinekit.importer.document import Imported
-from zinekit.limits import Problem, load_toml, load_yaml, problem_text
+from zinekit.safety.limits import Problem, load_toml, load_yaml, problem_text
 from zinekit.importer.liquid import convert_body
 from zinekit.importer.report import Report
 

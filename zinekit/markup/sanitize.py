@@ -28,7 +28,7 @@ from typing import Any
 import nh3
 import tinycss2
 
-from zinekit.limits import css_depth_problem
+from zinekit.safety.limits import css_depth_problem
 
 _TEXT = {"a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "data", "del", "dfn", "em",
          "i", "ins", "kbd", "mark", "q", "rp", "rt", "ruby", "s", "samp", "small", "span",

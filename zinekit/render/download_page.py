@@ -2,7 +2,7 @@
 season, contents and the files a reader can take away.
 
 A file is linked only if this build made it (or found it current, see
-:mod:`zinekit.reuse`) and it is there when the page is written, with its size and (for
+:mod:`zinekit.pipeline.reuse`) and it is there when the page is written, with its size and (for
 PDFs) its page count read back: the page never offers what the folder merely holds (a
 press PDF left by an earlier one-off build) nor what it does not.  Covers are the reading PDF's first page, rendered with pypdfium2.
 Plain HTML and CSS: no script, nothing fetched from elsewhere.
@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from zinekit.errors import ZinekitError
 from zinekit.model import IssueResult
-from zinekit.output import write_bytes
+from zinekit.pipeline.output import write_bytes
 from zinekit.project import Project
 from zinekit.render.document import issue_line
 from zinekit.render.locale import format_issue_date

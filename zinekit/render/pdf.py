@@ -27,7 +27,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from zinekit.errors import Diagnostics, ZinekitError
-from zinekit.limits import check_css_file, irregular_kind
+from zinekit.safety.limits import check_css_file, irregular_kind
 from zinekit.markup.xrefs import SIBLING_SCHEME
 from zinekit.model import Issue, LaidOut, Prepared
 from zinekit.render.document import render_issue_html
@@ -39,7 +39,7 @@ from zinekit.render.fonts import check_font_coverage, check_font_families
 from zinekit.render.page_starts import page_starts
 from zinekit.render.tagging import finish_tags, page_references_kept
 from zinekit.themes_loader import builtin_themes_folder
-from zinekit.unicode_names import existing_path
+from zinekit.safety.names import existing_path
 
 footnote_area.install()  # a note that fits stays on its page (see footnote_area.py)
 

@@ -31,7 +31,7 @@ from zinekit.model import Issue, Prepared
 from zinekit.render.document import render_issue_html
 from zinekit.render.epub.assets import css_urls, set_url, url_of
 from zinekit.themes_loader import Theme, builtin_themes_folder, template_environment
-from zinekit.unicode_names import existing_path, nfc
+from zinekit.safety.names import existing_path, nfc
 
 WEB_STYLESHEET = "css/web.css"
 NOTES_SCRIPT = "web/notes.js"

@@ -21,7 +21,7 @@ from pybtex.database.input.bibtex import Parser
 from pybtex.exceptions import PybtexError
 
 from zinekit.errors import Diagnostics
-from zinekit.limits import irregular_kind, not_regular
+from zinekit.safety.limits import irregular_kind, not_regular
 from zinekit.model import Issue
 
 __all__ = ["Bibliography", "find_bibliography", "read_bibliography", "entry_lines",

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from zinekit.errors import Diagnostic, Diagnostics
-from zinekit.limits import irregular_kind
+from zinekit.safety.limits import irregular_kind
 from zinekit.resolve.catalog import Catalog, CatalogIssue, Entry, Origin, Series, show_value
 from zinekit.resolve.grammar import normalize_title
 from zinekit.resolve.pdfinfo import PdfProblem, read_pdf_info

@@ -1,8 +1,8 @@
 """The PDFs behind the preview's links, built when asked for.
 
 The reading PDF comes from :func:`zinekit.render.pdf.render_pdf` on a fresh
-:func:`~zinekit.build.prepare_issue`; other formats (the booklet, once the build offers
-it) are built into a temporary folder by :func:`~zinekit.build.build_issue` and read
+:func:`~zinekit.pipeline.build.prepare_issue`; other formats (the booklet, once the build offers
+it) are built into a temporary folder by :func:`~zinekit.pipeline.build.build_issue` and read
 back, so the preview gives exactly what ``zinekit build`` would write.
 """
 
@@ -11,13 +11,13 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from zinekit.build import BuildOptions, build_issue
+from zinekit.pipeline.build import BuildOptions, build_issue
 from zinekit.errors import Diagnostics, SourceError, ZinekitError
 from zinekit.project import open_project
 from zinekit.render.pdf import render_pdf
 from zinekit.reporter import Recorder
 from zinekit.serve.preview import prepare
-from zinekit.series import Session
+from zinekit.pipeline.series import Session
 
 
 class PdfFailed(Exception):

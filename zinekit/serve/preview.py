@@ -1,7 +1,7 @@
 """One issue's live preview: rebuilt after each save, never lost to a bad one.
 
 A rebuild runs the same stages as ``zinekit build`` up to the screen HTML
-(:func:`~zinekit.build.prepare_issue`, then
+(:func:`~zinekit.pipeline.build.prepare_issue`, then
 :func:`~zinekit.render.document.render_issue_html` in ``screen`` mode).  When the
 sources have errors, or a stage raises, the preview keeps the last page that built and
 shows the problem above it.  Each rebuild, good or bad, moves the version on, which is
@@ -21,7 +21,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 import jinja2
 
-from zinekit.build import BuildOptions, prepare_issue
+from zinekit.pipeline.build import BuildOptions, prepare_issue
 from zinekit.errors import Diagnostic, Diagnostics, SourceError, ZinekitError, printable
 from zinekit.load import ISSUE_FILE
 from zinekit.model import Issue, Prepared
@@ -38,7 +38,7 @@ from zinekit.render.web import (
     web_templates,
 )
 from zinekit.resolve.bibliography import find_bibliography
-from zinekit.series import Session
+from zinekit.pipeline.series import Session
 from zinekit.themes_loader import Theme, builtin_themes_folder
 
 MAX_SHOWN_DIAGNOSTICS = 60

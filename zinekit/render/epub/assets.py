@@ -14,11 +14,11 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from zinekit.errors import Diagnostics
-from zinekit.limits import irregular_kind, toml_loads
+from zinekit.safety.limits import irregular_kind, toml_loads
 from zinekit.markup.sanitize import remote_removed
 from zinekit.model import Article, Issue
 from zinekit.themes_loader import Theme, checked_stylesheet
-from zinekit.unicode_names import existing_path
+from zinekit.safety.names import existing_path
 
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
                ".gif": "image/gif", ".svg": "image/svg+xml", ".webp": "image/webp"}

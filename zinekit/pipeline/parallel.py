@@ -1,6 +1,6 @@
 """Building the issues of a series side by side, on several processes.
 
-:func:`zinekit.build.build_path` hands the runner one group of issues at a time: issues
+:func:`zinekit.pipeline.build.build_path` hands the runner one group of issues at a time: issues
 that do not cite each other (a level of the reference order), and the build's stages as
 functions (:class:`Stages`).  The runner
 
@@ -8,7 +8,7 @@ functions (:class:`Stages`).  The runner
    build is current, or whose input has errors, is finished here;
 2. renders the others: in this process when there is one, or with ``--jobs N`` > 1 on
    a pool of N worker processes, or with ``--cluster`` on the workers of a Dask
-   scheduler (:mod:`zinekit.cluster`); a worker gets the issue's plan (already
+   scheduler (:mod:`zinekit.pipeline.cluster`); a worker gets the issue's plan (already
    resolved) and writes its files, and needs no catalog of its own;
 3. shows each issue's events in the group's order, whatever order they finished in, so
    a build's output does not depend on the number of processes.
@@ -17,7 +17,7 @@ An issue with errors fails the build (exit status 1) once the group is done; the
 that cite it are not built, the others are.  Each output is written whole or not at all.
 
 Where renders run is a :class:`Workers`: :class:`ProcessWorkers` (a pool on this
-machine) or :class:`zinekit.cluster.DaskWorkers`; the runner is the same for both.
+machine) or :class:`zinekit.pipeline.cluster.DaskWorkers`; the runner is the same for both.
 While it runs, it hands the reporter a :class:`~zinekit.reporter.Tally` (done, total,
 failures, the slowest texts) for a live display; the ordered messages do not change.
 """

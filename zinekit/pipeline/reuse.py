@@ -44,16 +44,16 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 from urllib.parse import unquote, urlsplit
 
-from zinekit import store as result_store
+from zinekit.pipeline import store as result_store
 from zinekit.errors import Diagnostic, Diagnostics, display_path
 from zinekit.model import BuildManifest, Issue, LaidOut
-from zinekit.output import write_bytes
+from zinekit.pipeline.output import write_bytes
 from zinekit.reporter import Progress, Reporter, UpToDate
-from zinekit.store import MANIFEST_FOLDER
-from zinekit.trust import is_digest, output_name_ok, real_folder, regular_file, signed, verified
+from zinekit.pipeline.store import MANIFEST_FOLDER
+from zinekit.safety.trust import is_digest, output_name_ok, real_folder, regular_file, signed, verified
 
 MANIFEST_FORMAT = "zinekit-build"
-MANIFEST_VERSION = 2  # 2: signed (zinekit.trust)
+MANIFEST_VERSION = 2  # 2: signed (zinekit.safety.trust)
 RENDERING_LIBRARIES = ("weasyprint", "pydyf", "pypdf", "pypdfium2", "markdown-it-py",
                        "mdit-py-plugins", "jinja2", "pybtex", "fonttools", "pillow")
 _URL_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -194,7 +194,7 @@ def manifest_json(manifest: BuildManifest) -> bytes:
 
 def read_manifest(path: Path, warn: Warn = _quiet) -> BuildManifest | None:
     """The manifest at ``path`` if a build of this user's wrote it (signed, and every
-    name in it a name: see :mod:`zinekit.trust`); else None, and a warning when a file
+    name in it a name: see :mod:`zinekit.safety.trust`); else None, and a warning when a file
     is there that this user's builds did not write."""
     if not regular_file(path):
         if os.path.lexists(path):
@@ -329,7 +329,7 @@ def shared_files(issues: list[Path], project_file: Any) -> dict[str, str]:
     return {str(path.resolve()): file_digest(path) for path in paths if path.is_file()}
 
 
-# --- 3. the result store (zinekit.store) ---------------------------------------------------
+# --- 3. the result store (zinekit.pipeline.store) ---------------------------------------------------
 
 
 def result_key(inputs: dict[str, Any]) -> str:
@@ -338,7 +338,7 @@ def result_key(inputs: dict[str, Any]) -> str:
 
 
 def store(out: Path, manifest: BuildManifest, data: bytes) -> None:
-    """Keep the outputs just written in ``out`` in the store (see :mod:`zinekit.store`)."""
+    """Keep the outputs just written in ``out`` in the store (see :mod:`zinekit.pipeline.store`)."""
     result_store.keep(out, manifest, data, result_key(manifest.inputs))
 
 
@@ -355,7 +355,7 @@ def restore(out: Path, inputs: dict[str, Any], root: Path, warn: Warn = _quiet) 
 
 
 def prune_store(out_root: Path, warn: Warn = _quiet) -> None:
-    """Keep the newest results of each issue and the files they name (:mod:`zinekit.store`)."""
+    """Keep the newest results of each issue and the files they name (:mod:`zinekit.pipeline.store`)."""
     result_store.prune(out_root, read_manifest, warn)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from zinekit.config import ISSUE_OPTIONS, IssueSettings, Settings, toml_key_line, validate
 from zinekit.errors import Diagnostics
-from zinekit.limits import Problem, load_toml
+from zinekit.safety.limits import Problem, load_toml
 from zinekit.load import issue_slug
 from zinekit.markup.typography import typeset_settings, typography_for, typography_language
 from zinekit.model import Issue

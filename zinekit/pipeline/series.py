@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from zinekit.anthology import expand
+from zinekit.anthology.expand import expand
 from zinekit.catalog_entry import join_catalog
 from zinekit.errors import Diagnostics
 from zinekit.load import load_issue

@@ -1,6 +1,6 @@
 """Rendering a library's issues on a Dask distributed cluster (``--cluster ADDRESS``).
 
-The build runs as on one machine (:mod:`zinekit.parallel`): this process loads, resolves
+The build runs as on one machine (:mod:`zinekit.pipeline.parallel`): this process loads, resolves
 and plans each issue in reference order, and sends each render, with its plan, to the
 workers of a running Dask scheduler instead of a local pool.  What a task reads and
 writes:
@@ -8,8 +8,8 @@ writes:
 - it carries the issue parsed and resolved, its settings, the theme's folders and
   the environment the render reads (``SOURCE_DATE_EPOCH``): a worker needs no catalog;
 - it reads the issue's images and the theme's files, and writes the issue's outputs
-  (each atomically, :mod:`zinekit.output`) and its record in the result store
-  (:mod:`zinekit.reuse`), all at the paths this machine uses: the project and its
+  (each atomically, :mod:`zinekit.pipeline.output`) and its record in the result store
+  (:mod:`zinekit.pipeline.reuse`), all at the paths this machine uses: the project and its
   output folder are on storage every worker sees at the same path.  Before the first
   task, :meth:`DaskWorkers.connect` asks every worker whether it sees them, runs the
   same zinekit and has the same fonts (see docs/cluster.md).
@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from zinekit.errors import ZinekitError
-from zinekit.parallel import Outcome, ProcessWorkers, Workers
+from zinekit.pipeline.parallel import Outcome, ProcessWorkers, Workers
 from zinekit.reporter import Note, Reporter
 
 #: How long to wait for the scheduler to answer, and for a first worker to join.
@@ -72,7 +72,7 @@ def user_config_path() -> Path:
 
 def _configured_cluster(path: Path) -> str | None:
     from zinekit.config import toml_key_line
-    from zinekit.limits import Problem, load_toml, problem_text
+    from zinekit.safety.limits import Problem, load_toml, problem_text
 
     text = path.read_text(encoding="utf-8", errors="replace")
     try:
@@ -147,7 +147,7 @@ class DaskWorkers(Workers):
     def _check(self, shared: Shared | None, reporter: Reporter) -> None:
         """Every worker runs this zinekit, sees the project and can write the output
         folder; a worker with other fonts gets a warning (its PDFs would differ)."""
-        from zinekit.reuse import zinekit_fingerprint
+        from zinekit.pipeline.reuse import zinekit_fingerprint
 
         files = dict(shared.files) if shared else {}
         out = str(shared.out) if shared else None
@@ -251,7 +251,7 @@ def _difference(found: dict[str, Any], fingerprint: dict[str, Any]) -> str | Non
 def worker_facts(files: dict[str, str], out: str | None) -> dict[str, Any]:
     """What the planning machine checks of a worker: its zinekit, which of ``files`` it
     does not see with the same content, whether it can write ``out``, its fonts."""
-    from zinekit.reuse import file_digest, zinekit_fingerprint
+    from zinekit.pipeline.reuse import file_digest, zinekit_fingerprint
 
     missing = []
     for name, digest in files.items():
@@ -272,7 +272,7 @@ def worker_facts(files: dict[str, str], out: str | None) -> dict[str, Any]:
 
 def builtin_theme_files() -> dict[str, str]:
     """The digest of every file of zinekit's built-in themes, as installed here."""
-    from zinekit.reuse import folder_digests
+    from zinekit.pipeline.reuse import folder_digests
     from zinekit.themes_loader import builtin_themes_folder
 
     return folder_digests(builtin_themes_folder())

@@ -11,7 +11,7 @@ Its layout is the store's own and nothing else is read or removed there::
     store/results/<issue>/<64 hex digits>.json   a result: signed, named by its inputs' hash
     store/files/<2 hex>/<64 hex digits>          a file, named by the SHA-256 of its bytes
 
-A received project's store is untrusted (:mod:`zinekit.trust`): a result is used only
+A received project's store is untrusted (:mod:`zinekit.safety.trust`): a result is used only
 when signed by this user and every file it names is a regular file whose bytes have the
 digest of its name; a folder of the store that is a link is neither read, written nor
 pruned; pruning removes only regular files named as the store names them, directly in
@@ -30,8 +30,8 @@ from typing import Any, Callable
 
 from zinekit.errors import display_path
 from zinekit.model import BuildManifest
-from zinekit.output import check_within, write_bytes
-from zinekit.trust import is_digest, not_a_folder, real_folder, regular_file
+from zinekit.pipeline.output import check_within, write_bytes
+from zinekit.safety.trust import is_digest, not_a_folder, real_folder, regular_file
 
 MANIFEST_FOLDER = ".zinekit"  # the build's bookkeeping, in the output folder
 STORE_FOLDER = "store"

@@ -3,15 +3,15 @@
     1. load      Markdown and front matter → Issue           (zinekit.load, zinekit.markup)
     2. prepare   settings, theme, page size                   (zinekit.config, themes_loader)
     3. resolve   references and citations → Resolved          (zinekit.resolve)
-    4. reuse?    the last build's outputs, if nothing changed (zinekit.reuse)
+    4. reuse?    the last build's outputs, if nothing changed (zinekit.pipeline.reuse)
     5. render    the reading PDF, then each format's files     (zinekit.render)
-    6. write     every file whole, or none                     (zinekit.output)
+    6. write     every file whole, or none                     (zinekit.pipeline.output)
 
 :func:`build_issue` runs them for one issue; :func:`build_path` for one issue or a whole
 series, each issue after the issues it cites (issues that do not cite each other side by
-side, see :mod:`zinekit.parallel`, or on a Dask cluster, :mod:`zinekit.cluster`), and
+side, see :mod:`zinekit.pipeline.parallel`, or on a Dask cluster, :mod:`zinekit.pipeline.cluster`), and
 again while cited page numbers still change; :func:`build_anthology` for an anthology
-(:mod:`zinekit.anthology`), whose issue is expanded from the texts it includes in step 1.
+(:mod:`zinekit.anthology.expand`), whose issue is expanded from the texts it includes in step 1.
 Stages report to a :class:`~zinekit.reporter.Reporter` and never print.  If anything is
 an error (or, with ``--strict``, a warning), nothing of the issue is written and the
 build exits with status 1.
@@ -26,17 +26,17 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from zinekit import reuse
-from zinekit.anthology import expand, read_spec, resolve_anthology
+from zinekit.pipeline import reuse
+from zinekit.anthology.expand import expand, read_spec, resolve_anthology
 from zinekit.catalog_entry import report_unlisted
-from zinekit.cluster import Shared, cluster_address, open_workers
+from zinekit.pipeline.cluster import Shared, cluster_address, open_workers
 from zinekit.config import IssueSettings
 from zinekit.errors import Diagnostics, ZinekitError, display_path
-from zinekit.estimate import estimate_pages
+from zinekit.anthology.estimate import estimate_pages
 from zinekit.model import IssueResult, LaidOut, Plan, Prepared
-from zinekit.output import check_within, sweep_stale_temporaries, write_bytes
-from zinekit.pages import PageSize, parse_page_size
-from zinekit.parallel import IssueRunner, Stages
+from zinekit.pipeline.output import check_within, sweep_stale_temporaries, write_bytes
+from zinekit.pipeline.pages import PageSize, parse_page_size
+from zinekit.pipeline.parallel import IssueRunner, Stages
 from zinekit.project import Project, issues_at, open_project
 from zinekit.render.download_page import cover_thumbnail, page_theme, write_download_page
 from zinekit.render.formats import (
@@ -53,9 +53,9 @@ from zinekit.reporter import Built, Note, Progress, Reporter, UpToDate, Wrote
 from zinekit.resolve.bibliography import find_bibliography
 from zinekit.resolve.inventory import make_inventory
 from zinekit.resolve.stage import resolve_issue
-from zinekit.series import MAX_PASSES, Session
+from zinekit.pipeline.series import MAX_PASSES, Session
 from zinekit.themes_loader import load_theme
-from zinekit.trust import store_key, use_store_key
+from zinekit.safety.trust import store_key, use_store_key
 
 
 @dataclass
@@ -70,7 +70,7 @@ class BuildOptions:
     force: bool = False  # render every issue even if the last build's outputs are current
     cluster: str | None = None  # a Dask scheduler's address (or "local"): render there
     thumbnails: bool = False  # draw each reading PDF's cover for the download page
-    store_key: str | None = None  # the key workers sign the build's records with (zinekit.trust)
+    store_key: str | None = None  # the key workers sign the build's records with (zinekit.safety.trust)
 
 
 # --- a series ------------------------------------------------------------------------------
@@ -123,7 +123,7 @@ def _writes_download_page(path: Path, project: Project, issues: int) -> bool:
 
 def _library_inputs(path: Path, project: Project, out: Path, options: BuildOptions,
                     diagnostics: Diagnostics) -> dict | None:
-    """What a build of a whole series depends on (see :mod:`zinekit.reuse`, §4); None
+    """What a build of a whole series depends on (see :mod:`zinekit.pipeline.reuse`, §4); None
     for a build of one issue, ``--force``, ``zinekit check``, or a bad ``zinekit.toml``."""
     if not options.write or options.force or project.file is None or \
             path.resolve() != project.root or diagnostics.failing(options.strict):
@@ -255,7 +255,7 @@ def check_path(path: Path, options: BuildOptions, reporter: Reporter) -> list[Is
 def build_issue(path: Path, project: Project, options: BuildOptions, session: Session,
                 reporter: Reporter) -> IssueResult:
     """Build one issue: plan it, then render and write every format, or (when the last
-    build's outputs are current, see :mod:`zinekit.reuse`) reuse them."""
+    build's outputs are current, see :mod:`zinekit.pipeline.reuse`) reuse them."""
     planned = plan_issue(path, reporter, project=project, options=options, session=session)
     if isinstance(planned, IssueResult):
         return planned
@@ -271,7 +271,7 @@ def prepare_issue(path: Path, project: Project, options: BuildOptions,
     issue = session.load(path)  # 1.
     diagnostics.extend(issue.diagnostics)
     collected = expand(issue, session.load, session.catalog, diagnostics) \
-        if issue.meta.get("include") else None  # an anthology (zinekit.anthology)
+        if issue.meta.get("include") else None  # an anthology (zinekit.anthology.expand)
     issue = collected.issue if collected else issue
     settings = IssueSettings(issue.meta, issue.build, command_line={"theme": options.theme})
     theme = load_theme(str(settings.get("theme")), project.root)  # 2.
@@ -319,7 +319,7 @@ def _noted(reporter: Reporter):
 
 def _inputs(plan: Plan, project: Project, options: BuildOptions, session: Session,
             cited: list) -> dict:
-    """Everything the outputs of ``plan``'s issue depend on (see :mod:`zinekit.reuse`)."""
+    """Everything the outputs of ``plan``'s issue depend on (see :mod:`zinekit.pipeline.reuse`)."""
     issue, theme = plan.prepared.issue, plan.prepared.theme
     href = session.pdf_href_for(issue.slug)
     back = [e.pdf for e in session.catalog.issues() if e.pdf is not None]

@@ -16,19 +16,19 @@ or as an issue whose front matter lists ``include: [vol1#bake, "Tenants Rising"]
 Each entry is a path (``path#chapter`` for a chapter), else a reference resolved
 against the catalog.  Steps:
 
-1. :func:`read_spec` (:mod:`zinekit.anthology_spec`): the spec as an issue (its
+1. :func:`read_spec` (:mod:`zinekit.anthology.spec`): the spec as an issue (its
    settings and its ``include`` list), every value of the wrong type a located error;
 2. :func:`expand`: each entry found in the library — a Markdown file or issue folder
    inside it, never itself, another anthology, or a text already included — and
    parsed again as an article of the anthology (one set of anchors, footnote and
    reference numbers for the whole book), with the typography of its own issue; a
-   chapter is the heading's section (:mod:`zinekit.anthology_sections`), its
+   chapter is the heading's section (:mod:`zinekit.anthology.sections`), its
    footnotes with it, line numbers kept, so messages name the original file and line;
 3. :func:`resolve_anthology`: each reference resolved where it was written (in its
    original issue); one that lands in an included text becomes a page reference inside
    the anthology; one to a text left out keeps its original locator (series, volume,
    page of the original);
-4. :func:`estimate_pages` (:mod:`zinekit.estimate`): the page count before building.
+4. :func:`estimate_pages` (:mod:`zinekit.anthology.estimate`): the page count before building.
 """
 
 from __future__ import annotations
@@ -42,11 +42,11 @@ from urllib.parse import urlsplit
 
 from markdown_it.token import Token
 
-from zinekit.anthology_sections import Outlines, overlap, section_lines, span_of
-from zinekit.anthology_spec import MAX_ENTRIES, entry_lines, read_spec
+from zinekit.anthology.sections import Outlines, overlap, section_lines, span_of
+from zinekit.anthology.spec import MAX_ENTRIES, entry_lines, read_spec
 from zinekit.config import ARTICLE_OPTIONS, IssueSettings, Settings, validate
 from zinekit.errors import Diagnostics
-from zinekit.limits import not_regular
+from zinekit.safety.limits import not_regular
 from zinekit.load import ISSUE_FILE
 from zinekit.markup import parse_markdown
 from zinekit.markup.structure import slugify, unique_id

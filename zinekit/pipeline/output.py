@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Iterator
 
 from zinekit.errors import ZinekitError, display_path
-from zinekit.limits import irregular_kind
+from zinekit.safety.limits import irregular_kind
 
 TEMP_PREFIX = ".zinekit-tmp-"
 STALE_AFTER_SECONDS = 3600

@@ -1,0 +1,1 @@
+"""Anthologies: one issue collected from chapters of other texts, and its page estimate."""
