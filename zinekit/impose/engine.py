@@ -35,7 +35,7 @@ from zinekit.impose.options import ImposeOptions
 from zinekit.impose.report import ImposeReport, build_report
 from zinekit.impose.sheets import FormCache, add_sheets, side_labels
 from zinekit.impose.source import READ_ERRORS, SourceLike, SourcePdf, open_source, page_labels, quiet_pypdf
-from zinekit.pipeline.output import atomic_path
+from zinekit.safety.output import atomic_path
 
 __all__ = ["impose_file", "impose_pdf", "output_files"]
 
