@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from zinekit.errors import ZinekitError, display_path
-from zinekit.importer import FORMATS, detect_format, import_file
+from zinekit.importer import FORMATS, import_file
 from zinekit.importer.document import Imported
 from zinekit.load import ISSUE_FILE
 from zinekit.markup.structure import slugify
