@@ -9,14 +9,14 @@ escape this module.
 
 from __future__ import annotations
 
-import contextlib
-import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
 import pypdf
 import pypdf.errors
+
+from zinekit.impose.source import READ_ERRORS, quiet_pypdf, unlock, why
 
 __all__ = ["OutlineItem", "PdfInfo", "PdfProblem", "read_pdf_info", "clear_cache"]
 
@@ -68,18 +68,6 @@ def read_pdf_info(path: Path) -> PdfInfo:
     return _cache[key]
 
 
-@contextlib.contextmanager
-def _quiet_pypdf() -> Iterator[None]:
-    """pypdf logs every repair it makes to a damaged file; the user gets our message."""
-    logger = logging.getLogger("pypdf")
-    level = logger.level
-    logger.setLevel(logging.CRITICAL + 1)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
-
-
 def _read(path: Path) -> PdfInfo:
     with open(path, "rb") as handle:
         start = handle.read(1024)
@@ -87,10 +75,10 @@ def _read(path: Path) -> PdfInfo:
         raise PdfProblem("is an empty file")
     if b"%PDF-" not in start:
         raise PdfProblem("is not a PDF file (it does not start with %PDF-)")
-    with _quiet_pypdf():
+    with quiet_pypdf():
         try:
             reader = pypdf.PdfReader(str(path), strict=False)
-            _unlock(reader)
+            unlock(reader, lambda message: PdfProblem(message.removeprefix("the PDF ")))
             pages = len(reader.pages)
             if pages == 0:
                 raise PdfProblem("has no pages")
@@ -100,23 +88,11 @@ def _read(path: Path) -> PdfInfo:
         except PdfProblem:
             raise
         except pypdf.errors.LimitReachedError as exc:  # a decompression bomb, say
-            limit = _describe(exc).split(". ")[0]
+            limit = why(exc).split(". ")[0]
             raise PdfProblem(f"is refused: it exceeds a safety limit of the PDF reader ({limit})") from exc
-        except Exception as exc:  # pypdf raises many kinds of exception on damaged files
-            raise PdfProblem(f"cannot be read as a PDF ({_describe(exc)})") from exc
+        except READ_ERRORS as exc:  # pypdf raises many kinds of exception on damaged files
+            raise PdfProblem(f"cannot be read as a PDF ({why(exc)})") from exc
     return PdfInfo(pages, labels, has_labels, outline)
-
-
-def _unlock(reader: pypdf.PdfReader) -> None:
-    """Open PDFs encrypted with an empty user password; refuse the others."""
-    if not reader.is_encrypted:
-        return
-    try:
-        opened = reader.decrypt("")
-    except Exception as exc:
-        raise PdfProblem(f"is encrypted and cannot be opened ({_describe(exc)})") from exc
-    if not opened:
-        raise PdfProblem("is encrypted with a password; save an unencrypted copy")
 
 
 def _outline_of(reader: pypdf.PdfReader) -> list[Any]:
@@ -145,8 +121,3 @@ def _page_of(reader: pypdf.PdfReader, destination: Any) -> int | None:
     if number is None or number < 0:
         return None
     return number + 1
-
-
-def _describe(exc: BaseException) -> str:
-    text = str(exc).strip().rstrip(".")
-    return text if text else type(exc).__name__
