@@ -46,6 +46,7 @@ from urllib.parse import unquote, urlsplit
 
 from zinekit.pipeline import store as result_store
 from zinekit.errors import Diagnostic, Diagnostics, display_path
+from zinekit.filecache import FileCache
 from zinekit.model import BuildManifest, Issue, LaidOut
 from zinekit.safety.output import write_bytes
 from zinekit.reporter import Progress, Reporter, UpToDate
@@ -58,7 +59,7 @@ RENDERING_LIBRARIES = ("weasyprint", "pydyf", "pypdf", "pypdfium2", "markdown-it
                        "mdit-py-plugins", "jinja2", "pybtex", "fonttools", "pillow")
 _URL_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
-_digests: dict[str, tuple[int, int, str]] = {}  # path → (mtime_ns, size, sha256)
+_digests: FileCache[str] = FileCache(lambda path: _sha256_of(path))
 Warn = Callable[[str], None]
 
 
@@ -68,15 +69,12 @@ def _quiet(message: str) -> None:
 
 def file_digest(path: str | os.PathLike[str]) -> str:
     """SHA-256 of a file's bytes, remembered while its size and mtime stay the same."""
-    key = os.path.abspath(path)
-    stat = os.stat(key)
-    known = _digests.get(key)
-    if known is not None and known[:2] == (stat.st_mtime_ns, stat.st_size):
-        return known[2]
-    with open(key, "rb") as file:
-        digest = hashlib.sha256(file.read()).hexdigest()
-    _digests[key] = (stat.st_mtime_ns, stat.st_size, digest)
-    return digest
+    return _digests.get(path)
+
+
+def _sha256_of(path: str) -> str:
+    with open(path, "rb") as file:
+        return hashlib.sha256(file.read()).hexdigest()
 
 
 def bytes_digest(data: bytes) -> str:

@@ -16,6 +16,7 @@ from typing import Any, Iterator
 import pypdf
 import pypdf.errors
 
+from zinekit.filecache import FileCache
 from zinekit.impose.source import READ_ERRORS, quiet_pypdf, unlock, why
 
 __all__ = ["OutlineItem", "PdfInfo", "PdfProblem", "read_pdf_info", "clear_cache"]
@@ -44,7 +45,7 @@ class PdfProblem(Exception):
     """A PDF that cannot be used; ``str()`` completes the sentence "the PDF …"."""
 
 
-_cache: dict[tuple[str, int, int], PdfInfo] = {}
+_cache: FileCache[PdfInfo] = FileCache(lambda path: _read(Path(path)))
 
 
 def clear_cache() -> None:
@@ -55,17 +56,14 @@ def clear_cache() -> None:
 def read_pdf_info(path: Path) -> PdfInfo:
     """Read ``path`` once per version of the file; raise :class:`PdfProblem` if unusable."""
     try:
-        stat = path.stat()
+        path.stat()
     except FileNotFoundError:
         raise PdfProblem("does not exist") from None
     except OSError as exc:
         raise PdfProblem(f"cannot be opened ({exc.strerror or exc})") from None
     if not path.is_file():
         raise PdfProblem("is not a file")
-    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
-    if key not in _cache:
-        _cache[key] = _read(path)
-    return _cache[key]
+    return _cache.get(path)
 
 
 def _read(path: Path) -> PdfInfo:
