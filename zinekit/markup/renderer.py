@@ -69,6 +69,8 @@ class RenderContext:
     #: because the layout found no room for them under their call (``notes_overflow``)
     end_notes: frozenset[str] = frozenset()
     block_ids: bool = False  # every block gets an id (``<article>.<n>``), the same in each output
+    #: when given, filled with each block id's source line (the preview's page view)
+    block_lines: dict[str, int] | None = None
     outline_from: int = 0  # when set, the text's headings are renumbered from this level
                            # down, one level at a time (assistive technology's outline)
 
@@ -189,6 +191,8 @@ class ZineRenderer(RendererHTML):
             return ""
         if self._wants_id(token):
             token.attrSet("id", self.next_block_id())
+            if self.ctx.block_lines is not None and token.map:
+                self.ctx.block_lines[token.attrs["id"]] = token.map[0] + 1
             try:
                 return super().renderToken(tokens, idx, options, env)
             finally:
