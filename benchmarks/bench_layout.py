@@ -26,6 +26,7 @@ import argparse
 import http.client
 import json
 import os
+import resource
 import signal
 import socket
 import statistics
@@ -86,15 +87,22 @@ def environment() -> dict[str, str]:
     return env
 
 
-def zinekit(args: list[str], cwd: Path) -> float:
-    """Seconds for one whole ``zinekit`` command."""
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def zinekit(args: list[str], cwd: Path) -> tuple[float, float]:
+    """Seconds for one whole ``zinekit`` command: wall clock, and CPU of its process
+    and the processes it started (steadier than the wall clock on a shared machine)."""
+    cpu = children_cpu()
     started = time.perf_counter()
     run = subprocess.run([sys.executable, "-m", "zinekit", *args], cwd=cwd, env=environment(),
                          capture_output=True, text=True)
     elapsed = time.perf_counter() - started
     if run.returncode != 0:
         sys.exit(f"zinekit {' '.join(args)} failed:\n{run.stdout}{run.stderr}")
-    return elapsed
+    return elapsed, children_cpu() - cpu
 
 
 class Counter:
@@ -109,7 +117,7 @@ class Counter:
         return self.last
 
 
-def build(source: Path, formats: str | None, out: Counter, jobs: int = 1) -> float:
+def build(source: Path, formats: str | None, out: Counter, jobs: int = 1) -> tuple[float, float]:
     args = ["build", source.name, "--out", out.next(), "-q", "--force", "--jobs", str(jobs)]
     if formats:
         args += ["--format", formats]
@@ -123,24 +131,35 @@ def pages_of(folder: str) -> int:
     return len(PdfReader(str(pdf)).pages)
 
 
-def alternate(repeat: int, measures: dict[str, callable]) -> dict[str, list[float]]:
+def alternate(repeat: int, measures: dict) -> dict[str, list]:
     """Each measure ``repeat`` times, taking turns (the machine's load falls on both)."""
-    times: dict[str, list[float]] = {name: [] for name in measures}
+    times: dict[str, list] = {name: [] for name in measures}
     for _ in range(repeat):
         for name, measure in measures.items():
             times[name].append(measure())
     return times
 
 
-def show(title: str, times: dict[str, list[float]], baseline: str) -> float:
-    base = statistics.median(times[baseline])
+def show(title: str, times: dict[str, list], baseline: str) -> float:
+    """Medians and ratios to ``baseline``: wall clock, and CPU where it was measured
+    (a value is seconds, or (wall, CPU) seconds)."""
+    def wall(v) -> float:
+        return v[0] if isinstance(v, tuple) else v
+
+    base = statistics.median(wall(v) for v in times[baseline])
+    cpus = {name: [v[1] for v in values if isinstance(v, tuple)] for name, values in times.items()}
+    base_cpu = statistics.median(cpus[baseline]) if cpus[baseline] else 0.0
     print(f"\n{title}")
     ratio = 1.0
     for name, values in times.items():
-        median = statistics.median(values)
+        median = statistics.median(wall(v) for v in values)
         ratio = median / base
-        shown = ", ".join(f"{v:.2f}" for v in values)
-        print(f"  {name:<28} median {median:6.2f} s  ({shown})  {ratio:.2f}× {baseline}")
+        shown = ", ".join(f"{wall(v):.2f}" for v in values)
+        line = f"  {name:<28} median {median:6.2f} s  ({shown})  {ratio:.2f}× {baseline}"
+        if cpus[name] and base_cpu:
+            cpu = statistics.median(cpus[name])
+            line += f"; CPU {cpu:.2f} s, {cpu / base_cpu:.2f}×"
+        print(line)
     return ratio
 
 
@@ -213,7 +232,7 @@ def main() -> None:
         out = Counter(folder)
         print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; whole commands, "
               f"{repeat} run(s) each, taking turns")
-        pdf_times: list[float] = []
+        pdf_times: list = []
         if "formats" in only:
             issue = ordinary_issue(folder, 12 if args.smoke else 130)
             times = alternate(repeat, {
@@ -225,7 +244,7 @@ def main() -> None:
                  "build --format pdf")
             pdf_times = times["build --format pdf"]
         if "jobs" in only and not args.smoke:
-            long_book = book(folder, 12, 24)
+            long_book = book(folder, 12, 36)
             times = alternate(repeat, {
                 "build --format pdf --jobs 1": lambda: build(long_book, "pdf", out, jobs=1),
                 "build --format pdf --jobs 2": lambda: build(long_book, "pdf", out, jobs=2),
