@@ -77,7 +77,7 @@ def lay_out_pages(path: Path, root: Path) -> tuple[list[Page], int]:
         diagnostics.extend(prepared.diagnostics)
         if diagnostics.errors:
             raise PagesFailed([str(d) for d in diagnostics.errors])
-        lines: dict[str, int] = {}
+        lines: dict[str, tuple[str, int]] = {}
         documents: list[Any] = []
         laid = render_pdf(prepared, variant="", diagnostics=diagnostics, on_layout=documents.append,
                           block_lines=lines)
@@ -112,7 +112,7 @@ def draw_pages(data: bytes) -> Iterator[tuple[bytes, int, int]]:
             document.close()
 
 
-def paragraphs_by_page(document: Any, lines: dict[str, int], files: dict[str, Path],
+def paragraphs_by_page(document: Any, lines: dict[str, tuple[str, int]], files: dict[str, Path],
                        root: Path) -> list[list[Paragraph]]:
     """For each page of WeasyPrint's ``document``, the blocks with a source line, where
     they landed (a paragraph split across pages is on both)."""
@@ -123,18 +123,19 @@ def paragraphs_by_page(document: Any, lines: dict[str, int], files: dict[str, Pa
         found: list[Paragraph] = []
         for block in _blocks(box, lines):
             ident = block.element.get("id")
-            source = files.get(ident.rsplit(".", 1)[0])
+            anchor, line = lines[ident]
+            source = files.get(anchor)
             if source is None:
                 continue
             x, y = block.border_box_x(), block.border_box_y()
             w, h = block.border_width(), block.border_height()
-            found.append(Paragraph(ident, _shown(source, root), str(source.resolve()), lines[ident],
+            found.append(Paragraph(ident, _shown(source, root), str(source.resolve()), line,
                                    (x / width, y / height, w / width, h / height)))
         out.append(found)
     return out
 
 
-def _blocks(box: Any, lines: dict[str, int]) -> Iterator[Any]:
+def _blocks(box: Any, lines: dict[str, tuple[str, int]]) -> Iterator[Any]:
     """The innermost block boxes of ``box`` whose element has a recorded line."""
     from weasyprint.formatting_structure import boxes
 
