@@ -244,7 +244,7 @@ def main() -> None:
                  "build --format pdf")
             pdf_times = times["build --format pdf"]
         if "jobs" in only and not args.smoke:
-            long_book = book(folder, 12, 36)
+            long_book = book(folder, 12, 40)
             times = alternate(repeat, {
                 "build --format pdf --jobs 1": lambda: build(long_book, "pdf", out, jobs=1),
                 "build --format pdf --jobs 2": lambda: build(long_book, "pdf", out, jobs=2),
