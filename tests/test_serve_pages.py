@@ -137,6 +137,15 @@ def test_page_view_shows_the_pages_and_where_each_paragraph_is_written(served):
     status, _, again = get(port, fresh[1]["image"])
     assert status == 200 and again != png
 
+    # a save that does not build: the problem above the last good pages
+    version = pages_json(port)["version"]
+    (root / "wash.md").write_text("---\ntitle: [unclosed\n---\n\nText.\n", encoding="utf-8")
+    assert wait_for(lambda: pages_json(port)["version"] > version, 120)
+    state = pages_json(port)
+    assert state["problem"] and "wash.md:" in state["problem"][0]
+    assert len(state["pages"]) == len(fresh)
+    assert b"This save does not lay out" in get(port, "/pages")[2]
+
 
 def test_editor_address_fills_path_file_and_line():
     paragraph = Paragraph("wash.3", "texts/wash.md", "/home/ed/zine/texts/wash.md", 14, (0, 0, 1, 1))
