@@ -308,16 +308,22 @@ def preflight(source: Path, as_json: bool, colour: str | None, pdfx: str | None,
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
               help="Port to listen on.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in a browser.")
-def serve(path: Path, host: str, port: int, open_browser: bool) -> None:
+@click.option("--editor-url", default=None, metavar="TEMPLATE",
+              help="What a click on a paragraph in the page view (/pages) opens, e.g. "
+                   "'vscode://file/{path}:{line}' ({path}, {file}, {line} filled in); "
+                   "default: [serve] editor in zinekit.toml.")
+def serve(path: Path, host: str, port: int, open_browser: bool, editor_url: str | None) -> None:
     """Live preview in the browser, rebuilt on save.
 
     Serves the issue (or every issue of the series) at PATH on http://127.0.0.1:PORT/,
     watches its files, images, zinekit.toml, .bib and theme, and reloads the page after
-    each save.  Problems are listed at the top of the page with file:line:col.
+    each save.  Problems are listed at the top of the page with file:line:col.  /pages
+    shows the reading edition's pages, laid out again after each save; a click on a
+    paragraph gives its file:line and opens it in the editor (--editor-url).
     """
     from zinekit.serve import serve as run_server
 
-    run_server(path, host=host, port=port, open_browser=open_browser)
+    run_server(path, host=host, port=port, open_browser=open_browser, editor=editor_url)
 
 
 @main.command(short_help="List the series: issues, articles, references.")

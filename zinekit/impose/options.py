@@ -76,6 +76,7 @@ class ImposeOptions:
     up: int = 1  # perfect: signatures side by side on one sheet
     grain: str | None = None  # up 2: the paper's grain runs along the sheet's long/short edge
     duplex: str = "auto"  # auto (the printer turns the sheet), manual, none (single-sided)
+    blank_back: bool = False  # a blank page added after the last, as the back cover (the build's)
 
     @classmethod
     def parse(cls, *, layout: str = "saddle", signature: str | int | None = None,

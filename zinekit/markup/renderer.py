@@ -69,6 +69,9 @@ class RenderContext:
     #: because the layout found no room for them under their call (``notes_overflow``)
     end_notes: frozenset[str] = frozenset()
     block_ids: bool = False  # every block gets an id (``<article>.<n>``), the same in each output
+    #: when given, filled with each block's and heading's id: its article's anchor and
+    #: source line (the preview's page view)
+    block_lines: dict[str, tuple[str, int]] | None = None
     outline_from: int = 0  # when set, the text's headings are renumbered from this level
                            # down, one level at a time (assistive technology's outline)
 
@@ -189,10 +192,13 @@ class ZineRenderer(RendererHTML):
             return ""
         if self._wants_id(token):
             token.attrSet("id", self.next_block_id())
+            self._record_line(token)
             try:
                 return super().renderToken(tokens, idx, options, env)
             finally:
                 del token.attrs["id"]
+        if token.type == "heading_open" and not self.in_note:
+            self._record_line(token)
         if token.type == "heading_open" or token.type == "heading_close":
             level = self.levels.get(id(token)) or min(int(token.tag[1]) + self.ctx.heading_shift, 6)
             original, token.tag = token.tag, f"h{level}"
@@ -201,6 +207,12 @@ class ZineRenderer(RendererHTML):
             finally:
                 token.tag = original
         return super().renderToken(tokens, idx, options, env)
+
+    def _record_line(self, token: Token) -> None:
+        """Where the block with this id is written, when the page view asks."""
+        ident = token.attrGet("id")
+        if self.ctx.block_lines is not None and token.map and isinstance(ident, str):
+            self.ctx.block_lines.setdefault(ident, (self.ctx.article_anchor, token.map[0] + 1))
 
     def _wants_id(self, token: Token) -> bool:
         return (self.ctx.block_ids and not self.in_note and token.nesting == 1

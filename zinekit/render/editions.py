@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from zinekit.errors import Diagnostics, ImposeError
@@ -41,6 +41,25 @@ def print_edition_differs(prepared: Prepared) -> bool:
     paper = render_issue_html(prepared, mode="print", print_edition=True,
                               bleed=prepared.issue.build.get("bleed"))
     return LINK_MARKUP.sub("", reading) != LINK_MARKUP.sub("", paper)
+
+
+def print_edition_source(prepared: Prepared) -> str:
+    """How the booklet gets the print edition's pages: ``"reading"`` (the reading PDF's
+    pages print the same), ``"reading+back"`` (they do, followed by a back cover that
+    prints nothing: the imposition adds a blank page for it) or ``"own"`` (a layout of
+    its own: an address printed after a link, a blurb only paper has, bleed, a theme
+    that draws on an empty back cover)."""
+    from zinekit.render.back_cover import empty_back_cover_is_blank, without_empty_back_cover
+
+    reading = LINK_MARKUP.sub("", render_issue_html(prepared, mode="print"))
+    paper = LINK_MARKUP.sub("", render_issue_html(prepared, mode="print", print_edition=True,
+                                                  bleed=prepared.issue.build.get("bleed")))
+    if reading == paper:
+        return "reading"
+    if without_empty_back_cover(paper) == reading and \
+            empty_back_cover_is_blank(prepared.theme.stylesheets("print")):
+        return "reading+back"
+    return "own"
 
 
 @dataclass
@@ -78,9 +97,12 @@ def booklet_options(issue: Issue, caliper_mm: float | None = None) -> ImposeOpti
 
 
 def impose_booklet(issue: Issue, print_pdf: bytes, out: Path, diagnostics: Diagnostics,
-                   caliper_mm: float | None = None) -> Booklet | None:
-    """Impose the print edition; the file is named after the sheet it is laid out on."""
+                   caliper_mm: float | None = None, blank_back: bool = False) -> Booklet | None:
+    """Impose the print edition; the file is named after the sheet it is laid out on.
+    ``blank_back``: the print edition is ``print_pdf`` and a blank back cover after it."""
     options = booklet_options(issue, caliper_mm)
+    if blank_back:
+        options = replace(options, blank_back=True)
     with tempfile.TemporaryDirectory(prefix="zinekit-booklet-") as folder:
         target = Path(folder) / "booklet.pdf"
         try:

@@ -41,18 +41,24 @@ def _reading_pdf(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict
 
 def _booklet(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Path, bytes]:
     """The print edition (no live links, addresses printed), imposed: the reading PDF's
-    own pages when the print edition prints the same, else a layout of its own."""
-    from zinekit.render.editions import impose_booklet, print_edition_differs
+    own pages when the print edition prints the same (with a blank page added for an
+    empty back cover), else a layout of its own."""
+    from zinekit.render.editions import impose_booklet, print_edition_source
     from zinekit.render.note_overflow import notes_at_end
     from zinekit.render.paper import caliper_of
-    from zinekit.render.pdf import render_pdf
 
-    paper = reading
-    if paper is None or not paper.data or print_edition_differs(prepared):
+    paper, source = reading, "own"
+    if paper is not None and paper.data:
+        source = print_edition_source(prepared)
+    if source == "own":
+        from zinekit.render.pdf import render_pdf
+
         paper = render_pdf(prepared, print_edition=True, bleed=prepared.issue.build.get("bleed"),
                            end_notes=notes_at_end(reading))
+    assert paper is not None
     booklet = impose_booklet(prepared.issue, paper.data, out, prepared.diagnostics,
-                             caliper_of(prepared.settings, prepared.diagnostics))
+                             caliper_of(prepared.settings, prepared.diagnostics),
+                             blank_back=source == "reading+back")
     if booklet is None:
         return {}
     prepared.notes.append(str(booklet.report))
