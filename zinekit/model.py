@@ -245,6 +245,29 @@ class Prepared:
         return str(self.settings.get("footnote_numbering") or "article")
 
 
+@dataclass(frozen=True)
+class Edition:
+    """Which edition a layout is for: the reading PDF (the default), the print edition
+    (no live links, addresses printed, optional bleed) or an EPUB's chapters.  Passed from
+    the format makers through :func:`~zinekit.render.pdf.render_pdf` to the HTML."""
+
+    print_edition: bool = False
+    bleed: str | None = None  # CSS length of the print bleed, e.g. "3mm"
+    #: the ids of footnotes printed at their article's end from the start (those the
+    #: reading PDF's layout moved there: :mod:`zinekit.render.note_overflow`)
+    end_notes: frozenset[str] = frozenset()
+    epub: bool = False
+
+    def template_flags(self) -> dict[str, object]:
+        """What a theme's templates read as ``flags`` (``flags.get("bleed")``)."""
+        return {"print_edition": self.print_edition, "bleed": self.bleed,
+                "end_notes": self.end_notes, "epub": self.epub}
+
+
+#: The reading PDF's edition.
+READING = Edition()
+
+
 # --- stage 3: the laid-out reading PDF ------------------------------------------------
 
 

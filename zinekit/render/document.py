@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-from dataclasses import fields
 from typing import Any
 
 from zinekit import __version__
 from zinekit.markup import RenderContext, render_html
-from zinekit.model import Article, Issue, Prepared
+from zinekit.model import READING, Article, Edition, Issue, Prepared
 from zinekit.render.languages import mark_languages
 from zinekit.render.locale import format_issue_date, iso_date
 from zinekit.render.paper import text_direction
@@ -62,10 +61,10 @@ def issue_line(issue: Issue) -> str:
     return " · ".join(parts)
 
 
-def article_context(article: Article, prepared: Prepared, mode: str, **flags: Any) -> dict[str, Any]:
+def article_context(article: Article, prepared: Prepared, mode: str,
+                    edition: Edition = READING) -> dict[str, Any]:
     issue, resolved = prepared.issue, prepared.resolved
     notes_mode = _notes_mode(article, issue)
-    known = {f.name for f in fields(RenderContext)}
     ctx = RenderContext(mode=mode, article_anchor=article.anchor, xrefs=resolved.xrefs,
                         citations=resolved.citations,
                         heading_shift=1 if article.title and not article.chapter else 0,
@@ -77,7 +76,8 @@ def article_context(article: Article, prepared: Prepared, mode: str, **flags: An
                         block_ids=True, outline_from=2 if mode == "screen" else 0,
                         note_offset=issue.notes_before(article)
                         if prepared.footnote_numbering == "issue" else 0,
-                        **{k: v for k, v in flags.items() if k in known})
+                        print_edition=edition.print_edition, epub=edition.epub,
+                        end_notes=edition.end_notes)
     body, notes = render_html(article.text, ctx, allow_html=bool(issue.build.get("allow_html")))
     return {
         "anchor": article.anchor,
@@ -101,10 +101,10 @@ def _notes_mode(article: Article, issue: Issue) -> str:
 
 
 def render_issue_html(prepared: Prepared, mode: str = "print", template: str = "issue.html",
-                      **flags: Any) -> str:
+                      edition: Edition = READING) -> str:
     """The whole issue as one HTML document for ``mode`` ("print" or "screen")."""
     issue = prepared.issue
-    articles = [article_context(a, prepared, mode, **flags) for a in issue.articles]
+    articles = [article_context(a, prepared, mode, edition) for a in issue.articles]
     contents = [a for a in articles if a["title"]]
     env = prepared.theme.jinja_env()
     document = env.get_template(template).render(
@@ -122,7 +122,7 @@ def render_issue_html(prepared: Prepared, mode: str = "print", template: str = "
         further_reading=bool(issue.meta.get("further_reading")),
         footnote_numbering=prepared.footnote_numbering,
         chapter_start=prepared.settings.get("chapter_start") or "page",
-        flags=flags,
+        flags=edition.template_flags(),
     )
     return mark_languages(document, issue.language, other_languages(prepared))
 

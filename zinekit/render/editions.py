@@ -12,19 +12,20 @@ import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from zinekit.errors import Diagnostics, ImposeError
 from zinekit.impose import ImposeOptions, ImposeReport, impose_pdf
 from zinekit.impose.binding import binding_for_language
 from zinekit.impose.registry import FOLDED
-from zinekit.model import Issue, Prepared
+from zinekit.model import Edition, Issue, Prepared
 from zinekit.render.document import render_issue_html
 
 PRESS_BLEED = "3mm"
 PRESS_VARIANT = "pdf/x-4"
 #: The press edition is PDF/X-4: its output intent tells the press how to print its RGB,
 #: so colour is not checked; everything else a press rejects is.
-PRESS_PREFLIGHT = {"colour": "any", "pdfx": "4"}
+PRESS_PREFLIGHT: dict[str, Any] = {"colour": "any", "pdfx": "4"}
 
 
 #: Link markup: the only thing the print edition may drop without printing differently
@@ -38,8 +39,8 @@ def print_edition_differs(prepared: Prepared) -> bool:
     external link, the back cover paper always has, bleed.  Otherwise the booklet is
     the reading PDF's very pages (imposition drops their links, as paper does)."""
     reading = render_issue_html(prepared, mode="print")
-    paper = render_issue_html(prepared, mode="print", print_edition=True,
-                              bleed=prepared.issue.build.get("bleed"))
+    paper = render_issue_html(prepared, mode="print", edition=Edition(
+        print_edition=True, bleed=prepared.issue.build.get("bleed")))
     return LINK_MARKUP.sub("", reading) != LINK_MARKUP.sub("", paper)
 
 

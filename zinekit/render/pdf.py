@@ -14,6 +14,7 @@ import warnings
 import re
 import sys
 import uuid
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, TypeVar
 from urllib.parse import quote, unquote, urljoin, urlparse
@@ -29,7 +30,7 @@ from weasyprint.urls import URLFetcher
 from zinekit.errors import Diagnostics, ZinekitError
 from zinekit.safety.limits import check_css_file, irregular_kind
 from zinekit.markup.xrefs import SIBLING_SCHEME
-from zinekit.model import Issue, LaidOut, Prepared
+from zinekit.model import READING, Edition, Issue, LaidOut, Prepared
 from zinekit.render.document import render_issue_html
 from zinekit.render import footnote_area
 from zinekit.render.note_overflow import (NotePlacement, misplaced_footnotes, moved_note,
@@ -492,9 +493,9 @@ def variant_options(variant: str | None) -> dict[str, str]:
     return {"pdf_variant": variant}
 
 
-def edition_variant(variant: str | None, flags: dict[str, object]) -> str | None:
+def edition_variant(variant: str | None, edition: Edition) -> str | None:
     """The variant asked for; by default PDF/UA-1 for the reading PDF, none for paper."""
-    if variant is not None or flags.get("print_edition"):
+    if variant is not None or edition.print_edition:
         return variant
     return READING_VARIANT
 
@@ -542,21 +543,21 @@ if sys.version_info < (3, 14):  # later versions keep a chunk for the next call
 
 
 def render_pdf(prepared: Prepared, variant: str | None = None, with_bytes: bool = True,
-               diagnostics: Diagnostics | None = None, **flags: object) -> LaidOut:
+               diagnostics: Diagnostics | None = None, edition: Edition = READING) -> LaidOut:
     """Lay out a PDF edition (by default the reading PDF, tagged PDF/UA-1): its bytes,
     page count, the page of every anchor and where each page begins; problems go to
     ``diagnostics`` (the issue's by default).
     ``with_bytes=False`` lays it out for its pages only: writing a 1,000-page PDF is
-    about a sixth of the time it takes.  ``end_notes`` (the ids of footnotes to print at
+    about a sixth of the time it takes.  ``edition.end_notes`` (the ids of footnotes to print at
     their article's end, e.g. those the reading PDF moved) start the print edition
     where the reading PDF ended (:mod:`zinekit.render.note_overflow`)."""
     issue, theme = prepared.issue, prepared.theme
     diagnostics = prepared.diagnostics if diagnostics is None else diagnostics
-    variant = edition_variant(variant, flags)
-    html = render_issue_html(prepared, mode="print", **flags)
-    others = {key: value for key, value in flags.items() if key != "end_notes"}
+    variant = edition_variant(variant, edition)
+    html = render_issue_html(prepared, mode="print", edition=edition)
     placement = placement_for(prepared, lambda end_notes: render_issue_html(
-        prepared, mode="print", end_notes=end_notes, **others), flags.get("end_notes"))
+        prepared, mode="print", edition=replace(edition, end_notes=end_notes)),
+        edition.end_notes)
     fetcher = ProjectFetcher([issue.root, *theme.folders, builtin_themes_folder()],
                              allow_network=bool(issue.build.get("allow_network")),
                              mounts=[issue.root, builtin_themes_folder()])
@@ -568,7 +569,7 @@ def render_pdf(prepared: Prepared, variant: str | None = None, with_bytes: bool 
                                    fetcher, diagnostics, variant, placement)
         data = with_stack_room(pdf_bytes, document, html, variant) if with_bytes else b""
     report = moved_note(prepared, placement)
-    if report and not flags.get("print_edition"):  # the print edition moves the same
+    if report and not edition.print_edition:  # the print edition moves the same
         prepared.notes.append(report)
     anchor_pages: dict[str, int] = {}
     for number, laid_out in enumerate(document.pages, start=1):

@@ -189,11 +189,11 @@ def page_references_kept() -> Iterator[None]:
             pdf.__dict__["_zinekit_page_references"] = memo
         return memo[1]
 
-    pydyf.PDF.page_references = property(kept)  # type: ignore[method-assign,assignment]
+    pydyf.PDF.page_references = property(kept)
     try:
         yield
     finally:
-        pydyf.PDF.page_references = original  # type: ignore[method-assign]
+        pydyf.PDF.page_references = original
 
 
 # --- the finisher ------------------------------------------------------------------------

@@ -102,6 +102,7 @@ class CatalogIssue:
         self._pages = pages
         self._page_labels = list(page_labels) if page_labels is not None else None
         self._loader = loader
+        self._resolved_source: tuple[Path, Path] | None = None  # (source, resolved)
         self.problem: Diagnostic | None = None  # why its PDF could not be read
         self.version = 0  # changes whenever its articles do (resolving keeps an index)
 
@@ -183,12 +184,12 @@ class CatalogIssue:
         return f"CatalogIssue({self.series!r} {self.designation()!r})"
 
 
-def _resolved(issue: CatalogIssue) -> Path:
-    """The issue's source resolved, once per catalog (a library's sources are looked up
-    for every issue of it)."""
-    found = getattr(issue, "_resolved_source", None)
-    if found is None or found[0] != issue.source:
-        found = issue._resolved_source = (issue.source, Path(issue.source).resolve())
+def _resolved(issue: CatalogIssue, source: Path) -> Path:
+    """The issue's ``source`` resolved, once per catalog (a library's sources are looked
+    up for every issue of it)."""
+    found = issue._resolved_source
+    if found is None or found[0] != source:
+        found = issue._resolved_source = (source, Path(source).resolve())
     return found[1]
 
 
@@ -252,8 +253,10 @@ class Catalog:
         key = (len(issues), *(id(i) for i in issues[:1] + issues[-1:]))  # issues are only added
         if getattr(self, "_source_key", None) != key:
             index: dict[Path, CatalogIssue] = {}
-            for issue in (i for i in issues if i.source is not None):
-                declared = _resolved(issue)
+            for issue in issues:
+                if issue.source is None:
+                    continue
+                declared = _resolved(issue, issue.source)
                 alias = declared.parent if declared.name == "issue.md" else declared / "issue.md"
                 index.setdefault(declared, issue)
                 index.setdefault(alias, issue)
@@ -351,7 +354,8 @@ def validate_inventory(data: Any) -> list[tuple[str, str]]:
         return [("version", message)]
     problems = _type_problems(data, _INVENTORY_FIELDS, "")
     for name, fields in (("articles", _ARTICLE_FIELDS), ("anchors", _ANCHOR_FIELDS)):
-        for i, item in enumerate(data.get(name) if isinstance(data.get(name), list) else []):
+        items = data.get(name)
+        for i, item in enumerate(items if isinstance(items, list) else []):
             where = f'"{name}"[{i}]: '
             if not isinstance(item, dict):
                 problems.append((name, f"{where}must be an object, got {show_value(item)}"))
@@ -388,7 +392,9 @@ def load_inventory(path: Path, diagnostics: Diagnostics | None = None) -> dict[s
     return None
 
 
-def _inventory_failed(diagnostics: Diagnostics | None, message: str, path: Path, line: int, col: int) -> None:
+def _inventory_failed(diagnostics: Diagnostics | None, message: str, path: Path, line: int,
+                      col: int) -> dict[str, Any] | None:
+    """None once the error is recorded (raised when there is no ``diagnostics``)."""
     if diagnostics is None:
         raise ResolveError(message, str(path), line, col)
     diagnostics.error(message, str(path), line, col)

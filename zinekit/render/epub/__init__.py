@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from zinekit.model import Article, Issue, Prepared
+from zinekit.model import Article, Edition, Issue, Prepared
 from zinekit.render.document import article_context, build_date, issue_context, other_languages
 from zinekit.render.languages import mark_languages
 from zinekit.render.epub.assets import ImagePacker, Resources, epub_stylesheets
@@ -124,7 +124,7 @@ class PageRenderer:
                                       issue.title, "frontmatter titlepage"))]
         number = 0
         for article in issue.articles:
-            ctx = article_context(article, self.prepared, "screen", epub=True)
+            ctx = article_context(article, self.prepared, "screen", Edition(epub=True))
             if article.is_intro:
                 name, title = "text/intro.xhtml", issue.title
             else:  # the chapters of a book in one file are named so

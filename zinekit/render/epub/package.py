@@ -306,7 +306,7 @@ def _write_deflated(archive: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes
     """``archive.writestr`` for a deflated member, its deflated bytes taken from
     :func:`_deflated`; zipfile computes the checksum and sizes as ever (the file is
     byte-identical to one written by ``writestr``, see the tests)."""
-    info._compresslevel = FAST_LEVEL  # what writestr records for the level
+    info._compresslevel = FAST_LEVEL  # type: ignore[attr-defined]  # what writestr records
     info.file_size = len(data)
     with archive.open(info, mode="w") as member:
         if hasattr(member, "_compressor"):  # zipfile's writer deflates through it
