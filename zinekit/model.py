@@ -13,6 +13,7 @@ the issue, so one loaded issue serves every pass of a build.  Source positions a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,13 @@ class Location:
     path: str
     line: int = 0
     col: int = 0
+
+
+def source_date_of(epoch: str | None) -> datetime | None:
+    """The moment ``SOURCE_DATE_EPOCH`` names (seconds since 1970, UTC); None when it is
+    unset or not a whole number (the build then carries the clock's time)."""
+    text = (epoch or "").strip()
+    return datetime.fromtimestamp(int(text), tz=timezone.utc) if text.isdigit() else None
 
 
 # --- stage 1: what the Markdown holds ------------------------------------------------
@@ -239,6 +247,9 @@ class Prepared:
     resolved: Resolved
     diagnostics: Diagnostics
     notes: list[str] = field(default_factory=list)  # reports shown after the build
+    #: the build's SOURCE_DATE_EPOCH (read once, where the command starts): the date the
+    #: outputs carry instead of the clock's, for builds that are the same byte for byte
+    source_date: datetime | None = None
 
     @property
     def footnote_numbering(self) -> str:

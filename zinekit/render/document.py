@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import os
 from typing import Any
 
 from zinekit import __version__
@@ -14,13 +13,9 @@ from zinekit.render.locale import format_issue_date, iso_date
 from zinekit.render.paper import text_direction
 
 
-def build_date() -> str | None:
-    """The build's timestamp: ``SOURCE_DATE_EPOCH`` when set (reproducible builds)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        moment = _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc)
-        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return None
+def build_date(source_date: _dt.datetime | None) -> str | None:
+    """The build's timestamp: its ``SOURCE_DATE_EPOCH`` when set (reproducible builds)."""
+    return source_date.strftime("%Y-%m-%dT%H:%M:%SZ") if source_date is not None else None
 
 
 def issue_context(issue: Issue) -> dict[str, Any]:
@@ -115,7 +110,7 @@ def render_issue_html(prepared: Prepared, mode: str = "print", template: str = "
         page=prepared.page,
         theme=prepared.theme.manifest,
         mode=mode,
-        build_date=build_date(),
+        build_date=build_date(prepared.source_date),
         generator=f"zinekit {__version__}",
         bibliography_html=prepared.resolved.bibliography_html,
         download_url=prepared.resolved.download_url,

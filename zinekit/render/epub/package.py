@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
-import os
 import re
 import uuid
 import xml.etree.ElementTree as ET
@@ -62,16 +61,9 @@ class Accessibility:
     source_of_pages: str | None = None  # the print edition the page list follows
 
 
-def source_date() -> _dt.datetime | None:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc)
-    return None
-
-
-def modified_timestamp() -> str:
-    """``dcterms:modified``: ``SOURCE_DATE_EPOCH`` when set, else the build's time."""
-    moment = source_date() or _dt.datetime.now(tz=_dt.timezone.utc)
+def modified_timestamp(source_date: _dt.datetime | None) -> str:
+    """``dcterms:modified``: the build's ``SOURCE_DATE_EPOCH`` when set, else its time."""
+    moment = source_date or _dt.datetime.now(tz=_dt.timezone.utc)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -105,7 +97,8 @@ def _meta(parent: ET.Element, prop: str, text: str, **attrs: str) -> ET.Element:
     return _sub(parent, f"{{{OPF}}}meta", text, property=prop, **attrs)
 
 
-def metadata(issue: Issue, identifier: str, access: Accessibility) -> ET.Element:
+def metadata(issue: Issue, identifier: str, access: Accessibility,
+             source_date: _dt.datetime | None = None) -> ET.Element:
     """The ``<metadata>`` element (EPUB 3.3 §5.5)."""
     meta = issue.meta
     md = ET.Element(f"{{{OPF}}}metadata")
@@ -131,7 +124,7 @@ def metadata(issue: Issue, identifier: str, access: Accessibility) -> ET.Element
         _sub(md, f"{{{DC}}}source", access.source_of_pages, id="print-source")
         _meta(md, "source-of", "pagination", refines="#print-source")
         _meta(md, "pageBreakSource", access.source_of_pages)
-    _meta(md, "dcterms:modified", modified_timestamp())
+    _meta(md, "dcterms:modified", modified_timestamp(source_date))
     _accessibility(md, access)
     _sub(md, f"{{{OPF}}}meta", name="generator", content=f"zinekit {__version__}")
     return md
@@ -203,10 +196,10 @@ def summary(access: Accessibility) -> str:
 
 
 def package_document(issue: Issue, identifier: str, access: Accessibility, items: list[Item],
-                     spine: list[SpineEntry]) -> bytes:
+                     spine: list[SpineEntry], source_date: _dt.datetime | None = None) -> bytes:
     package = ET.Element(f"{{{OPF}}}package", {"version": "3.0", "unique-identifier": "book-id",
                                                f"{{{XML}}}lang": issue.language})
-    package.append(metadata(issue, identifier, access))
+    package.append(metadata(issue, identifier, access, source_date))
     manifest = _sub(package, f"{{{OPF}}}manifest")
     for item in items:
         attrs = {"id": item.id, "href": item.href, "media-type": item.media_type}
@@ -244,8 +237,8 @@ def container_document() -> bytes:
 
 # --- the zip -------------------------------------------------------------------------
 
-def zip_time() -> tuple[int, int, int, int, int, int]:
-    moment = source_date()
+def zip_time(moment: _dt.datetime | None = None) -> tuple[int, int, int, int, int, int]:
+    """The time every member of the EPUB is stamped with: the build's source date."""
     if moment is None or moment.year < 1980:
         return ZIP_EPOCH
     return (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
@@ -258,10 +251,10 @@ STORED = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".woff", ".woff2")
 FAST = (".otf", ".ttf")
 
 
-def zip_epub(files: list[tuple[str, bytes]]) -> bytes:
+def zip_epub(files: list[tuple[str, bytes]], source_date: _dt.datetime | None = None) -> bytes:
     """The EPUB file: ``mimetype`` first and stored, then ``files`` in the given order."""
     buffer = io.BytesIO()
-    stamp = zip_time()
+    stamp = zip_time(source_date)
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, data in [("mimetype", b"application/epub+zip"), *files]:
             method, level = _compression(name)
