@@ -130,7 +130,7 @@ class Article:
 
     @property
     def authors(self) -> list[str]:
-        return list(self.meta.get("authors", []))
+        return list(self.meta.typed.authors)
 
     @property
     def headings(self) -> list[Heading]:
@@ -168,11 +168,11 @@ class Issue:
 
     @property
     def title(self) -> str:
-        return self.meta.get("title") or self.slug
+        return self.meta.typed.title or self.slug
 
     @property
     def language(self) -> str:
-        return str(IssueSettings(self.meta, self.build).get("language") or "en")
+        return IssueSettings(self.meta, self.build).typed.language
 
     @property
     def is_multi_article(self) -> bool:
@@ -253,7 +253,7 @@ class Prepared:
 
     @property
     def footnote_numbering(self) -> str:
-        return str(self.settings.get("footnote_numbering") or "article")
+        return self.settings.typed.footnote_numbering
 
 
 @dataclass(frozen=True)

@@ -99,7 +99,7 @@ def estimate_pages(prepared: Prepared) -> Estimate:
 def _kind(article: Article, prepared: Prepared) -> tuple[str, str]:
     """What sets an article's density: the file it comes from (its kind of text) and
     where its notes go (margin notes narrow the text)."""
-    notes = article.meta.get("notes") or prepared.issue.meta.get("notes") or "foot"
+    notes = article.meta.typed.notes or prepared.issue.meta.typed.notes or "foot"
     return str(article.path), str(notes)
 
 

@@ -31,7 +31,7 @@ from zinekit.pipeline import reuse
 from zinekit.anthology.expand import expand, read_spec, resolve_anthology
 from zinekit.catalog_entry import report_unlisted
 from zinekit.pipeline.cluster import Shared, cluster_address, open_workers
-from zinekit.config import IssueSettings
+from zinekit.config import SHARED_OPTIONS, IssueSettings
 from zinekit.errors import Diagnostics, ZinekitError, display_path, displayed_from
 from zinekit.anthology.estimate import estimate_pages
 from zinekit.model import IssueResult, LaidOut, Plan, Prepared, source_date_of
@@ -286,10 +286,10 @@ def prepare_issue(path: Path, project: Project, options: BuildOptions,
     issue = session.load(path)  # 1.
     diagnostics.extend(issue.diagnostics)
     collected = expand(issue, session.load, session.catalog, diagnostics) \
-        if issue.meta.get("include") else None  # an anthology (zinekit.anthology.expand)
+        if issue.meta.typed.include else None  # an anthology (zinekit.anthology.expand)
     issue = collected.issue if collected else issue
     settings = IssueSettings(issue.meta, issue.build, command_line={"theme": options.theme})
-    theme = load_theme(str(settings.get("theme")), project.root)  # 2.
+    theme = load_theme(settings.typed.theme, project.root)  # 2.
     settings = settings.with_theme(theme.defaults)
     page = page_size(settings, diagnostics)
     caliper_of(settings, diagnostics)  # a bad paper thickness is reported by `check` too
@@ -480,7 +480,7 @@ def page_size(settings: IssueSettings, diagnostics: Diagnostics) -> PageSize:
         return parse_page_size(str(wanted))
     except ValueError as exc:
         diagnostics.error(str(exc), path or settings.front_matter.path, line, 1)
-        return parse_page_size("A5")
+        return parse_page_size(SHARED_OPTIONS["page_size"].default)
 
 
 def choose_formats(prepared: Prepared, options: BuildOptions,

@@ -145,8 +145,8 @@ def input_files(issue: Issue, theme_folders: list[Path], project_file: Path | No
             add(Path(path))
     bases = {issue.source_file.parent, *(a.path.parent for a in issue.articles)}
     relative = local_references(issue)
-    if isinstance(issue.meta.get("cover"), str):
-        relative.add(issue.meta["cover"])
+    if isinstance(issue.meta.typed.cover, str):
+        relative.add(issue.meta.typed.cover)
     for reference in relative:
         target = unquote(urlsplit(reference).path)
         for base in bases:

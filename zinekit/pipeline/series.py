@@ -139,7 +139,7 @@ class Session:
     def cited_sources(self, issue: Issue) -> list[CatalogIssue]:
         """The zinekit-built issues that ``issue`` refers to (an anthology: those its
         texts refer to, each resolved in its own issue, that issue included)."""
-        if issue.meta.get("include") and not any(a.origin for a in issue.articles):
+        if issue.meta.typed.include and not any(a.origin for a in issue.articles):
             issue = expand(issue, self.load, self.catalog, Diagnostics()).issue
         own = context_for(issue, self.catalog, None).issue
         contexts: dict[Path | None, RefContext] = {None: context_for(issue, self.catalog, None)}

@@ -27,8 +27,8 @@ def issue_context(issue: Issue) -> dict[str, Any]:
     ctx["title"] = issue.title
     ctx["language"] = issue.language
     ctx["direction"] = text_direction(issue.language)
-    ctx["date"] = format_issue_date(meta.get("date"), issue.language) or None
-    ctx["date_iso"] = iso_date(meta.get("date"))
+    ctx["date"] = format_issue_date(meta.typed.date, issue.language) or None
+    ctx["date_iso"] = iso_date(meta.typed.date)
     ctx["slug"] = issue.slug
     ctx["issue_line"] = issue_line(issue)
     return ctx
@@ -37,7 +37,7 @@ def issue_context(issue: Issue) -> dict[str, Any]:
 def cover_image(issue: Issue) -> str | None:
     """The ``cover:`` image as written, when it is a file inside the project (load.py
     reports it otherwise)."""
-    written = issue.meta.get("cover")
+    written = issue.meta.typed.cover
     if not written:
         return None
     file = (issue.source_file.parent / str(written)).resolve()
@@ -48,8 +48,8 @@ def issue_line(issue: Issue) -> str:
     """``Ember Tide · vol. 6 · no. 2`` — the series line of the title page and heads."""
     parts = []
     meta = issue.meta
-    if meta.get("series"):
-        parts.append(str(meta["series"]))
+    if meta.typed.series:
+        parts.append(str(meta.typed.series))
     for key, label in (("volume", "vol."), ("number", "no."), ("chapter", "chap.")):
         if meta.get(key) is not None:
             parts.append(f"{label} {meta[key]}")
@@ -73,26 +73,26 @@ def article_context(article: Article, prepared: Prepared, mode: str,
                         if prepared.footnote_numbering == "issue" else 0,
                         print_edition=edition.print_edition, epub=edition.epub,
                         end_notes=edition.end_notes)
-    body, notes = render_html(article.text, ctx, allow_html=bool(issue.build.get("allow_html")))
+    body, notes = render_html(article.text, ctx, allow_html=issue.build.typed.allow_html)
     return {
         "anchor": article.anchor,
         "title": article.title,
-        "subtitle": article.meta.get("subtitle"),
+        "subtitle": article.meta.typed.subtitle,
         "authors": article.authors,
-        "date": format_issue_date(article.meta.get("date"), issue.language) or None,
-        "date_iso": iso_date(article.meta.get("date")),
-        "source": article.meta.get("source"),
+        "date": format_issue_date(article.meta.typed.date, issue.language) or None,
+        "date_iso": iso_date(article.meta.typed.date),
+        "source": article.meta.typed.source,
         "is_intro": article.is_intro,
         "notes_mode": notes_mode,
         "html": body,
         "notes_html": notes,
         "headings": list(article.headings),
-        "further_reading": bool(article.meta.get("further_reading")),
+        "further_reading": bool(article.meta.typed.further_reading),
     }
 
 
 def _notes_mode(article: Article, issue: Issue) -> str:
-    return article.meta.get("notes") or issue.meta.get("notes") or "foot"
+    return article.meta.typed.notes or issue.meta.typed.notes or "foot"
 
 
 def render_issue_html(prepared: Prepared, mode: str = "print", template: str = "issue.html",
@@ -114,9 +114,9 @@ def render_issue_html(prepared: Prepared, mode: str = "print", template: str = "
         generator=f"zinekit {__version__}",
         bibliography_html=prepared.resolved.bibliography_html,
         download_url=prepared.resolved.download_url,
-        further_reading=bool(issue.meta.get("further_reading")),
+        further_reading=bool(issue.meta.typed.further_reading),
         footnote_numbering=prepared.footnote_numbering,
-        chapter_start=prepared.settings.get("chapter_start") or "page",
+        chapter_start=prepared.settings.typed.chapter_start,
         flags=edition.template_flags(),
     )
     return mark_languages(document, issue.language, other_languages(prepared))
@@ -124,4 +124,4 @@ def render_issue_html(prepared: Prepared, mode: str = "print", template: str = "
 
 def other_languages(prepared: Prepared) -> tuple[str, ...]:
     """The issue's ``other_languages``: what runs of other scripts are read in."""
-    return tuple(str(tag) for tag in prepared.settings.get("other_languages") or ())
+    return tuple(prepared.settings.typed.other_languages)

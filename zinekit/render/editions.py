@@ -40,7 +40,7 @@ def print_edition_differs(prepared: Prepared) -> bool:
     the reading PDF's very pages (imposition drops their links, as paper does)."""
     reading = render_issue_html(prepared, mode="print")
     paper = render_issue_html(prepared, mode="print", edition=Edition(
-        print_edition=True, bleed=prepared.issue.build.get("bleed")))
+        print_edition=True, bleed=prepared.issue.build.typed.bleed))
     return LINK_MARKUP.sub("", reading) != LINK_MARKUP.sub("", paper)
 
 
@@ -56,26 +56,25 @@ def booklet_options(issue: Issue, caliper_mm: float | None = None) -> ImposeOpti
     paper's thickness (``caliper``) is the creep of a folded layout; the binding from the
     front matter's ``binding``, else from the issue's language (right to left for Arabic,
     Hebrew, Persian …)."""
-    build = issue.build
-    bleed = build.get("bleed")
-    layout = build.get("booklet_layout", "saddle")
-    binding = issue.meta.get("binding") or binding_for_language(issue.language)
+    build = issue.build.typed
+    bleed, layout = build.bleed, build.booklet_layout
+    binding = issue.meta.typed.binding or binding_for_language(issue.language)
     try:
         return ImposeOptions.parse(
             layout=layout,
-            signature=build.get("booklet_signature"),
-            sheet=build.get("booklet_sheet"),
+            signature=build.booklet_signature,
+            sheet=build.booklet_sheet,
             creep=f"{caliper_mm:g}mm" if caliper_mm and layout in FOLDED else None,
             bleed=bleed,
             marks=bool(bleed),
             binding=binding,
-            cover=build.get("booklet_cover", "included"),
-            path=build.path,
+            cover=build.booklet_cover,
+            path=issue.build.path,
         )
     except ImposeError as exc:
-        line = (build.line_of("booklet_layout") or build.line_of("booklet_sheet")
-                or build.line_of("booklet_cover") or 1)
-        raise ImposeError(exc.diagnostic.message, build.path, line, 1) from None
+        lines = issue.build.line_of
+        line = lines("booklet_layout") or lines("booklet_sheet") or lines("booklet_cover") or 1
+        raise ImposeError(exc.diagnostic.message, issue.build.path, line, 1) from None
 
 
 def impose_booklet(issue: Issue, print_pdf: bytes, out: Path, diagnostics: Diagnostics,

@@ -50,7 +50,7 @@ def _booklet(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Pat
     paper = reading
     if paper is None or not paper.data or print_edition_differs(prepared):
         paper = render_pdf(prepared, edition=Edition(
-            print_edition=True, bleed=prepared.issue.build.get("bleed"),
+            print_edition=True, bleed=prepared.issue.build.typed.bleed,
             end_notes=notes_at_end(reading)))
     booklet = impose_booklet(prepared.issue, paper.data, out, prepared.diagnostics,
                              caliper_of(prepared.settings, prepared.diagnostics))
@@ -66,7 +66,7 @@ def _press(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Path,
     from zinekit.render.note_overflow import notes_at_end
     from zinekit.render.pdf import render_pdf
 
-    bleed = prepared.issue.build.get("bleed") or PRESS_BLEED
+    bleed = prepared.issue.build.typed.bleed or PRESS_BLEED
     press = render_pdf(prepared, variant=PRESS_VARIANT, edition=Edition(
         print_edition=True, bleed=bleed, end_notes=notes_at_end(reading)))
     preflight_press(prepared.issue, press.data, prepared.diagnostics)

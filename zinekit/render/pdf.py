@@ -154,7 +154,7 @@ def find_image(issue: Issue, url: str,
 def find_cover(issue: Issue, url: str,
                fetcher: ProjectFetcher) -> tuple[str, str, int, int] | None:
     """The ``cover:`` image as its front matter writes it, when it resolves to ``url``."""
-    written = issue.meta.get("cover")
+    written = issue.meta.typed.cover
     if not isinstance(written, str) or not written:
         return None
     base = fetcher.url_for(issue.source_file.parent) + "/"
@@ -559,7 +559,7 @@ def render_pdf(prepared: Prepared, variant: str | None = None, with_bytes: bool 
         prepared, mode="print", edition=replace(edition, end_notes=end_notes)),
         edition.end_notes)
     fetcher = ProjectFetcher([issue.root, *theme.folders, builtin_themes_folder()],
-                             allow_network=bool(issue.build.get("allow_network")),
+                             allow_network=issue.build.typed.allow_network,
                              mounts=[issue.root, builtin_themes_folder()])
     check_font_coverage(issue, theme.fonts(), diagnostics)
     check_font_families(theme.stylesheets("print"), diagnostics)

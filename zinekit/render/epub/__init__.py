@@ -136,7 +136,7 @@ class PageRenderer:
             page = self.render(name, "article", "epub/article.xhtml", title, "bodymatter",
                                article=ctx)
             sources.append(Source(page, article, ctx))
-        if issue.meta.get("further_reading") and self.resolved.bibliography_html:
+        if issue.meta.typed.further_reading and self.resolved.bibliography_html:
             sources.append(Source(self.render(
                 "text/further-reading.xhtml", "further-reading", "epub/further-reading.xhtml",
                 "Further reading", "backmatter", bibliography_html=self.resolved.bibliography_html)))
@@ -192,8 +192,8 @@ def _cover(renderer: PageRenderer, prepared: Prepared, resources: Resources,
     """The cover page: the front matter's ``cover:`` image, else one the theme draws."""
     issue = prepared.issue
     name = None
-    if issue.meta.get("cover"):
-        written = str(issue.meta["cover"])
+    if issue.meta.typed.cover:
+        written = str(issue.meta.typed.cover)
         where = (str(issue.source_file), issue.meta.line_of("cover"), 1)
         name = images.pack_path(issue.source_file.parent / written, written, where)
     if name is None:

@@ -76,7 +76,7 @@ def book_identifier(issue: Issue) -> str:
 
 def creators(issue: Issue) -> list[str]:
     """The issue's authors; for an issue of several texts without its own, theirs."""
-    named = list(issue.meta.get("authors", []))
+    named = list(issue.meta.typed.authors)
     if named:
         return named
     found: list[str] = []
@@ -105,21 +105,21 @@ def metadata(issue: Issue, identifier: str, access: Accessibility,
     _sub(md, f"{{{DC}}}identifier", identifier, id="book-id")
     _sub(md, f"{{{DC}}}title", issue.title, id="title")
     _meta(md, "title-type", "main", refines="#title")
-    if meta.get("subtitle"):
-        _sub(md, f"{{{DC}}}title", str(meta["subtitle"]), id="subtitle")
+    if meta.typed.subtitle:
+        _sub(md, f"{{{DC}}}title", str(meta.typed.subtitle), id="subtitle")
         _meta(md, "title-type", "subtitle", refines="#subtitle")
     _sub(md, f"{{{DC}}}language", issue.language)
     _people(md, f"{{{DC}}}creator", "creator", creators(issue), "aut")
-    _people(md, f"{{{DC}}}contributor", "editor", list(meta.get("editors", [])), "edt")
-    date = iso_date(meta.get("date")) or iso_date(meta.get("season"))
+    _people(md, f"{{{DC}}}contributor", "editor", list(meta.typed.editors), "edt")
+    date = iso_date(meta.typed.date) or iso_date(meta.typed.season)
     if date and W3CDTF.match(date):
         _sub(md, f"{{{DC}}}date", date)
-    if meta.get("license"):
-        _sub(md, f"{{{DC}}}rights", str(meta["license"]))
-    if meta.get("description"):
-        _sub(md, f"{{{DC}}}description", str(meta["description"]))
-    if meta.get("series"):
-        _collection(md, str(meta["series"]), meta)
+    if meta.typed.license:
+        _sub(md, f"{{{DC}}}rights", str(meta.typed.license))
+    if meta.typed.description:
+        _sub(md, f"{{{DC}}}description", str(meta.typed.description))
+    if meta.typed.series:
+        _collection(md, str(meta.typed.series), meta)
     if access.source_of_pages:
         _sub(md, f"{{{DC}}}source", access.source_of_pages, id="print-source")
         _meta(md, "source-of", "pagination", refines="#print-source")
