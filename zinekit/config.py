@@ -294,6 +294,11 @@ class SettingValues:
     further_reading_works: str  # ``[build] further_reading``: 'cited' or 'all'
     cluster: str | None
 
+    @property
+    def numbering(self) -> tuple[int | None, int | None, int | None]:
+        """Volume, number and chapter, in the order a designation prints them."""
+        return (self.volume, self.number, self.chapter)
+
 
 #: Every option by name, the front matter's first (where a key means two things,
 #: ``further_reading``, the front matter's is :class:`SettingValues`' own).

@@ -217,9 +217,9 @@ def _check_descriptions(path: Path, images: list[Image], diagnostics: Diagnostic
 def issue_slug(meta: Settings, path: Path) -> str:
     """``ember-tide-vol-6`` from series and volume; else the file's (or folder's) name."""
     parts = []
-    for key, label in (("volume", "vol"), ("number", "no"), ("chapter", "chap")):
-        if meta.get(key) is not None:
-            parts.append(f"{label} {meta[key]}")
+    for value, label in zip(meta.typed.numbering, ("vol", "no", "chap")):
+        if value is not None:
+            parts.append(f"{label} {value}")
     if parts and meta.typed.series:
         parts.insert(0, meta.typed.series)
     if not parts:

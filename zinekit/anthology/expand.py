@@ -305,9 +305,9 @@ def _article_meta(article: Article, original: Issue, title: str | None, chapter:
 
 def _designation(issue: Issue) -> str:
     """ "Cinder Post vol.1, Ovens": the original issue as the anthology credits it."""
-    numbers = " ".join(f"{label}{issue.meta.get(key)}" for key, label in
-                       (("volume", "vol."), ("number", "no."), ("chapter", "chap."))
-                       if issue.meta.get(key) is not None)
+    numbers = " ".join(f"{label}{value}" for value, label in
+                       zip(issue.meta.typed.numbering, ("vol.", "no.", "chap."))
+                       if value is not None)
     head = " ".join(p for p in (issue.meta.typed.series, numbers) if p)
     return ", ".join(p for p in (head, issue.title) if p)
 

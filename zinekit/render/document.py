@@ -50,9 +50,9 @@ def issue_line(issue: Issue) -> str:
     meta = issue.meta
     if meta.typed.series:
         parts.append(str(meta.typed.series))
-    for key, label in (("volume", "vol."), ("number", "no."), ("chapter", "chap.")):
-        if meta.get(key) is not None:
-            parts.append(f"{label} {meta[key]}")
+    for value, label in zip(meta.typed.numbering, ("vol.", "no.", "chap.")):
+        if value is not None:
+            parts.append(f"{label} {value}")
     return " · ".join(parts)
 
 

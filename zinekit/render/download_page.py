@@ -144,7 +144,7 @@ def issue_entry(result: IssueResult, out_dir: Path) -> Entry:
         description=str(meta.typed.description or ""),
         contents=[a.title for a in issue.articles if a.title and not a.is_intro],
         downloads=issue_files(folder, issue.slug, result.outputs),
-        order=tuple(_number(meta.get(k)) for k in ("volume", "number", "chapter")),
+        order=tuple(_number(value) for value in meta.typed.numbering),
     )
     reading = folder / f"{issue.slug}.pdf"
     made = reading in result.outputs and reading.is_file()

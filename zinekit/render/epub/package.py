@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from zinekit import __version__
+from zinekit.config import Settings
 from zinekit.model import Issue
 from zinekit.render.locale import iso_date
 from zinekit.render.paper import text_direction
@@ -70,7 +71,7 @@ def modified_timestamp(source_date: _dt.datetime | None) -> str:
 def book_identifier(issue: Issue) -> str:
     """A UUID that stays the same for every build of this issue."""
     meta = issue.meta
-    key = "|".join(str(meta.get(k) or "") for k in ("series", "volume", "number", "chapter"))
+    key = "|".join(str(value or "") for value in (meta.typed.series, *meta.typed.numbering))
     return f"urn:uuid:{uuid.uuid5(NAMESPACE, key + '|' + issue.title)}"
 
 
@@ -136,10 +137,10 @@ def _people(md: ET.Element, tag: str, id_prefix: str, names: list[str], role: st
         _meta(md, "role", role, refines=f"#{id_prefix}-{n}", scheme="marc:relators")
 
 
-def _collection(md: ET.Element, series: str, meta) -> None:
+def _collection(md: ET.Element, series: str, meta: Settings) -> None:
     _meta(md, "belongs-to-collection", series, id="series")
     _meta(md, "collection-type", "series", refines="#series")
-    position = next((str(meta[k]) for k in ("volume", "number", "chapter") if meta.get(k) is not None), "")
+    position = next((str(value) for value in meta.typed.numbering if value is not None), "")
     if NUMBER.match(position):
         _meta(md, "group-position", position, refines="#series")
 
