@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from markdown_it.token import Token
 
@@ -294,6 +294,62 @@ class LaidOut:
     page_starts: list[tuple[str, int]] = field(default_factory=list)
 
 
+# --- what one issue hands the others and the next build --------------------------------
+
+
+class InventoryArticle(TypedDict):
+    title: str
+    authors: list[str]
+    anchor: str
+    page: int | None  # 1-based page of the reading PDF; None in a provisional inventory
+    page_label: str | None
+
+
+class InventoryAnchor(TypedDict):
+    id: str
+    title: str
+    level: int
+    page: int | None
+    page_label: str | None
+    article: str  # the anchor of the article it is in
+
+
+class Inventory(TypedDict):
+    """``<slug>.inventory.json``: the issue's articles and anchors with their pages, which
+    other issues resolve their references against (docs/catalog.md, §inventory).  A
+    mapping, as it is written and read as JSON; one read from a file is checked by
+    :func:`zinekit.resolve.catalog.validate_inventory` first."""
+
+    format: str
+    version: int
+    title: str
+    series: str | None
+    volume: int | None
+    number: int | None
+    chapter: int | None
+    slug: str
+    pdf: str | None
+    url: str | None
+    pages: int | None  # None: provisional (the issue is not laid out yet)
+    page_labels: list[str] | None
+    articles: list[InventoryArticle]
+    anchors: list[InventoryAnchor]
+
+
+class BuildInputs(TypedDict):
+    """What an issue's outputs depend on (:mod:`zinekit.pipeline.reuse`): the same inputs
+    make the same files, so a build whose inputs are a recorded build's reuses its files.
+    A mapping, as it is recorded in the build manifest as JSON."""
+
+    zinekit: dict[str, Any]  # zinekit's version, its code's digest, its libraries' versions
+    formats: list[str]
+    theme: list[str | None]  # the theme's name, and --theme
+    source_date_epoch: str | None
+    files: dict[str, Any]  # every input file: name → (size, mtime, digest)
+    cited: str  # digest of the inventories of the issues it cites
+    links: list[str | None]  # where its references to those issues link
+
+
 # --- the build of one issue ------------------------------------------------------------
 
 
@@ -307,7 +363,7 @@ class IssueResult:
     pages: int = 0
     cited: list[Path] = field(default_factory=list)  # sources of the issues it refers to
     cited_state: str = ""  # their inventories when it was resolved (Session.snapshot)
-    inventory: dict[str, Any] | None = None  # the inventory other issues resolve against
+    inventory: Inventory | None = None  # the inventory other issues resolve against
     reused: bool = False  # the last build's outputs were current: nothing was rendered
     thumbnail: bytes | None = None  # the reading PDF's cover as a PNG, for the download page
 
@@ -332,5 +388,5 @@ class Plan:
     formats: tuple[str, ...]
     out: Path  # the issue's output folder
     inventory_path: Path
-    inputs: dict[str, Any] | None = None  # None when nothing is written (``zinekit check``)
+    inputs: BuildInputs | None = None  # None when nothing is written (``zinekit check``)
     manifest: BuildManifest | None = None  # the last build's, when it can be reused

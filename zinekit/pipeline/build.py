@@ -34,7 +34,7 @@ from zinekit.pipeline.cluster import Shared, cluster_address, open_workers
 from zinekit.config import SHARED_OPTIONS, IssueSettings
 from zinekit.errors import Diagnostics, ZinekitError, display_path, displayed_from
 from zinekit.anthology.estimate import estimate_pages
-from zinekit.model import IssueResult, LaidOut, Plan, Prepared, source_date_of
+from zinekit.model import BuildInputs, Inventory, IssueResult, LaidOut, Plan, Prepared, source_date_of
 from zinekit.pipeline.output import check_within, sweep_stale_temporaries, write_bytes
 from zinekit.pipeline.pages import PageSize, parse_page_size
 from zinekit.pipeline.parallel import IssueRunner, Stages
@@ -334,7 +334,7 @@ def _noted(reporter: Reporter):
 
 
 def _inputs(plan: Plan, project: Project, options: BuildOptions, session: Session,
-            cited: list) -> dict:
+            cited: list) -> BuildInputs:
     """Everything the outputs of ``plan``'s issue depend on (see :mod:`zinekit.pipeline.reuse`)."""
     issue, theme = plan.prepared.issue, plan.prepared.theme
     href = session.pdf_href_for(issue.slug)
@@ -463,7 +463,7 @@ def reading_layout(plan: Plan) -> LaidOut | None:
     return recorded
 
 
-def inventory_of(prepared: Prepared, reading: LaidOut) -> dict:
+def inventory_of(prepared: Prepared, reading: LaidOut) -> Inventory:
     """The inventory other issues resolve against: the issue's anchors and their pages."""
     slug = prepared.issue.slug
     return make_inventory(prepared.issue, reading.anchor_pages, reading.pages, f"{slug}.pdf")

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from zinekit.errors import Diagnostic, ZinekitError
-from zinekit.model import Issue, IssueResult, Plan
+from zinekit.model import Inventory, Issue, IssueResult, Plan
 from zinekit.reporter import Event, NotBuilt, Progress, Recorder, Reporter, Tally
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ class Outcome:
     error: list[str] | None = None  # the failure, as it would be printed
     outputs: list[Path] = field(default_factory=list)
     pages: int = 0
-    inventory: dict[str, Any] | None = None
+    inventory: Inventory | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     seconds: float = 0.0  # how long the render took on the worker
     thumbnail: bytes | None = None  # the cover the download page shows

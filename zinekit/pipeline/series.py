@@ -14,13 +14,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from zinekit.anthology.expand import expand
 from zinekit.catalog_entry import join_catalog
 from zinekit.errors import Diagnostics
 from zinekit.load import load_issue
-from zinekit.model import Issue, IssueResult
+from zinekit.model import Inventory, Issue, IssueResult
 from zinekit.project import Project, is_issue
 from zinekit.resolve.catalog import Catalog, CatalogIssue, load_inventory
 from zinekit.resolve.grammar import parse_targets
@@ -86,7 +86,7 @@ class Session:
         return self.catalog.issue_for_source(issue.path) or \
             self.catalog.issue_for_source(issue.source_file)
 
-    def record(self, issue: Issue, inventory: dict[str, Any]) -> None:
+    def record(self, issue: Issue, inventory: Inventory) -> None:
         """Make ``issue``'s inventory the one other issues resolve against."""
         entry = self.catalog_issue(issue)
         if entry is not None:
@@ -104,7 +104,7 @@ class Session:
             inventory = self._fresh_inventory(issue)
             self.catalog.add_inventory(entry, inventory or make_inventory(issue, None, None, None))
 
-    def _fresh_inventory(self, issue: Issue) -> dict[str, Any] | None:
+    def _fresh_inventory(self, issue: Issue) -> Mapping[str, Any] | None:
         path = self.inventory_path(issue.slug)
         if not path.is_file():
             return None

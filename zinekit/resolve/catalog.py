@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Mapping
 
 from zinekit.errors import Diagnostic, Diagnostics, ResolveError
 from zinekit.resolve.grammar import normalize_name, roman_to_int
@@ -97,7 +97,7 @@ class CatalogIssue:
         self.title, self.pdf, self.url, self.source = title, pdf, url, source
         self.page_offset = page_offset
         self.origin = origin or Origin()
-        self.inventory: dict[str, Any] | None = None
+        self.inventory: Mapping[str, Any] | None = None
         self._articles = list(articles or [])
         self._pages = pages
         self._page_labels = list(page_labels) if page_labels is not None else None
@@ -268,7 +268,7 @@ class Catalog:
         for issue in self.issues():
             issue._load()
 
-    def add_inventory(self, issue: CatalogIssue | None, inventory: dict[str, Any]) -> CatalogIssue:
+    def add_inventory(self, issue: CatalogIssue | None, inventory: Mapping[str, Any]) -> CatalogIssue:
         """Fill ``issue`` (or the issue the inventory names, added if new) from an inventory."""
         problems = validate_inventory(inventory)
         if problems:
@@ -278,7 +278,7 @@ class Catalog:
         _fill_from_inventory(issue, inventory)
         return issue
 
-    def _issue_named_by(self, inventory: dict[str, Any]) -> CatalogIssue:
+    def _issue_named_by(self, inventory: Mapping[str, Any]) -> CatalogIssue:
         name = inventory.get("series") or self.home.name
         numbers = (inventory.get("volume"), inventory.get("number"), inventory.get("chapter"))
         found = self.find_issue(name, *numbers)
@@ -293,7 +293,7 @@ class Catalog:
         return issue
 
 
-def _fill_from_inventory(issue: CatalogIssue, inventory: dict[str, Any]) -> None:
+def _fill_from_inventory(issue: CatalogIssue, inventory: Mapping[str, Any]) -> None:
     issue._loader = None
     issue.inventory = inventory
     issue.title = issue.title or inventory.get("title")
