@@ -23,10 +23,11 @@ from zinekit.config import (
     validate,
 )
 from zinekit.errors import Diagnostics
+from zinekit.model import Length
 
 #: The Python types an option of each kind holds once checked.
 KIND_TYPES = {"str": str, "path": str, "choice": str, "date": str, "int": int,
-              "bool": bool, "list": list, "number": float}
+              "bool": bool, "list": list, "number": float, "length": Length}
 
 
 def declared_types(annotation: object) -> set[type]:
@@ -40,7 +41,7 @@ def test_every_option_is_an_attribute_of_the_typed_view():
 
 
 def test_each_attribute_has_its_options_type():
-    hints = typing.get_type_hints(SettingValues)
+    hints = typing.get_type_hints(SettingValues, localns={"Length": Length})
     for name, option in ALL_OPTIONS.items():
         assert declared_types(hints[name]) == {KIND_TYPES[option.kind]}, name
         if option.default is None and name not in ("notes", "notes_overflow"):
@@ -81,8 +82,9 @@ def test_the_issue_view_takes_each_level_in_turn():
                      BUILD_OPTIONS, {}, "zinekit.toml", Diagnostics(), "[build]")
     settings = IssueSettings(front, build, {"page_size": "A6", "bleed": "5mm"},
                              {"theme": "cutpaste"}).typed
-    assert (settings.chapter_start, settings.bleed, settings.page_size, settings.theme) == \
-        ("right", "3mm", "A6", "cutpaste")
+    assert (settings.chapter_start, settings.page_size, settings.theme) == \
+        ("right", "A6", "cutpaste")
+    assert settings.bleed == Length(3 * 72 / 25.4, "3mm")
     assert (settings.further_reading, settings.further_reading_works) == (True, "all")
 
 
@@ -129,3 +131,19 @@ def test_the_builtin_themes_defaults_are_valid(theme):
     from zinekit.themes_loader import load_theme
 
     assert set(load_theme(theme).defaults) <= set(THEME_OPTIONS)
+
+
+@pytest.mark.parametrize("written, points", [("3mm", 3 * 72 / 25.4), ("0.125in", 9.0),
+                                             (" 9 pt ", 9.0), ("0.5cm", 5 * 72 / 25.4)])
+def test_a_length_is_parsed_once_and_keeps_its_text(written, points):
+    length = Length.parse(written)
+    assert length.points == pytest.approx(points) and length.css == written
+
+
+def test_a_bleed_that_is_no_length_is_an_error_at_its_line(cli, make_project):
+    root = make_project({"zinekit.toml": '[build]\nbleed = "3"\n',
+                         "a.md": "---\ntitle: A\n---\n\nText.\n"})
+    run = cli("check", "a.md", cwd=root)
+    assert run.exit_code == 1
+    assert [l for l in run.output.splitlines() if ": error: " in l] == [
+        "zinekit.toml:2:1: error: [build] key 'bleed' needs a unit, mm, cm, in or pt: '3'"]

@@ -11,11 +11,14 @@ import datetime as _dt
 import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import yaml
 
 from zinekit.errors import Diagnostics
+
+if TYPE_CHECKING:
+    from zinekit.model import Length
 from zinekit.impose.registry import BOOK_LAYOUTS
 from zinekit.safety.limits import MAX_DIGITS, NotADate, Problem, load_toml, load_yaml, problem_text
 
@@ -25,7 +28,7 @@ class Option:
     """One declared setting."""
 
     name: str
-    kind: str  # "str", "int", "bool", "list", "date", "choice", "path", "number"
+    kind: str  # "str", "int", "bool", "list", "date", "choice", "path", "number", "length"
     default: Any = None
     doc: str = ""
     choices: tuple[str, ...] = ()
@@ -126,7 +129,7 @@ BUILD_OPTIONS = _opts(
     Option("booklet_cover", "choice", "included", "The booklet's cover: 'included' (its "
            "outside pages) or 'separate' (a sheet of its own, for cover stock).",
            ("included", "separate")),
-    Option("bleed", "str", None, "Bleed of the print editions, e.g. 3mm."),
+    Option("bleed", "length", None, "Bleed of the print editions, e.g. 3mm."),
     _S["caliper"],
     _S["spine_text"],
     Option("citation_style", "choice", "author-year", "How citations print.",
@@ -289,7 +292,7 @@ class SettingValues:
     booklet_layout: str
     booklet_signature: str | None
     booklet_cover: str
-    bleed: str | None
+    bleed: Length | None
     citation_style: str
     further_reading_works: str  # ``[build] further_reading``: 'cited' or 'all'
     cluster: str | None
@@ -328,6 +331,7 @@ def _coerce(option: Option, value: Any) -> tuple[Any, str | None]:
     checks: dict[str, Callable[[Any], tuple[Any, str | None]]] = {
         "str": _as_str, "path": _as_str, "int": _as_int, "bool": _as_bool,
         "list": _as_list, "date": _as_date, "choice": _as_str, "number": _as_number,
+        "length": _as_length,
     }
     value, error = checks[option.kind](value)
     if error is None and option.kind == "choice" and value not in option.choices:
@@ -357,6 +361,19 @@ def _as_int(value: Any) -> tuple[Any, str | None]:
         shown = f"{value}" if value.bit_length() < 64 else "a longer number"
         return None, f"must be a whole number from 0 to {MAX_WHOLE_NUMBER}, not {shown}"
     return None, f"must be a whole number, not {_type_name(value)}"
+
+
+def _as_length(value: Any) -> tuple[Any, str | None]:
+    """A :class:`~zinekit.model.Length`, parsed here once: ``3mm``, ``0.125in``."""
+    from zinekit.model import Length
+
+    text, error = _as_str(value)
+    if error is not None:
+        return None, f"must be a length such as 3mm, not {_type_name(value)}"
+    try:
+        return Length.parse(text), None
+    except ValueError as exc:
+        return None, str(exc)
 
 
 def _as_number(value: Any) -> tuple[Any, str | None]:

@@ -12,6 +12,7 @@ the issue, so one loaded issue serves every pass of a build.  Source positions a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -21,7 +22,6 @@ from markdown_it.token import Token
 
 from zinekit.config import IssueSettings, Settings
 from zinekit.errors import Diagnostic, Diagnostics
-from zinekit.pipeline.pages import PageSize
 from zinekit.themes_loader import Theme
 
 
@@ -30,6 +30,65 @@ class Location:
     path: str
     line: int = 0
     col: int = 0
+
+
+# --- measures, parsed once where they are written ------------------------------------
+
+MM = 72 / 25.4  # points in a millimetre
+#: The units a length may be written in, in points.
+LENGTH_UNITS = {"mm": MM, "cm": 10 * MM, "in": 72.0, "pt": 1.0}
+_LENGTH = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*([a-zA-Z]+)?\s*$")
+
+
+@dataclass(frozen=True)
+class Length:
+    """A length as a setting writes it (``3mm``, ``0.125in``), parsed once: its points
+    for arithmetic, its text as written for the CSS it goes into."""
+
+    points: float
+    text: str
+
+    @property
+    def mm(self) -> float:
+        return self.points / MM
+
+    @property
+    def css(self) -> str:
+        return self.text
+
+    @classmethod
+    def parse(cls, text: str) -> Length:
+        """``3mm``, ``0.5 cm``, ``0.125in``, ``9pt``; ValueError with a message fit for a
+        user (a bare number has no unit, so it is refused)."""
+        match = _LENGTH.match(text)
+        if not match:
+            raise ValueError(f"is not a length such as 3mm, 0.125in or 9pt: {text!r}")
+        number, unit = match.groups()
+        if unit is None or unit.lower() not in LENGTH_UNITS:
+            raise ValueError(f"needs a unit, mm, cm, in or pt: {text!r}")
+        return cls(float(number) * LENGTH_UNITS[unit.lower()], text)
+
+
+@dataclass(frozen=True)
+class PageSize:
+    """A page's size, by name (``A5``) or measure, parsed once from ``page_size``
+    (:func:`zinekit.pipeline.pages.parse_page_size`)."""
+
+    name: str
+    width: float  # points
+    height: float
+
+    @property
+    def width_mm(self) -> float:
+        return self.width / MM
+
+    @property
+    def height_mm(self) -> float:
+        return self.height / MM
+
+    @property
+    def css(self) -> str:
+        return f"{self.width_mm:.2f}mm {self.height_mm:.2f}mm"
 
 
 def source_date_of(epoch: str | None) -> datetime | None:
@@ -263,7 +322,7 @@ class Edition:
     the format makers through :func:`~zinekit.render.pdf.render_pdf` to the HTML."""
 
     print_edition: bool = False
-    bleed: str | None = None  # CSS length of the print bleed, e.g. "3mm"
+    bleed: Length | None = None  # the print bleed
     #: the ids of footnotes printed at their article's end from the start (those the
     #: reading PDF's layout moved there: :mod:`zinekit.render.note_overflow`)
     end_notes: frozenset[str] = frozenset()
@@ -271,7 +330,8 @@ class Edition:
 
     def template_flags(self) -> dict[str, object]:
         """What a theme's templates read as ``flags`` (``flags.get("bleed")``)."""
-        return {"print_edition": self.print_edition, "bleed": self.bleed,
+        return {"print_edition": self.print_edition,
+                "bleed": self.bleed.css if self.bleed is not None else None,
                 "end_notes": self.end_notes, "epub": self.epub}
 
 

@@ -34,9 +34,10 @@ from zinekit.pipeline.cluster import Shared, cluster_address, open_workers
 from zinekit.config import SHARED_OPTIONS, IssueSettings
 from zinekit.errors import Diagnostics, ZinekitError, display_path, displayed_from
 from zinekit.anthology.estimate import estimate_pages
-from zinekit.model import BuildInputs, Inventory, IssueResult, LaidOut, Plan, Prepared, source_date_of
+from zinekit.model import (BuildInputs, Inventory, IssueResult, LaidOut, PageSize, Plan, Prepared,
+                           source_date_of)
 from zinekit.pipeline.output import check_within, sweep_stale_temporaries, write_bytes
-from zinekit.pipeline.pages import PageSize, parse_page_size
+from zinekit.pipeline.pages import parse_page_size
 from zinekit.pipeline.parallel import IssueRunner, Stages
 from zinekit.project import Project, issues_at, open_project
 from zinekit.render.download_page import cover_thumbnail, page_theme, write_download_page

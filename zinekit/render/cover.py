@@ -19,7 +19,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from zinekit.model import Edition, LaidOut, Prepared
+from zinekit.model import Edition, LaidOut, Length, Prepared
 from zinekit.render.paper import DEFAULT_CALIPER, Spine, binding_side, caliper_of, spine_direction, spine_for
 
 MM = 72 / 25.4
@@ -44,7 +44,7 @@ def make_cover(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[P
     """The format's maker: ``<slug>-cover.pdf``, and a note on the spine."""
     from zinekit.render.pdf import render_pdf
 
-    bleed = f"{COVER_BLEED_MM:g}mm"
+    bleed = Length.parse(f"{COVER_BLEED_MM:g}mm")
     paper = render_pdf(prepared, edition=Edition(print_edition=True, bleed=bleed))
     caliper = caliper_of(prepared.settings, prepared.diagnostics)
     spine = spine_for(paper.pages, caliper or DEFAULT_CALIPER)

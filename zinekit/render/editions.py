@@ -18,10 +18,10 @@ from zinekit.errors import Diagnostics, ImposeError
 from zinekit.impose import ImposeOptions, ImposeReport, impose_pdf
 from zinekit.impose.binding import binding_for_language
 from zinekit.impose.registry import FOLDED
-from zinekit.model import Edition, Issue, Prepared
+from zinekit.model import Edition, Issue, Length, Prepared
 from zinekit.render.document import render_issue_html
 
-PRESS_BLEED = "3mm"
+PRESS_BLEED = Length.parse("3mm")
 PRESS_VARIANT = "pdf/x-4"
 #: The press edition is PDF/X-4: its output intent tells the press how to print its RGB,
 #: so colour is not checked; everything else a press rejects is.
@@ -65,8 +65,8 @@ def booklet_options(issue: Issue, caliper_mm: float | None = None) -> ImposeOpti
             signature=build.booklet_signature,
             sheet=build.booklet_sheet,
             creep=f"{caliper_mm:g}mm" if caliper_mm and layout in FOLDED else None,
-            bleed=bleed,
-            marks=bool(bleed),
+            bleed=bleed.points if bleed is not None else None,
+            marks=bleed is not None,
             binding=binding,
             cover=build.booklet_cover,
             path=issue.build.path,
