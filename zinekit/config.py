@@ -214,6 +214,7 @@ class IssueSettings:
     series: Settings
     theme: dict[str, Any] = field(default_factory=dict)
     command_line: dict[str, Any] = field(default_factory=dict)
+    _typed: SettingValues | None = field(default=None, init=False, repr=False, compare=False)
 
     def get(self, key: str) -> Any:
         return self.lookup(key)[0]
@@ -240,9 +241,12 @@ class IssueSettings:
     @property
     def typed(self) -> SettingValues:
         """Each setting as the issue settles it, as attributes (``further_reading`` is
-        the front matter's, ``further_reading_works`` the ``[build]`` one's)."""
-        return typed_values(self.get, bool(self.front_matter.get("further_reading")),
-                            self.series.get("further_reading"))
+        the front matter's, ``further_reading_works`` the ``[build]`` one's).  Settled
+        once: the levels are not changed once an issue's settings are put together."""
+        if self._typed is None:
+            self._typed = typed_values(self.get, bool(self.front_matter.get("further_reading")),
+                                       self.series.get("further_reading"))
+        return self._typed
 
 
 @dataclass(frozen=True)
@@ -314,16 +318,20 @@ def typed_values(get: Callable[[str], Any], further_reading: bool,
     """:class:`SettingValues` from ``get`` (a key's value, None when unset), each unset
     key at its declared default, except the keys ``declared`` by the level read, which
     keep their None (an article's ``notes`` left to its issue)."""
-    values: dict[str, Any] = {"further_reading": further_reading,
-                              "further_reading_works": further_reading_works
-                              or BUILD_OPTIONS["further_reading"].default}
-    for name in (f.name for f in fields(SettingValues)):
-        if name not in values:
-            value = get(name)
-            if value is None and not declared(name):
-                value = _copy_default(ALL_OPTIONS[name].default)
-            values[name] = value
-    return SettingValues(**values)
+    values: dict[str, Any] = {}
+    for name, default in _TYPED_DEFAULTS:
+        value = get(name)
+        if value is None and not declared(name):
+            value = list(default) if isinstance(default, list) else default
+        values[name] = value
+    return SettingValues(further_reading=further_reading, further_reading_works=
+                         further_reading_works or BUILD_OPTIONS["further_reading"].default,
+                         **values)
+
+
+#: Each attribute of :class:`SettingValues` read by its option's name, with its default.
+_TYPED_DEFAULTS = tuple((f.name, ALL_OPTIONS[f.name].default) for f in fields(SettingValues)
+                        if f.name not in ("further_reading", "further_reading_works"))
 
 
 def _coerce(option: Option, value: Any) -> tuple[Any, str | None]:

@@ -224,6 +224,7 @@ class Issue:
     articles: list[Article]
     slug: str
     diagnostics: list[Diagnostic] = field(default_factory=list)  # found while loading
+    _settings: IssueSettings | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def title(self) -> str:
@@ -231,7 +232,16 @@ class Issue:
 
     @property
     def language(self) -> str:
-        return IssueSettings(self.meta, self.build).typed.language
+        return self.settings.typed.language
+
+    @property
+    def settings(self) -> IssueSettings:
+        """The issue's front matter over the series' ``[build]`` (before its theme and the
+        command line are known: :attr:`Prepared.settings` has those)."""
+        if self._settings is None or self._settings.front_matter is not self.meta \
+                or self._settings.series is not self.build:
+            self._settings = IssueSettings(self.meta, self.build)
+        return self._settings
 
     @property
     def is_multi_article(self) -> bool:
