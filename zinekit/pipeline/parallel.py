@@ -38,6 +38,7 @@ from zinekit.errors import Diagnostic, ZinekitError
 from zinekit.model import Inventory, Issue, IssueResult, Plan
 from zinekit.reporter import Event, NotBuilt, Progress, Recorder, Reporter, Tally
 
+
 @dataclass(frozen=True)
 class TaskContext:
     """What a render reads of the process that planned it besides the plan and the
