@@ -18,12 +18,13 @@ from zinekit.config import (
     SHARED_OPTIONS,
     THEME_OPTIONS,
     IssueSettings,
+    Length,
     SettingValues,
     builtin_settings,
     validate,
 )
 from zinekit.errors import Diagnostics
-from zinekit.model import Length
+
 
 #: The Python types an option of each kind holds once checked.
 KIND_TYPES = {"str": str, "path": str, "choice": str, "date": str, "int": int,

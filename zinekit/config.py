@@ -11,14 +11,12 @@ import datetime as _dt
 import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
 import yaml
 
 from zinekit.errors import Diagnostics
 
-if TYPE_CHECKING:
-    from zinekit.model import Length
 from zinekit.impose.registry import BOOK_LAYOUTS
 from zinekit.safety.limits import MAX_DIGITS, NotADate, Problem, load_toml, load_yaml, problem_text
 
@@ -157,6 +155,43 @@ PROJECT_CLUSTER_REFUSED = (
     "ZINEKIT_CLUSTER or [build] cluster in ~/.config/zinekit/config.toml")
 
 TOML_TABLES_OWNED_ELSEWHERE = {"series", "issues", "related", "serve"}
+
+
+# --- measures, parsed once where they are written ------------------------------------
+
+MM = 72 / 25.4  # points in a millimetre
+#: The units a length may be written in, in points.
+LENGTH_UNITS = {"mm": MM, "cm": 10 * MM, "in": 72.0, "pt": 1.0}
+_LENGTH = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*([a-zA-Z]+)?\s*$")
+
+
+@dataclass(frozen=True)
+class Length:
+    """A length as a setting writes it (``3mm``, ``0.125in``), parsed once: its points
+    for arithmetic, its text as written for the CSS it goes into."""
+
+    points: float
+    text: str
+
+    @property
+    def mm(self) -> float:
+        return self.points / MM
+
+    @property
+    def css(self) -> str:
+        return self.text
+
+    @classmethod
+    def parse(cls, text: str) -> Length:
+        """``3mm``, ``0.5 cm``, ``0.125in``, ``9pt``; ValueError with a message fit for a
+        user (a bare number has no unit, so it is refused)."""
+        match = _LENGTH.match(text)
+        if not match:
+            raise ValueError(f"is not a length such as 3mm, 0.125in or 9pt: {text!r}")
+        number, unit = match.groups()
+        if unit is None or unit.lower() not in LENGTH_UNITS:
+            raise ValueError(f"needs a unit, mm, cm, in or pt: {text!r}")
+        return cls(float(number) * LENGTH_UNITS[unit.lower()], text)
 
 
 # --- located values ----------------------------------------------------------------
@@ -372,9 +407,7 @@ def _as_int(value: Any) -> tuple[Any, str | None]:
 
 
 def _as_length(value: Any) -> tuple[Any, str | None]:
-    """A :class:`~zinekit.model.Length`, parsed here once: ``3mm``, ``0.125in``."""
-    from zinekit.model import Length
-
+    """A :class:`Length`, parsed here once: ``3mm``, ``0.125in``."""
     text, error = _as_str(value)
     if error is not None:
         return None, f"must be a length such as 3mm, not {_type_name(value)}"

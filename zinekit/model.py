@@ -12,7 +12,6 @@ the issue, so one loaded issue serves every pass of a build.  Source positions a
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,7 +19,7 @@ from typing import Any, TypedDict
 
 from markdown_it.token import Token
 
-from zinekit.config import IssueSettings, Settings
+from zinekit.config import MM, IssueSettings, Length, Settings
 from zinekit.errors import Diagnostic, Diagnostics
 from zinekit.themes_loader import Theme
 
@@ -33,41 +32,6 @@ class Location:
 
 
 # --- measures, parsed once where they are written ------------------------------------
-
-MM = 72 / 25.4  # points in a millimetre
-#: The units a length may be written in, in points.
-LENGTH_UNITS = {"mm": MM, "cm": 10 * MM, "in": 72.0, "pt": 1.0}
-_LENGTH = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*([a-zA-Z]+)?\s*$")
-
-
-@dataclass(frozen=True)
-class Length:
-    """A length as a setting writes it (``3mm``, ``0.125in``), parsed once: its points
-    for arithmetic, its text as written for the CSS it goes into."""
-
-    points: float
-    text: str
-
-    @property
-    def mm(self) -> float:
-        return self.points / MM
-
-    @property
-    def css(self) -> str:
-        return self.text
-
-    @classmethod
-    def parse(cls, text: str) -> Length:
-        """``3mm``, ``0.5 cm``, ``0.125in``, ``9pt``; ValueError with a message fit for a
-        user (a bare number has no unit, so it is refused)."""
-        match = _LENGTH.match(text)
-        if not match:
-            raise ValueError(f"is not a length such as 3mm, 0.125in or 9pt: {text!r}")
-        number, unit = match.groups()
-        if unit is None or unit.lower() not in LENGTH_UNITS:
-            raise ValueError(f"needs a unit, mm, cm, in or pt: {text!r}")
-        return cls(float(number) * LENGTH_UNITS[unit.lower()], text)
-
 
 @dataclass(frozen=True)
 class PageSize:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from zinekit.model import MM, PageSize
+from zinekit.config import MM
+from zinekit.model import PageSize
 
 UNITS = {"mm": MM, "cm": 10 * MM, "in": 72.0, "pt": 1.0, "px": 0.75}
 

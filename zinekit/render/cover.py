@@ -19,7 +19,8 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from zinekit.model import Edition, LaidOut, Length, Prepared
+from zinekit.config import Length
+from zinekit.model import Edition, LaidOut, Prepared
 from zinekit.render.paper import DEFAULT_CALIPER, Spine, binding_side, caliper_of, spine_direction, spine_for
 
 MM = 72 / 25.4

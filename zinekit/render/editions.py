@@ -18,7 +18,8 @@ from zinekit.errors import Diagnostics, ImposeError
 from zinekit.impose import ImposeOptions, ImposeReport, impose_pdf
 from zinekit.impose.binding import binding_for_language
 from zinekit.impose.registry import FOLDED
-from zinekit.model import Edition, Issue, Length, Prepared
+from zinekit.config import Length
+from zinekit.model import Edition, Issue, Prepared
 from zinekit.render.document import render_issue_html
 
 PRESS_BLEED = Length.parse("3mm")
