@@ -6,6 +6,7 @@ import datetime as _dt
 from typing import Any
 
 from zinekit import __version__
+from zinekit.config import ISSUE_OPTIONS
 from zinekit.markup import RenderContext, render_html
 from zinekit.model import READING, Article, Edition, Issue, Prepared
 from zinekit.render.languages import mark_languages
@@ -59,7 +60,7 @@ def issue_line(issue: Issue) -> str:
 def article_context(article: Article, prepared: Prepared, mode: str,
                     edition: Edition = READING) -> dict[str, Any]:
     issue, resolved = prepared.issue, prepared.resolved
-    notes_mode = _notes_mode(article, issue)
+    notes_mode = notes_placement(article, issue)
     ctx = RenderContext(mode=mode, article_anchor=article.anchor, xrefs=resolved.xrefs,
                         citations=resolved.citations,
                         heading_shift=1 if article.title and not article.chapter else 0,
@@ -91,8 +92,9 @@ def article_context(article: Article, prepared: Prepared, mode: str,
     }
 
 
-def _notes_mode(article: Article, issue: Issue) -> str:
-    return article.meta.typed.notes or issue.meta.typed.notes or "foot"
+def notes_placement(article: Article, issue: Issue) -> str:
+    """Where an article's notes go: its own ``notes``, else its issue's."""
+    return article.meta.typed.notes or issue.meta.typed.notes or ISSUE_OPTIONS["notes"].default
 
 
 def render_issue_html(prepared: Prepared, mode: str = "print", template: str = "issue.html",
