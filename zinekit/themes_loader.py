@@ -282,6 +282,10 @@ def theme_defaults(folder: Path, manifest: dict[str, Any]) -> dict[str, Any]:
     if not raw:
         return {}
     path = folder / "theme.toml"
+    stat = path.stat()
+    known = _checked_defaults.get(os.path.abspath(path))
+    if known is not None and known[:2] == (stat.st_mtime_ns, stat.st_size):
+        return dict(known[2])
     text = path.read_text(encoding="utf-8", errors="replace")
     diagnostics = Diagnostics()
     if not isinstance(raw, dict):
@@ -292,7 +296,14 @@ def theme_defaults(folder: Path, manifest: dict[str, Any]) -> dict[str, Any]:
                        diagnostics, "theme [defaults]")
     if diagnostics.items:
         raise ZinekitError("", diagnostics.items)
-    return {key: value for key, value in checked.values.items() if not key.startswith("x-")}
+    defaults = {key: value for key, value in checked.values.items() if not key.startswith("x-")}
+    _checked_defaults[os.path.abspath(path)] = (stat.st_mtime_ns, stat.st_size, defaults)
+    return dict(defaults)
+
+
+#: Each theme.toml's checked ``[defaults]``, kept while its size and mtime stay the same
+#: (as :func:`_read_manifest` keeps the file).
+_checked_defaults: dict[str, tuple[int, int, dict[str, Any]]] = {}
 
 
 def load_theme(name: str, project_root: Path | None = None) -> Theme:
