@@ -104,7 +104,7 @@ class Session:
             inventory = self._fresh_inventory(issue)
             self.catalog.add_inventory(entry, inventory or make_inventory(issue, None, None, None))
 
-    def _fresh_inventory(self, issue: Issue) -> Mapping[str, Any] | None:
+    def _fresh_inventory(self, issue: Issue) -> Inventory | None:
         path = self.inventory_path(issue.slug)
         if not path.is_file():
             return None

@@ -16,9 +16,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping, cast
 
 from zinekit.errors import Diagnostic, Diagnostics, ResolveError
+from zinekit.model import Inventory
 from zinekit.resolve.grammar import normalize_name, roman_to_int
 
 __all__ = [
@@ -367,7 +368,7 @@ def validate_inventory(data: Any) -> list[tuple[str, str]]:
     return problems
 
 
-def load_inventory(path: Path, diagnostics: Diagnostics | None = None) -> dict[str, Any] | None:
+def load_inventory(path: Path, diagnostics: Diagnostics | None = None) -> Inventory | None:
     """Read and check ``<slug>.inventory.json``.
 
     A problem is a located error: recorded in ``diagnostics`` (and None returned) when
@@ -383,7 +384,7 @@ def load_inventory(path: Path, diagnostics: Diagnostics | None = None) -> dict[s
     except json.JSONDecodeError as exc:
         return _inventory_failed(diagnostics, f"inventory is not valid JSON: {exc.msg}", path, exc.lineno, exc.colno)
     if not problems:
-        return data
+        return cast(Inventory, data)  # its fields' types are the ones just checked
     if diagnostics is None:
         text, key, message = problems[0]
         raise ResolveError(message, str(path), *_json_key_position(text, key))
@@ -393,7 +394,7 @@ def load_inventory(path: Path, diagnostics: Diagnostics | None = None) -> dict[s
 
 
 def _inventory_failed(diagnostics: Diagnostics | None, message: str, path: Path, line: int,
-                      col: int) -> dict[str, Any] | None:
+                      col: int) -> Inventory | None:
     """None once the error is recorded (raised when there is no ``diagnostics``)."""
     if diagnostics is None:
         raise ResolveError(message, str(path), line, col)
