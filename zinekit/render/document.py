@@ -20,19 +20,19 @@ def build_date(source_date: _dt.datetime | None) -> str | None:
 
 
 def issue_context(issue: Issue) -> dict[str, Any]:
-    meta = issue.meta
-    keys = ("title", "subtitle", "series", "volume", "number", "chapter", "date", "season",
-            "authors", "editors", "license", "contact", "description", "url", "cover")
-    ctx = {key: meta.get(key) for key in keys}
-    ctx["cover"] = cover_image(issue)
-    ctx["title"] = issue.title
-    ctx["language"] = issue.language
-    ctx["direction"] = text_direction(issue.language)
-    ctx["date"] = format_issue_date(meta.typed.date, issue.language) or None
-    ctx["date_iso"] = iso_date(meta.typed.date)
-    ctx["slug"] = issue.slug
-    ctx["issue_line"] = issue_line(issue)
-    return ctx
+    """What the templates read as ``issue``."""
+    typed = issue.meta.typed
+    return {
+        "title": issue.title, "subtitle": typed.subtitle, "series": typed.series,
+        "volume": typed.volume, "number": typed.number, "chapter": typed.chapter,
+        "date": format_issue_date(typed.date, issue.language) or None,
+        "date_iso": iso_date(typed.date), "season": typed.season,
+        "authors": typed.authors, "editors": typed.editors, "license": typed.license,
+        "contact": typed.contact, "description": typed.description, "url": typed.url,
+        "cover": cover_image(issue), "language": issue.language,
+        "direction": text_direction(issue.language), "slug": issue.slug,
+        "issue_line": issue_line(issue),
+    }
 
 
 def cover_image(issue: Issue) -> str | None:
