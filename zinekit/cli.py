@@ -156,11 +156,12 @@ FORMAT_HELP = (f"Output formats, repeatable or comma-separated: {', '.join(FORMA
 def build(path: Path, out_dir: Path | None, formats: tuple[str, ...] | None, theme: str | None,
           strict: bool, quiet: bool, jobs: int | None, force: bool, cluster: str | None) -> None:
     """Build one issue (a .md file or issue folder) or every issue of the series at PATH."""
-    from zinekit.pipeline.build import BuildOptions, build_path
+    from zinekit.pipeline.build import build_path, started_here
     from zinekit.pipeline.parallel import default_jobs
 
-    options = BuildOptions(out_dir=out_dir, formats=formats, theme=theme, strict=strict,
-                           quiet=quiet, jobs=jobs or default_jobs(), force=force, cluster=cluster)
+    options = started_here(out_dir=out_dir, formats=formats, theme=theme, strict=strict,
+                           quiet=quiet, jobs=jobs or default_jobs(), force=force,
+                           cluster=cluster)
     with _console(quiet) as reporter:
         build_path(path, options, reporter)
 
@@ -194,9 +195,9 @@ def anthology(spec: Path, out_dir: Path | None, formats: tuple[str, ...] | None,
               strict: bool, quiet: bool, force: bool, estimate_only: bool) -> None:
     """Build one issue from texts or chapters of the library: SPEC is a .toml spec or an
     issue whose front matter lists them under include: (see docs/anthology.md)."""
-    from zinekit.pipeline.build import BuildOptions, build_anthology
+    from zinekit.pipeline.build import build_anthology, started_here
 
-    options = BuildOptions(out_dir=out_dir, formats=formats, theme=theme, strict=strict,
+    options = started_here(out_dir=out_dir, formats=formats, theme=theme, strict=strict,
                            quiet=quiet, force=force, write=not estimate_only)
     with _console(quiet) as reporter:
         build_anthology(spec, options, reporter, build=not estimate_only)
@@ -208,7 +209,7 @@ def anthology(spec: Path, out_dir: Path | None, formats: tuple[str, ...] | None,
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 def check(path: Path, theme: str | None, strict: bool) -> None:
     """Report every diagnostic of a build without writing output files."""
-    from zinekit.pipeline.build import BuildOptions, check_path
+    from zinekit.pipeline.build import check_path, started_here
     from zinekit.reporter import ConsoleReporter
 
     shown: list[str] = []
@@ -217,7 +218,7 @@ def check(path: Path, theme: str | None, strict: bool) -> None:
         shown.append(line)
         click.echo(line, err=True)
 
-    check_path(path, BuildOptions(theme=theme, strict=strict, quiet=True),
+    check_path(path, started_here(theme=theme, strict=strict, quiet=True),
                ConsoleReporter(quiet=True, echo=echo))
     if not shown:
         click.echo("no problems found", err=True)

@@ -262,6 +262,41 @@ def available_themes() -> list[str]:
             and not _read_manifest(p).get("abstract", False)]
 
 
+def theme_defaults(folder: Path, manifest: dict[str, Any]) -> dict[str, Any]:
+    """The ``[defaults]`` of ``folder``'s theme.toml, checked against the settings a
+    theme may set (:data:`zinekit.config.THEME_OPTIONS`) as front matter and ``[build]``
+    are: an unknown key or a wrong value stops the build, each at its line."""
+    from zinekit.config import THEME_OPTIONS, toml_key_line, toml_key_lines, validate
+    from zinekit.errors import Diagnostics
+
+    raw = manifest.get("defaults", {})
+    if not raw:
+        return {}
+    path = folder / "theme.toml"
+    stat = path.stat()
+    known = _checked_defaults.get(os.path.abspath(path))
+    if known is not None and known[:2] == (stat.st_mtime_ns, stat.st_size):
+        return dict(known[2])
+    text = path.read_text(encoding="utf-8", errors="replace")
+    diagnostics = Diagnostics()
+    if not isinstance(raw, dict):
+        diagnostics.error("[defaults] must be a table", str(path),
+                          toml_key_line(text, "defaults"), 1)
+        raise ZinekitError("", diagnostics.items)
+    checked = validate(raw, THEME_OPTIONS, toml_key_lines(text, table="defaults"), str(path),
+                       diagnostics, "theme [defaults]")
+    if diagnostics.items:
+        raise ZinekitError("", diagnostics.items)
+    defaults = {key: value for key, value in checked.values.items() if not key.startswith("x-")}
+    _checked_defaults[os.path.abspath(path)] = (stat.st_mtime_ns, stat.st_size, defaults)
+    return dict(defaults)
+
+
+#: Each theme.toml's checked ``[defaults]``, kept while its size and mtime stay the same
+#: (as :func:`_read_manifest` keeps the file).
+_checked_defaults: dict[str, tuple[int, int, dict[str, Any]]] = {}
+
+
 def load_theme(name: str, project_root: Path | None = None) -> Theme:
     """Resolve ``name`` (a built-in theme or a folder in the project) and its parents."""
     chain: list[Path] = []
@@ -276,8 +311,8 @@ def load_theme(name: str, project_root: Path | None = None) -> Theme:
         manifests.append(manifest)
         current = manifest.get("extends")
     merged: dict[str, Any] = {"defaults": {}, "stylesheets": {}}
-    for manifest in reversed(manifests):
-        merged["defaults"].update(manifest.get("defaults", {}))
+    for folder, manifest in reversed(list(zip(chain, manifests))):
+        merged["defaults"].update(theme_defaults(folder, manifest))
         for medium, names in manifest.get("stylesheets", {}).items():
             merged["stylesheets"].setdefault(medium, []).extend(
                 n for n in names if n not in merged["stylesheets"].get(medium, []))

@@ -37,6 +37,7 @@ from zinekit.errors import Diagnostics
 from zinekit.markup import parse_markdown
 from zinekit.markup.inline import plain_text
 from zinekit.model import Article, Prepared
+from zinekit.render.document import notes_placement
 from zinekit.render.pdf import render_pdf
 
 BLOCK_CHARS = 40
@@ -99,8 +100,7 @@ def estimate_pages(prepared: Prepared) -> Estimate:
 def _kind(article: Article, prepared: Prepared) -> tuple[str, str]:
     """What sets an article's density: the file it comes from (its kind of text) and
     where its notes go (margin notes narrow the text)."""
-    notes = article.meta.get("notes") or prepared.issue.meta.get("notes") or "foot"
-    return str(article.path), str(notes)
+    return str(article.path), notes_placement(article, prepared.issue)
 
 
 @dataclass

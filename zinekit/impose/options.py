@@ -167,7 +167,7 @@ def _choice(value: str, allowed: tuple[str, ...], option: str, fail) -> str:
 
 
 def _length(value: str | float | None, option: str, fail) -> float:
-    return 0.0 if value in (None, "") else parse_length(value, option, fail)  # type: ignore[arg-type]
+    return 0.0 if value in (None, "") else parse_length(value, option, fail)
 
 
 def _count(value: int | str | None, option: str, most: int, fail) -> int:

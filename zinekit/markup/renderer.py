@@ -317,7 +317,7 @@ class ZineRenderer(RendererHTML):
 
     def link_close(self, tokens, idx, options, env) -> str:
         opening = matching_open(tokens, idx, "link_open")
-        href = opening.attrGet("href") or ""
+        href = str(opening.attrGet("href") or "")
         if self.ctx.print_edition and href.startswith(PRINTED_ADDRESSES):
             shown = href.removeprefix("mailto:")
             return f'</span><span class="print-url"> ({html.escape(shown)})</span>'

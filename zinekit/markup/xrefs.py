@@ -11,6 +11,7 @@ text lacks (see :class:`zinekit.model.XrefView`).
 from __future__ import annotations
 
 import html
+from collections.abc import MutableMapping
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -80,7 +81,8 @@ def collect_xrefs(state: StateCore) -> None:
         _collect_in(block.children or [], found, state.env)
 
 
-def _collect_in(children: list[Token], found: list[CrossReference], env: dict[str, Any]) -> None:
+def _collect_in(children: list[Token], found: list[CrossReference],
+                env: MutableMapping[str, Any]) -> None:
     for i, token in enumerate(children):
         if token.type != "xref_open":
             continue

@@ -25,17 +25,19 @@ import os
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from zinekit.pipeline import reuse, stamps
 from zinekit.anthology.expand import expand, read_spec, resolve_anthology
 from zinekit.pipeline.catalog_entry import report_unlisted
 from zinekit.pipeline.cluster import Shared, cluster_address, open_workers
-from zinekit.config import IssueSettings
-from zinekit.errors import Diagnostics, ZinekitError, display_path
+from zinekit.config import SHARED_OPTIONS, IssueSettings
+from zinekit.errors import Diagnostics, ZinekitError, display_path, displayed_from
 from zinekit.anthology.estimate import estimate_pages
-from zinekit.model import IssueResult, LaidOut, Plan, Prepared
+from zinekit.model import (BuildInputs, Inventory, IssueResult, LaidOut, PageSize, Plan, Prepared,
+                           source_date_of)
 from zinekit.safety.output import check_within, sweep_stale_temporaries, write_bytes
-from zinekit.pages import PageSize, parse_page_size
+from zinekit.pages import parse_page_size
 from zinekit.pipeline.parallel import IssueRunner, Stages
 from zinekit.project import Project, issues_at, open_project
 from zinekit.render.download_page import cover_thumbnail, page_theme, write_download_page
@@ -48,6 +50,7 @@ from zinekit.render.formats import (
     unknown_formats,
 )
 from zinekit.render.paper import caliper_of
+from zinekit.render.fonts import fonts_dated
 from zinekit.render.pdf import render_pdf
 from zinekit.reporter import Built, Note, Progress, Reporter, UpToDate, Wrote
 from zinekit.resolve.bibliography import find_bibliography
@@ -71,6 +74,19 @@ class BuildOptions:
     cluster: str | None = None  # a Dask scheduler's address (or "local"): render there
     thumbnails: bool = False  # draw each reading PDF's cover for the download page
     store_key: str | None = None  # the key workers sign the build's records with (zinekit.safety.trust)
+    #: what the build reads of where it was started, read once there (:func:`started_here`)
+    #: and passed down, so a worker process or thread renders the same without
+    #: rewriting its environment or changing folder: SOURCE_DATE_EPOCH, and the folder
+    #: messages name files relative to
+    source_date_epoch: str | None = None
+    display_base: Path | None = None
+
+
+def started_here(**options: Any) -> BuildOptions:
+    """The options of a command started in this process: ``SOURCE_DATE_EPOCH`` and the
+    working folder are read here, once."""
+    return BuildOptions(source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
+                        display_base=Path.cwd(), **options)
 
 
 # --- a series ------------------------------------------------------------------------------
@@ -129,7 +145,7 @@ def _library_inputs(path: Path, project: Project, out: Path, options: BuildOptio
             path.resolve() != project.root or diagnostics.failing(options.strict):
         return None
     wanted = {"formats": list(options.formats or []), "theme": options.theme,
-              "strict": options.strict, "epoch": os.environ.get("SOURCE_DATE_EPOCH")}
+              "strict": options.strict, "epoch": options.source_date_epoch}
     return stamps.library_inputs(project.root, out, wanted)
 
 
@@ -271,17 +287,18 @@ def prepare_issue(path: Path, project: Project, options: BuildOptions,
     issue = session.load(path)  # 1.
     diagnostics.extend(issue.diagnostics)
     collected = expand(issue, session.load, session.catalog, diagnostics) \
-        if issue.meta.get("include") else None  # an anthology (zinekit.anthology.expand)
+        if issue.meta.typed.include else None  # an anthology (zinekit.anthology.expand)
     issue = collected.issue if collected else issue
     settings = IssueSettings(issue.meta, issue.build, command_line={"theme": options.theme})
-    theme = load_theme(str(settings.get("theme")), project.root)  # 2.
+    theme = load_theme(settings.typed.theme, project.root)  # 2.
     settings = settings.with_theme(theme.defaults)
     page = page_size(settings, diagnostics)
     caliper_of(settings, diagnostics)  # a bad paper thickness is reported by `check` too
     href = session.pdf_href_for(issue.slug)
     resolved = resolve_anthology(collected, session.catalog, href, diagnostics) if collected \
         else resolve_issue(issue, diagnostics, session.catalog, href)  # 3.
-    return Prepared(issue, settings, theme, page, resolved, diagnostics)
+    return Prepared(issue, settings, theme, page, resolved, diagnostics,
+                    source_date=source_date_of(options.source_date_epoch))
 
 
 def plan_issue(path: Path, reporter: Reporter, *, project: Project, options: BuildOptions,
@@ -318,7 +335,7 @@ def _noted(reporter: Reporter):
 
 
 def _inputs(plan: Plan, project: Project, options: BuildOptions, session: Session,
-            cited: list) -> dict:
+            cited: list) -> BuildInputs:
     """Everything the outputs of ``plan``'s issue depend on (see :mod:`zinekit.pipeline.reuse`)."""
     issue, theme = plan.prepared.issue, plan.prepared.theme
     href = session.pdf_href_for(issue.slug)
@@ -329,7 +346,7 @@ def _inputs(plan: Plan, project: Project, options: BuildOptions, session: Sessio
         "zinekit": reuse.zinekit_fingerprint(),
         "formats": list(plan.formats),
         "theme": [theme.name, options.theme],
-        "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH"),
+        "source_date_epoch": options.source_date_epoch,
         "files": files,
         "cited": reuse.bytes_digest(plan.result.cited_state.encode("utf-8")),
         "links": [href(e) for e in cited],
@@ -358,7 +375,13 @@ def render_plan(plan: Plan, reporter: Reporter, *, options: BuildOptions) -> Iss
     """Stages 5–6: render every format into memory, then write them all (or none).
 
     This runs in a worker process when issues are built side by side: it reads the
-    plan and writes files, and needs nothing of the session."""
+    plan and writes files, and needs nothing of the session; its messages name files
+    as the process that started the build does (``options.display_base``)."""
+    with displayed_from(options.display_base), fonts_dated(options.source_date_epoch):
+        return _render_plan(plan, reporter, options)
+
+
+def _render_plan(plan: Plan, reporter: Reporter, options: BuildOptions) -> IssueResult:
     started = time.perf_counter()
     if options.store_key:  # in a worker: sign as the planning process does
         use_store_key(bytes.fromhex(options.store_key))
@@ -441,7 +464,7 @@ def reading_layout(plan: Plan) -> LaidOut | None:
     return recorded
 
 
-def inventory_of(prepared: Prepared, reading: LaidOut) -> dict:
+def inventory_of(prepared: Prepared, reading: LaidOut) -> Inventory:
     """The inventory other issues resolve against: the issue's anchors and their pages."""
     slug = prepared.issue.slug
     return make_inventory(prepared.issue, reading.anchor_pages, reading.pages, f"{slug}.pdf")
@@ -458,7 +481,7 @@ def page_size(settings: IssueSettings, diagnostics: Diagnostics) -> PageSize:
         return parse_page_size(str(wanted))
     except ValueError as exc:
         diagnostics.error(str(exc), path or settings.front_matter.path, line, 1)
-        return parse_page_size("A5")
+        return parse_page_size(SHARED_OPTIONS["page_size"].default)
 
 
 def choose_formats(prepared: Prepared, options: BuildOptions,

@@ -152,7 +152,7 @@ def included_files(issue: Issue) -> set[Path]:
     relative to its spec or issue file."""
     base = issue.source_file.parent
     found = set()
-    for entry in issue.meta.get("include", []) or []:
+    for entry in issue.meta.typed.include or []:
         path_text = str(entry).partition("#")[0]
         if path_text:
             found.add((base / path_text).resolve())

@@ -19,7 +19,8 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from zinekit.model import LaidOut, Prepared
+from zinekit.config import Length
+from zinekit.model import Edition, LaidOut, Prepared
 from zinekit.reachins import add_object, rendering, weasyprint_log
 from zinekit.render.paper import DEFAULT_CALIPER, Spine, binding_side, caliper_of, spine_direction, spine_for
 
@@ -41,12 +42,12 @@ class SpineLayout:
     font_size: float
 
 
-def make_cover(prepared: Prepared, reading: LaidOut, out: Path) -> dict[Path, bytes]:
+def make_cover(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Path, bytes]:
     """The format's maker: ``<slug>-cover.pdf``, and a note on the spine."""
     from zinekit.render.pdf import render_pdf
 
-    bleed = f"{COVER_BLEED_MM:g}mm"
-    paper = render_pdf(prepared, print_edition=True, bleed=bleed)
+    bleed = Length.parse(f"{COVER_BLEED_MM:g}mm")
+    paper = render_pdf(prepared, edition=Edition(print_edition=True, bleed=bleed))
     caliper = caliper_of(prepared.settings, prepared.diagnostics)
     spine = spine_for(paper.pages, caliper or DEFAULT_CALIPER)
     layout = spine_layout(prepared, spine)

@@ -140,11 +140,11 @@ def issue_entry(result: IssueResult, out_dir: Path) -> Entry:
     entry = Entry(
         title=issue.title,
         line=issue_line(issue),
-        season=str(meta.get("season") or format_issue_date(meta.get("date"), issue.language)),
-        description=str(meta.get("description") or ""),
+        season=str(meta.typed.season or format_issue_date(meta.typed.date, issue.language)),
+        description=str(meta.typed.description or ""),
         contents=[a.title for a in issue.articles if a.title and not a.is_intro],
         downloads=issue_files(folder, issue.slug, result.outputs),
-        order=tuple(_number(meta.get(k)) for k in ("volume", "number", "chapter")),
+        order=tuple(_number(value) for value in meta.typed.numbering),
     )
     reading = folder / f"{issue.slug}.pdf"
     made = reading in result.outputs and reading.is_file()
@@ -187,7 +187,7 @@ def series_settings(project: Project) -> dict[str, Any]:
 
 def page_theme(project: Project) -> Theme:
     try:
-        return load_theme(str(project.build.get("theme") or "pamphlet"), project.root)
+        return load_theme(project.build.typed.theme, project.root)
     except ZinekitError:
         return Theme(name="base", folders=[builtin_themes_folder() / "base"])
 

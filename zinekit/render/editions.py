@@ -12,35 +12,26 @@ import re
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from zinekit.errors import Diagnostics, ImposeError
 from zinekit.impose import ImposeOptions, ImposeReport, impose_pdf
 from zinekit.impose.binding import binding_for_language
 from zinekit.impose.registry import FOLDED
-from zinekit.model import Issue, Prepared
+from zinekit.config import Length
+from zinekit.model import Edition, Issue, Prepared
 from zinekit.render.document import render_issue_html
 
-PRESS_BLEED = "3mm"
+PRESS_BLEED = Length.parse("3mm")
 PRESS_VARIANT = "pdf/x-4"
 #: The press edition is PDF/X-4: its output intent tells the press how to print its RGB,
 #: so colour is not checked; everything else a press rejects is.
-PRESS_PREFLIGHT = {"colour": "any", "pdfx": "4"}
+PRESS_PREFLIGHT: dict[str, Any] = {"colour": "any", "pdfx": "4"}
 
 
 #: Link markup: the only thing the print edition may drop without printing differently
 #: (a reference to another issue is a link on screen and plain text on paper).
 LINK_MARKUP = re.compile(r"</?(?:a|span)\b[^>]*>")
-
-
-def print_edition_differs(prepared: Prepared) -> bool:
-    """Whether the print edition must be laid out on its own: what it prints differs
-    from the reading edition once links are set aside — the address it prints after an
-    external link, the back cover paper always has, bleed.  Otherwise the booklet is
-    the reading PDF's very pages (imposition drops their links, as paper does)."""
-    reading = render_issue_html(prepared, mode="print")
-    paper = render_issue_html(prepared, mode="print", print_edition=True,
-                              bleed=prepared.issue.build.get("bleed"))
-    return LINK_MARKUP.sub("", reading) != LINK_MARKUP.sub("", paper)
 
 
 def print_edition_source(prepared: Prepared) -> str:
@@ -52,8 +43,8 @@ def print_edition_source(prepared: Prepared) -> str:
     from zinekit.render.back_cover import empty_back_cover_is_blank, without_empty_back_cover
 
     reading = LINK_MARKUP.sub("", render_issue_html(prepared, mode="print"))
-    paper = LINK_MARKUP.sub("", render_issue_html(prepared, mode="print", print_edition=True,
-                                                  bleed=prepared.issue.build.get("bleed")))
+    paper = LINK_MARKUP.sub("", render_issue_html(prepared, mode="print", edition=Edition(
+        print_edition=True, bleed=prepared.issue.build.typed.bleed)))
     if reading == paper:
         return "reading"
     if without_empty_back_cover(paper) == reading and \
@@ -74,26 +65,25 @@ def booklet_options(issue: Issue, caliper_mm: float | None = None) -> ImposeOpti
     paper's thickness (``caliper``) is the creep of a folded layout; the binding from the
     front matter's ``binding``, else from the issue's language (right to left for Arabic,
     Hebrew, Persian …)."""
-    build = issue.build
-    bleed = build.get("bleed")
-    layout = build.get("booklet_layout", "saddle")
-    binding = issue.meta.get("binding") or binding_for_language(issue.language)
+    build = issue.build.typed
+    bleed, layout = build.bleed, build.booklet_layout
+    binding = issue.meta.typed.binding or binding_for_language(issue.language)
     try:
         return ImposeOptions.parse(
             layout=layout,
-            signature=build.get("booklet_signature"),
-            sheet=build.get("booklet_sheet"),
+            signature=build.booklet_signature,
+            sheet=build.booklet_sheet,
             creep=f"{caliper_mm:g}mm" if caliper_mm and layout in FOLDED else None,
-            bleed=bleed,
-            marks=bool(bleed),
+            bleed=bleed.points if bleed is not None else None,
+            marks=bleed is not None,
             binding=binding,
-            cover=build.get("booklet_cover", "included"),
-            path=build.path,
+            cover=build.booklet_cover,
+            path=issue.build.path,
         )
     except ImposeError as exc:
-        line = (build.line_of("booklet_layout") or build.line_of("booklet_sheet")
-                or build.line_of("booklet_cover") or 1)
-        raise ImposeError(exc.diagnostic.message, build.path, line, 1) from None
+        lines = issue.build.line_of
+        line = lines("booklet_layout") or lines("booklet_sheet") or lines("booklet_cover") or 1
+        raise ImposeError(exc.diagnostic.message, issue.build.path, line, 1) from None
 
 
 def impose_booklet(issue: Issue, print_pdf: bytes, out: Path, diagnostics: Diagnostics,

@@ -12,11 +12,14 @@ stylesheet), whose text would be set in a fallback font such as DejaVu.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 import subprocess
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 
 import tinycss2
 from fontTools.ttLib import TTFont
@@ -297,3 +300,29 @@ def _families(tokens: list) -> list[str]:
         elif token.type in ("string", "ident"):
             words.append(token.value)
     return families
+
+
+#: The environment variable fontTools stamps the font subsets WeasyPrint embeds with
+#: (their ``head`` table's modification time): the one reader of the build's source
+#: date that is not zinekit's own.
+SOURCE_DATE_VARIABLE = "SOURCE_DATE_EPOCH"
+
+
+@contextlib.contextmanager
+def fonts_dated(epoch: str | None) -> Iterator[None]:
+    """Embedded fonts stamped with the build's ``epoch`` while the block runs.  Where
+    the build started (and in the local worker processes, which inherit its
+    environment) the variable already says so and nothing is touched; only a cluster
+    worker started elsewhere sets it, for the render's duration."""
+    if epoch is None or os.environ.get(SOURCE_DATE_VARIABLE) == epoch:
+        yield
+        return
+    saved = os.environ.get(SOURCE_DATE_VARIABLE)
+    os.environ[SOURCE_DATE_VARIABLE] = epoch
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop(SOURCE_DATE_VARIABLE, None)
+        else:
+            os.environ[SOURCE_DATE_VARIABLE] = saved

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from zinekit.model import LaidOut, Prepared
+from zinekit.model import Edition, LaidOut, Prepared
 
 # The makers import what they use when called: naming the formats (the command line's
 # help, the docs) does not load WeasyPrint.
@@ -53,8 +53,9 @@ def _booklet(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Pat
     if source == "own":
         from zinekit.render.pdf import render_pdf
 
-        paper = render_pdf(prepared, print_edition=True, bleed=prepared.issue.build.get("bleed"),
-                           end_notes=notes_at_end(reading))
+        paper = render_pdf(prepared, edition=Edition(
+            print_edition=True, bleed=prepared.issue.build.typed.bleed,
+            end_notes=notes_at_end(reading)))
     assert paper is not None
     booklet = impose_booklet(prepared.issue, paper.data, out, prepared.diagnostics,
                              caliper_of(prepared.settings, prepared.diagnostics),
@@ -71,9 +72,9 @@ def _press(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Path,
     from zinekit.render.note_overflow import notes_at_end
     from zinekit.render.pdf import render_pdf
 
-    bleed = prepared.issue.build.get("bleed") or PRESS_BLEED
-    press = render_pdf(prepared, variant=PRESS_VARIANT, print_edition=True, bleed=bleed,
-                       end_notes=notes_at_end(reading))
+    bleed = prepared.issue.build.typed.bleed or PRESS_BLEED
+    press = render_pdf(prepared, variant=PRESS_VARIANT, edition=Edition(
+        print_edition=True, bleed=bleed, end_notes=notes_at_end(reading)))
     preflight_press(prepared.issue, press.data, prepared.diagnostics)
     path = out / f"{prepared.issue.slug}-press.pdf"
     if reading is not None and press.pages != reading.pages:

@@ -248,7 +248,7 @@ class Assets:
 
     def _warn_remote(self, tag: str, name: str, value: str) -> None:
         path, line, col = self._where(value)
-        if tag.lower() == "img" and name.lower() == "src" and not self.issue.build.get("allow_network"):
+        if tag.lower() == "img" and name.lower() == "src" and not self.issue.build.typed.allow_network:
             message = f"not loaded: {value} (the network is off (set allow_network = true in [build]))"
         else:
             message = remote_removed(f'<{tag} {name}="{value}">')

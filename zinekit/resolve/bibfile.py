@@ -56,7 +56,7 @@ class Bibliography:
 def find_bibliography(issue: Issue, diagnostics: Diagnostics) -> Path | None:
     """The issue's ``.bib`` file, or None (reported when the issue names one that is
     missing or lies outside the project folder)."""
-    named = issue.meta.get("bibliography")
+    named = issue.meta.typed.bibliography
     if not named:
         default = issue.root / DEFAULT_BIBLIOGRAPHY
         if irregular_kind(default) is not None:

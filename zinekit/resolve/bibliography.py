@@ -122,7 +122,7 @@ def _list_places(issue: Issue) -> list[tuple[str | None, int]]:
     places: list[tuple[str | None, int]] = []
     for article in issue.articles:
         places += [(str(article.path), line) for line in article.text.further_reading_at]
-    if issue.meta.get("further_reading"):
+    if issue.meta.typed.further_reading:
         places.append((issue.meta.path, issue.meta.line_of("further_reading")))
     return places
 
@@ -302,16 +302,16 @@ def resolve_citations(issue: Issue, diagnostics: Diagnostics, resolved: Resolved
     """Fill ``resolved.citations`` and ``resolved.bibliography_html`` for ``issue``."""
     citations = issue.all_citations()
     places = _list_places(issue)
-    if not citations and not places and not issue.meta.get("bibliography"):
+    if not citations and not places and not issue.meta.typed.bibliography:
         return
     path = find_bibliography(issue, diagnostics)  # 1.
     bib = read_bibliography(path, issue.root, diagnostics) if path else None  # 2.
-    keys = _cited_keys(citations, bib, bool(issue.meta.get("bibliography")), diagnostics)  # 3.
+    keys = _cited_keys(citations, bib, bool(issue.meta.typed.bibliography), diagnostics)  # 3.
     if bib is None:
         _report_no_list(places, "there is no bibliography to list", diagnostics)
         return
-    numeric = issue.build.get("citation_style") == "numeric"
-    mode = str(issue.build.get("further_reading") or "cited")
+    numeric = issue.build.typed.citation_style == "numeric"
+    mode = issue.build.typed.further_reading_works
     works = _listed_works(keys, bib, mode, numeric)  # 4.
     linked = _check_places(places, diagnostics) and bool(works)
     resolved.bibliography_html = _format_list(works, bib, numeric, linked, diagnostics)

@@ -265,9 +265,9 @@ def _opens(candidate: _Found, whole: _Found) -> bool:
 def _match_title(query: RefQuery, found: list[_Found]) -> list[_Found]:
     """Exact normalized titles first, then prefixes, then containment (either way)."""
     variants = [v for v in dict.fromkeys(normalize_title(t) for t in (query.plain_title, query.title) if t) if v]
-    index = getattr(found, "exact", None)
+    index: dict[str, list[_Found]] | None = getattr(found, "exact", None)
     for wanted in variants if index is not None else ():
-        if index.get(wanted):
+        if index and index.get(wanted):
             return _dedupe(list(index[wanted]))
     titled = [(f.normalized, f) for f in found]
     for wanted in variants if index is None else ():
@@ -386,9 +386,10 @@ def _href(context: RefContext, found: _Found, index: int | None, anchor: str | N
 def _finish(query: RefQuery, context: RefContext, series: Series | None, found: _Found,
             anchor: str | None = None) -> Resolution:
     if anchor is not None:
-        found = _local_anchor(context, anchor)
-        if found is None:
+        local = _local_anchor(context, anchor)
+        if local is None:
             return Resolution(UNRESOLVED, f'no anchor "#{anchor}" in this issue', query)
+        found = local
     label, index, missing = _page(query, found)
     series_name = series.name if series and series.name else None
     if missing and found.issue is not None:

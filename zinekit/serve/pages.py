@@ -22,6 +22,7 @@ from typing import Any, Iterator
 from urllib.parse import quote
 
 from zinekit.errors import Diagnostics, SourceError, ZinekitError
+from zinekit.model import Edition
 from zinekit.reachins import page_box
 
 #: Pixels per inch the pages are drawn at: an A5 page is 640 pixels wide.
@@ -81,7 +82,7 @@ def lay_out_pages(path: Path, root: Path) -> tuple[list[Page], int]:
         lines: dict[str, tuple[str, int]] = {}
         documents: list[Any] = []
         laid = render_pdf(prepared, variant="", diagnostics=diagnostics, on_layout=documents.append,
-                          block_lines=lines)
+                          edition=Edition(block_lines=lines))
     except SourceError as exc:
         raise PagesFailed([str(exc.diagnostic)]) from None
     except ZinekitError as exc:

@@ -88,7 +88,7 @@ class ImagePacker:
         where = self._where(src, article)
         if urlparse(src).scheme:
             # the same words as the PDF's warning, so one image gets one message
-            if self.issue.build.get("allow_network"):
+            if self.issue.build.typed.allow_network:
                 self.diagnostics.warning(f"not packed in the EPUB: {src} (an EPUB carries only "
                                          "the project's own images)", *where)
             else:
