@@ -238,9 +238,9 @@ def page_references_kept() -> Iterator[None]:
 
     def kept(pdf: Any) -> tuple[bytes, ...]:
         count = len(pdf.pages["Kids"])
-        memo = pdf.__dict__.get("_zinekit_page_references")
+        memo: tuple[int, tuple[bytes, ...]] | None = pdf.__dict__.get("_zinekit_page_references")
         if memo is None or memo[0] != count:
-            memo = (count, original.fget(pdf))
+            memo = (count, tuple(original.fget(pdf)))
             pdf.__dict__["_zinekit_page_references"] = memo
         return memo[1]
 
