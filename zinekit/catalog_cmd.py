@@ -26,7 +26,6 @@ from zinekit.catalog_entry import report_unlisted
 from zinekit.errors import Diagnostics, ZinekitError
 from zinekit.model import CrossReference, Target, XrefView
 from zinekit.project import Project, is_issue, issues_at, open_project
-from zinekit.render.pdf import render_pdf
 from zinekit.resolve.catalog import CatalogIssue, Series
 from zinekit.pipeline.series import Session
 
@@ -105,6 +104,8 @@ def _give_pages(session: Session, project: Project, targets: list[Path]) -> dict
              if e.source is not None and is_issue(e.source) and not session.is_real(e)]
     unlisted = [t for t in targets if session.catalog.issue_for_source(t) is None]
     for path in session.order(stale + unlisted):
+        from zinekit.render.pdf import render_pdf  # WeasyPrint: only for pages not recorded
+
         prepared = prepare_issue(path, project, QUIET, session)
         laid_out = render_pdf(prepared, with_bytes=False, diagnostics=Diagnostics())
         inventory = inventory_of(prepared, laid_out)  # its pages are all it needs

@@ -29,6 +29,7 @@ from pathlib import Path
 from zinekit.pipeline import reuse
 from zinekit.anthology.expand import expand, read_spec, resolve_anthology
 from zinekit.catalog_entry import report_unlisted
+from zinekit.pipeline.check import check_text
 from zinekit.pipeline.cluster import Shared, cluster_address, open_workers
 from zinekit.config import IssueSettings
 from zinekit.errors import Diagnostics, ZinekitError, display_path
@@ -48,7 +49,6 @@ from zinekit.render.formats import (
     unknown_formats,
 )
 from zinekit.render.paper import caliper_of
-from zinekit.render.pdf import render_pdf
 from zinekit.reporter import Built, Note, Progress, Reporter, UpToDate, Wrote
 from zinekit.resolve.bibliography import find_bibliography
 from zinekit.resolve.inventory import make_inventory
@@ -66,6 +66,7 @@ class BuildOptions:
     strict: bool = False
     quiet: bool = False
     write: bool = True  # False for `zinekit check`
+    layout: bool = True  # False for `zinekit check`: the text alone (zinekit.pipeline.check)
     jobs: int = 1  # issues built side by side (worker processes) when a series is built
     force: bool = False  # render every issue even if the last build's outputs are current
     cluster: str | None = None  # a Dask scheduler's address (or "local"): render there
@@ -101,7 +102,8 @@ def build_path(path: Path, options: BuildOptions, reporter: Reporter) -> list[Is
     deps = session.dependencies(targets)
     levels = session.levels(targets, deps)
     targets = [t for level in levels for t in level]
-    lay_out_cited_siblings(targets, project, options, session)
+    if options.layout:
+        lay_out_cited_siblings(targets, project, options, session)
     results = _build_in_passes(levels, deps, project, options, session, reporter)
     if options.write and not all(r.reused for r in results.values()):
         reuse.prune_store(session.out_root, _noted(reporter))
@@ -148,7 +150,8 @@ def _build_in_passes(levels: list[list[Path]], deps: dict[Path, list[Path]], pro
     targets = [t for level in levels for t in level]
     stages = Stages(plan=functools.partial(plan_issue, project=project, options=options,
                                            session=session),
-                    render=functools.partial(render_plan, options=options),
+                    render=functools.partial(render_plan if options.layout else check_plan,
+                                             options=options),
                     finish=session.finish, name=project.relative)
     results: dict[Path, IssueResult] = {}
     pending = list(targets)
@@ -216,6 +219,8 @@ def lay_out_cited_siblings(targets: list[Path], project: Project, options: Build
         for entry in session.cited_sources(session.load(target)):
             if session.is_real(entry) or entry.source is None or entry.source.resolve() in wanted:
                 continue
+            from zinekit.render.pdf import render_pdf  # WeasyPrint: loaded for a layout only
+
             prepared = prepare_issue(entry.source, project, BuildOptions(theme=options.theme), session)
             laid_out = render_pdf(prepared, with_bytes=False, diagnostics=Diagnostics())
             session.record(prepared.issue, inventory_of(prepared, laid_out))
@@ -244,9 +249,9 @@ def build_anthology(path: Path, options: BuildOptions, reporter: Reporter,
 
 
 def check_path(path: Path, options: BuildOptions, reporter: Reporter) -> list[IssueResult]:
-    """``zinekit check PATH``: every diagnostic of a build, no output files."""
-    options.write = False
-    return build_path(path, options, reporter)
+    """``zinekit check PATH``: every diagnostic a build finds in the text, without a
+    layout and without output files (see :mod:`zinekit.pipeline.check`)."""
+    return build_path(path, replace(options, write=False, layout=False), reporter)
 
 
 # --- one issue -----------------------------------------------------------------------------
@@ -294,8 +299,8 @@ def plan_issue(path: Path, reporter: Reporter, *, project: Project, options: Bui
     result.cited = [e.source for e in cited if e.source is not None]
     result.cited_state = session.snapshot(result.cited)
     formats = choose_formats(prepared, options, diagnostics)
-    # `check` goes on to the layout, to report its errors too, unless an input was
-    # refused as unsafe to read (an SVG bomb must never reach the layout)
+    # `check` goes on to its checks of the text, to report their errors too, unless an
+    # input was refused as unsafe to read (an SVG bomb is never read further)
     if options.write or diagnostics.refused:
         stop_on_errors(diagnostics, options, reporter)
     plan = Plan(prepared, result, formats, session.out_root / issue.slug,
@@ -399,6 +404,15 @@ def render_plan(plan: Plan, reporter: Reporter, *, options: BuildOptions) -> Iss
     return result
 
 
+def check_plan(plan: Plan, reporter: Reporter, *, options: BuildOptions) -> IssueResult:
+    """``zinekit check``'s stage 5 in place of the render: the text's checks, no layout."""
+    diagnostics = plan.prepared.diagnostics
+    check_text(plan.prepared, plan.formats)
+    stop_on_errors(diagnostics, options, reporter)
+    reporter.findings(diagnostics.shown(options.strict))
+    return plan.result
+
+
 def drop_repeated_errors(diagnostics: Diagnostics, found_before: int) -> None:
     """One error per place: the layout's error where the text already has one (an image
     the loader refused, laid out by `check` all the same) is left out."""
@@ -432,6 +446,8 @@ def reading_layout(plan: Plan) -> LaidOut | None:
     numbers from the last layout's record, or go without them."""
     prepared = plan.prepared
     if needs_layout(plan.formats):
+        from zinekit.render.pdf import render_pdf  # WeasyPrint: loaded for a layout only
+
         return render_pdf(prepared, with_bytes=needs_reading_bytes(plan.formats))
     recorded = reuse.recorded_layout(plan.out, plan.inputs) if plan.inputs is not None else None
     if recorded is None:
