@@ -39,7 +39,6 @@ from zinekit.pipeline.output import check_within, sweep_stale_temporaries, write
 from zinekit.pipeline.pages import PageSize, parse_page_size
 from zinekit.pipeline.parallel import IssueRunner, Stages
 from zinekit.project import Project, issues_at, open_project
-from zinekit.render.download_page import cover_thumbnail, page_theme, write_download_page
 from zinekit.render.formats import (
     DEFAULT_FORMATS,
     FORMATS,
@@ -199,6 +198,8 @@ def _write_download_page(project: Project, built: list[IssueResult], session: Se
                          options: BuildOptions) -> None:
     """``dist/index.html``, unless the issues' manifests and the page's inputs are those
     of the page already there."""
+    from zinekit.render.download_page import page_theme, write_download_page
+
     stamp = reuse.page_inputs(project.file.path if project.file else None,
                               [(r.issue.slug, session.out_root / r.issue.slug) for r in built],
                               page_theme(project).folders)
@@ -385,6 +386,8 @@ def render_plan(plan: Plan, reporter: Reporter, *, options: BuildOptions) -> Iss
     drop_repeated_errors(diagnostics, found_before)
     stop_on_errors(diagnostics, options, reporter)
     if options.thumbnails and reading is not None and reading.data:  # with the render, on its worker
+        from zinekit.render.download_page import cover_thumbnail
+
         result.thumbnail = cover_thumbnail(reading.data)
     if options.write:  # 6.
         for target, data in files.items():

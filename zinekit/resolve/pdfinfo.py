@@ -13,10 +13,11 @@ import contextlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
-import pypdf
-import pypdf.errors
+if TYPE_CHECKING:
+    import pypdf
+
 
 __all__ = ["OutlineItem", "PdfInfo", "PdfProblem", "read_pdf_info", "clear_cache"]
 
@@ -87,6 +88,9 @@ def _read(path: Path) -> PdfInfo:
         raise PdfProblem("is an empty file")
     if b"%PDF-" not in start:
         raise PdfProblem("is not a PDF file (it does not start with %PDF-)")
+    import pypdf  # loaded only when a back issue's PDF is read
+    import pypdf.errors
+
     with _quiet_pypdf():
         try:
             reader = pypdf.PdfReader(str(path), strict=False)
