@@ -161,7 +161,7 @@ def stylesheet_urls(stylesheets: list[Path]) -> Iterator[tuple[Path, str, int, i
     ``@font-face`` (a font the theme lacks is the font checks' to report)."""
     import tinycss2
 
-    from zinekit.render.epub.assets import css_urls, url_of
+    from zinekit.render.asset_rules import css_urls, url_of
 
     for sheet in stylesheets:
         try:
@@ -195,7 +195,7 @@ def check_formats(prepared: Prepared, formats: tuple[str, ...]) -> None:
 
 def check_epub_images(issue: Issue, diagnostics: Diagnostics) -> None:
     """An image of a type, or a size, an EPUB does not carry (as the EPUB reports it)."""
-    from zinekit.render.epub.assets import IMAGE_TYPES, MAX_IMAGE_BYTES
+    from zinekit.render.asset_rules import IMAGE_TYPES, MAX_IMAGE_BYTES
 
     root = issue.root.resolve()
     for written, folder, where in _written_images(issue):

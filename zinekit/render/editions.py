@@ -12,13 +12,17 @@ import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from zinekit.errors import Diagnostics, ImposeError
-from zinekit.impose import ImposeOptions, ImposeReport, impose_pdf
+from zinekit.impose.options import ImposeOptions
 from zinekit.impose.binding import binding_for_language
 from zinekit.impose.registry import FOLDED
 from zinekit.model import Issue, Prepared
 from zinekit.render.document import render_issue_html
+
+if TYPE_CHECKING:  # the imposition's PDF work (pypdf) is loaded when a booklet is made
+    from zinekit.impose import ImposeReport
 
 PRESS_BLEED = "3mm"
 PRESS_VARIANT = "pdf/x-4"
@@ -80,6 +84,8 @@ def booklet_options(issue: Issue, caliper_mm: float | None = None) -> ImposeOpti
 def impose_booklet(issue: Issue, print_pdf: bytes, out: Path, diagnostics: Diagnostics,
                    caliper_mm: float | None = None) -> Booklet | None:
     """Impose the print edition; the file is named after the sheet it is laid out on."""
+    from zinekit.impose import impose_pdf
+
     options = booklet_options(issue, caliper_mm)
     with tempfile.TemporaryDirectory(prefix="zinekit-booklet-") as folder:
         target = Path(folder) / "booklet.pdf"

@@ -8,6 +8,10 @@ Two more font problems WeasyPrint passes over in silence are reported here: a th
 file that cannot be read (an error naming the file), and a ``font-family`` the theme
 declares no ``@font-face`` for and the machine lacks (a warning at its line in the
 stylesheet), whose text would be set in a fallback font such as DejaVu.
+
+What a font file covers, and whether it can be read, is kept between runs in the user's
+cache folder, under the digest of the file's bytes (:mod:`zinekit.render.font_cache`):
+``zinekit check`` after an edit reads no font again.
 """
 
 from __future__ import annotations
@@ -19,27 +23,47 @@ from functools import lru_cache
 from pathlib import Path
 
 import tinycss2
-from fontTools.ttLib import TTFont
 
 from zinekit.config import Settings
 from zinekit.errors import Diagnostics
 from zinekit.model import Issue
+from zinekit.render.font_cache import FontFacts, cached_facts
 
 IGNORED_CATEGORIES = {"Cc", "Cf", "Zs", "Zl", "Zp", "Co", "Cn"}
 
 
-@lru_cache(maxsize=64)
 def font_file_coverage(path: str) -> frozenset[int]:
-    if font_problem(path) is not None:
-        return frozenset()
-    with TTFont(path, lazy=True, fontNumber=0) as font:
-        return frozenset(font.getBestCmap() or {})
+    """The code points the font file at ``path`` maps to a glyph (none if damaged)."""
+    return font_facts(path).coverage
+
+
+def font_problem(path: str) -> str | None:
+    """Why the font file at ``path`` cannot be used (damaged, or not a font), or None."""
+    return font_facts(path).problem
 
 
 @lru_cache(maxsize=64)
-def font_problem(path: str) -> str | None:
+def font_facts(path: str) -> FontFacts:
+    """What a font covers and why it cannot be read, from the cache or read now."""
+    return cached_facts(path, read_font_facts)
+
+
+def read_font_facts(path: str) -> FontFacts:
+    """Open the font with fontTools (loaded here, only for a font not seen before)."""
+    problem = _font_problem(path)
+    if problem is not None:
+        return FontFacts(problem, frozenset())
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, lazy=True, fontNumber=0) as font:
+        return FontFacts(None, frozenset(font.getBestCmap() or {}))
+
+
+def _font_problem(path: str) -> str | None:
     """Why the font file at ``path`` cannot be used (damaged, or not a font), or None:
     the tables a layout and the EPUB cover's lettering read are read once here."""
+    from fontTools.ttLib import TTFont
+
     try:
         with TTFont(path, fontNumber=0) as font:
             cmap = font.getBestCmap()

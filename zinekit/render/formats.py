@@ -12,16 +12,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from zinekit.model import LaidOut, Prepared
+if TYPE_CHECKING:  # naming the formats (the command line's help) loads no stage
+    from zinekit.model import LaidOut, Prepared
 
 # The makers import what they use when called: naming the formats (the command line's
 # help, the docs) does not load WeasyPrint.
 
 #: Makes a format's files: (prepared issue, reading PDF, the issue's output folder)
 #: → {path: bytes}.  Reports (how to print a booklet) go to ``prepared.notes``.
-Maker = Callable[[Prepared, "LaidOut | None", Path], "dict[Path, bytes]"]
+Maker = Callable[["Prepared", "LaidOut | None", Path], "dict[Path, bytes]"]
 
 
 @dataclass(frozen=True)

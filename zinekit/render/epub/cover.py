@@ -21,7 +21,6 @@ from markupsafe import Markup
 
 from zinekit.pipeline.pages import PageSize
 from zinekit.render.epub.fonts import embedding_allowed
-from zinekit.render.fonts import font_problem
 from zinekit.themes_loader import Theme
 
 COVER_WIDTH = 1200  # SVG user units; the height follows the reading PDF's page
@@ -61,6 +60,17 @@ class Lettering:
         if not text:
             return TextBlock(Markup(""), y, 0)
         tt = self._font(font)
+        try:
+            return self._outlines(text, tt, size, x, y, width, anchor, leading, tracking,
+                                  fill, max_lines)
+        except Exception:  # noqa: BLE001 - fontTools raises anything from a damaged font
+            return _text_fallback(text, size, x, y, width, anchor, leading, fill)
+
+    def _outlines(self, text: str, tt: TTFont | None, size: float, x: float, y: float,
+                  width: float | None, anchor: str, leading: float, tracking: float,
+                  fill: str, max_lines: int) -> TextBlock:
+        """The text as outlines of ``tt``; as SVG text when the font lacks a character
+        (a damaged font raises, and gets the same fallback)."""
         if tt is None or any(ord(ch) not in tt.getBestCmap() for ch in text if ch != " "):
             return _text_fallback(text, size, x, y, width, anchor, leading, fill)
         while True:
@@ -75,9 +85,11 @@ class Lettering:
 
     def _font(self, name: str) -> TTFont | None:
         """The theme's font ``name``; None (text in the reader's font) for no name, a
-        missing font, or a damaged one (the build reports it, naming the file)."""
+        missing font, or one that does not open (the build reports a damaged font, naming
+        the file; it is not read twice here, where a check of its tables would double the
+        cover's time)."""
         path = self.theme.find(f"fonts/{name}") if name else None
-        if path is None or font_problem(str(path)) is not None or not embedding_allowed(path)[0]:
+        if path is None or not embedding_allowed(path)[0]:
             return None
         return _open_font(str(path))
 
