@@ -27,14 +27,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from zinekit.pipeline import reuse
-from zinekit.anthology.expand import expand, read_spec, resolve_anthology
 from zinekit.catalog_entry import report_unlisted
 from zinekit.pipeline.check import check_text
 from zinekit.pipeline.cluster import Shared, cluster_address, open_workers
 from zinekit.config import IssueSettings
 from zinekit.errors import Diagnostics, ZinekitError, display_path
-from zinekit.anthology.estimate import estimate_pages
-from zinekit.model import IssueResult, LaidOut, Plan, Prepared
+from zinekit.model import Issue, IssueResult, LaidOut, Plan, Prepared
 from zinekit.pipeline.output import check_within, sweep_stale_temporaries, write_bytes
 from zinekit.pipeline.pages import PageSize, parse_page_size
 from zinekit.pipeline.parallel import IssueRunner, Stages
@@ -231,6 +229,9 @@ def build_anthology(path: Path, options: BuildOptions, reporter: Reporter,
                     build: bool = True) -> IssueResult | None:
     """``zinekit anthology PATH``: the anthology a spec (``.toml``) or an issue with
     ``include:`` describes; its page count estimated first, then (``build``) built."""
+    from zinekit.anthology.estimate import estimate_pages
+    from zinekit.anthology.expand import read_spec
+
     diagnostics = Diagnostics()
     project = open_project(path, diagnostics)
     session = Session.open(project, options.out_dir or project.out_dir, diagnostics)
@@ -276,8 +277,7 @@ def prepare_issue(path: Path, project: Project, options: BuildOptions,
         session = Session.open(project, project.output_folder(options.out_dir), diagnostics)
     issue = session.load(path)  # 1.
     diagnostics.extend(issue.diagnostics)
-    collected = expand(issue, session.load, session.catalog, diagnostics) \
-        if issue.meta.get("include") else None  # an anthology (zinekit.anthology.expand)
+    collected = _expanded(issue, session, diagnostics)
     issue = collected.issue if collected else issue
     settings = IssueSettings(issue.meta, issue.build, command_line={"theme": options.theme})
     theme = load_theme(str(settings.get("theme")), project.root)  # 2.
@@ -285,9 +285,23 @@ def prepare_issue(path: Path, project: Project, options: BuildOptions,
     page = page_size(settings, diagnostics)
     caliper_of(settings, diagnostics)  # a bad paper thickness is reported by `check` too
     href = session.pdf_href_for(issue.slug)
-    resolved = resolve_anthology(collected, session.catalog, href, diagnostics) if collected \
-        else resolve_issue(issue, diagnostics, session.catalog, href)  # 3.
+    if collected:  # 3.
+        from zinekit.anthology.expand import resolve_anthology
+
+        resolved = resolve_anthology(collected, session.catalog, href, diagnostics)
+    else:
+        resolved = resolve_issue(issue, diagnostics, session.catalog, href)
     return Prepared(issue, settings, theme, page, resolved, diagnostics)
+
+
+def _expanded(issue: Issue, session: Session, diagnostics: Diagnostics):
+    """An anthology's issue made of the texts its ``include:`` names
+    (:mod:`zinekit.anthology.expand`, loaded for an anthology only); None for an issue."""
+    if not issue.meta.get("include"):
+        return None
+    from zinekit.anthology.expand import expand
+
+    return expand(issue, session.load, session.catalog, diagnostics)
 
 
 def plan_issue(path: Path, reporter: Reporter, *, project: Project, options: BuildOptions,

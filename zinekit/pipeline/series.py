@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from zinekit.anthology.expand import expand
 from zinekit.catalog_entry import join_catalog
 from zinekit.errors import Diagnostics
 from zinekit.load import load_issue
@@ -140,6 +139,8 @@ class Session:
         """The zinekit-built issues that ``issue`` refers to (an anthology: those its
         texts refer to, each resolved in its own issue, that issue included)."""
         if issue.meta.get("include") and not any(a.origin for a in issue.articles):
+            from zinekit.anthology.expand import expand  # an anthology's texts
+
             issue = expand(issue, self.load, self.catalog, Diagnostics()).issue
         own = context_for(issue, self.catalog, None).issue
         contexts: dict[Path | None, RefContext] = {None: context_for(issue, self.catalog, None)}

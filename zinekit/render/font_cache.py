@@ -1,11 +1,15 @@
-"""What each font file covers, kept between runs: a check after an edit reads no font.
+"""What zinekit learns from a theme's font files, kept between runs.
 
-Reading a font's character map and checking its tables takes fontTools (a tenth of a
-second to load) and a few hundredths of a second per face; a theme has four faces or
-more, and they do not change from one edit to the next.  The facts are kept in
-``$XDG_CACHE_HOME/zinekit/font-facts.json`` (``~/.cache/zinekit/``), each under the
-SHA-256 of the font file's bytes, so a changed file is read again and nothing about
-where it lives is trusted.  A cache that cannot be read or written is simply not used.
+Reading a font's character map, checking its tables or its embedding permissions takes
+fontTools (a tenth of a second to load) and a few hundredths of a second per face; a
+theme has four faces or more, and they do not change from one edit to the next.  The
+facts are kept in ``$XDG_CACHE_HOME/zinekit/font-facts.json`` (``~/.cache/zinekit/``),
+each under the SHA-256 of the font file's bytes, so a changed file is read again and
+nothing about where it lives is trusted.  A cache that cannot be read or written is
+simply not used; an entry that is not what this version writes is read again.
+
+The EPUB's generated cover, whose lettering is drawn from the theme's fonts, is kept the
+same way (:func:`remembered_file`), under the digest of everything it is drawn from.
 """
 
 from __future__ import annotations
@@ -14,43 +18,50 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 CACHE_VERSION = 1
-MAX_FONTS = 256  # faces kept; the oldest go first
+MAX_FONTS = 256  # fonts kept; the oldest go first
+MAX_FILES = 64  # covers kept
 MAX_CACHE_BYTES = 16 * 1024 * 1024  # a larger file is not ours: ignored
 
+T = TypeVar("T")
 
-@dataclass(frozen=True)
-class FontFacts:
-    problem: str | None  # why the font cannot be used, or None
-    coverage: frozenset[int]  # the code points it maps to a glyph
-
-
-def cache_file() -> Path:
-    """Where the facts are kept, beside the build's other per-user files."""
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "zinekit"
-    return cache / "font-facts.json"
+#: The cache as this process last read or wrote it (a check asks for several facts).
+_read: dict[Path, dict[str, Any]] = {}
 
 
-def cached_facts(path: str, read: Callable[[str], FontFacts]) -> FontFacts:
-    """The facts of the font at ``path``: from the cache, else ``read`` and kept."""
+def cache_folder() -> Path:
+    """Beside the build's other per-user files."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "zinekit"
+
+
+def font_digest(path: str | os.PathLike[str]) -> str | None:
     try:
-        key = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
     except OSError:
+        return None
+
+
+def remembered(path: str, name: str, read: Callable[[str], T],
+               encode: Callable[[T], Any], decode: Callable[[Any], T | None]) -> T:
+    """The fact ``name`` of the font at ``path``: from the cache, else ``read`` and kept.
+    ``encode`` makes it JSON; ``decode`` reads it back, None for an entry it refuses."""
+    key = font_digest(path)
+    if key is None:
         return read(path)
-    store = cache_file()
-    fonts = _load(store)
-    found = _facts(fonts.get(key))
-    if found is not None:
+    store = cache_folder() / "font-facts.json"
+    fonts = _read[store] if store in _read else _load(store)
+    _read[store] = fonts
+    entry = fonts.get(key) if isinstance(fonts.get(key), dict) else {}
+    if name in entry and (found := decode(entry[name])) is not None:
         return found
-    facts = read(path)
+    fact = read(path)
     fonts.pop(key, None)
-    fonts[key] = {"problem": facts.problem, "ranges": _ranges(facts.coverage)}
-    _save(store, dict(list(fonts.items())[-MAX_FONTS:]))
-    return facts
+    fonts[key] = {**entry, name: encode(fact)}
+    _save(store, {"version": CACHE_VERSION, "fonts": dict(list(fonts.items())[-MAX_FONTS:])})
+    return fact
 
 
 def _load(store: Path) -> dict[str, Any]:
@@ -66,42 +77,71 @@ def _load(store: Path) -> dict[str, Any]:
     return fonts if isinstance(fonts, dict) else {}
 
 
-def _facts(entry: Any) -> FontFacts | None:
-    """An entry read back, or None when it is not one this version wrote."""
-    if not isinstance(entry, dict):
-        return None
-    problem, ranges = entry.get("problem"), entry.get("ranges")
-    if not (problem is None or isinstance(problem, str)) or not isinstance(ranges, list):
+def remembered_file(key: str, suffix: str, make: Callable[[], bytes]) -> bytes:
+    """The bytes made from the inputs whose digest is ``key``: kept from an earlier
+    run, else ``make()`` and kept (the last :data:`MAX_FILES` of them)."""
+    folder = cache_folder() / "covers"
+    path = folder / f"{key}{suffix}"
+    try:
+        if path.is_file() and not path.is_symlink() and path.stat().st_size <= MAX_CACHE_BYTES:
+            return path.read_bytes()
+    except OSError:
+        pass
+    data = make()
+    _write(path, data)
+    _prune(folder)
+    return data
+
+
+def _prune(folder: Path) -> None:
+    try:
+        kept = sorted(folder.iterdir(), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in kept[MAX_FILES:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def _save(store: Path, data: dict[str, Any]) -> None:
+    _write(store, json.dumps(data).encode("utf-8"))
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write the file whole (a temporary file renamed over it), or not at all."""
+    temporary = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".zinekit-cache-")
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except OSError:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
+
+
+# --- code points as ranges ----------------------------------------------------------------
+
+
+def ranges(points: frozenset[int]) -> list[list[int]]:
+    """``{65, 66, 67, 97}`` → ``[[65, 67], [97, 97]]``."""
+    found: list[list[int]] = []
+    for point in sorted(points):
+        if found and found[-1][1] == point - 1:
+            found[-1][1] = point
+        else:
+            found.append([point, point])
+    return found
+
+
+def points(value: Any) -> frozenset[int] | None:
+    """:func:`ranges` read back; None for anything else."""
+    if not isinstance(value, list):
         return None
     covered: set[int] = set()
-    for pair in ranges:
+    for pair in value:
         if not (isinstance(pair, list) and len(pair) == 2 and all(type(v) is int for v in pair)
                 and 0 <= pair[0] <= pair[1] <= 0x10FFFF):
             return None
         covered.update(range(pair[0], pair[1] + 1))
-    return FontFacts(problem, frozenset(covered))
-
-
-def _ranges(points: frozenset[int]) -> list[list[int]]:
-    """``{65, 66, 67, 97}`` → ``[[65, 67], [97, 97]]``."""
-    ranges: list[list[int]] = []
-    for point in sorted(points):
-        if ranges and ranges[-1][1] == point - 1:
-            ranges[-1][1] = point
-        else:
-            ranges.append([point, point])
-    return ranges
-
-
-def _save(store: Path, fonts: dict[str, Any]) -> None:
-    """Write the cache whole (a temporary file renamed over it), or not at all."""
-    temporary = None
-    try:
-        store.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=store.parent, prefix=".font-facts-")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump({"version": CACHE_VERSION, "fonts": fonts}, out)
-        os.replace(temporary, store)
-    except OSError:
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
+    return frozenset(covered)

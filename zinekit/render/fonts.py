@@ -27,39 +27,41 @@ import tinycss2
 from zinekit.config import Settings
 from zinekit.errors import Diagnostics
 from zinekit.model import Issue
-from zinekit.render.font_cache import FontFacts, cached_facts
+from zinekit.render.font_cache import points, ranges, remembered
 
 IGNORED_CATEGORIES = {"Cc", "Cf", "Zs", "Zl", "Zp", "Co", "Cn"}
 
 
+@lru_cache(maxsize=64)
 def font_file_coverage(path: str) -> frozenset[int]:
     """The code points the font file at ``path`` maps to a glyph (none if damaged)."""
-    return font_facts(path).coverage
-
-
-def font_problem(path: str) -> str | None:
-    """Why the font file at ``path`` cannot be used (damaged, or not a font), or None."""
-    return font_facts(path).problem
+    return remembered(path, "coverage", _read_coverage, ranges, points)
 
 
 @lru_cache(maxsize=64)
-def font_facts(path: str) -> FontFacts:
-    """What a font covers and why it cannot be read, from the cache or read now."""
-    return cached_facts(path, read_font_facts)
+def font_problem(path: str) -> str | None:
+    """Why the font file at ``path`` cannot be used (damaged, or not a font), or None."""
+    return remembered(path, "problem", _read_problem, lambda p: [p], _one_text) or None
 
 
-def read_font_facts(path: str) -> FontFacts:
-    """Open the font with fontTools (loaded here, only for a font not seen before)."""
-    problem = _font_problem(path)
-    if problem is not None:
-        return FontFacts(problem, frozenset())
+def _one_text(value: object) -> str | None:
+    """``[problem]`` read back: the problem, or "" for none (None: not an entry)."""
+    if isinstance(value, list) and len(value) == 1 and (value[0] is None or isinstance(value[0], str)):
+        return value[0] or ""
+    return None
+
+
+def _read_coverage(path: str) -> frozenset[int]:
+    """Open the font with fontTools (loaded here: only for a font not seen before)."""
+    if font_problem(path):
+        return frozenset()
     from fontTools.ttLib import TTFont
 
     with TTFont(path, lazy=True, fontNumber=0) as font:
-        return FontFacts(None, frozenset(font.getBestCmap() or {}))
+        return frozenset(font.getBestCmap() or {})
 
 
-def _font_problem(path: str) -> str | None:
+def _read_problem(path: str) -> str | None:
     """Why the font file at ``path`` cannot be used (damaged, or not a font), or None:
     the tables a layout and the EPUB cover's lettering read are read once here."""
     from fontTools.ttLib import TTFont

@@ -5,23 +5,33 @@ lettering is set in the theme's fonts and turned into outlines with fontTools, s
 cover looks the same in every reading system and library view: an SVG used as an image
 cannot load fonts, and no rasteriser is needed.  Text a theme font cannot draw falls
 back to an SVG ``<text>`` in the reader's own font.
+
+Drawing the outlines loads fontTools and reads each font's tables, the largest part of
+a short issue's EPUB: the cover is kept in the user's cache
+(:func:`zinekit.render.font_cache.remembered_file`) under the digest of everything it
+is drawn from — the theme's templates and fonts, the title page's text, the page's
+shape and this module — and drawn again only when one of them changes.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from fontTools.pens.svgPathPen import SVGPathPen
-from fontTools.pens.transformPen import TransformPen
-from fontTools.ttLib import TTFont, TTLibError
 from markupsafe import Markup
 
 from zinekit.pipeline.pages import PageSize
 from zinekit.render.epub.fonts import embedding_allowed
+from zinekit.render.font_cache import remembered_file
 from zinekit.themes_loader import Theme
+
+if TYPE_CHECKING:
+    from fontTools.ttLib import TTFont
 
 COVER_WIDTH = 1200  # SVG user units; the height follows the reading PDF's page
 
@@ -37,6 +47,8 @@ class TextBlock:
 
 @lru_cache(maxsize=16)
 def _open_font(path: str) -> TTFont | None:
+    from fontTools.ttLib import TTFont, TTLibError
+
     try:
         return TTFont(path)
     except (TTLibError, OSError):
@@ -117,6 +129,9 @@ def _wrap(text: str, tt: TTFont, size: float, tracking: float, width: float | No
 
 def _line_path(line: str, tt: TTFont, size: float, x: float, baseline: float, anchor: str,
                tracking: float, fill: str) -> str:
+    from fontTools.pens.svgPathPen import SVGPathPen
+    from fontTools.pens.transformPen import TransformPen
+
     cmap, hmtx, glyphs = tt.getBestCmap(), tt["hmtx"], tt.getGlyphSet()
     upm = tt["head"].unitsPerEm
     pen = SVGPathPen(glyphs, ntos=lambda v: str(round(v)))
@@ -152,6 +167,32 @@ def _text_fallback(text: str, size: float, x: float, y: float, width: float | No
 
 
 def generated_cover(theme: Theme, page: PageSize, issue_ctx: dict[str, Any]) -> bytes:
+    """The cover SVG the theme's ``epub/cover.svg`` template draws for this issue: the
+    one kept from an earlier build when nothing it is drawn from changed."""
+    return remembered_file(cover_key(theme, page, issue_ctx), ".svg",
+                           lambda: draw_cover(theme, page, issue_ctx))
+
+
+#: Files larger than this in a theme's templates/ or fonts/ are not hashed for the key
+#: (they are no template and no font a cover is drawn with).
+MAX_KEYED_BYTES = 64 * 1024 * 1024
+
+
+def cover_key(theme: Theme, page: PageSize, issue_ctx: dict[str, Any]) -> str:
+    """The digest of everything the cover is drawn from."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(json.dumps([page.width, page.height, issue_ctx], sort_keys=True,
+                             default=str).encode("utf-8"))
+    for folder in theme.folders:
+        for sub in ("templates", "fonts"):
+            for path in sorted((folder / sub).rglob("*")) if (folder / sub).is_dir() else ():
+                if path.is_file() and path.stat().st_size <= MAX_KEYED_BYTES:
+                    digest.update(f"\0{folder}/{sub}/{path.relative_to(folder / sub)}\0".encode())
+                    digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def draw_cover(theme: Theme, page: PageSize, issue_ctx: dict[str, Any]) -> bytes:
     """The cover SVG the theme's ``epub/cover.svg`` template draws for this issue."""
     env = theme.jinja_env()
     env.autoescape = True
