@@ -22,6 +22,7 @@ for its page, the press PDF's preflight, a booklet's sheet count — is the buil
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import unquote, urlsplit
@@ -49,12 +50,15 @@ def check_text(prepared: Prepared, formats: tuple[str, ...]) -> None:
 
 def render_templates(prepared: Prepared, formats: tuple[str, ...]) -> None:
     """The issue's HTML from the theme's templates, for their errors: the reading
-    edition's, and the print edition's when a format prints from it."""
+    edition's, and the print edition's (its covers) when a format prints from it.  The
+    print edition is rendered around no article: the articles' templates have just run."""
     from zinekit.render.document import render_issue_html
 
     render_issue_html(prepared, mode="print")
     if any(name in formats for name in PRINT_EDITIONS):
-        render_issue_html(prepared, mode="print", print_edition=True,
+        bare = replace(prepared, issue=replace(prepared.issue, articles=[]),
+                       diagnostics=Diagnostics())
+        render_issue_html(bare, mode="print", print_edition=True,
                           bleed=prepared.issue.build.get("bleed"))
 
 

@@ -100,10 +100,11 @@ class Session:
                 continue
             issue = self.load(entry.source)
             self.slugs[id(entry)] = issue.slug
-            inventory = self._fresh_inventory(issue)
+            inventory = self.fresh_inventory(issue)
             self.catalog.add_inventory(entry, inventory or make_inventory(issue, None, None, None))
 
-    def _fresh_inventory(self, issue: Issue) -> dict[str, Any] | None:
+    def fresh_inventory(self, issue: Issue) -> dict[str, Any] | None:
+        """The inventory of ``issue``'s last build, if it is newer than its files."""
         path = self.inventory_path(issue.slug)
         if not path.is_file():
             return None
