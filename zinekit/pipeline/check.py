@@ -163,7 +163,7 @@ def check_stylesheet_images(issue: Issue, stylesheets: list[Path], theme_folders
 def stylesheet_urls(stylesheets: list[Path]) -> Iterator[tuple[Path, str, int, int]]:
     """(stylesheet, address as written, line, column) of each ``url()`` outside
     ``@font-face`` (a font the theme lacks is the font checks' to report)."""
-    import tinycss2
+    import tinycss2  # type: ignore[import-untyped]
 
     from zinekit.render.asset_rules import css_urls, url_of
 

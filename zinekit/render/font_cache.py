@@ -54,7 +54,8 @@ def remembered(path: str, name: str, read: Callable[[str], T],
     store = cache_folder() / "font-facts.json"
     fonts = _read[store] if store in _read else _load(store)
     _read[store] = fonts
-    entry = fonts.get(key) if isinstance(fonts.get(key), dict) else {}
+    found_entry = fonts.get(key)
+    entry: dict[str, Any] = found_entry if isinstance(found_entry, dict) else {}
     if name in entry and (found := decode(entry[name])) is not None:
         return found
     fact = read(path)
