@@ -11,7 +11,6 @@ import os
 import signal
 import sys
 import threading
-import traceback
 from pathlib import Path
 from typing import Iterator
 
@@ -47,6 +46,8 @@ class ZinekitGroup(click.Group):
 def _internal(ctx: click.Context, exc: BaseException) -> SystemExit:
     """Report a bug in zinekit: one line, or the traceback under ``--debug``."""
     if ctx.obj and ctx.obj.get("debug"):
+        import traceback
+
         traceback.print_exception(exc)
     else:
         click.echo(f"zinekit: internal error: {type(exc).__name__}: {printable(exc)}\n"

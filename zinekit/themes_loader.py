@@ -11,7 +11,6 @@ import copy
 import os
 import re
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,11 @@ PROJECT_OVERRIDE_FOLDER = "theme"
 
 
 def builtin_themes_folder() -> Path:
-    return Path(str(resources.files("zinekit.themes")))
+    """The themes zinekit ships: the folder of the ``zinekit.themes`` package (found as
+    :mod:`importlib.resources` would, without loading it at every start)."""
+    import zinekit.themes
+
+    return Path(zinekit.themes.__file__).parent
 
 
 @dataclass
@@ -93,7 +96,20 @@ def template_environment(folders: list[str], autoescape: list[str]) -> jinja2.En
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=compiled_templates(),
     )
+
+
+def compiled_templates() -> jinja2.BytecodeCache | None:
+    """Where compiled templates are kept between runs (Jinja compiles a theme's templates
+    again only when their text changes): the user's cache folder, as for the build's other
+    per-user files; none when it cannot be made."""
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "zinekit" / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 class ThemeSandbox(ImmutableSandboxedEnvironment):

@@ -297,9 +297,7 @@ def test_covers_are_drawn_where_each_issue_is_rendered(cli, series: Path, monkey
         drawn.append(type(pdf))
         return draw(pdf, *args, **kwargs)
 
-    monkeypatch.setattr(download_page, "cover_thumbnail", spy)
-    import zinekit.pipeline.build
-    monkeypatch.setattr(zinekit.pipeline.build, "cover_thumbnail", spy)
+    monkeypatch.setattr(download_page, "cover_thumbnail", spy)  # the build loads it when used
     run = cli("build", "--format", "pdf", "--jobs", "2", cwd=series)
     assert run.exit_code == 0, run.output
     assert not any(issubclass(kind, Path) for kind in drawn)  # none drawn from a file

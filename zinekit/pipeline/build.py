@@ -28,19 +28,18 @@ from pathlib import Path
 from typing import Any
 
 from zinekit.pipeline import reuse, stamps
-from zinekit.anthology.expand import expand, read_spec, resolve_anthology
 from zinekit.pipeline.catalog_entry import report_unlisted
+from zinekit.pipeline.check import check_text
 from zinekit.pipeline.cluster import Shared, cluster_address, open_workers
 from zinekit.config import SHARED_OPTIONS, IssueSettings
 from zinekit.errors import Diagnostics, ZinekitError, display_path, displayed_from
-from zinekit.anthology.estimate import estimate_pages
-from zinekit.model import (BuildInputs, Inventory, IssueResult, LaidOut, PageSize, Plan, Prepared,
-                           source_date_of)
+from zinekit.model import (BuildInputs, Inventory, Issue, IssueResult, LaidOut, PageSize, Plan,
+                           Prepared, source_date_of)
 from zinekit.safety.output import check_within, sweep_stale_temporaries, write_bytes
 from zinekit.pages import parse_page_size
+from zinekit.render.fonts import fonts_dated
 from zinekit.pipeline.parallel import IssueRunner, Stages
 from zinekit.project import Project, issues_at, open_project
-from zinekit.render.download_page import cover_thumbnail, page_theme, write_download_page
 from zinekit.render.formats import (
     DEFAULT_FORMATS,
     FORMATS,
@@ -50,8 +49,6 @@ from zinekit.render.formats import (
     unknown_formats,
 )
 from zinekit.render.paper import caliper_of
-from zinekit.render.fonts import fonts_dated
-from zinekit.render.pdf import render_pdf
 from zinekit.reporter import Built, Note, Progress, Reporter, UpToDate, Wrote
 from zinekit.resolve.bibliography import find_bibliography
 from zinekit.resolve.inventory import make_inventory
@@ -69,6 +66,7 @@ class BuildOptions:
     strict: bool = False
     quiet: bool = False
     write: bool = True  # False for `zinekit check`
+    layout: bool = True  # False for `zinekit check`: the text alone (zinekit.pipeline.check)
     jobs: int = 1  # issues built side by side (worker processes) when a series is built
     force: bool = False  # render every issue even if the last build's outputs are current
     cluster: str | None = None  # a Dask scheduler's address (or "local"): render there
@@ -117,7 +115,8 @@ def build_path(path: Path, options: BuildOptions, reporter: Reporter) -> list[Is
     deps = session.dependencies(targets)
     levels = session.levels(targets, deps)
     targets = [t for level in levels for t in level]
-    lay_out_cited_siblings(targets, project, options, session)
+    if options.layout:
+        lay_out_cited_siblings(targets, project, options, session)
     results = _build_in_passes(levels, deps, project, options, session, reporter)
     if options.write and not all(r.reused for r in results.values()):
         reuse.prune_store(session.out_root, _noted(reporter))
@@ -164,7 +163,8 @@ def _build_in_passes(levels: list[list[Path]], deps: dict[Path, list[Path]], pro
     targets = [t for level in levels for t in level]
     stages = Stages(plan=functools.partial(plan_issue, project=project, options=options,
                                            session=session),
-                    render=functools.partial(render_plan, options=options),
+                    render=functools.partial(render_plan if options.layout else check_plan,
+                                             options=options),
                     finish=session.finish, name=project.relative)
     results: dict[Path, IssueResult] = {}
     pending = list(targets)
@@ -212,6 +212,8 @@ def _write_download_page(project: Project, built: list[IssueResult], session: Se
                          options: BuildOptions) -> None:
     """``dist/index.html``, unless the issues' manifests and the page's inputs are those
     of the page already there."""
+    from zinekit.render.download_page import page_theme, write_download_page
+
     stamp = stamps.page_inputs(project.file.path if project.file else None,
                               [(r.issue.slug, session.out_root / r.issue.slug) for r in built],
                               page_theme(project).folders)
@@ -232,6 +234,8 @@ def lay_out_cited_siblings(targets: list[Path], project: Project, options: Build
         for entry in session.cited_sources(session.load(target)):
             if session.is_real(entry) or entry.source is None or entry.source.resolve() in wanted:
                 continue
+            from zinekit.render.pdf import render_pdf  # WeasyPrint: loaded for a layout only
+
             prepared = prepare_issue(entry.source, project, BuildOptions(theme=options.theme), session)
             laid_out = render_pdf(prepared, with_bytes=False, diagnostics=Diagnostics())
             session.record(prepared.issue, inventory_of(prepared, laid_out))
@@ -241,6 +245,9 @@ def build_anthology(path: Path, options: BuildOptions, reporter: Reporter,
                     build: bool = True) -> IssueResult | None:
     """``zinekit anthology PATH``: the anthology a spec (``.toml``) or an issue with
     ``include:`` describes; its page count estimated first, then (``build``) built."""
+    from zinekit.anthology.estimate import estimate_pages
+    from zinekit.anthology.expand import read_spec
+
     diagnostics = Diagnostics()
     project = open_project(path, diagnostics)
     session = Session.open(project, options.out_dir or project.out_dir, diagnostics)
@@ -260,9 +267,9 @@ def build_anthology(path: Path, options: BuildOptions, reporter: Reporter,
 
 
 def check_path(path: Path, options: BuildOptions, reporter: Reporter) -> list[IssueResult]:
-    """``zinekit check PATH``: every diagnostic of a build, no output files."""
-    options.write = False
-    return build_path(path, options, reporter)
+    """``zinekit check PATH``: every diagnostic a build finds in the text, without a
+    layout and without output files (see :mod:`zinekit.pipeline.check`)."""
+    return build_path(path, replace(options, write=False, layout=False), reporter)
 
 
 # --- one issue -----------------------------------------------------------------------------
@@ -286,8 +293,7 @@ def prepare_issue(path: Path, project: Project, options: BuildOptions,
         session = Session.open(project, project.output_folder(options.out_dir), diagnostics)
     issue = session.load(path)  # 1.
     diagnostics.extend(issue.diagnostics)
-    collected = expand(issue, session.load, session.catalog, diagnostics) \
-        if issue.meta.typed.include else None  # an anthology (zinekit.anthology.expand)
+    collected = _expanded(issue, session, diagnostics)
     issue = collected.issue if collected else issue
     settings = IssueSettings(issue.meta, issue.build, command_line={"theme": options.theme})
     theme = load_theme(settings.typed.theme, project.root)  # 2.
@@ -295,10 +301,24 @@ def prepare_issue(path: Path, project: Project, options: BuildOptions,
     page = page_size(settings, diagnostics)
     caliper_of(settings, diagnostics)  # a bad paper thickness is reported by `check` too
     href = session.pdf_href_for(issue.slug)
-    resolved = resolve_anthology(collected, session.catalog, href, diagnostics) if collected \
-        else resolve_issue(issue, diagnostics, session.catalog, href)  # 3.
+    if collected:  # 3.
+        from zinekit.anthology.expand import resolve_anthology
+
+        resolved = resolve_anthology(collected, session.catalog, href, diagnostics)
+    else:
+        resolved = resolve_issue(issue, diagnostics, session.catalog, href)
     return Prepared(issue, settings, theme, page, resolved, diagnostics,
                     source_date=source_date_of(options.source_date_epoch))
+
+
+def _expanded(issue: Issue, session: Session, diagnostics: Diagnostics):
+    """An anthology's issue made of the texts its ``include:`` names
+    (:mod:`zinekit.anthology.expand`, loaded for an anthology only); None for an issue."""
+    if not issue.meta.typed.include:
+        return None
+    from zinekit.anthology.expand import expand
+
+    return expand(issue, session.load, session.catalog, diagnostics)
 
 
 def plan_issue(path: Path, reporter: Reporter, *, project: Project, options: BuildOptions,
@@ -311,8 +331,8 @@ def plan_issue(path: Path, reporter: Reporter, *, project: Project, options: Bui
     result.cited = [e.source for e in cited if e.source is not None]
     result.cited_state = session.snapshot(result.cited)
     formats = choose_formats(prepared, options, diagnostics)
-    # `check` goes on to the layout, to report its errors too, unless an input was
-    # refused as unsafe to read (an SVG bomb must never reach the layout)
+    # `check` goes on to its checks of the text, to report their errors too, unless an
+    # input was refused as unsafe to read (an SVG bomb is never read further)
     if options.write or diagnostics.refused:
         stop_on_errors(diagnostics, options, reporter)
     plan = Plan(prepared, result, formats, session.out_root / issue.slug,
@@ -403,6 +423,8 @@ def _render_plan(plan: Plan, reporter: Reporter, options: BuildOptions) -> Issue
     drop_repeated_errors(diagnostics, found_before)
     stop_on_errors(diagnostics, options, reporter)
     if options.thumbnails and reading is not None and reading.data:  # with the render, on its worker
+        from zinekit.render.download_page import cover_thumbnail
+
         result.thumbnail = cover_thumbnail(reading.data)
     if options.write:  # 6.
         for target, data in files.items():
@@ -420,6 +442,15 @@ def _render_plan(plan: Plan, reporter: Reporter, options: BuildOptions) -> Issue
     if options.write:
         reporter.emit(Built(issue.slug, result.pages, time.perf_counter() - started))
     return result
+
+
+def check_plan(plan: Plan, reporter: Reporter, *, options: BuildOptions) -> IssueResult:
+    """``zinekit check``'s stage 5 in place of the render: the text's checks, no layout."""
+    diagnostics = plan.prepared.diagnostics
+    check_text(plan.prepared, plan.formats)
+    stop_on_errors(diagnostics, options, reporter)
+    reporter.findings(diagnostics.shown(options.strict))
+    return plan.result
 
 
 def drop_repeated_errors(diagnostics: Diagnostics, found_before: int) -> None:
@@ -455,6 +486,8 @@ def reading_layout(plan: Plan) -> LaidOut | None:
     numbers from the last layout's record, or go without them."""
     prepared = plan.prepared
     if needs_layout(plan.formats):
+        from zinekit.render.pdf import render_pdf  # WeasyPrint: loaded for a layout only
+
         return render_pdf(prepared, with_bytes=needs_reading_bytes(plan.formats))
     recorded = reuse.recorded_layout(plan.out, plan.inputs) if plan.inputs is not None else None
     if recorded is None:

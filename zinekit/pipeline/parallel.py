@@ -24,20 +24,21 @@ failures, the slowest texts) for a live display; the ordered messages do not cha
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import threading
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from zinekit.errors import Diagnostic, ZinekitError
 from zinekit.model import Inventory, Issue, IssueResult, Plan
 from zinekit.reachins import pool_processes
 from zinekit.reporter import Event, NotBuilt, Progress, Recorder, Reporter, Tally
+
+if TYPE_CHECKING:  # the process pool is loaded when issues are built side by side
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,9 @@ class ProcessWorkers(Workers):
 
     def _pool(self) -> ProcessPoolExecutor:
         if self.pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
             self.pool = ProcessPoolExecutor(
                 max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn"),
                 initializer=start_worker)

@@ -15,7 +15,6 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from zinekit.anthology.expand import expand
 from zinekit.pipeline.catalog_entry import join_catalog
 from zinekit.errors import Diagnostics
 from zinekit.load import load_issue
@@ -100,10 +99,11 @@ class Session:
                 continue
             issue = self.load(entry.source)
             self.slugs[id(entry)] = issue.slug
-            inventory = self._fresh_inventory(issue)
+            inventory = self.fresh_inventory(issue)
             self.catalog.add_inventory(entry, inventory or make_inventory(issue, None, None, None))
 
-    def _fresh_inventory(self, issue: Issue) -> Inventory | None:
+    def fresh_inventory(self, issue: Issue) -> Inventory | None:
+        """The inventory of ``issue``'s last build, if it is newer than its files."""
         path = self.inventory_path(issue.slug)
         if not path.is_file():
             return None
@@ -139,6 +139,7 @@ class Session:
         """The zinekit-built issues that ``issue`` refers to (an anthology: those its
         texts refer to, each resolved in its own issue, that issue included)."""
         if issue.meta.typed.include and not any(a.origin for a in issue.articles):
+            from zinekit.anthology.expand import expand  # an anthology's texts
             issue = expand(issue, self.load, self.catalog, Diagnostics()).issue
         own = context_for(issue, self.catalog, None).issue
         contexts: dict[Path | None, RefContext] = {None: context_for(issue, self.catalog, None)}

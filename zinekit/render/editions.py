@@ -12,15 +12,18 @@ import re
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zinekit.errors import Diagnostics, ImposeError
-from zinekit.impose import ImposeOptions, ImposeReport, impose_pdf
+from zinekit.impose.options import ImposeOptions
 from zinekit.impose.binding import binding_for_language
 from zinekit.impose.registry import FOLDED
 from zinekit.config import Length
 from zinekit.model import Edition, Issue, Prepared
 from zinekit.render.document import render_issue_html
+
+if TYPE_CHECKING:  # the imposition's PDF work (pypdf) is loaded when a booklet is made
+    from zinekit.impose import ImposeReport
 
 PRESS_BLEED = Length.parse("3mm")
 PRESS_VARIANT = "pdf/x-4"
@@ -90,6 +93,8 @@ def impose_booklet(issue: Issue, print_pdf: bytes, out: Path, diagnostics: Diagn
                    caliper_mm: float | None = None, blank_back: bool = False) -> Booklet | None:
     """Impose the print edition; the file is named after the sheet it is laid out on.
     ``blank_back``: the print edition is ``print_pdf`` and a blank back cover after it."""
+    from zinekit.impose import impose_pdf
+
     options = booklet_options(issue, caliper_mm)
     if blank_back:
         options = replace(options, blank_back=True)

@@ -8,6 +8,10 @@ Two more font problems WeasyPrint passes over in silence are reported here: a th
 file that cannot be read (an error naming the file), and a ``font-family`` the theme
 declares no ``@font-face`` for and the machine lacks (a warning at its line in the
 stylesheet), whose text would be set in a fallback font such as DejaVu.
+
+What a font file covers, and whether it can be read, is kept between runs in the user's
+cache folder, under the digest of the file's bytes (:mod:`zinekit.render.font_cache`):
+``zinekit check`` after an edit reads no font again.
 """
 
 from __future__ import annotations
@@ -22,27 +26,49 @@ from pathlib import Path
 from typing import Iterator
 
 import tinycss2
-from fontTools.ttLib import TTFont
 
 from zinekit.config import Settings
 from zinekit.errors import Diagnostics
 from zinekit.model import Issue
+from zinekit.render.font_cache import points, ranges, remembered
 
 IGNORED_CATEGORIES = {"Cc", "Cf", "Zs", "Zl", "Zp", "Co", "Cn"}
 
 
 @lru_cache(maxsize=64)
 def font_file_coverage(path: str) -> frozenset[int]:
-    if font_problem(path) is not None:
-        return frozenset()
-    with TTFont(path, lazy=True, fontNumber=0) as font:
-        return frozenset(font.getBestCmap() or {})
+    """The code points the font file at ``path`` maps to a glyph (none if damaged)."""
+    return remembered(path, "coverage", _read_coverage, ranges, points)
 
 
 @lru_cache(maxsize=64)
 def font_problem(path: str) -> str | None:
+    """Why the font file at ``path`` cannot be used (damaged, or not a font), or None."""
+    return remembered(path, "problem", _read_problem, lambda p: [p], _one_text) or None
+
+
+def _one_text(value: object) -> str | None:
+    """``[problem]`` read back: the problem, or "" for none (None: not an entry)."""
+    if isinstance(value, list) and len(value) == 1 and (value[0] is None or isinstance(value[0], str)):
+        return value[0] or ""
+    return None
+
+
+def _read_coverage(path: str) -> frozenset[int]:
+    """Open the font with fontTools (loaded here: only for a font not seen before)."""
+    if font_problem(path):
+        return frozenset()
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, lazy=True, fontNumber=0) as font:
+        return frozenset(font.getBestCmap() or {})
+
+
+def _read_problem(path: str) -> str | None:
     """Why the font file at ``path`` cannot be used (damaged, or not a font), or None:
     the tables a layout and the EPUB cover's lettering read are read once here."""
+    from fontTools.ttLib import TTFont
+
     try:
         with TTFont(path, fontNumber=0) as font:
             cmap = font.getBestCmap()

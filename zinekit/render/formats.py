@@ -12,16 +12,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from zinekit.model import Edition, LaidOut, Prepared
+if TYPE_CHECKING:  # naming the formats (the command line's help) loads no stage
+    from zinekit.model import LaidOut, Prepared
 
 # The makers import what they use when called: naming the formats (the command line's
 # help, the docs) does not load WeasyPrint.
 
 #: Makes a format's files: (prepared issue, reading PDF, the issue's output folder)
 #: → {path: bytes}.  Reports (how to print a booklet) go to ``prepared.notes``.
-Maker = Callable[[Prepared, "LaidOut | None", Path], "dict[Path, bytes]"]
+Maker = Callable[["Prepared", "LaidOut | None", Path], "dict[Path, bytes]"]
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,8 @@ def _booklet(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Pat
     if source == "own":
         from zinekit.render.pdf import render_pdf
 
+        from zinekit.model import Edition
+
         paper = render_pdf(prepared, edition=Edition(
             print_edition=True, bleed=prepared.issue.build.typed.bleed,
             end_notes=notes_at_end(reading)))
@@ -70,6 +73,7 @@ def _press(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Path,
     """The print edition as single pages with bleed, PDF/X."""
     from zinekit.render.editions import PRESS_BLEED, PRESS_VARIANT, preflight_press
     from zinekit.render.note_overflow import notes_at_end
+    from zinekit.model import Edition
     from zinekit.render.pdf import render_pdf
 
     bleed = prepared.issue.build.typed.bleed or PRESS_BLEED

@@ -22,15 +22,13 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-import pybtex.errors
-from pybtex.database import Entry
-from pybtex.exceptions import PybtexError
-from pybtex.plugin import find_plugin
-from pybtex.richtext import Text
-from pybtex.style.template import FieldIsMissing
+if TYPE_CHECKING:  # pybtex is loaded when an issue cites or lists works
+    from pybtex.database import Entry
+    from pybtex.exceptions import PybtexError
 
 from zinekit.markup.structure import unique_id
 from zinekit.errors import Diagnostics
@@ -45,27 +43,27 @@ FORMATTING_STYLE = "plain"  # pybtex's formatting style for the entries of the l
 ANNOTE_FIELDS = ("annote", "annotation")
 SAFE_URL = re.compile(r"^(https?:|mailto:)", re.I)
 
-HtmlBackend = find_plugin("pybtex.backends", "html")
-
-
-class XhtmlBackend(HtmlBackend):  # type: ignore[misc, valid-type]
+@lru_cache(maxsize=1)
+def xhtml_backend() -> Any:
     """pybtex's HTML backend writing what XHTML (EPUB) accepts: characters instead of
-    named entities, escaped link addresses, no script or relative links."""
+    named entities, escaped link addresses, no script or relative links.  (Made on first
+    use: finding pybtex's plugins reads every installed package's entry points.)"""
+    from pybtex.plugin import find_plugin
 
-    symbols = {"ndash": "\u2013", "newblock": " ", "nbsp": "\u00a0"}
+    class XhtmlBackend(find_plugin("pybtex.backends", "html")):  # type: ignore[misc]
+        symbols = {"ndash": "\u2013", "newblock": " ", "nbsp": "\u00a0"}
 
-    def format_protected(self, text: str) -> str:
-        return text
-
-    def format_href(self, url: str, text: str, external: bool = False) -> str:
-        if not text:
-            return ""
-        if not SAFE_URL.match(url.strip()):
+        def format_protected(self, text: str) -> str:
             return text
-        return f'<a href="{html.escape(url.strip(), quote=True)}">{text}</a>'
 
+        def format_href(self, url: str, text: str, external: bool = False) -> str:
+            if not text:
+                return ""
+            if not SAFE_URL.match(url.strip()):
+                return text
+            return f'<a href="{html.escape(url.strip(), quote=True)}">{text}</a>'
 
-BACKEND = XhtmlBackend()
+    return XhtmlBackend()
 
 
 @dataclass
@@ -153,8 +151,11 @@ def _anchor(key: str, used: set[str]) -> str:
 
 def _latex(value: str) -> str:
     """A BibTeX field value (LaTeX) as escaped HTML text."""
+    from pybtex.exceptions import PybtexError
+    from pybtex.richtext import Text
+
     try:
-        return Text.from_latex(value).render(BACKEND).strip()
+        return Text.from_latex(value).render(xhtml_backend()).strip()
     except PybtexError:
         return html.escape(value.replace("{", "").replace("}", ""), quote=False)
 
@@ -192,6 +193,8 @@ def _sort_text(value: str) -> str:
 
 def _disambiguate(works: list[Work]) -> None:
     """Two works with the same names and year become 2009a and 2009b, in list order."""
+    from pybtex.database import Entry
+
     groups: dict[tuple[str, str], list[Work]] = {}
     for work in works:
         groups.setdefault((_sort_text(work.names), work.year), []).append(work)
@@ -208,6 +211,8 @@ def _format_list(works: list[Work], bib: Bibliography, numeric: bool, linked: bo
                  diagnostics: Diagnostics) -> str:
     if not works:
         return ""
+    from pybtex.plugin import find_plugin
+
     style = find_plugin("pybtex.style.formatting", FORMATTING_STYLE)()
     tag = "ol" if numeric else "ul"
     kind = "numeric" if numeric else "author-year"
@@ -228,6 +233,8 @@ def _format_entry(work: Work, style: Any, bib: Bibliography, numeric: bool, link
 def _entry_text(work: Work, style: Any, bib: Bibliography, diagnostics: Diagnostics) -> str:
     """The entry formatted by the pybtex style; an entry lacking a field the style wants
     for its type is printed with the style's 'misc' template, with a warning."""
+    from pybtex.style.template import FieldIsMissing
+
     where = (str(bib.path), bib.line_of(work.key), 1)
     context = {"entry": work.entry, "style": style, "bib_data": bib.data}
     # a type the style does not know (@online, @report …) prints as 'misc'
@@ -247,9 +254,12 @@ def _entry_text(work: Work, style: Any, bib: Bibliography, diagnostics: Diagnost
 
 def _render(make_text: Callable[[], Any]) -> tuple[str | None, PybtexError | None]:
     """Run a pybtex formatting step; its rich text as HTML, or the problem it reported."""
+    import pybtex.errors
+    from pybtex.exceptions import PybtexError
+
     with pybtex.errors.capture() as reported:
         try:
-            text = make_text().render(BACKEND)
+            text = make_text().render(xhtml_backend())
         except PybtexError as exc:
             return None, exc
     return (None, reported[0]) if reported else (text, None)
