@@ -112,6 +112,9 @@ BUILD_OPTIONS = _opts(
            "outside pages) or 'separate' (a sheet of its own, for cover stock).",
            ("included", "separate")),
     Option("bleed", "str", None, "Bleed of the print editions, e.g. 3mm."),
+    Option("vendor", "choice", None, "The printer the press PDF and cover are made for: "
+           "'generic' (PDF/X-4), 'ingramspark', 'lulu', 'kdp' or 'copyshop' (docs/covers.md).",
+           ("generic", "ingramspark", "lulu", "kdp", "copyshop")),
     Option("caliper", "str", None, "Paper thickness for the spine and creep: a length such as "
            "0.1mm, or a stock such as 80gsm-uncoated (docs/covers.md)."),
     Option("spine_text", "choice", None, "Direction of the title on the spine (default from "

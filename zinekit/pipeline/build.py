@@ -65,6 +65,7 @@ class BuildOptions:
     theme: str | None = None
     strict: bool = False
     quiet: bool = False
+    vendor: str | None = None  # --vendor: the printer the press PDF and cover are made for
     write: bool = True  # False for `zinekit check`
     jobs: int = 1  # issues built side by side (worker processes) when a series is built
     force: bool = False  # render every issue even if the last build's outputs are current
@@ -128,7 +129,7 @@ def _library_inputs(path: Path, project: Project, out: Path, options: BuildOptio
     if not options.write or options.force or project.file is None or \
             path.resolve() != project.root or diagnostics.failing(options.strict):
         return None
-    wanted = {"formats": list(options.formats or []), "theme": options.theme,
+    wanted = {"formats": list(options.formats or []), "theme": options.theme, "vendor": options.vendor,
               "strict": options.strict, "epoch": os.environ.get("SOURCE_DATE_EPOCH")}
     return reuse.library_inputs(project.root, out, wanted)
 
@@ -273,7 +274,8 @@ def prepare_issue(path: Path, project: Project, options: BuildOptions,
     collected = expand(issue, session.load, session.catalog, diagnostics) \
         if issue.meta.get("include") else None  # an anthology (zinekit.anthology.expand)
     issue = collected.issue if collected else issue
-    settings = IssueSettings(issue.meta, issue.build, command_line={"theme": options.theme})
+    settings = IssueSettings(issue.meta, issue.build, command_line={"theme": options.theme,
+                                                                     "vendor": options.vendor})
     theme = load_theme(str(settings.get("theme")), project.root)  # 2.
     settings = settings.with_theme(theme.defaults)
     page = page_size(settings, diagnostics)
@@ -329,6 +331,7 @@ def _inputs(plan: Plan, project: Project, options: BuildOptions, session: Sessio
         "zinekit": reuse.zinekit_fingerprint(),
         "formats": list(plan.formats),
         "theme": [theme.name, options.theme],
+        "vendor": options.vendor,
         "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH"),
         "files": files,
         "cited": reuse.bytes_digest(plan.result.cited_state.encode("utf-8")),

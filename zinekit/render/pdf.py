@@ -542,14 +542,16 @@ if sys.version_info < (3, 14):  # later versions keep a chunk for the next call
 
 
 def render_pdf(prepared: Prepared, variant: str | None = None, with_bytes: bool = True,
-               diagnostics: Diagnostics | None = None, **flags: object) -> LaidOut:
+               diagnostics: Diagnostics | None = None, keep_document: list | None = None,
+               **flags: object) -> LaidOut:
     """Lay out a PDF edition (by default the reading PDF, tagged PDF/UA-1): its bytes,
     page count, the page of every anchor and where each page begins; problems go to
     ``diagnostics`` (the issue's by default).
     ``with_bytes=False`` lays it out for its pages only: writing a 1,000-page PDF is
     about a sixth of the time it takes.  ``end_notes`` (the ids of footnotes to print at
     their article's end, e.g. those the reading PDF moved) start the print edition
-    where the reading PDF ended (:mod:`zinekit.render.note_overflow`)."""
+    where the reading PDF ended (:mod:`zinekit.render.note_overflow`).  ``keep_document``
+    receives ``(document, html)``, to draw the same layout again (the print editions)."""
     issue, theme = prepared.issue, prepared.theme
     diagnostics = prepared.diagnostics if diagnostics is None else diagnostics
     variant = edition_variant(variant, flags)
@@ -567,6 +569,8 @@ def render_pdf(prepared: Prepared, variant: str | None = None, with_bytes: bool 
         document = with_stack_room(render_document, html, issue, theme.stylesheets("print"),
                                    fetcher, diagnostics, variant, placement)
         data = with_stack_room(pdf_bytes, document, html, variant) if with_bytes else b""
+    if keep_document is not None:
+        keep_document.append((document, html))
     report = moved_note(prepared, placement)
     if report and not flags.get("print_edition"):  # the print edition moves the same
         prepared.notes.append(report)

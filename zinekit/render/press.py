@@ -1,0 +1,251 @@
+"""The press edition's colour: one-ink black, every colour in CMYK.
+
+A press prints four inks.  Black text set in RGB reaches it as a mix of all four (the
+press converts it through the output intent), and 7 pt type printed in four
+registrations blurs.  The print edition for a press is therefore drawn in DeviceCMYK:
+
+    layout (once, shared by press, cover and riso: :func:`print_layout`)
+    → drawing: every colour WeasyPrint sets goes through :func:`cmyk_of`
+      (greys to black ink alone, near-black to solid black, colours by GCR)
+    → the written PDF: images and gradients converted the same way (:func:`cmyk_pdf`)
+
+The conversion is a formula, not a press profile: no CMYK profile that may be shipped
+with zinekit is at hand (docs/covers.md, "Colour for the press").  It replaces grey
+with black ink (full grey-component replacement) and keeps the total of the four inks
+under the vendor's ink limit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from zinekit.model import LaidOut, Prepared
+
+#: A neutral this dark prints as solid black: a 90 % black tint is screened, and small
+#: type in a screen looks ragged.
+NEAR_BLACK = 0.85
+#: Channels closer than this are a neutral grey (black ink only).
+NEUTRAL = 0.02
+PRINT_BLEED = "3mm"
+
+
+def cmyk_of(r: float, g: float, b: float, limit: float = 3.0) -> tuple[float, float, float, float]:
+    """sRGB (0–1) → CMYK (0–1) with full grey-component replacement: greys are black
+    ink alone, near-black is solid black, and C + M + Y + K stays within ``limit``."""
+    if max(r, g, b) - min(r, g, b) < NEUTRAL:
+        k = 1 - (r + g + b) / 3
+        return (0.0, 0.0, 0.0, 1.0 if k >= NEAR_BLACK else round(k, 4))
+    k = 1 - max(r, g, b)
+    c, m, y = ((1 - v - k) / (1 - k) for v in (r, g, b))
+    total = c + m + y + k
+    if total > limit:  # lighten the colour inks, keep the black
+        scale = max(limit - k, 0) / (c + m + y)
+        c, m, y = c * scale, m * scale, y * scale
+    return tuple(round(v, 4) for v in (c, m, y, k))  # type: ignore[return-value]
+
+
+@contextlib.contextmanager
+def cmyk_drawing(limit: float = 3.0) -> Iterator[None]:
+    """While WeasyPrint draws, every colour it sets (text, rules, backgrounds, borders,
+    SVG fills) is set in DeviceCMYK through :func:`cmyk_of`."""
+    from tinycss2.color4 import Color
+    from weasyprint.pdf.stream import Stream
+
+    original = Stream.set_color
+
+    def set_color(self, color, stroke=False):
+        if color.space != "device-cmyk":
+            r, g, b = (min(max(v, 0.0), 1.0) for v in color.to("srgb").coordinates)
+            color = Color("device-cmyk", cmyk_of(r, g, b, limit), color.alpha)
+        return original(self, color, stroke)
+
+    Stream.set_color = set_color  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Stream.set_color = original  # type: ignore[method-assign]
+
+
+# --- the written PDF: images and gradients --------------------------------------------
+
+
+@dataclass
+class Converted:
+    """What :func:`cmyk_pdf` changed, for the build's report."""
+
+    images: int = 0
+    shadings: int = 0
+    names: list[str] = field(default_factory=list)
+
+
+def cmyk_pdf(data: bytes, limit: float = 3.0) -> tuple[bytes, Converted]:
+    """``data`` with every RGB or grey image, and every RGB gradient, in DeviceCMYK."""
+    import pikepdf
+
+    done = Converted()
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        seen: set[tuple[int, int]] = set()
+        for obj in pdf.objects:
+            if not isinstance(obj, pikepdf.Stream) or obj.objgen in seen:
+                continue
+            seen.add(obj.objgen)
+            if obj.get("/Subtype") == "/Image" and not obj.get("/ImageMask", False):
+                if _image_to_cmyk(pdf, obj, limit):
+                    done.images += 1
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) and "/ShadingType" in obj:
+                if _shading_to_cmyk(obj, limit):
+                    done.shadings += 1
+        for page in pdf.pages:
+            _groups_to_cmyk(page.obj)
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True)
+    return out.getvalue(), done
+
+
+def _is_rgb(space: Any) -> bool:
+    import pikepdf
+
+    if space == "/DeviceRGB":
+        return True
+    if isinstance(space, pikepdf.Array) and len(space) > 1 and space[0] == "/ICCBased":
+        return int(space[1].get("/N", 3)) == 3
+    return False
+
+
+def _image_to_cmyk(pdf, image, limit: float) -> bool:
+    """An RGB image re-encoded as DeviceCMYK (its soft mask kept)."""
+    import numpy
+    import PIL.Image
+    import pikepdf
+    from pikepdf import PdfImage
+
+    if not _is_rgb(image.get("/ColorSpace")) or int(image.get("/BitsPerComponent", 8)) != 8:
+        return False
+    try:
+        picture = PdfImage(image).as_pil_image().convert("RGB")
+    except (pikepdf.PdfError, NotImplementedError, ValueError, OSError):
+        return False
+    rgb = numpy.asarray(picture, dtype=numpy.float32) / 255.0
+    cmyk = _cmyk_array(rgb, limit)
+    converted = PIL.Image.fromarray((cmyk * 255 + 0.5).astype(numpy.uint8), "CMYK")
+    image.write(_deflate(converted.tobytes()), filter=pikepdf.Name.FlateDecode)
+    image.ColorSpace = pikepdf.Name.DeviceCMYK
+    image.BitsPerComponent = 8
+    for key in ("/DecodeParms", "/Decode"):
+        if key in image:
+            del image[key]
+    return True
+
+
+def _deflate(raw: bytes) -> bytes:
+    import zlib
+
+    return zlib.compress(raw, 6)
+
+
+def _cmyk_array(rgb, limit: float):
+    """:func:`cmyk_of` for an array of pixels (height × width × 3, 0–1)."""
+    import numpy
+
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    high, low = rgb.max(axis=-1), rgb.min(axis=-1)
+    k = 1 - high
+    room = numpy.where(k < 1, 1 - k, 1)
+    c, m, y = ((1 - v - k) / room for v in (r, g, b))
+    neutral = (high - low) < NEUTRAL
+    grey_k = 1 - rgb.mean(axis=-1)
+    grey_k = numpy.where(grey_k >= NEAR_BLACK, 1.0, grey_k)
+    c, m, y = (numpy.where(neutral, 0, v) for v in (c, m, y))
+    k = numpy.where(neutral, grey_k, k)
+    colour = c + m + y
+    over = (colour + k) > limit
+    scale = numpy.where(over & (colour > 0), numpy.maximum(limit - k, 0) / numpy.maximum(colour, 1e-6), 1)
+    return numpy.clip(numpy.stack([c * scale, m * scale, y * scale, k], axis=-1), 0, 1)
+
+
+def _shading_to_cmyk(shading, limit: float) -> bool:
+    """A gradient's colours (exponential functions' C0 and C1) in DeviceCMYK."""
+    import pikepdf
+
+    if not _is_rgb(shading.get("/ColorSpace")):
+        return False
+    functions = _functions(shading.get("/Function"))
+    if not functions:
+        return False
+    for function in functions:
+        for key in ("/C0", "/C1"):
+            values = [float(v) for v in function.get(key, [0, 0, 0] if key == "/C0" else [1, 1, 1])]
+            if len(values) == 3:
+                function[key] = pikepdf.Array(cmyk_of(*values, limit))
+    shading.ColorSpace = pikepdf.Name.DeviceCMYK
+    return True
+
+
+def _functions(function) -> list:
+    """The exponential (type 2) functions of a gradient, through stitching functions;
+    [] when one of another type is met (left as it is)."""
+    if function is None:
+        return []
+    kind = int(function.get("/FunctionType", -1))
+    if kind == 2:
+        return [function]
+    if kind == 3:
+        found = []
+        for part in function.get("/Functions", []):
+            inner = _functions(part)
+            if not inner:
+                return []
+            found += inner
+        return found
+    return []
+
+
+def _groups_to_cmyk(page) -> None:
+    """Transparency groups blend in DeviceCMYK, the content's own space."""
+    import pikepdf
+
+    group = page.get("/Group")
+    if isinstance(group, pikepdf.Dictionary) and _is_rgb(group.get("/CS")):
+        group.CS = pikepdf.Name.DeviceCMYK
+    resources = page.get("/Resources")
+    xobjects = resources.get("/XObject") if resources is not None else None
+    for _, xobject in (xobjects.items() if xobjects is not None else ()):
+        form_group = xobject.get("/Group")
+        if isinstance(form_group, pikepdf.Dictionary) and _is_rgb(form_group.get("/CS")):
+            form_group.CS = pikepdf.Name.DeviceCMYK
+
+
+# --- one layout for the print editions -------------------------------------------------
+
+
+@dataclass
+class PrintLayout:
+    """The print edition laid out once with bleed, and what has been written from it."""
+
+    document: Any  # weasyprint.Document
+    html: str
+    pages: int
+    press: bytes | None = None
+
+
+def print_layout(prepared: Prepared, reading: LaidOut | None) -> PrintLayout:
+    """The print edition with bleed, laid out once per build of the issue: the press
+    PDF, the cover wrap and the riso masters are drawn from the same pages."""
+    cached = getattr(prepared, "_print_layout", None)
+    if cached is not None:
+        return cached
+    from zinekit.render.note_overflow import notes_at_end
+    from zinekit.render.pdf import render_pdf
+
+    kept: list = []
+    bleed = prepared.issue.build.get("bleed") or PRINT_BLEED
+    laid = render_pdf(prepared, print_edition=True, bleed=bleed, with_bytes=False,
+                      end_notes=notes_at_end(reading), keep_document=kept)
+    document, html = kept[0]
+    layout = PrintLayout(document, html, laid.pages)
+    object.__setattr__(prepared, "_print_layout", layout)  # lives as long as the build's issue
+    return layout
