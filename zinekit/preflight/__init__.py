@@ -114,9 +114,9 @@ def _as_rejections(findings: list[Finding], options: Options) -> list[Finding]:
     """With a vendor, each error is worded as the vendor's rejection."""
     from zinekit.preflight.vendors import vendor_named
 
-    if options.vendor is None:
+    prefix = vendor_named(options.vendor).rejects() if options.vendor else ""
+    if not prefix:
         return findings
-    prefix = vendor_named(options.vendor).rejects()
     return [replace(f, message=f"{prefix} {f.message}") if f.severity == "error" else f
             for f in findings]
 

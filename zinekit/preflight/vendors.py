@@ -34,8 +34,9 @@ class Vendor:
     sheets: bool = False  # the booklet on home sheets, not single pages with bleed
 
     def rejects(self) -> str:
-        """How a finding begins when the vendor refuses the file for it."""
-        return f"{self.title} rejects the file:"
+        """How a finding begins when the vendor refuses the file for it ("" for a
+        press in general)."""
+        return "" if self.name == "generic" else f"{self.title} rejects the file:"
 
     def spine_mm(self, pages: int, paper: str | None) -> float | None:
         """The spine the vendor's own calculator gives for ``pages`` (all pages of the

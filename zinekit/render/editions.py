@@ -22,9 +22,6 @@ from zinekit.render.document import render_issue_html
 
 PRESS_BLEED = "3mm"
 PRESS_VARIANT = "pdf/x-4"
-#: The press edition is PDF/X-4: its output intent tells the press how to print its RGB,
-#: so colour is not checked; everything else a press rejects is.
-PRESS_PREFLIGHT = {"colour": "any", "pdfx": "4"}
 
 
 #: Link markup: the only thing the print edition may drop without printing differently
@@ -95,11 +92,15 @@ def impose_booklet(issue: Issue, print_pdf: bytes, out: Path, diagnostics: Diagn
     return Booklet(filename, data, report)
 
 
-def preflight_press(issue: Issue, press_pdf: bytes, diagnostics: Diagnostics) -> None:
-    """Check the press PDF as a press would; each finding becomes a build warning."""
-    from zinekit.preflight import PreflightOptions, preflight_pdf
+def preflight_press(prepared: Prepared, press_pdf: bytes) -> None:
+    """Check the press PDF as its vendor would (zinekit/preflight/vendors.py); each
+    finding becomes a build warning."""
+    from zinekit.preflight import preflight_pdf
+    from zinekit.preflight.vendors import options_for
 
-    report = preflight_pdf(press_pdf, PreflightOptions(**PRESS_PREFLIGHT), label=f"{issue.slug}-press.pdf")
+    issue, diagnostics = prepared.issue, prepared.diagnostics
+    options = options_for(str(prepared.settings.get("vendor") or "generic"))
+    report = preflight_pdf(press_pdf, options, label=f"{issue.slug}-press.pdf")
     for finding in report.findings:
         located = report.located(finding)
         where = f"press PDF, {located}" if located else "press PDF"

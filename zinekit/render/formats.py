@@ -60,19 +60,20 @@ def _booklet(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Pat
 
 
 def _press(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Path, bytes]:
-    """The print edition as single pages with bleed, PDF/X."""
-    from zinekit.render.editions import PRESS_BLEED, PRESS_VARIANT, preflight_press
-    from zinekit.render.note_overflow import notes_at_end
-    from zinekit.render.pdf import render_pdf
+    """The print edition as single pages with bleed, PDF/X, one-ink black in CMYK
+    (zinekit/render/press.py), made for the ``vendor``."""
+    from zinekit.render.editions import preflight_press
+    from zinekit.render.press import press_pdf, press_report
 
-    bleed = prepared.issue.build.get("bleed") or PRESS_BLEED
-    press = render_pdf(prepared, variant=PRESS_VARIANT, print_edition=True, bleed=bleed,
-                       end_notes=notes_at_end(reading))
-    preflight_press(prepared.issue, press.data, prepared.diagnostics)
+    data, pages, converted = press_pdf(prepared, reading)
+    preflight_press(prepared, data)
     path = out / f"{prepared.issue.slug}-press.pdf"
-    if reading is not None and press.pages != reading.pages:
-        prepared.notes.append(press_note(path, press.pages, reading.pages))
-    return {path: press.data}
+    report = press_report(prepared, converted)
+    if report:
+        prepared.notes.append(report)
+    if reading is not None and pages != reading.pages:
+        prepared.notes.append(press_note(path, pages, reading.pages))
+    return {path: data}
 
 
 def press_note(path: Path, pages: int, reading_pages: int) -> str:

@@ -51,7 +51,7 @@ def cmyk_of(r: float, g: float, b: float, limit: float = 3.0) -> tuple[float, fl
 def cmyk_drawing(limit: float = 3.0) -> Iterator[None]:
     """While WeasyPrint draws, every colour it sets (text, rules, backgrounds, borders,
     SVG fills) is set in DeviceCMYK through :func:`cmyk_of`."""
-    from tinycss2.color4 import Color
+    from tinycss2.color5 import Color
     from weasyprint.pdf.stream import Stream
 
     original = Stream.set_color
@@ -249,3 +249,91 @@ def print_layout(prepared: Prepared, reading: LaidOut | None) -> PrintLayout:
     layout = PrintLayout(document, html, laid.pages)
     object.__setattr__(prepared, "_print_layout", layout)  # lives as long as the build's issue
     return layout
+
+
+# --- the press PDF --------------------------------------------------------------------
+
+
+#: PDF/X-1a names its press condition from the ICC's registry instead of embedding a
+#: profile: CGATS TR 001 is SWOP, the web offset condition US printers (IngramSpark
+#: among them) characterise their presses by.
+X1A_CONDITION = "CGATS TR 001"
+
+
+def vendor_of(prepared: Prepared):
+    """The vendor the print editions are made for (``--vendor``, ``[build] vendor``)."""
+    from zinekit.preflight.vendors import vendor_named
+
+    return vendor_named(prepared.settings.get("vendor"))
+
+
+def press_bleed(prepared: Prepared) -> str:
+    """``[build] bleed``, else the vendor's (3 mm, 0.125 in for the US vendors)."""
+    vendor = vendor_of(prepared)
+    given = prepared.issue.build.get("bleed")
+    if given:
+        return str(given)
+    return f"{vendor.bleed_mm:.3f}mm" if vendor.bleed_mm else "0mm"
+
+
+def press_pdf(prepared: Prepared, reading: LaidOut | None) -> tuple[bytes, int, Converted]:
+    """The press PDF from the shared layout: one-ink black, CMYK, the vendor's PDF/X."""
+    from zinekit.render.pdf import pdf_bytes
+
+    layout = print_layout(prepared, reading)
+    if layout.press is not None:
+        return layout.press, layout.pages, Converted()
+    vendor = vendor_of(prepared)
+    limit = vendor.ink_limit / 100
+    document = layout.document
+    variant = "pdf/x-1a" if vendor.pdfx == "1a" else "pdf/x-4"
+    document.output_intent = "srgb" if variant == "pdf/x-4" else None
+    try:
+        with cmyk_drawing(limit):
+            data = pdf_bytes(document, layout.html + "\npress", variant)
+    finally:
+        document.output_intent = None
+        document.color_profiles.pop("srgb", None)
+    data, converted = cmyk_pdf(data, limit)
+    if variant == "pdf/x-1a":
+        data = as_pdfx_1a(data)
+    layout.press = data
+    return data, layout.pages, converted
+
+
+def as_pdfx_1a(data: bytes) -> bytes:
+    """PDF/X-1a:2001: PDF 1.3, the version keys in the document information, an output
+    intent naming the registered press condition (no profile embedded, as X-1a allows)."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        intent = pikepdf.Dictionary(
+            Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFX,
+            OutputConditionIdentifier=pikepdf.String(X1A_CONDITION),
+            RegistryName=pikepdf.String("http://www.color.org"),
+            Info=pikepdf.String("SWOP (Publication) Grade 5 Paper, web offset"))
+        pdf.Root.OutputIntents = pikepdf.Array([intent])
+        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+            meta["pdfxid:GTS_PDFXVersion"] = "PDF/X-1a:2001"
+        pdf.docinfo[pikepdf.Name.GTS_PDFXVersion] = pikepdf.String("PDF/X-1a:2001")
+        pdf.docinfo[pikepdf.Name.GTS_PDFXConformance] = pikepdf.String("PDF/X-1a:2001")
+        pdf.docinfo[pikepdf.Name.Trapped] = pikepdf.Name.False_
+        out = io.BytesIO()
+        pdf.save(out, min_version="1.3", force_version="1.3", deterministic_id=True)
+    return out.getvalue()
+
+
+def press_report(prepared: Prepared, converted: Converted) -> str | None:
+    """What the build says about the press PDF's colour (images converted)."""
+    vendor = vendor_of(prepared)
+    if not converted.images and not converted.shadings:
+        return None
+    what = []
+    if converted.images:
+        what.append(f"{converted.images} image{'s' if converted.images != 1 else ''}")
+    if converted.shadings:
+        what.append(f"{converted.shadings} gradient{'s' if converted.shadings != 1 else ''}")
+    return (f"press: {' and '.join(what)} converted from RGB to CMYK by zinekit's formula "
+            f"(black ink for grey, at most {vendor.ink_limit} % ink), not by a press profile: "
+            "for exact colour, convert pictures with your printer's profile before placing "
+            "them (docs/covers.md)")
