@@ -115,6 +115,8 @@ BUILD_OPTIONS = _opts(
     Option("vendor", "choice", None, "The printer the press PDF and cover are made for: "
            "'generic' (PDF/X-4), 'ingramspark', 'lulu', 'kdp' or 'copyshop' (docs/covers.md).",
            ("generic", "ingramspark", "lulu", "kdp", "copyshop")),
+    Option("paper", "choice", None, "The block's paper where the vendor's spine formula "
+           "depends on it (KDP): 'white' or 'cream'.", ("white", "cream")),
     Option("caliper", "str", None, "Paper thickness for the spine and creep: a length such as "
            "0.1mm, or a stock such as 80gsm-uncoated (docs/covers.md)."),
     Option("spine_text", "choice", None, "Direction of the title on the spine (default from "
