@@ -74,6 +74,8 @@ ISSUE_OPTIONS = _opts(
            "0.1mm, or a stock such as 80gsm-uncoated (docs/covers.md)."),
     Option("spine_text", "choice", None, "Direction of the title on the spine (default from "
            "the language).", ("top-to-bottom", "bottom-to-top")),
+    Option("inks", "list", [], "Risograph inks of --format riso, up to four standard ink "
+           "names, the first printing all that the theme gives no other ink (docs/riso.md)."),
     Option("include", "list", [], "Texts of the library this issue collects, each 'path' or "
            "'path#chapter' (an anchor or a heading's title): an anthology (docs/anthology.md)."),
 )

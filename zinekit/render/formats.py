@@ -93,6 +93,12 @@ def _cover(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Path,
     return make_cover(prepared, reading, out)
 
 
+def _riso(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Path, bytes]:
+    from zinekit.render.riso import make_riso
+
+    return make_riso(prepared, reading, out)
+
+
 def _epub(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Path, bytes]:
     from zinekit.render.epub import build_epub
 
@@ -116,6 +122,9 @@ FORMATS: dict[str, OutputFormat] = {f.name: f for f in (
                  "<slug>-press.pdf", False, _press),
     OutputFormat("cover", "the full-wrap cover of a perfect-bound copy: back, spine, front, "
                  "3 mm bleed", "<slug>-cover.pdf", False, _cover),
+    OutputFormat("riso", "risograph masters: one greyscale PDF per ink with registration marks, "
+                 "and a preview in the inks' colours", "<slug>-riso-<ink>.pdf, <slug>-riso-preview.pdf",
+                 False, _riso),
     OutputFormat("epub", "EPUB 3 with pop-up footnotes", "<slug>.epub", True, _epub,
                  laid_out=False),
     OutputFormat("html", "the web edition", "index.html, assets/", False, _web, laid_out=False),
