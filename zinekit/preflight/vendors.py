@@ -50,8 +50,8 @@ class Vendor:
 
 
 VENDORS: dict[str, Vendor] = {v.name: v for v in (
-    Vendor("generic", "A press", "4", None, 300, 300, 3.0, 3.0, True, 300, None, None),
-    Vendor("ingramspark", "IngramSpark", "1a", "cmyk", 240, 300, 0.125 * IN, 0.5 * IN, True, 300,
+    Vendor("generic", "a press", "4", None, 300, 300, 3.0, 3.0, True, 300, None, None),
+    Vendor("ingramspark", "IngramSpark", "1a", "cmyk", 240, 300, 0.125 * IN, 0.25 * IN, True, 300,
            None, (2.0 * IN, 1.2 * IN)),
     Vendor("lulu", "Lulu", "4", None, 300, 300, 0.125 * IN, 0.5 * IN, True, 300, None, None,
            spine_pages_per_in=444, spine_constant_in=0.06),
@@ -121,7 +121,7 @@ def page_rules(vendor: Vendor, index: int, media, trim, bleed, painted) -> list:
         box = bleed or media
         least = min(trim[0] - box[0], trim[1] - box[1], box[2] - trim[2], box[3] - trim[3]) / MM
         if least < vendor.bleed_mm - 0.05:
-            out.append(Finding("error", "bleed", f"bleed of {least:.1f} mm where {vendor.title} wants "
+            out.append(Finding("error", "bleed", f"bleed of {max(least, 0.0):.1f} mm where {vendor.title} wants "
                                f"{vendor.bleed_mm:.2f} mm on every side", index))
     if not vendor.crop_marks:
         outer = bleed or trim

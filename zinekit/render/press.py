@@ -242,7 +242,7 @@ def print_layout(prepared: Prepared, reading: LaidOut | None) -> PrintLayout:
     from zinekit.render.pdf import render_pdf
 
     kept: list = []
-    bleed = prepared.issue.build.get("bleed") or PRINT_BLEED
+    bleed = press_bleed(prepared)
     laid = render_pdf(prepared, print_edition=True, bleed=bleed, with_bytes=False,
                       end_notes=notes_at_end(reading), keep_document=kept)
     document, html = kept[0]

@@ -291,7 +291,8 @@ class _Separation:
             if op in ("k", "K", "g", "G", "rg", "RG", "sc", "scn", "SC", "SCN"):
                 stroke = op.isupper()
                 tints = self._tints_of(op, operands)
-                if tints is None:
+                if tints is None:  # a pattern: its own content is separated as a form is
+                    hidden["stroke" if stroke else "fill"] = False
                     out.append(item)
                     continue
                 ops, hide = self.colour_ops(tints, stroke)
@@ -361,11 +362,15 @@ def separate(composite: bytes, plan: RisoPlan, ink: int | None) -> bytes:
         images = _recolour_images(pdf, plan, ink)
         for page in pdf.pages:
             _rewrite(pdf, page.obj, separation, done, images)
-            if ink is not None:
-                _grey_groups(page.obj)
-            _registration(pdf, page)
+        for obj in list(pdf.objects):  # tiling patterns (a repeated background) draw too
+            if isinstance(obj, pikepdf.Stream) and obj.get("/PatternType") == 1 and obj.objgen not in done:
+                done.add(obj.objgen)
+                _rewrite(pdf, obj, separation, done, images)
         if ink is not None:
+            _grey_groups(pdf)
             _grey_shadings(pdf)
+        for page in pdf.pages:
+            _registration(pdf, page)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True)
     return out.getvalue()
@@ -450,18 +455,17 @@ def _deflate(raw: bytes) -> bytes:
     return zlib.compress(raw, 6)
 
 
-def _grey_groups(page) -> None:
+def _grey_groups(pdf) -> None:
+    """Transparency groups blend in DeviceGray, as the master's content does."""
     import pikepdf
 
-    group = page.get("/Group")
-    if isinstance(group, pikepdf.Dictionary) and "/CS" in group:
-        group.CS = pikepdf.Name.DeviceGray
-    resources = page.get("/Resources")
-    xobjects = resources.get("/XObject") if resources is not None else None
-    for _, xobject in (xobjects.items() if xobjects is not None else ()):
-        inner = xobject.get("/Group")
-        if isinstance(inner, pikepdf.Dictionary) and "/CS" in inner:
-            inner.CS = pikepdf.Name.DeviceGray
+    for obj in pdf.objects:
+        if isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)) and obj.get("/S") == "/Transparency" \
+                and "/CS" in obj:
+            obj.CS = pikepdf.Name.DeviceGray
+        group = obj.get("/Group") if isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)) else None
+        if isinstance(group, pikepdf.Dictionary) and "/CS" in group:
+            group.CS = pikepdf.Name.DeviceGray
 
 
 def _grey_shadings(pdf) -> None:
