@@ -162,7 +162,7 @@ def wrap_pdf(prepared: Prepared, wrap: WrapLayout, inside: bool = True) -> bytes
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
-    from zinekit.render.document import issue_context
+    from zinekit.render.document import build_date, issue_context
     from zinekit.render.pdf import ProjectFetcher, pdf_bytes
     from zinekit.render.press import as_pdfx_1a, cmyk_drawing, cmyk_pdf, vendor_of
     from zinekit.themes_loader import builtin_themes_folder
@@ -171,7 +171,8 @@ def wrap_pdf(prepared: Prepared, wrap: WrapLayout, inside: bool = True) -> bytes
     vendor = vendor_of(prepared)
     html = theme.jinja_env().get_template("cover-wrap.html").render(
         issue=issue_context(issue), wrap=wrap, spine=wrap.spine, front_art=front_art(prepared),
-        download_url=prepared.resolved.download_url, inside=inside, flags={"print_edition": True})
+        download_url=prepared.resolved.download_url, inside=inside, flags={"print_edition": True},
+        build_date=build_date())
     fetcher = ProjectFetcher([issue.root, *theme.folders, builtin_themes_folder()],
                              mounts=[issue.root, builtin_themes_folder()])
     fonts = FontConfiguration()  # the theme's @font-face rules need it
