@@ -23,28 +23,9 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from zinekit.model import LaidOut, Prepared
+from zinekit.preflight.ink import cmyk_array, cmyk_of
 
-#: A neutral this dark prints as solid black: a 90 % black tint is screened, and small
-#: type in a screen looks ragged.
-NEAR_BLACK = 0.85
-#: Channels closer than this are a neutral grey (black ink only).
-NEUTRAL = 0.02
 PRINT_BLEED = "3mm"
-
-
-def cmyk_of(r: float, g: float, b: float, limit: float = 3.0) -> tuple[float, float, float, float]:
-    """sRGB (0–1) → CMYK (0–1) with full grey-component replacement: greys are black
-    ink alone, near-black is solid black, and C + M + Y + K stays within ``limit``."""
-    if max(r, g, b) - min(r, g, b) < NEUTRAL:
-        k = 1 - (r + g + b) / 3
-        return (0.0, 0.0, 0.0, 1.0 if k >= NEAR_BLACK else round(k, 4))
-    k = 1 - max(r, g, b)
-    c, m, y = ((1 - v - k) / (1 - k) for v in (r, g, b))
-    total = c + m + y + k
-    if total > limit:  # lighten the colour inks, keep the black
-        scale = max(limit - k, 0) / (c + m + y)
-        c, m, y = c * scale, m * scale, y * scale
-    return tuple(round(v, 4) for v in (c, m, y, k))  # type: ignore[return-value]
 
 
 @contextlib.contextmanager
@@ -130,7 +111,7 @@ def _image_to_cmyk(pdf, image, limit: float) -> bool:
     except (pikepdf.PdfError, NotImplementedError, ValueError, OSError):
         return False
     rgb = numpy.asarray(picture, dtype=numpy.float32) / 255.0
-    cmyk = _cmyk_array(rgb, limit)
+    cmyk = cmyk_array(rgb, limit)
     converted = PIL.Image.fromarray((cmyk * 255 + 0.5).astype(numpy.uint8), "CMYK")
     image.write(_deflate(converted.tobytes()), filter=pikepdf.Name.FlateDecode)
     image.ColorSpace = pikepdf.Name.DeviceCMYK
@@ -145,26 +126,6 @@ def _deflate(raw: bytes) -> bytes:
     import zlib
 
     return zlib.compress(raw, 6)
-
-
-def _cmyk_array(rgb, limit: float):
-    """:func:`cmyk_of` for an array of pixels (height × width × 3, 0–1)."""
-    import numpy
-
-    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
-    high, low = rgb.max(axis=-1), rgb.min(axis=-1)
-    k = 1 - high
-    room = numpy.where(k < 1, 1 - k, 1)
-    c, m, y = ((1 - v - k) / room for v in (r, g, b))
-    neutral = (high - low) < NEUTRAL
-    grey_k = 1 - rgb.mean(axis=-1)
-    grey_k = numpy.where(grey_k >= NEAR_BLACK, 1.0, grey_k)
-    c, m, y = (numpy.where(neutral, 0, v) for v in (c, m, y))
-    k = numpy.where(neutral, grey_k, k)
-    colour = c + m + y
-    over = (colour + k) > limit
-    scale = numpy.where(over & (colour > 0), numpy.maximum(limit - k, 0) / numpy.maximum(colour, 1e-6), 1)
-    return numpy.clip(numpy.stack([c * scale, m * scale, y * scale, k], axis=-1), 0, 1)
 
 
 def _shading_to_cmyk(shading, limit: float) -> bool:

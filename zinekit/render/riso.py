@@ -33,6 +33,7 @@ MAX_INKS = 4
 CHANNELS = (3, 0, 1, 2)
 MM = 72 / 25.4
 MARK_MARGIN_MM = 10.0  # room around the page for the registration marks
+COVERAGE_DPI = 12  # a master's coverage is an average: a coarse rendering tells it
 COLOUR_KEYS = ("color", "background_color", "border_top_color", "border_right_color",
                "border_bottom_color", "border_left_color", "outline_color",
                "text_decoration_color", "column_rule_color")
@@ -538,9 +539,9 @@ def coverage(master: bytes) -> float:
     try:
         total, count = 0.0, 0
         for page in document:
-            bitmap = page.render(scale=20 / 72, grayscale=True)
+            bitmap = page.render(scale=COVERAGE_DPI / 72, grayscale=True)
             pixels = numpy.asarray(bitmap.to_pil().convert("L"), dtype=numpy.float32)
-            inset = max(int(MARK_MARGIN_MM * 20 / 25.4) + 1, 1)
+            inset = max(int(MARK_MARGIN_MM * COVERAGE_DPI / 25.4) + 1, 1)
             inner = pixels[inset:-inset, inset:-inset] if pixels.shape[0] > 2 * inset else pixels
             total += float((255 - inner).mean() / 255)
             count += 1
