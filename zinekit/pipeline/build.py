@@ -380,6 +380,7 @@ def render_plan(plan: Plan, reporter: Reporter, *, options: BuildOptions) -> Iss
                                                 indent=1).encode("utf-8") + b"\n"
     for name in plan.formats:
         files.update(FORMATS[name].make(prepared, reading, plan.out))
+    forget_print_layout(prepared)
     drop_repeated_errors(diagnostics, found_before)
     stop_on_errors(diagnostics, options, reporter)
     if options.thumbnails and reading is not None and reading.data:  # with the render, on its worker
@@ -462,6 +463,11 @@ def page_size(settings: IssueSettings, diagnostics: Diagnostics) -> PageSize:
     except ValueError as exc:
         diagnostics.error(str(exc), path or settings.front_matter.path, line, 1)
         return parse_page_size("A5")
+
+
+def forget_print_layout(prepared: Prepared) -> None:
+    """The print formats' shared layout (render/press.py) is not kept past them."""
+    vars(prepared).pop("_print_layout", None)
 
 
 def choose_formats(prepared: Prepared, options: BuildOptions,

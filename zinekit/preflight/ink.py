@@ -35,7 +35,8 @@ def colour_ink(colour: Colour) -> float:
     if colour.kind == "grey" and len(values) == 1:
         return 100 * (1 - min(max(values[0], 0.0), 1.0))
     if colour.kind == "rgb" and len(values) == 3:
-        return 100 * sum(cmyk_of(*(min(max(v, 0.0), 1.0) for v in values), limit=4.0))
+        r, g, b = (min(max(v, 0.0), 1.0) for v in values)
+        return 100 * sum(cmyk_of(r, g, b, limit=4.0))
     return 0.0
 
 

@@ -10,6 +10,7 @@ vendor's rejection.  The figures and where they come from are in docs/covers.md
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 IN = 25.4  # mm
 
@@ -82,7 +83,7 @@ def options_for(name: str | None, **given):
     if name is None:
         return Options(**{k: v for k, v in given.items() if v is not None})
     vendor = vendor_named(name)
-    chosen = dict(pdfx=vendor.pdfx, colour=vendor.colour, min_ppi=vendor.min_ppi,
+    chosen: dict[str, Any] = dict(pdfx=vendor.pdfx, colour=vendor.colour, min_ppi=vendor.min_ppi,
                   ink_limit=vendor.ink_limit, cover_ink_limit=vendor.cover_ink_limit,
                   vendor=vendor.name, safe_mm=vendor.safe_mm)
     chosen.update({k: v for k, v in given.items() if v is not None})
@@ -114,7 +115,7 @@ def page_rules(vendor: Vendor, index: int, media, trim, bleed, painted) -> list:
     none, the barcode area of a cover left clear."""
     from zinekit.preflight.checks import Finding
 
-    out = []
+    out: list = []
     if trim is None:
         return out
     if vendor.bleed_mm > 0:
@@ -149,7 +150,7 @@ def document_rules(vendor: Vendor, info: dict, metadata: bytes, size: int | None
     """The vendor's document rules: its PDF/X version, its largest file."""
     from zinekit.preflight.checks import Finding
 
-    out = []
+    out: list = []
     version = str(info.get("/GTS_PDFXVersion", ""))
     if not version and b"PDF/X-4" in metadata:
         version = "PDF/X-4"

@@ -141,7 +141,7 @@ def _shading_to_cmyk(shading, limit: float) -> bool:
         for key in ("/C0", "/C1"):
             values = [float(v) for v in function.get(key, [0, 0, 0] if key == "/C0" else [1, 1, 1])]
             if len(values) == 3:
-                function[key] = pikepdf.Array(cmyk_of(*values, limit))
+                function[key] = pikepdf.Array(cmyk_of(values[0], values[1], values[2], limit))
     shading.ColorSpace = pikepdf.Name.DeviceCMYK
     return True
 
