@@ -247,3 +247,14 @@ def test_front_matter_inks_replace_the_themes(cli, make_project):
     folder = root / "dist" / "notes"
     assert (folder / "notes-riso-fluorescent-orange.pdf").exists()
     assert not (folder / "notes-riso-blue.pdf").exists()
+
+
+def test_a_theme_selector_css_cannot_read_is_an_error_in_its_theme(cli, make_project):
+    root = make_project({
+        "theme/theme.toml": 'name = "mine"\nextends = "photocopy"\n\n[riso]\ninks = ["black", "blue"]\n\n'
+                            '[riso.elements]\n"h1 >> p" = "blue"\n',
+        "notes.md": "---\ntitle: Notes\ntheme: theme\n---\n\nA line.\n"})
+    run = cli("build", "notes.md", "--format", "riso", cwd=root)
+    assert run.exit_code == 1
+    assert ("theme.toml:8:1: error: riso: [riso.elements] 'h1 >> p' is not a CSS selector zinekit "
+            "can match") in run.output, run.output

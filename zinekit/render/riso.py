@@ -105,6 +105,7 @@ def riso_plan(prepared: Prepared) -> RisoPlan:
     position = {name: i for i, name in enumerate(theme_inks)}
     elements: list[tuple[str, int]] = []
     for selector, ink in (section.get("elements", {}) or {}).items():
+        _check_selector(str(selector), manifest)
         index = position.get(str(ink), names.index(str(ink)) if str(ink) in names else None)
         if index is None:
             raise RisoError(f"[riso.elements] {selector!r} prints in {ink!r}, which is not one of "
@@ -113,6 +114,17 @@ def riso_plan(prepared: Prepared) -> RisoPlan:
             elements.append((str(selector), index))
     images = str(section.get("images", theme_inks[0]))
     return RisoPlan(inks, elements, min(position.get(images, 0), len(inks) - 1))
+
+
+def _check_selector(selector: str, manifest: str) -> None:
+    """RisoError, where the theme writes it, for a selector CSS cannot read."""
+    import cssselect2
+
+    try:
+        cssselect2.compile_selector_list(selector)
+    except cssselect2.SelectorError:
+        raise RisoError(f"[riso.elements] {selector!r} is not a CSS selector zinekit can match", manifest,
+                        _line(manifest, selector)) from None
 
 
 def _manifest_path(theme) -> str:
