@@ -134,7 +134,7 @@ def test_riso_masters_are_grey_page_for_page(printed: Path):
 
 @pytest.mark.slow
 def test_ingramspark_press_is_pdfx_1a(tmp_path):
-    build(VOL7, "--vendor", "ingramspark", "--format", "press", "--out", tmp_path)
+    build(VOL7, "--vendor", "ingramspark", "--format", "press,cover", "--out", tmp_path)
     press = tmp_path / "ember-tide-vol-7" / "ember-tide-vol-7-press.pdf"
     with pikepdf.open(press) as pdf:
         assert pdf.pdf_version == "1.3"
@@ -143,6 +143,27 @@ def test_ingramspark_press_is_pdfx_1a(tmp_path):
         assert str(intent.OutputConditionIdentifier) == "CGATS TR 001"
     code, output = preflight(press, "--vendor", "ingramspark")
     assert code == 0, output
+    code, output = preflight(press.with_name("ember-tide-vol-7-cover.pdf"), "--vendor", "ingramspark")
+    assert code == 0 and "no problems found" in output, output  # CMYK, no transparency, X-1a
+
+
+def test_the_barcode_area_of_a_wrap_is_kept_clear(tmp_path):
+    pdf = pikepdf.new()
+    image = pdf.make_stream(bytes([0, 0, 0, 255] * 100 * 100), Type=pikepdf.Name.XObject,
+                            Subtype=pikepdf.Name.Image, Width=100, Height=100,
+                            ColorSpace=pikepdf.Name.DeviceCMYK, BitsPerComponent=8)
+    wrap = [0, 0, 2 * 148 * MM, 210 * MM]  # two A5 panels, no spine
+    page = pikepdf.Page(pikepdf.Dictionary(Type=pikepdf.Name.Page, MediaBox=wrap, TrimBox=wrap, BleedBox=wrap))
+    page.obj.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image))
+    # 20 mm square at the foot of the back cover, 20 mm from the spine
+    at = (148 - 40) * MM, 12 * MM
+    page.obj.Contents = pdf.make_stream(f"q {20 * MM:.2f} 0 0 {20 * MM:.2f} {at[0]:.2f} {at[1]:.2f} cm /Im0 Do Q".encode())
+    pdf.pages.append(page)
+    pdf.save(tmp_path / "wrap.pdf")
+    code, output = preflight(tmp_path / "wrap.pdf", "--vendor", "kdp")
+    assert code == 1
+    assert ("error: Amazon KDP rejects the file: the barcode area (51 × 30 mm, bottom right of the back "
+            "cover) is not clear") in output, output
 
 
 @pytest.mark.slow

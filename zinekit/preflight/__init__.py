@@ -64,6 +64,7 @@ def preflight_pdf(source: Source, options: Options | None = None, label: str | N
         try:
             unlock(reader, fail)
             pages = _pages(reader, fail)
+            options = _told_apart(pages, options)
             report = PreflightReport(label, len(pages), options)
             report.findings += document_findings(reader, options)
             report.findings += _vendor_document(reader, options, source)
@@ -119,6 +120,16 @@ def _as_rejections(findings: list[Finding], options: Options) -> list[Finding]:
         return findings
     return [replace(f, message=f"{prefix} {f.message}") if f.severity == "error" else f
             for f in findings]
+
+
+def _told_apart(pages: list[PageObject], options: Options) -> Options:
+    """A file of one or two pages shaped as a cover wrap is a cover: its ink limit is
+    the cover's, and a vendor's barcode area is looked at."""
+    from zinekit.preflight.vendors import is_wrap
+
+    if len(pages) <= 2 and all(is_wrap(_box(page, "/TrimBox") or _box(page, "/MediaBox")) for page in pages):
+        return replace(options, wrap=True)
+    return options
 
 
 def _sameness(page: PageObject) -> tuple | None:
@@ -206,7 +217,7 @@ def page_findings(walker: Walker, page: PageObject, index: int, options: Options
         from zinekit.preflight.vendors import page_rules, vendor_named
 
         findings += page_rules(vendor_named(options.vendor), index, media, trim, bleed,
-                               checks.painted + rects)
+                               checks.painted + rects, options.wrap)
     for font, resource, at in checks.fonts.values():
         problem = font_problem(font)
         if problem:
@@ -219,10 +230,8 @@ def page_findings(walker: Walker, page: PageObject, index: int, options: Options
 
 def _ink_findings(checks: PageChecks, index: int, trim: Rect | None, options: Options) -> list[Finding]:
     """The page's heaviest ink over the limit (the cover's limit on a cover wrap)."""
-    from zinekit.preflight.vendors import is_wrap
-
     limit = options.ink_limit
-    if is_wrap(trim) and options.cover_ink_limit is not None:
+    if options.wrap and options.cover_ink_limit is not None:
         limit = options.cover_ink_limit
     ink, _ = checks.ink
     if limit is None or ink <= limit + 0.5:

@@ -28,7 +28,8 @@ class Options:
     ``pdfx`` 1a, 3 or 4 (None: no PDF/X rules); ``min_ppi`` (errors below half of it);
     ``ink_limit`` and ``cover_ink_limit`` in per cent (None: not checked); ``vendor``
     the name of a row of :mod:`zinekit.preflight.vendors` whose rules are errors, worded
-    as its rejections; ``safe_mm`` how far inside the trim text should stay."""
+    as its rejections; ``safe_mm`` how far inside the trim text should stay; ``wrap``
+    whether the file is a cover wrap (the cover's ink limit, the barcode area)."""
 
     colour: str | None = None
     pdfx: str | None = None
@@ -37,6 +38,7 @@ class Options:
     cover_ink_limit: int | None = None
     vendor: str | None = None
     safe_mm: float = 3.0
+    wrap: bool = False  # the file is a cover wrap (told from its pages: preflight_pdf)
 
 
 @dataclass(frozen=True)

@@ -93,8 +93,10 @@ def options_for(name: str | None, **given):
 
 
 def is_wrap(trim) -> bool:
-    """A cover wrap: back, spine and front side by side, much wider than high."""
-    return trim is not None and (trim[2] - trim[0]) > 1.5 * (trim[3] - trim[1])
+    """A page shaped as a cover wrap: back, spine and front side by side, wider than
+    high by more than a landscape page of the A series (a landscape US letter page is
+    1.29).  With at most two such pages, a file is taken for a cover (preflight_pdf)."""
+    return trim is not None and (trim[2] - trim[0]) > 1.3 * (trim[3] - trim[1])
 
 
 def barcode_area(trim, vendor: Vendor, rtl: bool = False):
@@ -110,7 +112,7 @@ def barcode_area(trim, vendor: Vendor, rtl: bool = False):
     return (left, trim[1] + margin, left + width * MM, trim[1] + margin + height * MM)
 
 
-def page_rules(vendor: Vendor, index: int, media, trim, bleed, painted) -> list:
+def page_rules(vendor: Vendor, index: int, media, trim, bleed, painted, wrap: bool = False) -> list:
     """The vendor's page rules: bleed as wide as it wants, no marks where it wants
     none, the barcode area of a cover left clear."""
     from zinekit.preflight.checks import Finding
@@ -131,7 +133,7 @@ def page_rules(vendor: Vendor, index: int, media, trim, bleed, painted) -> list:
             out.append(Finding("error", "marks", f"the page reaches {beyond:.1f} mm beyond the bleed "
                                f"(crop marks or a slug): {vendor.title} wants the page at trim size "
                                "plus bleed, without marks", index))
-    if vendor.barcode_mm and is_wrap(trim):
+    if vendor.barcode_mm and wrap and index == 1:
         area = barcode_area(trim, vendor)
         hit = next((r for r in painted if _overlaps(r, area)), None)
         if hit is not None:

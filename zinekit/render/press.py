@@ -279,9 +279,34 @@ def as_pdfx_1a(data: bytes) -> bytes:
         pdf.docinfo[pikepdf.Name.GTS_PDFXVersion] = pikepdf.String("PDF/X-1a:2001")
         pdf.docinfo[pikepdf.Name.GTS_PDFXConformance] = pikepdf.String("PDF/X-1a:2001")
         pdf.docinfo[pikepdf.Name.Trapped] = pikepdf.Name.False_
+        for obj in pdf.objects:
+            if isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)) and "/Group" in obj \
+                    and not _transparent(obj.get("/Resources")):
+                del obj["/Group"]  # WeasyPrint groups what it draws; opaque, it is no group
         out = io.BytesIO()
         pdf.save(out, min_version="1.3", force_version="1.3", deterministic_id=True)
     return out.getvalue()
+
+
+def _transparent(resources) -> bool:
+    """Whether what draws with ``resources`` can be transparent (opacity, soft masks,
+    blend modes in its graphics states, or an image with a soft mask)."""
+    import pikepdf
+
+    if not isinstance(resources, pikepdf.Dictionary):
+        return False
+    states = resources.get("/ExtGState")
+    for _, state in (states.items() if isinstance(states, pikepdf.Dictionary) else ()):
+        if float(state.get("/ca", 1)) < 1 or float(state.get("/CA", 1)) < 1 or \
+                str(state.get("/SMask", "/None")) != "/None" or \
+                str(state.get("/BM", "/Normal")) not in ("/Normal", "/Compatible"):
+            return True
+    xobjects = resources.get("/XObject")
+    for _, xobject in (xobjects.items() if isinstance(xobjects, pikepdf.Dictionary) else ()):
+        if "/SMask" in xobject or (xobject.get("/Subtype") == "/Form" and
+                                   _transparent(xobject.get("/Resources"))):
+            return True
+    return False
 
 
 def press_report(prepared: Prepared, converted: Converted) -> str | None:
