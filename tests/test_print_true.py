@@ -279,3 +279,21 @@ def test_a_theme_selector_css_cannot_read_is_an_error_in_its_theme(cli, make_pro
     assert run.exit_code == 1
     assert ("theme.toml:8:1: error: riso: [riso.elements] 'h1 >> p' is not a CSS selector zinekit "
             "can match") in run.output, run.output
+
+
+def test_an_unknown_vendor_is_refused_where_it_is_written(cli, make_project):
+    root = make_project({"zinekit.toml": '[series]\nname = "Sheets"\n\n[build]\nvendor = "lulux"\n',
+                         "notes.md": "---\ntitle: Notes\n---\n\nA line.\n"})
+    run = cli("build", "notes.md", "--format", "press", cwd=root)
+    assert run.exit_code == 1
+    assert "zinekit.toml:5:1: error:" in run.output and "vendor" in run.output, run.output
+    assert not (root / "dist" / "notes" / "notes-press.pdf").exists()
+
+
+def test_preview_mixes_inks_as_translucent_layers():
+    from zinekit.render.riso import Ink, mix
+
+    black, pink = Ink("black", (0.0, 0.0, 0.0)), Ink("fluorescent-pink", (1.0, 0.282, 0.69))
+    assert mix([0.0, 1.0], [black, pink]) == (1.0, 0.282, 0.69)
+    assert mix([1.0, 1.0], [black, pink]) == (0.0, 0.0, 0.0)
+    assert mix([0.0, 0.5], [black, pink]) == pytest.approx((1.0, 0.641, 0.845))
