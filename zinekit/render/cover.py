@@ -66,6 +66,7 @@ class WrapLayout:
 
 def make_cover(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Path, bytes]:
     """The format's maker: ``<slug>-cover.pdf``, and a note on the spine."""
+    from zinekit.render.editions import preflight_press
     from zinekit.render.press import print_layout, vendor_of
 
     vendor = vendor_of(prepared)
@@ -81,6 +82,7 @@ def make_cover(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[P
             str(prepared.issue.source_file), 0, 0)
     wrap = wrap_layout(prepared, layout, vendor)
     data = wrap_pdf(prepared, wrap, inside=vendor.name != "kdp")
+    preflight_press(prepared, data, "cover", "cover")
     return {out / f"{prepared.issue.slug}-cover.pdf": data}
 
 

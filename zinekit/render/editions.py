@@ -92,16 +92,17 @@ def impose_booklet(issue: Issue, print_pdf: bytes, out: Path, diagnostics: Diagn
     return Booklet(filename, data, report)
 
 
-def preflight_press(prepared: Prepared, press_pdf: bytes) -> None:
-    """Check the press PDF as its vendor would (zinekit/preflight/vendors.py); each
-    finding becomes a build warning."""
+def preflight_press(prepared: Prepared, press_pdf: bytes, what: str = "press PDF",
+                    suffix: str = "press") -> None:
+    """Check the press PDF (or the cover wrap: ``what``, ``suffix``) as its vendor would
+    (zinekit/preflight/vendors.py); each finding becomes a build warning."""
     from zinekit.preflight import preflight_pdf
     from zinekit.preflight.vendors import options_for
 
     issue, diagnostics = prepared.issue, prepared.diagnostics
     options = options_for(str(prepared.settings.get("vendor") or "generic"))
-    report = preflight_pdf(press_pdf, options, label=f"{issue.slug}-press.pdf")
+    report = preflight_pdf(press_pdf, options, label=f"{issue.slug}-{suffix}.pdf")
     for finding in report.findings:
         located = report.located(finding)
-        where = f"press PDF, {located}" if located else "press PDF"
+        where = f"{what}, {located}" if located else what
         diagnostics.warning(f"{where}: {finding.message} (zinekit preflight)", str(issue.source_file), 0, 0)
