@@ -3,8 +3,6 @@ that are covers and risograph masters — read as a printer's prepress would."""
 
 from __future__ import annotations
 
-import io
-import math
 import subprocess
 from pathlib import Path
 
@@ -178,7 +176,7 @@ def test_kdp_press_has_no_crop_marks_and_its_bleed(tmp_path):
     with pikepdf.open(folder / "ember-tide-vol-7-cover.pdf") as pdf:
         assert len(pdf.pages) == 1  # KDP takes the outside of the cover only
     assert "Amazon KDP's spine formula" in output
-    code, result = preflight(folder / "ember-tide-vol-7-press.pdf", "--vendor", "kdp")
+    _, result = preflight(folder / "ember-tide-vol-7-press.pdf", "--vendor", "kdp")
     assert "marks" not in result and "bleed of" not in result
 
 

@@ -83,9 +83,9 @@ def options_for(name: str | None, **given):
     if name is None:
         return Options(**{k: v for k, v in given.items() if v is not None})
     vendor = vendor_named(name)
-    chosen: dict[str, Any] = dict(pdfx=vendor.pdfx, colour=vendor.colour, min_ppi=vendor.min_ppi,
-                  ink_limit=vendor.ink_limit, cover_ink_limit=vendor.cover_ink_limit,
-                  vendor=vendor.name, safe_mm=vendor.safe_mm)
+    chosen: dict[str, Any] = {"pdfx": vendor.pdfx, "colour": vendor.colour, "min_ppi": vendor.min_ppi,
+                              "ink_limit": vendor.ink_limit, "cover_ink_limit": vendor.cover_ink_limit,
+                              "vendor": vendor.name, "safe_mm": vendor.safe_mm}
     chosen.update({k: v for k, v in given.items() if v is not None})
     if given.get("ink_limit") is not None and given.get("cover_ink_limit") is None:
         chosen["cover_ink_limit"] = given["ink_limit"]

@@ -19,13 +19,18 @@
 from __future__ import annotations
 
 import base64
-import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
 
 from zinekit.model import LaidOut, Prepared
-from zinekit.render.paper import DEFAULT_CALIPER, Spine, binding_side, caliper_of, spine_direction
+from zinekit.render.paper import (
+    DEFAULT_CALIPER,
+    Spine,
+    binding_side,
+    caliper_of,
+    spine_direction,
+)
 
 MM = 72 / 25.4
 COVER_BLEED_MM = 3.0

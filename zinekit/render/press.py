@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import contextlib
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from zinekit.model import LaidOut, Prepared
 from zinekit.preflight.ink import cmyk_array, cmyk_of
-
-PRINT_BLEED = "3mm"
 
 
 @contextlib.contextmanager
@@ -68,18 +67,12 @@ def cmyk_pdf(data: bytes, limit: float = 3.0) -> tuple[bytes, Converted]:
 
     done = Converted()
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        seen: set[tuple[int, int]] = set()
         for obj in pdf.objects:
-            if not isinstance(obj, pikepdf.Stream) or obj.objgen in seen:
-                continue
-            seen.add(obj.objgen)
-            if obj.get("/Subtype") == "/Image" and not obj.get("/ImageMask", False):
-                if _image_to_cmyk(pdf, obj, limit):
-                    done.images += 1
-        for obj in pdf.objects:
-            if isinstance(obj, pikepdf.Dictionary) and "/ShadingType" in obj:
-                if _shading_to_cmyk(obj, limit):
-                    done.shadings += 1
+            if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Image" \
+                    and not obj.get("/ImageMask", False) and _image_to_cmyk(obj, limit):
+                done.images += 1
+            elif isinstance(obj, pikepdf.Dictionary) and "/ShadingType" in obj and _shading_to_cmyk(obj, limit):
+                done.shadings += 1
         for page in pdf.pages:
             _groups_to_cmyk(page.obj)
         out = io.BytesIO()
@@ -97,11 +90,11 @@ def _is_rgb(space: Any) -> bool:
     return False
 
 
-def _image_to_cmyk(pdf, image, limit: float) -> bool:
+def _image_to_cmyk(image, limit: float) -> bool:
     """An RGB image re-encoded as DeviceCMYK (its soft mask kept)."""
     import numpy
-    import PIL.Image
     import pikepdf
+    import PIL.Image
     from pikepdf import PdfImage
 
     if not _is_rgb(image.get("/ColorSpace")) or int(image.get("/BitsPerComponent", 8)) != 8:

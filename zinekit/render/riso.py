@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import io
 import re
-import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
+
+import tomllib
 
 from zinekit.model import LaidOut, Prepared
 
@@ -192,7 +194,9 @@ def draw_in_channels(layout, plan: RisoPlan) -> bytes:
     """The print layout drawn once with each element's colours in its ink's channel
     (the styles put back after, so the press PDF drawn from the same layout is
     unchanged)."""
-    from tinycss2.color4 import Color  # what computed styles hold (color5's is a kind of it)
+    from tinycss2.color4 import (
+        Color,  # what computed styles hold (color5's is a kind of it)
+    )
 
     from zinekit.render.pdf import pdf_bytes
 
@@ -412,17 +416,17 @@ def _rewrite(pdf, holder, separation: _Separation, done: set, images: set) -> No
 
 def _recolour_images(pdf, plan: RisoPlan, ink: int | None) -> set:
     """Pictures in greys (on a master) or in the colour of their ink (the preview)."""
+    import pikepdf
     import PIL.Image
     import PIL.ImageOps
-    import pikepdf
     from pikepdf import PdfImage
 
     changed = set()
+    masks = {o.SMask.objgen for o in pdf.objects if isinstance(o, pikepdf.Stream) and "/SMask" in o
+             and isinstance(o.SMask, pikepdf.Stream)}  # an image's transparency, not a picture
     for obj in pdf.objects:
         if not isinstance(obj, pikepdf.Stream) or obj.get("/Subtype") != "/Image" or \
-                obj.get("/ImageMask", False) or obj.objgen in changed:
-            continue
-        if _is_mask(pdf, obj):
+                obj.get("/ImageMask", False) or obj.objgen in changed or obj.objgen in masks:
             continue
         try:
             grey = PdfImage(obj).as_pil_image().convert("L")
@@ -442,24 +446,6 @@ def _recolour_images(pdf, plan: RisoPlan, ink: int | None) -> set:
                 del obj[key]
         changed.add(obj.objgen)
     return changed
-
-
-def _is_mask(pdf, image) -> bool:
-    """A soft mask (already grey, and not a picture of its own)."""
-    return str(image.get("/ColorSpace", "")) == "/DeviceGray" and image.get("/Width") is not None \
-        and image.get("/SMask") is None and image.get("/Decode") is None and \
-        image.get("/Interpolate") is None and _used_as_mask(pdf, image)
-
-
-def _used_as_mask(pdf, image) -> bool:
-    cache = getattr(pdf, "_zk_masks", None)
-    if cache is None:
-        import pikepdf
-
-        cache = {o.SMask.objgen for o in pdf.objects if isinstance(o, pikepdf.Stream) and "/SMask" in o
-                 and isinstance(o.SMask, pikepdf.Stream)}
-        setattr(pdf, "_zk_masks", cache)
-    return image.objgen in cache
 
 
 def _deflate(raw: bytes) -> bytes:
