@@ -295,3 +295,44 @@ def test_preview_mixes_inks_as_translucent_layers():
     assert mix([0.0, 1.0], [black, pink]) == (1.0, 0.282, 0.69)
     assert mix([1.0, 1.0], [black, pink]) == (0.0, 0.0, 0.0)
     assert mix([0.0, 0.5], [black, pink]) == pytest.approx((1.0, 0.641, 0.845))
+
+
+# --- the printer's own profile -------------------------------------------------------
+
+SWOP = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")  # Debian's libgs-common
+
+
+def lamps(root: Path, profile: bytes) -> Path:
+    (root / "art").mkdir(parents=True)
+    Image.new("RGB", (1820, 2560), (200, 30, 30)).save(root / "art" / "front.png")
+    (root / "press.icc").write_bytes(profile)
+    (root / "zinekit.toml").write_text('[series]\nname = "Sheets"\n\n[build]\noutput_profile = "press.icc"\n')
+    (root / "lamps.md").write_text("---\ntitle: Borrowed Light\ncover: art/front.png\n---\n\nA lamp.\n")
+    return root
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not SWOP.is_file(), reason="no CMYK ICC profile on this machine (apt-get install libgs-common)")
+def test_the_printers_profile_converts_pictures_and_is_the_output_intent(cli, tmp_path):
+    root = lamps(tmp_path, SWOP.read_bytes())
+    run = cli("build", "lamps.md", "--format", "press", cwd=root)
+    assert run.exit_code == 0, run.output
+    assert "pictures through Artifex CMYK SWOP Profile (output_profile), its output intent" in run.output
+    (press,) = (root / "dist").rglob("*-press.pdf")
+    with pikepdf.open(press) as pdf:
+        (intent,) = pdf.Root.OutputIntents
+        assert str(intent.OutputConditionIdentifier) == "Artifex CMYK SWOP Profile"
+        assert intent.DestOutputProfile.read_bytes() == SWOP.read_bytes()
+    red = pixels(press, 1).getpixel((60, 80))
+    assert red[0] > 150 and red[1] < 80 and red[2] < 80  # still red after CMYK and back
+
+
+def test_an_rgb_profile_is_refused_where_it_is_named(cli, tmp_path):
+    from PIL import ImageCms
+
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    root = lamps(tmp_path, srgb)
+    run = cli("build", "lamps.md", "--format", "press", cwd=root)
+    assert run.exit_code == 1
+    assert "zinekit.toml:5:1: error: output_profile 'press.icc' is a profile for RGB: the press prints CMYK" \
+        in run.output, run.output

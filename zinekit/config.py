@@ -117,6 +117,9 @@ BUILD_OPTIONS = _opts(
     Option("vendor", "choice", None, "The printer the press PDF and cover are made for: "
            "'generic' (PDF/X-4), 'ingramspark', 'lulu', 'kdp' or 'copyshop' (docs/covers.md).",
            ("generic", "ingramspark", "lulu", "kdp", "copyshop")),
+    Option("output_profile", "path", None, "The printer's CMYK ICC profile: the output intent "
+           "of the press PDF and cover, and what their pictures are converted with "
+           "(docs/covers.md)."),
     Option("paper", "choice", None, "The block's paper where the vendor's spine formula "
            "depends on it (KDP): 'white' or 'cream'.", ("white", "cream")),
     Option("caliper", "str", None, "Paper thickness for the spine and creep: a length such as "

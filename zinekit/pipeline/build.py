@@ -468,6 +468,7 @@ def page_size(settings: IssueSettings, diagnostics: Diagnostics) -> PageSize:
 def forget_print_layout(prepared: Prepared) -> None:
     """The print formats' shared layout (render/press.py) is not kept past them."""
     vars(prepared).pop("_print_layout", None)
+    vars(prepared).pop("_press_profile", None)
 
 
 def choose_formats(prepared: Prepared, options: BuildOptions,

@@ -171,7 +171,7 @@ def wrap_pdf(prepared: Prepared, wrap: WrapLayout, inside: bool = True) -> bytes
 
     from zinekit.render.document import build_date, issue_context
     from zinekit.render.pdf import ProjectFetcher, pdf_bytes
-    from zinekit.render.press import as_pdfx_1a, cmyk_drawing, cmyk_pdf, vendor_of
+    from zinekit.render.press import as_pdfx_1a, cmyk_drawing, cmyk_pdf, press_profile, vendor_of
     from zinekit.themes_loader import builtin_themes_folder
 
     theme, issue = prepared.theme, prepared.issue
@@ -193,5 +193,6 @@ def wrap_pdf(prepared: Prepared, wrap: WrapLayout, inside: bool = True) -> bytes
     limit = vendor.cover_ink_limit / 100
     with cmyk_drawing(limit):
         data = pdf_bytes(document, html, variant)
-    data, _ = cmyk_pdf(data, limit)
-    return as_pdfx_1a(data) if variant == "pdf/x-1a" else data
+    profile = press_profile(prepared)
+    data, _ = cmyk_pdf(data, limit, profile)
+    return as_pdfx_1a(data, keep_intent=profile is not None) if variant == "pdf/x-1a" else data

@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from zinekit.model import LaidOut, Prepared
@@ -58,23 +58,30 @@ class Converted:
 
     images: int = 0
     shadings: int = 0
-    names: list[str] = field(default_factory=list)
+    profile: str | None = None  # the printer's profile the pictures went through
 
 
-def cmyk_pdf(data: bytes, limit: float = 3.0) -> tuple[bytes, Converted]:
-    """``data`` with every RGB or grey image, and every RGB gradient, in DeviceCMYK."""
+def cmyk_pdf(data: bytes, limit: float = 3.0, profile: PressProfile | None = None) -> tuple[bytes, Converted]:
+    """``data`` with every RGB or grey image, and every RGB gradient, in DeviceCMYK;
+    with the printer's ``profile``, pictures are converted through it and it becomes
+    the output intent."""
     import pikepdf
 
     done = Converted()
     with pikepdf.open(io.BytesIO(data)) as pdf:
         for obj in pdf.objects:
             if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Image" \
-                    and not obj.get("/ImageMask", False) and _image_to_cmyk(obj, limit):
+                    and not obj.get("/ImageMask", False) and _image_to_cmyk(obj, limit, profile):
                 done.images += 1
             elif isinstance(obj, pikepdf.Dictionary) and "/ShadingType" in obj and _shading_to_cmyk(obj, limit):
                 done.shadings += 1
         for page in pdf.pages:
             _groups_to_cmyk(page.obj)
+        if profile is not None:
+            pdf.Root.OutputIntents = pikepdf.Array([pikepdf.Dictionary(
+                Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFX,
+                OutputConditionIdentifier=pikepdf.String(profile.name), Info=pikepdf.String(profile.name),
+                DestOutputProfile=pdf.make_stream(profile.data, N=4))])
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True)
     return out.getvalue(), done
@@ -90,8 +97,9 @@ def _is_rgb(space: Any) -> bool:
     return False
 
 
-def _image_to_cmyk(image, limit: float) -> bool:
-    """An RGB image re-encoded as DeviceCMYK (its soft mask kept)."""
+def _image_to_cmyk(image, limit: float, profile: PressProfile | None = None) -> bool:
+    """An RGB image re-encoded as DeviceCMYK (its soft mask kept): through the
+    printer's profile when there is one, else by :func:`cmyk_of`."""
     import numpy
     import pikepdf
     import PIL.Image
@@ -103,9 +111,12 @@ def _image_to_cmyk(image, limit: float) -> bool:
         picture = PdfImage(image).as_pil_image().convert("RGB")
     except (pikepdf.PdfError, NotImplementedError, ValueError, OSError):
         return False
-    rgb = numpy.asarray(picture, dtype=numpy.float32) / 255.0
-    cmyk = cmyk_array(rgb, limit)
-    converted = PIL.Image.fromarray((cmyk * 255 + 0.5).astype(numpy.uint8), "CMYK")
+    if profile is not None:
+        converted = profile.convert(picture)
+    else:
+        rgb = numpy.asarray(picture, dtype=numpy.float32) / 255.0
+        cmyk = cmyk_array(rgb, limit)
+        converted = PIL.Image.fromarray((cmyk * 255 + 0.5).astype(numpy.uint8), "CMYK")
     image.write(_deflate(converted.tobytes()), filter=pikepdf.Name.FlateDecode)
     image.ColorSpace = pikepdf.Name.DeviceCMYK
     image.BitsPerComponent = 8
@@ -171,6 +182,65 @@ def _groups_to_cmyk(page) -> None:
         form_group = xobject.get("/Group")
         if isinstance(form_group, pikepdf.Dictionary) and _is_rgb(form_group.get("/CS")):
             form_group.CS = pikepdf.Name.DeviceCMYK
+
+
+# --- the printer's own profile ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PressProfile:
+    """The printer's CMYK ICC profile (``[build] output_profile``)."""
+
+    data: bytes
+    name: str
+    profile: Any  # PIL.ImageCms.ImageCmsProfile
+
+    def convert(self, picture):
+        """An RGB picture (taken as sRGB) in the press's CMYK, relative colorimetric."""
+        from PIL import ImageCms
+
+        return ImageCms.profileToProfile(picture, ImageCms.createProfile("sRGB"), self.profile,
+                                         renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
+                                         outputMode="CMYK")
+
+
+def press_profile(prepared: Prepared) -> PressProfile | None:
+    """``output_profile`` read and checked once per build of the issue (the press PDF
+    and the cover both use it)."""
+    if "_press_profile" not in vars(prepared):
+        object.__setattr__(prepared, "_press_profile", _read_profile(prepared))
+    return vars(prepared)["_press_profile"]
+
+
+def _read_profile(prepared: Prepared) -> PressProfile | None:
+    """``output_profile``, or an error where it is written when it is outside the
+    project, not an ICC profile, or not one for CMYK."""
+    from pathlib import Path
+
+    from PIL import ImageCms
+
+    value, path, line = prepared.settings.lookup("output_profile")
+    if not value:
+        return None
+    where = path or str(prepared.issue.source_file)
+    root = prepared.issue.root.resolve()
+    file = ((Path(path).parent if path else root) / str(value)).resolve()
+    if not file.is_relative_to(root):
+        prepared.diagnostics.error(f"output_profile {value!r} is outside the project", where, line, 1)
+        return None
+    try:
+        profile = ImageCms.getOpenProfile(str(file))
+        space = profile.profile.xcolor_space.strip()
+        name = ImageCms.getProfileDescription(profile).strip() or file.stem
+    except (OSError, ImageCms.PyCMSError):
+        prepared.diagnostics.error(f"output_profile {value!r} is not an ICC profile zinekit can read",
+                                   where, line, 1)
+        return None
+    if space != "CMYK":
+        prepared.diagnostics.error(f"output_profile {value!r} is a profile for {space}: the press "
+                                   "prints CMYK", where, line, 1)
+        return None
+    return PressProfile(file.read_bytes(), name, profile)
 
 
 # --- one layout for the print editions -------------------------------------------------
@@ -248,25 +318,29 @@ def press_pdf(prepared: Prepared, reading: LaidOut | None) -> tuple[bytes, int, 
     finally:
         document.output_intent = None
         document.color_profiles.pop("srgb", None)
-    data, converted = cmyk_pdf(data, limit)
+    profile = press_profile(prepared)
+    data, converted = cmyk_pdf(data, limit, profile)
+    converted.profile = profile.name if profile else None
     if variant == "pdf/x-1a":
-        data = as_pdfx_1a(data)
+        data = as_pdfx_1a(data, keep_intent=profile is not None)
     layout.press = data
     return data, layout.pages, converted
 
 
-def as_pdfx_1a(data: bytes) -> bytes:
+def as_pdfx_1a(data: bytes, keep_intent: bool = False) -> bytes:
     """PDF/X-1a:2001: PDF 1.3, the version keys in the document information, an output
-    intent naming the registered press condition (no profile embedded, as X-1a allows)."""
+    intent naming the registered press condition (no profile embedded, as X-1a allows),
+    or the printer's own profile (``keep_intent``)."""
     import pikepdf
 
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        intent = pikepdf.Dictionary(
-            Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFX,
-            OutputConditionIdentifier=pikepdf.String(X1A_CONDITION),
-            RegistryName=pikepdf.String("http://www.color.org"),
-            Info=pikepdf.String("SWOP (Publication) Grade 5 Paper, web offset"))
-        pdf.Root.OutputIntents = pikepdf.Array([intent])
+        if not keep_intent:
+            intent = pikepdf.Dictionary(
+                Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFX,
+                OutputConditionIdentifier=pikepdf.String(X1A_CONDITION),
+                RegistryName=pikepdf.String("http://www.color.org"),
+                Info=pikepdf.String("SWOP (Publication) Grade 5 Paper, web offset"))
+            pdf.Root.OutputIntents = pikepdf.Array([intent])
         with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
             meta["pdfxid:GTS_PDFXVersion"] = "PDF/X-1a:2001"
         pdf.docinfo[pikepdf.Name.GTS_PDFXVersion] = pikepdf.String("PDF/X-1a:2001")
@@ -312,7 +386,10 @@ def press_report(prepared: Prepared, converted: Converted) -> str | None:
         what.append(f"{converted.images} image{'s' if converted.images != 1 else ''}")
     if converted.shadings:
         what.append(f"{converted.shadings} gradient{'s' if converted.shadings != 1 else ''}")
+    if converted.profile:
+        return (f"press: {' and '.join(what)} converted from RGB to CMYK, pictures through "
+                f"{converted.profile} (output_profile), its output intent")
     return (f"press: {' and '.join(what)} converted from RGB to CMYK by zinekit's formula "
             f"(black ink for grey, at most {vendor.ink_limit} % ink), not by a press profile: "
-            "for exact colour, convert pictures with your printer's profile before placing "
-            "them (docs/covers.md)")
+            "for exact colour, set output_profile to your printer's CMYK profile "
+            "(docs/covers.md)")
