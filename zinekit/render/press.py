@@ -12,7 +12,9 @@ registrations blurs.  The print edition for a press is therefore drawn in Device
 The conversion is a formula, not a press profile: no CMYK profile that may be shipped
 with zinekit is at hand (docs/covers.md, "Colour for the press").  It replaces grey
 with black ink (full grey-component replacement) and keeps the total of the four inks
-under the vendor's ink limit.
+under the vendor's ink limit.  While the press PDF is drawn, WeasyPrint's
+``pdf.stream.Stream.set_color`` is wrapped (its one way to set a colour); the wrap is
+undone when the drawing ends.
 """
 
 from __future__ import annotations

@@ -15,6 +15,11 @@ drawing of the print edition as the channels of DeviceCMYK and separated after:
       each master's coverage
 
 The inks and their colours are the table in ``themes/base/riso-inks.toml``.
+
+WeasyPrint internals this reaches into (one layout drawn twice needs them): the laid-out
+pages' boxes (``Page._page_box``), each box's computed style and its ``background``
+(settled by the layout), the parsed HTML (``Document._html``) to match the theme's
+selectors, and ``pdf.stream.Stream.set_color`` while drawing (as render/press.py does).
 """
 
 from __future__ import annotations
