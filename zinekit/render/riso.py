@@ -574,7 +574,8 @@ def make_riso(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Pa
     for index, ink in enumerate(plan.inks):
         master = separate(composite, plan, index)
         files[out / f"{issue.slug}-riso-{_slug(ink.name)}.pdf"] = master
-        shares.append(f"{ink.name} {coverage(master):.1f} %")
+        share = coverage(master)
+        shares.append(f"{ink.name} {share:.1f} %" if share >= 0.1 or share == 0 else f"{ink.name} {share:.2f} %")
     files[out / f"{issue.slug}-riso-preview.pdf"] = separate(composite, plan, None)
     count = len(plan.inks)
     prepared.notes.append(
