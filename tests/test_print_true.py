@@ -336,3 +336,20 @@ def test_an_rgb_profile_is_refused_where_it_is_named(cli, tmp_path):
     assert run.exit_code == 1
     assert "zinekit.toml:5:1: error: output_profile 'press.icc' is a profile for RGB: the press prints CMYK" \
         in run.output, run.output
+
+
+@pytest.mark.slow
+def test_the_wraps_back_carries_the_blurb_licence_and_address(cli, make_project):
+    root = make_project({"notes.md": "---\ntitle: Notes on Lamps\ndescription: For the catalogue.\n"
+                                     "blurb: What a street lends itself, lamp by lamp.\nlicense: Anti-copyright\n"
+                                     "url: https://example.org/lamps/\n---\n\nA line.\n"})
+    run = cli("build", "notes.md", "--format", "cover", cwd=root)
+    assert run.exit_code == 0, run.output
+    (wrap,) = (root / "dist").rglob("*-cover.pdf")
+    with pikepdf.open(wrap) as pdf:
+        width = float(pdf.pages[0].TrimBox[2])
+    back = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-x", "0", "-y", "0", "-W", str(int(width / 2)),
+                           "-H", "700", "-r", "72", str(wrap), "-"], capture_output=True, text=True, check=True).stdout
+    text = " ".join(back.split())
+    assert "What a street lends itself, lamp by lamp." in text and "For the catalogue" not in text
+    assert "Anti-copyright" in text and "https://example.org/lamps/" in text

@@ -52,6 +52,7 @@ ISSUE_OPTIONS = _opts(
     Option("license", "str", None, "Licence line, e.g. 'Anti-copyright'."),
     Option("contact", "str", None, "Contact address printed on the title page."),
     Option("description", "str", None, "One-paragraph description (PDF subject, EPUB)."),
+    Option("blurb", "str", None, "The back cover's text, when it is not the description."),
     Option("source", "str", None, "Where the text of a one-file issue first appeared."),
     Option("cover", "path", None, "Cover image."),
     Option("theme", "str", None, "Theme name or folder."),

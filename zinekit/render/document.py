@@ -27,7 +27,7 @@ def build_date() -> str | None:
 def issue_context(issue: Issue) -> dict[str, Any]:
     meta = issue.meta
     keys = ("title", "subtitle", "series", "volume", "number", "chapter", "date", "season",
-            "authors", "editors", "license", "contact", "description", "url", "cover")
+            "authors", "editors", "license", "contact", "description", "blurb", "url", "cover")
     ctx = {key: meta.get(key) for key in keys}
     ctx["cover"] = cover_image(issue)
     ctx["title"] = issue.title
