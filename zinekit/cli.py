@@ -20,6 +20,7 @@ from zinekit import __version__
 from zinekit.errors import ZinekitError, display_path, printable
 from zinekit.impose.registry import NAMES as IMPOSE_LAYOUTS
 from zinekit.impose.registry import cli_help as impose_layout_help
+from zinekit.preflight.vendors import VENDOR_NAMES
 from zinekit.render.formats import DEFAULT_FORMATS, FORMATS
 
 class ZinekitGroup(click.Group):
@@ -145,6 +146,9 @@ FORMAT_HELP = (f"Output formats, repeatable or comma-separated: {', '.join(FORMA
               help="Output folder (default: dist/ beside the project).")
 @click.option("--format", "formats", multiple=True, callback=_formats, help=FORMAT_HELP)
 @click.option("--theme", default=None, help="Theme name or folder (overrides front matter).")
+@click.option("--vendor", type=click.Choice(VENDOR_NAMES), default=None,
+              help="Make the press PDF and cover for this printer: PDF/X flavour, bleed, marks, "
+                   "spine, ink limit (overrides [build] vendor; docs/covers.md).")
 @click.option("--strict", is_flag=True, help="Treat warnings (e.g. unresolved references) as errors.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only diagnostics.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
@@ -155,14 +159,15 @@ FORMAT_HELP = (f"Output formats, repeatable or comma-separated: {', '.join(FORMA
               help="Render on the workers of a Dask scheduler (tcp://HOST:8786), or 'local' "
                    "for a Dask cluster of --jobs processes here; needs zinekit[cluster].")
 def build(path: Path, out_dir: Path | None, formats: tuple[str, ...] | None, theme: str | None,
-          strict: bool, quiet: bool, jobs: int | None, force: bool, cluster: str | None) -> None:
+          vendor: str | None, strict: bool, quiet: bool, jobs: int | None, force: bool,
+          cluster: str | None) -> None:
     """Build one issue (a .md file or issue folder) or every issue of the series at PATH."""
     from zinekit.pipeline.build import build_path, started_here
     from zinekit.pipeline.parallel import default_jobs
 
     options = started_here(out_dir=out_dir, formats=formats, theme=theme, strict=strict,
                            quiet=quiet, jobs=jobs or default_jobs(), force=force,
-                           cluster=cluster)
+                           cluster=cluster, vendor=vendor)
     with _console(quiet) as reporter:
         build_path(path, options, reporter)
 
@@ -290,13 +295,22 @@ def impose(source: Path, output: str, **options) -> None:
 @click.option("--pdfx", type=click.Choice(["1a", "3", "4"]), default=None,
               help="Check the rules of PDF/X-1a, X-3 or X-4 as errors (output intent, TrimBox; "
                    "X-1a: no transparency, no RGB).")
-@click.option("--min-ppi", type=click.IntRange(1, 10000), default=300, show_default=True,
-              help="Images below this effective resolution are warned about (errors below half).")
-def preflight(source: Path, as_json: bool, colour: str | None, pdfx: str | None, min_ppi: int) -> None:
+@click.option("--min-ppi", type=click.IntRange(1, 10000), default=None,
+              help="Images below this effective resolution are warned about (errors below half; "
+                   "default 300, or the vendor's).")
+@click.option("--ink-limit", type=click.IntRange(1, 400), default=None, metavar="PERCENT",
+              help="Total ink (C+M+Y+K) a page may put on paper (default 300, or the vendor's).")
+@click.option("--vendor", type=click.Choice(VENDOR_NAMES), default=None,
+              help="Check as this print-on-demand vendor or copy shop does, its rules as errors "
+                   "worded as its rejections (docs/preflight.md).")
+def preflight(source: Path, as_json: bool, colour: str | None, pdfx: str | None, min_ppi: int | None,
+              ink_limit: int | None, vendor: str | None) -> None:
     """Check any PDF for what a press rejects; exit 1 on errors, 0 with warnings only."""
-    from zinekit.preflight import PreflightOptions, preflight_file
+    from zinekit.preflight import preflight_file
+    from zinekit.preflight.vendors import options_for
 
-    report = preflight_file(source, PreflightOptions(colour=colour, pdfx=pdfx, min_ppi=min_ppi))
+    options = options_for(vendor, colour=colour, pdfx=pdfx, min_ppi=min_ppi, ink_limit=ink_limit)
+    report = preflight_file(source, options)
     click.echo(report.to_json() if as_json else report.text())
     if report.errors:
         sys.exit(1)

@@ -75,6 +75,7 @@ ISSUE_OPTIONS = _opts(
     Option("license", "str", None, "Licence line, e.g. 'Anti-copyright'."),
     Option("contact", "str", None, "Contact address printed on the title page."),
     Option("description", "str", None, "One-paragraph description (PDF subject, EPUB)."),
+    Option("blurb", "str", None, "The back cover's text, when it is not the description."),
     Option("source", "str", None, "Where the text of a one-file issue first appeared."),
     Option("cover", "path", None, "Cover image."),
     _S["theme"],
@@ -91,6 +92,8 @@ ISSUE_OPTIONS = _opts(
     _S["chapter_start"],
     _S["caliper"],
     _S["spine_text"],
+    Option("inks", "list", [], "Risograph inks of --format riso, up to four standard ink "
+           "names, the first printing all that the theme gives no other ink (docs/riso.md)."),
     Option("include", "list", [], "Texts of the library this issue collects, each 'path' or "
            "'path#chapter' (an anchor or a heading's title): an anthology (docs/anthology.md)."),
 )
@@ -128,6 +131,14 @@ BUILD_OPTIONS = _opts(
            "outside pages) or 'separate' (a sheet of its own, for cover stock).",
            ("included", "separate")),
     Option("bleed", "length", None, "Bleed of the print editions, e.g. 3mm."),
+    Option("vendor", "choice", None, "The printer the press PDF and cover are made for: "
+           "'generic' (PDF/X-4), 'ingramspark', 'lulu', 'kdp' or 'copyshop' (docs/covers.md).",
+           ("generic", "ingramspark", "lulu", "kdp", "copyshop")),
+    Option("output_profile", "path", None, "The printer's CMYK ICC profile: the output intent "
+           "of the press PDF and cover, and what their pictures are converted with "
+           "(docs/covers.md)."),
+    Option("paper", "choice", None, "The block's paper where the vendor's spine formula "
+           "depends on it (KDP): 'white' or 'cream'.", ("white", "cream")),
     _S["caliper"],
     _S["spine_text"],
     Option("citation_style", "choice", "author-year", "How citations print.",
@@ -306,6 +317,7 @@ class SettingValues:
     license: str | None
     contact: str | None
     description: str | None
+    blurb: str | None
     source: str | None
     cover: str | None
     theme: str
@@ -335,6 +347,10 @@ class SettingValues:
     citation_style: str
     further_reading_works: str  # ``[build] further_reading``: 'cited' or 'all'
     cluster: str | None
+    inks: list[str]
+    vendor: str | None
+    output_profile: str | None
+    paper: str | None
 
     @property
     def numbering(self) -> tuple[int | None, int | None, int | None]:

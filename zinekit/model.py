@@ -382,6 +382,7 @@ class BuildInputs(TypedDict):
     formats: list[str]
     theme: list[str | None]  # the theme's name, and --theme
     source_date_epoch: str | None
+    vendor: str | None  # the printer the press PDF and cover are made for
     files: dict[str, Any]  # every input file: name → (size, mtime, digest)
     cited: str  # digest of the inventories of the issues it cites
     links: list[str | None]  # where its references to those issues link

@@ -65,6 +65,7 @@ class BuildOptions:
     theme: str | None = None
     strict: bool = False
     quiet: bool = False
+    vendor: str | None = None  # --vendor: the printer the press PDF and cover are made for
     write: bool = True  # False for `zinekit check`
     layout: bool = True  # False for `zinekit check`: the text alone (zinekit.pipeline.check)
     jobs: int = 1  # issues built side by side (worker processes) when a series is built
@@ -143,7 +144,7 @@ def _library_inputs(path: Path, project: Project, out: Path, options: BuildOptio
     if not options.write or options.force or project.file is None or \
             path.resolve() != project.root or diagnostics.failing(options.strict):
         return None
-    wanted = {"formats": list(options.formats or []), "theme": options.theme,
+    wanted = {"formats": list(options.formats or []), "theme": options.theme, "vendor": options.vendor,
               "strict": options.strict, "epoch": options.source_date_epoch}
     return stamps.library_inputs(project.root, out, wanted)
 
@@ -295,7 +296,8 @@ def prepare_issue(path: Path, project: Project, options: BuildOptions,
     diagnostics.extend(issue.diagnostics)
     collected = _expanded(issue, session, diagnostics)
     issue = collected.issue if collected else issue
-    settings = IssueSettings(issue.meta, issue.build, command_line={"theme": options.theme})
+    settings = IssueSettings(issue.meta, issue.build, command_line={"theme": options.theme,
+                                                                     "vendor": options.vendor})
     theme = load_theme(settings.typed.theme, project.root)  # 2.
     settings = settings.with_theme(theme.defaults)
     page = page_size(settings, diagnostics)
@@ -366,6 +368,7 @@ def _inputs(plan: Plan, project: Project, options: BuildOptions, session: Sessio
         "zinekit": reuse.zinekit_fingerprint(),
         "formats": list(plan.formats),
         "theme": [theme.name, options.theme],
+        "vendor": options.vendor,
         "source_date_epoch": options.source_date_epoch,
         "files": files,
         "cited": reuse.bytes_digest(plan.result.cited_state.encode("utf-8")),
@@ -420,6 +423,7 @@ def _render_plan(plan: Plan, reporter: Reporter, options: BuildOptions) -> Issue
                                                 indent=1).encode("utf-8") + b"\n"
     for name in plan.formats:
         files.update(FORMATS[name].make(prepared, reading, plan.out))
+    forget_print_layout(prepared)
     drop_repeated_errors(diagnostics, found_before)
     stop_on_errors(diagnostics, options, reporter)
     if options.thumbnails and reading is not None and reading.data:  # with the render, on its worker
@@ -515,6 +519,12 @@ def page_size(settings: IssueSettings, diagnostics: Diagnostics) -> PageSize:
     except ValueError as exc:
         diagnostics.error(str(exc), path or settings.front_matter.path, line, 1)
         return parse_page_size(SHARED_OPTIONS["page_size"].default)
+
+
+def forget_print_layout(prepared: Prepared) -> None:
+    """The print formats' shared layout (render/press.py) is not kept past them."""
+    vars(prepared).pop("_print_layout", None)
+    vars(prepared).pop("_press_profile", None)
 
 
 def choose_formats(prepared: Prepared, options: BuildOptions,

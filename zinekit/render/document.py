@@ -28,8 +28,8 @@ def issue_context(issue: Issue) -> dict[str, Any]:
         "date": format_issue_date(typed.date, issue.language) or None,
         "date_iso": iso_date(typed.date), "season": typed.season,
         "authors": typed.authors, "editors": typed.editors, "license": typed.license,
-        "contact": typed.contact, "description": typed.description, "url": typed.url,
-        "cover": cover_image(issue), "language": issue.language,
+        "contact": typed.contact, "description": typed.description, "blurb": typed.blurb,
+        "url": typed.url, "cover": cover_image(issue), "language": issue.language,
         "direction": text_direction(issue.language), "slug": issue.slug,
         "issue_line": issue_line(issue),
     }

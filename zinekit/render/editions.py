@@ -12,7 +12,7 @@ import re
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from zinekit.errors import Diagnostics, ImposeError
 from zinekit.impose.options import ImposeOptions
@@ -27,9 +27,6 @@ if TYPE_CHECKING:  # the imposition's PDF work (pypdf) is loaded when a booklet 
 
 PRESS_BLEED = Length.parse("3mm")
 PRESS_VARIANT = "pdf/x-4"
-#: The press edition is PDF/X-4: its output intent tells the press how to print its RGB,
-#: so colour is not checked; everything else a press rejects is.
-PRESS_PREFLIGHT: dict[str, Any] = {"colour": "any", "pdfx": "4"}
 
 
 #: Link markup: the only thing the print edition may drop without printing differently
@@ -112,12 +109,17 @@ def impose_booklet(issue: Issue, print_pdf: bytes, out: Path, diagnostics: Diagn
     return Booklet(filename, data, report)
 
 
-def preflight_press(issue: Issue, press_pdf: bytes, diagnostics: Diagnostics) -> None:
-    """Check the press PDF as a press would; each finding becomes a build warning."""
-    from zinekit.preflight import PreflightOptions, preflight_pdf
+def preflight_press(prepared: Prepared, press_pdf: bytes, what: str = "press PDF",
+                    suffix: str = "press") -> None:
+    """Check the press PDF (or the cover wrap: ``what``, ``suffix``) as its vendor would
+    (zinekit/preflight/vendors.py); each finding becomes a build warning."""
+    from zinekit.preflight import preflight_pdf
+    from zinekit.preflight.vendors import options_for
 
-    report = preflight_pdf(press_pdf, PreflightOptions(**PRESS_PREFLIGHT), label=f"{issue.slug}-press.pdf")
+    issue, diagnostics = prepared.issue, prepared.diagnostics
+    options = options_for(prepared.settings.typed.vendor or "generic")
+    report = preflight_pdf(press_pdf, options, label=f"{issue.slug}-{suffix}.pdf")
     for finding in report.findings:
         located = report.located(finding)
-        where = f"press PDF, {located}" if located else "press PDF"
+        where = f"{what}, {located}" if located else what
         diagnostics.warning(f"{where}: {finding.message} (zinekit preflight)", str(issue.source_file), 0, 0)

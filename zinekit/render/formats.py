@@ -70,20 +70,20 @@ def _booklet(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Pat
 
 
 def _press(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Path, bytes]:
-    """The print edition as single pages with bleed, PDF/X."""
-    from zinekit.render.editions import PRESS_BLEED, PRESS_VARIANT, preflight_press
-    from zinekit.render.note_overflow import notes_at_end
-    from zinekit.model import Edition
-    from zinekit.render.pdf import render_pdf
+    """The print edition as single pages with bleed, PDF/X, one-ink black in CMYK
+    (zinekit/render/press.py), made for the ``vendor``."""
+    from zinekit.render.editions import preflight_press
+    from zinekit.render.press import press_pdf, press_report
 
-    bleed = prepared.issue.build.typed.bleed or PRESS_BLEED
-    press = render_pdf(prepared, variant=PRESS_VARIANT, edition=Edition(
-        print_edition=True, bleed=bleed, end_notes=notes_at_end(reading)))
-    preflight_press(prepared.issue, press.data, prepared.diagnostics)
+    data, pages, converted = press_pdf(prepared, reading)
+    preflight_press(prepared, data)
     path = out / f"{prepared.issue.slug}-press.pdf"
-    if reading is not None and press.pages != reading.pages:
-        prepared.notes.append(press_note(path, press.pages, reading.pages))
-    return {path: press.data}
+    report = press_report(prepared, converted)
+    if report:
+        prepared.notes.append(report)
+    if reading is not None and pages != reading.pages:
+        prepared.notes.append(press_note(path, pages, reading.pages))
+    return {path: data}
 
 
 def press_note(path: Path, pages: int, reading_pages: int) -> str:
@@ -101,6 +101,12 @@ def _cover(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Path,
     from zinekit.render.cover import make_cover
 
     return make_cover(prepared, reading, out)
+
+
+def _riso(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Path, bytes]:
+    from zinekit.render.riso import make_riso
+
+    return make_riso(prepared, reading, out)
 
 
 def _epub(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Path, bytes]:
@@ -126,6 +132,9 @@ FORMATS: dict[str, OutputFormat] = {f.name: f for f in (
                  "<slug>-press.pdf", False, _press),
     OutputFormat("cover", "the full-wrap cover of a perfect-bound copy: back, spine, front, "
                  "3 mm bleed", "<slug>-cover.pdf", False, _cover),
+    OutputFormat("riso", "risograph masters: one greyscale PDF per ink with registration marks, "
+                 "and a preview in the inks' colours", "<slug>-riso-<ink>.pdf, <slug>-riso-preview.pdf",
+                 False, _riso),
     OutputFormat("epub", "EPUB 3 with pop-up footnotes", "<slug>.epub", True, _epub,
                  laid_out=False),
     OutputFormat("html", "the web edition", "index.html, assets/", False, _web, laid_out=False),

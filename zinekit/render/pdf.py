@@ -127,6 +127,7 @@ def edition_variant(variant: str | None, edition: Edition) -> str | None:
 def render_pdf(prepared: Prepared, variant: str | None = None, with_bytes: bool = True,
                diagnostics: Diagnostics | None = None,
                on_layout: Callable[[weasyprint.Document], None] | None = None,
+               keep_document: list[tuple[weasyprint.Document, str]] | None = None,
                edition: Edition = READING) -> LaidOut:
     """Lay out a PDF edition (by default the reading PDF, tagged PDF/UA-1): its bytes,
     page count, the page of every anchor and where each page begins; problems go to
@@ -135,7 +136,9 @@ def render_pdf(prepared: Prepared, variant: str | None = None, with_bytes: bool 
     about a sixth of the time it takes.  ``end_notes`` (the ids of footnotes to print at
     their article's end, e.g. those the reading PDF moved) start the print edition
     where the reading PDF ended (:mod:`zinekit.render.note_overflow`).  ``on_layout`` is
-    handed WeasyPrint's document (the preview's page view reads where blocks landed)."""
+    handed WeasyPrint's document (the preview's page view reads where blocks landed);
+    ``keep_document`` receives ``(document, html)``, to draw the same layout again (the
+    print editions)."""
     issue, theme = prepared.issue, prepared.theme
     diagnostics = prepared.diagnostics if diagnostics is None else diagnostics
     variant = edition_variant(variant, edition)
@@ -155,6 +158,8 @@ def render_pdf(prepared: Prepared, variant: str | None = None, with_bytes: bool 
         data = with_stack_room(pdf_bytes, document, html, variant) if with_bytes else b""
     if on_layout is not None:
         on_layout(document)
+    if keep_document is not None:
+        keep_document.append((document, html))
     report = moved_note(prepared, placement)
     if report and not edition.print_edition:  # the print edition moves the same
         prepared.notes.append(report)
