@@ -313,7 +313,8 @@ def test_the_build_hook_turns_findings_into_warnings(workdir):
     data = flyer(workdir / "flyer.pdf").read_bytes()
     diagnostics = Diagnostics()
     prepared = SimpleNamespace(issue=SimpleNamespace(slug="vol-2", source_file=workdir / "notes.md"),
-                               diagnostics=diagnostics, settings={"vendor": None})
+                               diagnostics=diagnostics,
+                               settings=SimpleNamespace(typed=SimpleNamespace(vendor=None)))
     preflight_press(prepared, data)  # type: ignore[arg-type]
     assert [(d.severity, d.message) for d in diagnostics] == [
         ("warning", "press PDF: no output intent: the file does not say which press condition (colour profile) "
