@@ -38,7 +38,9 @@ from zinekit.pipeline.output import check_within, sweep_stale_temporaries, write
 from zinekit.pipeline.pages import PageSize, parse_page_size
 from zinekit.pipeline.parallel import IssueRunner, Stages
 from zinekit.project import Project, issues_at, open_project
-from zinekit.render.download_page import cover_thumbnail, page_theme, write_download_page
+from zinekit.library import write_library
+from zinekit.library.thumbnails import design_thumbnail
+from zinekit.render.download_page import page_theme
 from zinekit.render.formats import (
     DEFAULT_FORMATS,
     FORMATS,
@@ -108,7 +110,7 @@ def build_path(path: Path, options: BuildOptions, reporter: Reporter) -> list[Is
     reporter.findings(diagnostics.shown(options.strict))
     built = [results[t] for t in targets]
     if options.write and _writes_download_page(path, project, len(built)):
-        _write_download_page(project, built, session, options)
+        _write_download_page(project, built, session, options, reporter)
     if stamp is not None:
         issues = [reuse.stamped_issue(project.relative(t), results[t].issue.slug,
                                       results[t].diagnostics, project.root) for t in targets]
@@ -193,16 +195,18 @@ class _Progress:
 
 
 def _write_download_page(project: Project, built: list[IssueResult], session: Session,
-                         options: BuildOptions) -> None:
-    """``dist/index.html``, unless the issues' manifests and the page's inputs are those
-    of the page already there."""
+                         options: BuildOptions, reporter: Reporter) -> None:
+    """The readers' library — ``dist/index.html``, the catalogs, the feed, the search
+    (:mod:`zinekit.library`) — unless the issues' manifests and the page's inputs are
+    those of the library already there."""
     stamp = reuse.page_inputs(project.file.path if project.file else None,
                               [(r.issue.slug, session.out_root / r.issue.slug) for r in built],
                               page_theme(project).folders)
-    if not options.force and reuse.page_is_current(session.out_root, stamp):
+    if not options.force and reuse.page_is_current(session.out_root, stamp) and \
+            (session.out_root / "opds.xml").is_file():
         return
-    written = write_download_page(project, built, session.out_root)
-    reuse.record_page(session.out_root, stamp, written)
+    written = write_library(project, built, session.out_root, _noted(reporter))
+    reuse.record_page(session.out_root, stamp, written[0])
 
 
 def lay_out_cited_siblings(targets: list[Path], project: Project, options: BuildOptions,
@@ -379,8 +383,8 @@ def render_plan(plan: Plan, reporter: Reporter, *, options: BuildOptions) -> Iss
         files.update(FORMATS[name].make(prepared, reading, plan.out))
     drop_repeated_errors(diagnostics, found_before)
     stop_on_errors(diagnostics, options, reporter)
-    if options.thumbnails and reading is not None and reading.data:  # with the render, on its worker
-        result.thumbnail = cover_thumbnail(reading.data)
+    if options.thumbnails:  # the EPUB's cover, drawn with the render, on its worker
+        result.thumbnail = design_thumbnail(prepared)
     if options.write:  # 6.
         for target, data in files.items():
             result.outputs.append(_write(target, data, plan.out.parent))

@@ -8,6 +8,7 @@ from dataclasses import fields
 from typing import Any
 
 from zinekit import __version__
+from zinekit.locale import label_stylesheet, labels
 from zinekit.markup import RenderContext, render_html
 from zinekit.model import Article, Issue, Prepared
 from zinekit.render.languages import mark_languages
@@ -56,9 +57,10 @@ def issue_line(issue: Issue) -> str:
     meta = issue.meta
     if meta.get("series"):
         parts.append(str(meta["series"]))
-    for key, label in (("volume", "vol."), ("number", "no."), ("chapter", "chap.")):
+    label = labels(issue.language)
+    for key, abbreviation in (("volume", "vol."), ("number", "no."), ("chapter", "chap.")):
         if meta.get(key) is not None:
-            parts.append(f"{label} {meta[key]}")
+            parts.append(f"{label(abbreviation)} {meta[key]}")
     return " · ".join(parts)
 
 
@@ -74,7 +76,7 @@ def article_context(article: Article, prepared: Prepared, mode: str, **flags: An
                         sidenotes=mode == "print" and notes_mode == "side",
                         # on screen, headings renumbered under the title, none skipped
                         # (print keeps the theme's levels; the PDF's tags are renumbered)
-                        block_ids=True, outline_from=2 if mode == "screen" else 0,
+                        labels=labels(issue.language), block_ids=True, outline_from=2 if mode == "screen" else 0,
                         note_offset=issue.notes_before(article)
                         if prepared.footnote_numbering == "issue" else 0,
                         **{k: v for k, v in flags.items() if k in known})
@@ -123,6 +125,8 @@ def render_issue_html(prepared: Prepared, mode: str = "print", template: str = "
         footnote_numbering=prepared.footnote_numbering,
         chapter_start=prepared.settings.get("chapter_start") or "page",
         flags=flags,
+        label_css=label_stylesheet(issue.language) if mode == "print" else "",
+        **labels(issue.language).template_globals(),
     )
     return mark_languages(document, issue.language, other_languages(prepared))
 

@@ -19,6 +19,7 @@ from fontTools.pens.transformPen import TransformPen
 from fontTools.ttLib import TTFont, TTLibError
 from markupsafe import Markup
 
+from zinekit.locale import labels
 from zinekit.pipeline.pages import PageSize
 from zinekit.render.epub.fonts import embedding_allowed
 from zinekit.render.fonts import font_problem
@@ -145,6 +146,7 @@ def generated_cover(theme: Theme, page: PageSize, issue_ctx: dict[str, Any]) -> 
     env.autoescape = True
     height = round(COVER_WIDTH * page.height / page.width)
     svg = env.get_template("epub/cover.svg").render(
-        issue=issue_ctx, width=COVER_WIDTH, height=height, lettering=Lettering(theme))
+        issue=issue_ctx, width=COVER_WIDTH, height=height, lettering=Lettering(theme),
+        **labels(str(issue_ctx.get("language") or "en")).template_globals())
     return svg.encode("utf-8")
 

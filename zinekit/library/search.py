@@ -1,0 +1,160 @@
+"""The library's full-text search: a Pagefind index (``dist/pagefind/``) of every
+issue's text, searched in the reader's browser by ``library-search.js``, with nothing
+but static files — any web server serves it, no network needed beyond it.
+
+Each issue is indexed from its web edition (``--format html``), else from its EPUB's
+pages; a result leads to the web edition, else to the issue on the download page.
+Pagefind ships on PyPI with its binary (``pip install 'zinekit[search]'``, the
+``pagefind[extended]`` package, which also segments Chinese and Japanese); without it
+the library is written without search, and the build says how to add it.
+
+The index is rewritten only when an issue's text changed (``pagefind/zinekit.json``
+records what it was made from), into a new folder that then takes the old one's place.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import shutil
+import zipfile
+from pathlib import Path
+from typing import Callable
+
+from lxml import etree, html as lxml_html
+
+from zinekit.library.records import LibraryIssue
+
+FOLDER = "pagefind"
+STAMP = "zinekit.json"
+INSTALL = "pip install 'zinekit[search]'"
+#: The largest page of an EPUB read for the index (bytes, uncompressed).
+MAX_PAGE_BYTES = 10_000_000
+
+
+def available() -> bool:
+    try:
+        import pagefind.index  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def write_index(issues: list[LibraryIssue], out_dir: Path, language: str,
+                warn: Callable[[str], None]) -> bool:
+    """Index the issues' texts into ``out_dir/pagefind``; False when there is no search
+    (Pagefind missing, or no text to index)."""
+    sources = [(i, i.text_source) for i in issues if i.text_source and i.text_source.is_file()]
+    if not sources:
+        return False
+    if not available():
+        warn(f"the library is written without its search: Pagefind is not installed ({INSTALL})")
+        return False
+    stamp = _stamp(sources, language)
+    target = out_dir / FOLDER
+    if _current(target, stamp):
+        return True
+    fresh = out_dir / f".{FOLDER}-new"
+    shutil.rmtree(fresh, ignore_errors=True)
+    try:
+        asyncio.run(_index(sources, fresh, language))
+    except Exception as exc:  # noqa: BLE001 - the library without search, said once
+        shutil.rmtree(fresh, ignore_errors=True)
+        warn(f"the library is written without its search: Pagefind failed ({exc})")
+        return False
+    (fresh / STAMP).write_text(json.dumps(stamp, sort_keys=True), encoding="utf-8")
+    _replace(fresh, target)
+    return True
+
+
+def _stamp(sources: list[tuple[LibraryIssue, Path]], language: str) -> dict:
+    return {"language": language, "texts": {
+        issue.slug: [str(path.name), path.stat().st_size, path.stat().st_mtime_ns,
+                     issue.title, _link(issue)] for issue, path in sources}}
+
+
+def _current(target: Path, stamp: dict) -> bool:
+    recorded = target / STAMP
+    try:
+        return json.loads(recorded.read_text(encoding="utf-8")) == stamp and \
+            (target / "pagefind.js").is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def _replace(fresh: Path, target: Path) -> None:
+    """``fresh`` takes ``target``'s place; the old index goes only once the new is there."""
+    old = target.with_name(f".{FOLDER}-old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    fresh.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _link(issue: LibraryIssue) -> str:
+    return issue.web or f"index.html#{issue.slug}"
+
+
+async def _index(sources: list[tuple[LibraryIssue, Path]], output: Path, language: str) -> None:
+    from pagefind.index import IndexConfig, PagefindIndex
+
+    config = IndexConfig(force_language=language.split("-")[0].lower(), output_path=str(output))
+    async with PagefindIndex(config=config) as index:
+        for issue, path in sources:
+            await index.add_html_file(content=page_text(issue, path), url=_link(issue),
+                                      source_path=f"{issue.slug}/index.html")
+        await index.write_files(output_path=str(output))
+
+
+def page_text(issue: LibraryIssue, path: Path) -> str:
+    """The HTML Pagefind reads for ``issue``: its web edition, or its EPUB's pages."""
+    if path.suffix == ".html":
+        return path.read_text(encoding="utf-8", errors="replace")
+    return epub_text(issue, path)
+
+
+def epub_text(issue: LibraryIssue, epub: Path) -> str:
+    """An EPUB's pages in reading order as one HTML page (its title the issue's)."""
+    root = lxml_html.Element("html", lang=issue.language)
+    head = etree.SubElement(root, "head")
+    etree.SubElement(head, "title").text = issue.title
+    body = etree.SubElement(root, "body")
+    try:
+        with zipfile.ZipFile(epub) as book:
+            for name in _spine(book):
+                if book.getinfo(name).file_size > MAX_PAGE_BYTES:
+                    continue
+                page = etree.fromstring(book.read(name), etree.XMLParser(resolve_entities=False,
+                                                                         no_network=True))
+                for part in page.iterfind(".//{http://www.w3.org/1999/xhtml}body"):
+                    text = " ".join(" ".join(part.itertext()).split())
+                    etree.SubElement(body, "p").text = text
+    except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
+        pass
+    return lxml_html.tostring(root, encoding="unicode")
+
+
+def _spine(book: zipfile.ZipFile) -> list[str]:
+    """The EPUB's pages in reading order, the navigation and cover left out."""
+    container = etree.fromstring(book.read("META-INF/container.xml"))
+    rootfile = container.find(".//{*}rootfile")
+    opf_name = rootfile.get("full-path") if rootfile is not None else ""
+    opf = etree.fromstring(book.read(opf_name))
+    folder = opf_name.rpartition("/")[0]
+    items = {i.get("id"): i for i in opf.iterfind(".//{*}manifest/{*}item")}
+    pages = []
+    for ref in opf.iterfind(".//{*}spine/{*}itemref"):
+        item = items.get(ref.get("idref"))
+        if item is None or "nav" in (item.get("properties") or "").split():
+            continue
+        href = item.get("href") or ""
+        if href.endswith("cover.xhtml"):
+            continue
+        pages.append(f"{folder}/{href}" if folder else href)
+    return pages
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

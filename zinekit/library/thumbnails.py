@@ -1,0 +1,97 @@
+"""Each issue's thumbnail for the library: its cover as the EPUB shows it — the
+front matter's ``cover:`` image, else the cover the theme draws (``epub/cover.svg``,
+:mod:`zinekit.render.epub.cover`) — not the reading PDF's first page, which is the
+title page and nearly blank at the size of a thumbnail.
+
+An issue rendered in this build draws its thumbnail with its render (on its worker);
+an issue found current keeps the one its last build wrote, or has it read back from its
+EPUB's cover, else from its reading PDF's first page.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+from zinekit.model import Prepared
+from zinekit.render.download_page import COVER_WIDTH_PX, cover_thumbnail
+from zinekit.render.document import cover_image, issue_context
+from zinekit.render.epub.cover import generated_cover
+
+#: The largest cover image read back from an EPUB (bytes, uncompressed).
+MAX_COVER_BYTES = 20_000_000
+_SIZE = re.compile(rb'<svg[^>]*?\bwidth="([0-9.]+)"[^>]*?\bheight="([0-9.]+)"', re.S)
+
+
+def design_thumbnail(prepared: Prepared, width: int = COVER_WIDTH_PX) -> bytes | None:
+    """The PNG thumbnail of the issue's EPUB cover, ``width`` pixels wide."""
+    issue = prepared.issue
+    image = cover_image(issue)
+    if image is not None:
+        return image_thumbnail((issue.source_file.parent / image).read_bytes(), width)
+    svg = generated_cover(prepared.theme, prepared.page, issue_context(issue))
+    return svg_thumbnail(svg, width)
+
+
+def image_thumbnail(data: bytes, width: int = COVER_WIDTH_PX) -> bytes | None:
+    """A raster image (or an SVG) scaled to ``width`` pixels, as PNG."""
+    if data.lstrip()[:5] in (b"<?xml", b"<svg ") or b"<svg" in data[:512]:
+        return svg_thumbnail(data, width)
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as picture:
+            picture = picture.convert("RGB")
+            height = max(1, round(picture.height * width / picture.width))
+            picture = picture.resize((width, height))
+            buffer = io.BytesIO()
+            picture.save(buffer, "PNG", optimize=True)
+            return buffer.getvalue()
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        return None
+
+
+def svg_thumbnail(svg: bytes, width: int = COVER_WIDTH_PX) -> bytes | None:
+    """An SVG drawn to a PNG: WeasyPrint sets it on a page of its size, PDFium paints the
+    page.  Nothing the SVG names outside itself is fetched."""
+    import weasyprint
+
+    from zinekit.render.pdf import ProjectFetcher
+
+    size = _SIZE.search(svg[:4096])
+    w, h = (float(size.group(1)), float(size.group(2))) if size else (1200.0, 1697.0)
+    source = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+    page = (f"<style>@page {{ size: {w}px {h}px; margin: 0 }} body {{ margin: 0 }} "
+            f"img {{ display: block; width: {w}px; height: {h}px }}</style>"
+            f'<img src="{source}" alt="">')
+    try:
+        fetcher = ProjectFetcher([])  # serves the data: address, refuses all else
+        pdf = weasyprint.HTML(string=page, url_fetcher=fetcher).write_pdf()
+    except Exception:  # noqa: BLE001 - no thumbnail rather than no library
+        return None
+    return cover_thumbnail(pdf, width)
+
+
+def epub_cover_thumbnail(epub: Path, width: int = COVER_WIDTH_PX) -> bytes | None:
+    """The thumbnail of a built EPUB's cover image (the item marked ``cover-image``)."""
+    try:
+        with zipfile.ZipFile(epub) as book:
+            container = etree.fromstring(book.read("META-INF/container.xml"))
+            opf_name = container.find(".//{*}rootfile").get("full-path")
+            opf = etree.fromstring(book.read(opf_name))
+            item = opf.find(".//{*}manifest/{*}item[@properties='cover-image']")
+            if item is None:
+                return None
+            folder = opf_name.rpartition("/")[0]
+            name = f"{folder}/{item.get('href')}" if folder else item.get("href")
+            if book.getinfo(name).file_size > MAX_COVER_BYTES:
+                return None
+            data = book.read(name)
+    except (OSError, KeyError, AttributeError, zipfile.BadZipFile, etree.XMLSyntaxError):
+        return None
+    return image_thumbnail(data, width)
