@@ -28,7 +28,7 @@ from zinekit.library.pages import shelf_pages, search_script
 from zinekit.library.records import LibraryInfo, LibraryIssue, record_of
 from zinekit.library.search import write_index
 from zinekit.library.thumbnails import epub_cover_thumbnail
-from zinekit.locale import labels
+from zinekit.locale import N_, labels
 from zinekit.model import IssueResult
 from zinekit.pipeline.output import write_bytes
 from zinekit.project import Project
@@ -44,9 +44,9 @@ from zinekit.render.paper import text_direction
 #: The folders the library owns inside ``dist/``: an issue cannot have these slugs.
 OWN_FOLDERS = ("opds", "library")
 CATALOG_LINKS = (
-    ("feed.xml", "application/atom+xml", "Feed of new issues (Atom)"),
-    ("opds.xml", atom.ACQUISITION, "Catalog for reading apps (OPDS)"),
-    ("opds.json", opds2.OPDS_JSON, "Catalog for reading apps (OPDS)"),
+    ("feed.xml", "application/atom+xml", N_("Feed of new issues (Atom)")),
+    ("opds.xml", atom.ACQUISITION, N_("Catalog for reading apps (OPDS 1.2)")),
+    ("opds.json", opds2.OPDS_JSON, N_("Catalog for reading apps (OPDS 2.0)")),
 )
 
 

@@ -12,14 +12,15 @@ from typing import Callable
 from babel import Locale
 
 from zinekit.library.records import LibraryIssue, slugify
+from zinekit.locale import N_
 from zinekit.render.locale import babel_locale
 
 #: Group name → (the shelves' folder, English heading msgid, shelf heading msgid).
 GROUPS = {
-    "author": ("Authors", "Author: {name}"),
-    "topic": ("Topics", "Topic: {name}"),
-    "language": ("Languages", "Language: {name}"),
-    "series": ("Series", "{name}"),
+    "author": (N_("Authors"), N_("Author: {name}")),
+    "topic": (N_("Topics"), N_("Topic: {name}")),
+    "language": (N_("Languages"), N_("Language: {name}")),
+    "series": (N_("Series"), "{name}"),
 }
 #: Group → the name of its list (``opds/authors.xml``, ``library/topics.html``).
 PLURAL = {"author": "authors", "topic": "topics", "language": "languages", "series": "series"}

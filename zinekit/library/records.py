@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import quote
 
+from zinekit.locale import N_
 from zinekit.model import IssueResult
 from zinekit.render.document import issue_line
 from zinekit.render.locale import format_issue_date, iso_date
@@ -23,11 +24,11 @@ from zinekit.render.locale import format_issue_date, iso_date
 #: The files a reader takes away, by role: (label msgid, media type).  Only these are
 #: acquisition links; the web edition is read online.
 ROLES = {
-    "epub": ("EPUB (e-readers)", "application/epub+zip"),
-    "pdf": ("Reading PDF", "application/pdf"),
-    "booklet": ("Booklet to print and fold ({sheet})", "application/pdf"),
-    "press": ("Press PDF (for a print shop)", "application/pdf"),
-    "cover": ("Cover of a perfect-bound copy (for a print shop)", "application/pdf"),
+    "epub": (N_("EPUB (e-readers)"), "application/epub+zip"),
+    "pdf": (N_("Reading PDF"), "application/pdf"),
+    "booklet": (N_("Booklet to print and fold ({sheet})"), "application/pdf"),
+    "press": (N_("Press PDF (for a print shop)"), "application/pdf"),
+    "cover": (N_("Cover of a perfect-bound copy (for a print shop)"), "application/pdf"),
 }
 WEB = "web"
 
@@ -46,7 +47,7 @@ class LibraryFile:
     @property
     def label(self) -> str:
         """The English label (a message id: the page translates it)."""
-        return ROLES[self.role][0] if self.role in ROLES else "Read online"
+        return ROLES[self.role][0] if self.role in ROLES else N_("Read online")
 
 
 @dataclass

@@ -84,6 +84,12 @@ def compile_po(po: Path) -> bytes:
     return buffer.getvalue()
 
 
+def N_(message: str) -> str:
+    """Marks a label kept in a table for ``pybabel extract``: the table keeps it in
+    English, the page translates it where it prints it."""
+    return message
+
+
 @dataclass(frozen=True)
 class Labels:
     """The labels of one language: ``labels("Contents")``, ``labels.n("{n} page",

@@ -144,13 +144,17 @@ class ZineRenderer(RendererHTML):
         """Print footnotes float to the foot of their page, unless gathered as endnotes."""
         return self.ctx.mode == "print" and not self.ctx.endnotes
 
+    def label(self, message: str) -> str:
+        """A word the renderer prints, in the issue's language."""
+        return self.ctx.labels(message)
+
     @property
     def _back(self) -> str:
-        return html.escape(self.ctx.labels("back to the text"))
+        return html.escape(self.label("back to the text"))
 
     @property
     def _notes(self) -> str:
-        return html.escape(self.ctx.labels("Notes"))
+        return html.escape(self.label("Notes"))
 
     def note_id(self, n: int) -> str:
         return f"fn-{self.ctx.article_anchor}-{n + 1}"

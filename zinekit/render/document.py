@@ -8,7 +8,7 @@ from dataclasses import fields
 from typing import Any
 
 from zinekit import __version__
-from zinekit.locale import label_stylesheet, labels
+from zinekit.locale import N_, label_stylesheet, labels
 from zinekit.markup import RenderContext, render_html
 from zinekit.model import Article, Issue, Prepared
 from zinekit.render.languages import mark_languages
@@ -58,9 +58,9 @@ def issue_line(issue: Issue) -> str:
     if meta.get("series"):
         parts.append(str(meta["series"]))
     label = labels(issue.language)
-    for key, abbreviation in (("volume", "vol."), ("number", "no."), ("chapter", "chap.")):
+    for key, abbreviation in (("volume", N_("vol.")), ("number", N_("no.")), ("chapter", N_("chap."))):
         if meta.get(key) is not None:
-            parts.append(f"{label(abbreviation)} {meta[key]}")
+            parts.append(f"{label(abbreviation).strip()} {meta[key]}")
     return " · ".join(parts)
 
 

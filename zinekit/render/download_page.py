@@ -18,7 +18,7 @@ from typing import Any, Iterable
 from urllib.parse import quote
 
 from zinekit.errors import ZinekitError
-from zinekit.locale import labels
+from zinekit.locale import N_, labels
 from zinekit.model import IssueResult
 from zinekit.pipeline.output import write_bytes
 from zinekit.project import Project
@@ -59,6 +59,7 @@ class Entry:
     cover: str | None = None
     order: tuple[float, ...] = ()
     slug: str = ""
+    language: str = "en"
 
 
 def human_size(size: int) -> str:
@@ -123,15 +124,15 @@ def issue_files(folder: Path, slug: str, outputs: Iterable[Path]) -> list[Downlo
         href = quote(f"{slug}/{path.name}")
         found.append(Download(label, href, human_size(path.stat().st_size), pages, kind, sheet))
 
-    add(folder / f"{slug}.pdf", "Reading PDF", "pdf")
+    add(folder / f"{slug}.pdf", N_("Reading PDF"), "pdf")
     for booklet in sorted(folder.glob(f"{slug}-booklet-*.pdf")):
         sheet = booklet.stem[len(f"{slug}-booklet-"):]
-        add(booklet, "Booklet to print and fold ({sheet})", "pdf", _sheet_name(sheet))
+        add(booklet, N_("Booklet to print and fold ({sheet})"), "pdf", _sheet_name(sheet))
     for press in sorted(folder.glob(f"{slug}-press*.pdf")):
-        add(press, "Press PDF (for a print shop)", "pdf")
-    add(folder / f"{slug}-cover.pdf", "Cover of a perfect-bound copy (for a print shop)", "pdf")
-    add(folder / f"{slug}.epub", "EPUB (e-readers)", "epub")
-    add(folder / "index.html", "Read online", "html")
+        add(press, N_("Press PDF (for a print shop)"), "pdf")
+    add(folder / f"{slug}-cover.pdf", N_("Cover of a perfect-bound copy (for a print shop)"), "pdf")
+    add(folder / f"{slug}.epub", N_("EPUB (e-readers)"), "epub")
+    add(folder / "index.html", N_("Read online"), "html")
     return found
 
 
@@ -154,7 +155,7 @@ def issue_entry(result: IssueResult, out_dir: Path, covers: dict[str, str] | Non
         contents=[a.title for a in issue.articles if a.title and not a.is_intro],
         downloads=issue_files(folder, issue.slug, result.outputs),
         order=tuple(_number(meta.get(k)) for k in ("volume", "number", "chapter")),
-        slug=issue.slug,
+        slug=issue.slug, language=issue.language,
     )
     if covers is not None:
         entry.cover = covers.get(issue.slug)

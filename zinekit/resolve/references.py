@@ -75,7 +75,7 @@ def format_locator(series_name: str | None, issue: CatalogIssue | None, page_lab
     """ "Ember Tide vol.2, p.5"; parts given as None are left out ("vol.2", "p.5", "pp.5–7").
     ``label`` gives the abbreviations in the citing issue's language ("S.5" in German)."""
     head = " ".join(p for p in (series_name, issue.designation(label) if issue else None) if p)
-    page = (label("pp." if "–" in page_label else "p.") + page_label) if page_label else ""
+    page = ((label("pp.") if "–" in page_label else label("p.")) + page_label) if page_label else ""
     return ", ".join(p for p in (head, page) if p)
 
 

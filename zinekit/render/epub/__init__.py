@@ -182,7 +182,8 @@ def _toc(sources: list[Source], issue: Issue) -> list[dict[str, Any]]:
         if article.title:
             entries.append({"label": article.title, "href": _rel(page.name), "children": children})
         elif article.is_intro:
-            entries.append({"label": labels(issue.language)("Introduction"), "href": _rel(page.name), "children": []})
+            label = labels(issue.language)
+            entries.append({"label": label("Introduction"), "href": _rel(page.name), "children": []})
         else:  # the one text of a single-file issue
             entries.append({"label": issue.title, "href": _rel(page.name), "children": children})
     return entries
@@ -201,7 +202,8 @@ def _cover(renderer: PageRenderer, prepared: Prepared, resources: Resources,
         svg = generated_cover(prepared.theme, prepared.page, issue_context(issue))
         name = resources.add("images/cover.svg", "image/svg+xml", svg)
     resources.items[name].properties.add("cover-image")
-    alt = labels(issue.language)("Cover: {title}", title=issue.title)
+    label = labels(issue.language)
+    alt = label("Cover: {title}", title=issue.title)
     return renderer.render("text/cover.xhtml", "cover", "epub/cover.xhtml",
                                          alt, "cover", cover_src=f"../{name}", cover_alt=alt)
 

@@ -10,6 +10,7 @@ back to an SVG ``<text>`` in the reader's own font.
 from __future__ import annotations
 
 import html
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -62,7 +63,8 @@ class Lettering:
         if not text:
             return TextBlock(Markup(""), y, 0)
         tt = self._font(font)
-        if tt is None or any(ord(ch) not in tt.getBestCmap() for ch in text if ch != " "):
+        if tt is None or needs_shaping(text) or \
+                any(ord(ch) not in tt.getBestCmap() for ch in text if ch != " "):
             return _text_fallback(text, size, x, y, width, anchor, leading, fill)
         while True:
             lines = _wrap(text, tt, size, tracking, width)
@@ -81,6 +83,14 @@ class Lettering:
         if path is None or font_problem(str(path)) is not None or not embedding_allowed(path)[0]:
             return None
         return _open_font(str(path))
+
+
+def needs_shaping(text: str) -> bool:
+    """Text set right to left (Arabic, Hebrew) or with combining marks: glyph by glyph
+    outlines would print it unjoined and backwards, so the reader's renderer, which
+    shapes it, sets it as ``<text>``."""
+    return any(unicodedata.bidirectional(ch) in ("R", "AL") or unicodedata.combining(ch)
+               for ch in text)
 
 
 def _advance(line: str, tt: TTFont, tracking: float) -> float:
