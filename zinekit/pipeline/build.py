@@ -33,7 +33,8 @@ from zinekit.pipeline.cluster import Shared, cluster_address, open_workers
 from zinekit.config import IssueSettings
 from zinekit.errors import Diagnostics, ZinekitError, display_path
 from zinekit.anthology.estimate import estimate_pages
-from zinekit.model import IssueResult, LaidOut, Plan, Prepared
+from zinekit.locale import missing_catalog
+from zinekit.model import Issue, IssueResult, LaidOut, Plan, Prepared
 from zinekit.pipeline.output import check_within, sweep_stale_temporaries, write_bytes
 from zinekit.pipeline.pages import PageSize, parse_page_size
 from zinekit.pipeline.parallel import IssueRunner, Stages
@@ -277,6 +278,7 @@ def prepare_issue(path: Path, project: Project, options: BuildOptions,
     collected = expand(issue, session.load, session.catalog, diagnostics) \
         if issue.meta.get("include") else None  # an anthology (zinekit.anthology.expand)
     issue = collected.issue if collected else issue
+    warn_untranslated(issue, diagnostics)
     settings = IssueSettings(issue.meta, issue.build, command_line={"theme": options.theme})
     theme = load_theme(str(settings.get("theme")), project.root)  # 2.
     settings = settings.with_theme(theme.defaults)
@@ -452,6 +454,15 @@ def inventory_of(prepared: Prepared, reading: LaidOut) -> dict:
 
 
 # --- settings ------------------------------------------------------------------------------
+
+
+def warn_untranslated(issue: Issue, diagnostics: Diagnostics) -> None:
+    """A language zinekit has no labels for prints "Contents", "Notes" … in English."""
+    if missing_catalog(issue.language):
+        diagnostics.warning(f"zinekit has no labels in language {issue.language!r}: its own words "
+                            "(contents, notes, page abbreviations) are printed in English; "
+                            "a catalog can be added (docs/library.md)", str(issue.source_file),
+                            issue.meta.line_of("language") or 1, 1)
 
 
 def page_size(settings: IssueSettings, diagnostics: Diagnostics) -> PageSize:
