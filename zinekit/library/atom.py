@@ -30,7 +30,7 @@ from zinekit.locale import Labels, labels
 ATOM = "http://www.w3.org/2005/Atom"
 DC = "http://purl.org/dc/terms/"
 OPDS = "http://opds-spec.org/2010/catalog"
-NSMAP = {None: ATOM, "dc": DC, "opds": OPDS}
+NSMAP: dict[str | None, str] = {None: ATOM, "dc": DC, "opds": OPDS}
 ACQUISITION = "application/atom+xml;profile=opds-catalog;kind=acquisition"
 NAVIGATION = "application/atom+xml;profile=opds-catalog;kind=navigation"
 OPEN_ACCESS = "http://opds-spec.org/acquisition/open-access"
@@ -45,10 +45,9 @@ def identifier(library_id: str, *parts: str) -> str:
 
 
 def _sub(parent: etree._Element, tag: str, text: str | None = None, ns: str = ATOM,
-         **attributes: str) -> etree._Element:
+         **attributes: str | None) -> etree._Element:
     element = etree.SubElement(parent, f"{{{ns}}}{tag}",
-                               {k.replace("_", ":") if k.startswith("xml_") else k: v
-                                for k, v in attributes.items() if v is not None})
+                               {k: v for k, v in attributes.items() if v is not None})
     if text is not None:
         element.text = text
     return element
@@ -62,7 +61,7 @@ def _link(parent: etree._Element, rel: str, href: str, kind: str, title: str | N
 def _feed(info: LibraryInfo, key: str, title: str, updated: str, self_href: str,
           kind: str) -> etree._Element:
     """A feed's head.  Its author is the library (Atom wants one for entries without)."""
-    feed = etree.Element(f"{{{ATOM}}}feed", nsmap=NSMAP)
+    feed = etree.Element(f"{{{ATOM}}}feed", nsmap=NSMAP)  # type: ignore[arg-type]
     _sub(feed, "id", identifier(info.identity, key))
     _sub(feed, "title", title)
     _sub(feed, "updated", updated)

@@ -15,7 +15,6 @@ records what it was made from), into a new folder that then takes the old one's 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import shutil
 import zipfile
@@ -24,13 +23,12 @@ from typing import Callable
 
 from lxml import etree, html as lxml_html
 
+from zinekit.library.epubfile import PARSER, read_member, reading_order
 from zinekit.library.records import LibraryIssue
 
 FOLDER = "pagefind"
 STAMP = "zinekit.json"
 INSTALL = "pip install 'zinekit[search]'"
-#: The largest page of an EPUB read for the index (bytes, uncompressed).
-MAX_PAGE_BYTES = 10_000_000
 
 
 def available() -> bool:
@@ -123,38 +121,14 @@ def epub_text(issue: LibraryIssue, epub: Path) -> str:
     body = etree.SubElement(root, "body")
     try:
         with zipfile.ZipFile(epub) as book:
-            for name in _spine(book):
-                if book.getinfo(name).file_size > MAX_PAGE_BYTES:
+            for name in reading_order(book):
+                data = read_member(book, name)
+                if data is None:
                     continue
-                page = etree.fromstring(book.read(name), etree.XMLParser(resolve_entities=False,
-                                                                         no_network=True))
+                page = etree.fromstring(data, PARSER)
                 for part in page.iterfind(".//{http://www.w3.org/1999/xhtml}body"):
-                    text = " ".join(" ".join(part.itertext()).split())
+                    text = " ".join(" ".join(str(s) for s in part.itertext()).split())
                     etree.SubElement(body, "p").text = text
     except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
         pass
     return lxml_html.tostring(root, encoding="unicode")
-
-
-def _spine(book: zipfile.ZipFile) -> list[str]:
-    """The EPUB's pages in reading order, the navigation and cover left out."""
-    container = etree.fromstring(book.read("META-INF/container.xml"))
-    rootfile = container.find(".//{*}rootfile")
-    opf_name = rootfile.get("full-path") if rootfile is not None else ""
-    opf = etree.fromstring(book.read(opf_name))
-    folder = opf_name.rpartition("/")[0]
-    items = {i.get("id"): i for i in opf.iterfind(".//{*}manifest/{*}item")}
-    pages = []
-    for ref in opf.iterfind(".//{*}spine/{*}itemref"):
-        item = items.get(ref.get("idref"))
-        if item is None or "nav" in (item.get("properties") or "").split():
-            continue
-        href = item.get("href") or ""
-        if href.endswith("cover.xhtml"):
-            continue
-        pages.append(f"{folder}/{href}" if folder else href)
-    return pages
-
-
-def digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()

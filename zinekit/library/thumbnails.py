@@ -18,13 +18,12 @@ from pathlib import Path
 
 from lxml import etree
 
+from zinekit.library.epubfile import cover_image as epub_cover
 from zinekit.model import Prepared
 from zinekit.render.download_page import COVER_WIDTH_PX, cover_thumbnail
 from zinekit.render.document import cover_image, issue_context
 from zinekit.render.epub.cover import generated_cover
 
-#: The largest cover image read back from an EPUB (bytes, uncompressed).
-MAX_COVER_BYTES = 20_000_000
 _SIZE = re.compile(rb'<svg[^>]*?\bwidth="([0-9.]+)"[^>]*?\bheight="([0-9.]+)"', re.S)
 
 
@@ -45,15 +44,14 @@ def image_thumbnail(data: bytes, width: int = COVER_WIDTH_PX) -> bytes | None:
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(io.BytesIO(data)) as picture:
-            picture = picture.convert("RGB")
-            height = max(1, round(picture.height * width / picture.width))
-            picture = picture.resize((width, height))
-            buffer = io.BytesIO()
-            picture.save(buffer, "PNG", optimize=True)
-            return buffer.getvalue()
+        with Image.open(io.BytesIO(data)) as opened:
+            height = max(1, round(opened.height * width / opened.width))
+            picture = opened.convert("RGB").resize((width, height))
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         return None
+    buffer = io.BytesIO()
+    picture.save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
 
 
 def svg_thumbnail(svg: bytes, width: int = COVER_WIDTH_PX) -> bytes | None:
@@ -81,17 +79,7 @@ def epub_cover_thumbnail(epub: Path, width: int = COVER_WIDTH_PX) -> bytes | Non
     """The thumbnail of a built EPUB's cover image (the item marked ``cover-image``)."""
     try:
         with zipfile.ZipFile(epub) as book:
-            container = etree.fromstring(book.read("META-INF/container.xml"))
-            opf_name = container.find(".//{*}rootfile").get("full-path")
-            opf = etree.fromstring(book.read(opf_name))
-            item = opf.find(".//{*}manifest/{*}item[@properties='cover-image']")
-            if item is None:
-                return None
-            folder = opf_name.rpartition("/")[0]
-            name = f"{folder}/{item.get('href')}" if folder else item.get("href")
-            if book.getinfo(name).file_size > MAX_COVER_BYTES:
-                return None
-            data = book.read(name)
-    except (OSError, KeyError, AttributeError, zipfile.BadZipFile, etree.XMLSyntaxError):
+            data = epub_cover(book)
+    except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
         return None
-    return image_thumbnail(data, width)
+    return image_thumbnail(data, width) if data else None
