@@ -133,6 +133,8 @@ def write_catalogs(records: list[LibraryIssue], info: LibraryInfo, out_dir: Path
 def catalog_files(records: list[LibraryIssue], info: LibraryInfo,
                   with_shelves: bool = True) -> dict[str, bytes]:
     """``{path in dist/: bytes}`` of the OPDS 1.2 and 2.0 catalogs and the feed."""
+    for record in records:  # what an earlier call made of them may be out of date
+        record.made.clear()
     label = labels(info.language)
     titles = atom.group_titles(label)
     groups = {g: shelves(records, g) for g in GROUPS} if with_shelves else {}

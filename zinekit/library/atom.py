@@ -18,7 +18,9 @@ is served.
 
 from __future__ import annotations
 
+import copy
 import uuid
+from functools import lru_cache
 from typing import Iterable
 
 from lxml import etree
@@ -39,6 +41,7 @@ IMAGE = "http://opds-spec.org/image"
 THUMBNAIL = "http://opds-spec.org/image/thumbnail"
 
 
+@lru_cache(maxsize=100_000)
 def identifier(library_id: str, *parts: str) -> str:
     """A stable ``urn:uuid:`` for the library, an issue or a shelf."""
     return uuid.uuid5(uuid.NAMESPACE_URL, "/".join([library_id, *parts])).urn
@@ -72,7 +75,19 @@ def _feed(info: LibraryInfo, key: str, title: str, updated: str, self_href: str,
 
 def entry(parent: etree._Element, issue: LibraryIssue, info: LibraryInfo, up: str,
           acquisitions: bool = True) -> etree._Element:
-    """An issue's entry; ``up`` leads from the feed's folder to ``dist/``."""
+    """An issue's entry; ``up`` leads from the feed's folder to ``dist/``.  An issue is
+    on several shelves: its entry is made once per ``up`` and copied."""
+    key = ("atom", up, info, acquisitions)
+    if key not in issue.made:
+        holder = etree.Element(f"{{{ATOM}}}feed", nsmap=NSMAP)  # type: ignore[arg-type]
+        issue.made[key] = _entry(holder, issue, info, up, acquisitions)
+    made = copy.deepcopy(issue.made[key])
+    parent.append(made)
+    return made
+
+
+def _entry(parent: etree._Element, issue: LibraryIssue, info: LibraryInfo, up: str,
+           acquisitions: bool) -> etree._Element:
     label = labels(info.language)
     item = _sub(parent, "entry")
     _sub(item, "title", issue.title)

@@ -73,6 +73,8 @@ class LibraryIssue:
     cover: str | None = None  # the thumbnail's address (PNG)
     cover_size: tuple[int, int] | None = None
     text_source: Path | None = None  # what the search reads: the web edition or the EPUB
+    #: what the catalogs made of the issue once, for its other shelves (not compared)
+    made: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def acquisitions(self) -> list[LibraryFile]:
