@@ -137,3 +137,27 @@ def test_an_issue_named_like_a_library_folder_keeps_its_folder(tmp_path):
     assert any("dist/library/" in w for w in warnings)
     assert not tmp_path.joinpath("library").exists()
     assert tmp_path.joinpath("opds.xml").is_file()
+
+
+def test_the_search_index_is_made_beside_and_never_through_a_link(tmp_path):
+    import pytest
+
+    from zinekit.library.search import available
+
+    if not available():
+        pytest.skip("Pagefind is not installed (pip install 'zinekit[search]')")
+    outside, dist = tmp_path / "outside", tmp_path / "dist"
+    outside.mkdir()
+    dist.mkdir()
+    (dist / ".pagefind-new").symlink_to(outside)
+    (dist / "pagefind").symlink_to(outside)
+    issues = synthetic(2)
+    for issue in issues:
+        page = dist / issue.slug / "index.html"
+        page.parent.mkdir()
+        page.write_text(f"<html lang='en'><body><p>Seed swap number {issue.slug}</p></body></html>")
+        issue.text_source = page
+    _, search = write_catalogs(issues, INFO, dist, lambda message: None)
+    assert search and list(outside.iterdir()) == []
+    assert not (dist / "pagefind").is_symlink() and (dist / "pagefind" / "pagefind.js").is_file()
+    assert not (dist / ".pagefind-new").exists() and not (dist / ".pagefind-old").exists()

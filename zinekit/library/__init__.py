@@ -18,6 +18,7 @@ from ``opds/`` and ``library/`` (the library's own folders).
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from pathlib import Path
 from typing import Any, Callable
@@ -213,10 +214,12 @@ def remove_stale(files: dict[str, bytes], out_dir: Path) -> None:
         base = out_dir / folder
         if not base.is_dir() or base.is_symlink():
             continue
-        for path in base.rglob("*"):
-            if path.is_file() and not path.is_symlink() and path not in keep \
-                    and path.suffix in (".xml", ".json", ".html"):
-                path.unlink()
+        for parent, _, names in os.walk(base):  # links to folders are not followed
+            for name in names:
+                path = Path(parent) / name
+                if path not in keep and path.suffix in (".xml", ".json", ".html") \
+                        and not path.is_symlink():
+                    path.unlink()
 
 
 __all__ = ["write_library", "write_catalogs", "catalog_files", "COVER_WIDTH_PX"]

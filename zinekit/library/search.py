@@ -54,11 +54,11 @@ def write_index(issues: list[LibraryIssue], out_dir: Path, language: str,
     if _current(target, stamp):
         return True
     fresh = out_dir / f".{FOLDER}-new"
-    shutil.rmtree(fresh, ignore_errors=True)
+    _remove(fresh)
     try:
         asyncio.run(_index(sources, fresh, language))
     except Exception as exc:  # noqa: BLE001 - the library without search, said once
-        shutil.rmtree(fresh, ignore_errors=True)
+        _remove(fresh)
         warn(f"the library is written without its search: Pagefind failed ({exc})")
         return False
     (fresh / STAMP).write_text(json.dumps(stamp, sort_keys=True), encoding="utf-8")
@@ -84,11 +84,19 @@ def _current(target: Path, stamp: dict) -> bool:
 def _replace(fresh: Path, target: Path) -> None:
     """``fresh`` takes ``target``'s place; the old index goes only once the new is there."""
     old = target.with_name(f".{FOLDER}-old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
+    _remove(old)
+    if target.exists() or target.is_symlink():
         target.rename(old)
     fresh.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+    _remove(old)
+
+
+def _remove(path: Path) -> None:
+    """Remove a folder of ours; a link found in its place is removed, never followed."""
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.exists():
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _link(issue: LibraryIssue) -> str:
