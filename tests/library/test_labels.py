@@ -144,3 +144,15 @@ def test_the_editors_note_label_and_notes_heading_in_french():
     assert 'aria-label="note de l’éditeur">N.d.É.</span>' in body
     assert '<h2 class="notes-title">Notes</h2>' in body + notes
     assert 'title="retour au texte"' in body + notes
+
+
+def test_locators_and_citations_use_the_languages_abbreviations():
+    from zinekit.resolve.bibliography import _locator
+    from zinekit.resolve.references import format_locator
+
+    assert format_locator(None, None, "5", labels("de")) == "S.5"
+    assert format_locator(None, None, "5–7", labels("el")) == "σσ.5–7"
+    assert format_locator(None, None, "5") == "p.5"
+    assert _locator("12-14", labels("de")) == "S.\u00a012\u201314"
+    assert _locator("p. 3", labels("he")) == "עמ׳\u00a03"
+    assert _locator("3") == "p.\u00a03"
