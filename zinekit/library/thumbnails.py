@@ -113,7 +113,7 @@ def _html_line(text: etree._Element) -> str:
 
     x, y, size = number("x", 0), number("y", 0), number("font-size", 16)
     shift, align = ANCHORS.get(text.get("text-anchor") or "start", ANCHORS["start"])
-    words = html.escape("".join(text.itertext()))
+    words = html.escape("".join(str(part) for part in text.itertext()))
     fill = html.escape(text.get("fill") or "#000")
     family = html.escape(text.get("font-family") or "serif")
     return (f'<div dir="auto" style="left: {x - shift * BOX:.1f}px; top: {y - 0.8 * size:.1f}px; '
