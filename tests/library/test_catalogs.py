@@ -161,3 +161,55 @@ def test_the_search_index_is_made_beside_and_never_through_a_link(tmp_path):
     assert search and list(outside.iterdir()) == []
     assert not (dist / "pagefind").is_symlink() and (dist / "pagefind" / "pagefind.js").is_file()
     assert not (dist / ".pagefind-new").exists() and not (dist / ".pagefind-old").exists()
+
+
+def epub_with(path, text: str) -> None:
+    """A small EPUB with one page of ``text`` (and a cover and a navigation page)."""
+    import zipfile
+
+    xhtml = ('<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml">'
+             "<head><title>t</title></head><body><p>{}</p></body></html>")
+    with zipfile.ZipFile(path, "w") as book:
+        book.writestr("mimetype", "application/epub+zip")
+        book.writestr("META-INF/container.xml",
+                      '<container xmlns="urn:oasis:names:tc:opendocument:xmlns:container" '
+                      'version="1.0"><rootfiles><rootfile full-path="EPUB/package.opf" '
+                      'media-type="application/oebps-package+xml"/></rootfiles></container>')
+        book.writestr("EPUB/package.opf",
+                      '<package xmlns="http://www.idpf.org/2007/opf" version="3.0"><manifest>'
+                      '<item id="c" href="text/cover.xhtml" media-type="application/xhtml+xml"/>'
+                      '<item id="n" href="text/nav.xhtml" properties="nav" media-type="application/xhtml+xml"/>'
+                      '<item id="a" href="text/article-01.xhtml" media-type="application/xhtml+xml"/>'
+                      '</manifest><spine><itemref idref="c"/><itemref idref="n"/><itemref idref="a"/>'
+                      "</spine></package>")
+        book.writestr("EPUB/text/cover.xhtml", xhtml.format("cover words"))
+        book.writestr("EPUB/text/nav.xhtml", xhtml.format("contents words"))
+        book.writestr("EPUB/text/article-01.xhtml", xhtml.format(text))
+
+
+def test_an_issue_without_a_web_edition_is_searched_in_its_epub(tmp_path):
+    import gzip
+    import json as json_lib
+
+    import pytest
+
+    from zinekit.library.search import available, epub_text
+
+    issues = synthetic(1)
+    issue = issues[0]
+    issue.web = None
+    issue.files = [f for f in issue.files if f.role != "web"]
+    (tmp_path / issue.slug).mkdir()
+    issue.text_source = tmp_path / issue.slug / f"{issue.slug}.epub"
+    epub_with(issue.text_source, "The pantry opens at dawn.")
+    page = epub_text(issue, issue.text_source)
+    assert "The pantry opens at dawn." in page
+    assert "cover words" not in page and "contents words" not in page
+    if not available():
+        pytest.skip("Pagefind is not installed (pip install 'zinekit[search]')")
+    _, search = write_catalogs(issues, INFO, tmp_path, lambda message: None)
+    assert search
+    fragments = [json_lib.loads(gzip.decompress(f.read_bytes())[len(b"pagefind_dcd"):])
+                 for f in (tmp_path / "pagefind" / "fragment").glob("*.pf_fragment")]
+    assert [f["meta"].get("link") for f in fragments] == [f"index.html#{issue.slug}"]
+    assert "pantry opens at dawn" in fragments[0]["content"]

@@ -14,10 +14,12 @@ records what it was made from), into a new folder that then takes the old one's 
 
 from __future__ import annotations
 
-import asyncio
 import json
 import shutil
+import subprocess
+import sys
 import zipfile
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Callable
 
@@ -32,11 +34,9 @@ INSTALL = "pip install 'zinekit[search]'"
 
 
 def available() -> bool:
-    try:
-        import pagefind.index  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    """Pagefind and its binary (``pagefind_bin``, or the extended build) are installed."""
+    return find_spec("pagefind") is not None and any(
+        find_spec(name) is not None for name in ("pagefind_bin_extended", "pagefind_bin"))
 
 
 def write_index(issues: list[LibraryIssue], out_dir: Path, language: str,
@@ -56,7 +56,7 @@ def write_index(issues: list[LibraryIssue], out_dir: Path, language: str,
     fresh = out_dir / f".{FOLDER}-new"
     _remove(fresh)
     try:
-        asyncio.run(_index(sources, fresh, language))
+        _index(sources, fresh, language)
     except Exception as exc:  # noqa: BLE001 - the library without search, said once
         _remove(fresh)
         warn(f"the library is written without its search: Pagefind failed ({exc})")
@@ -103,15 +103,24 @@ def _link(issue: LibraryIssue) -> str:
     return issue.web or f"index.html#{issue.slug}"
 
 
-async def _index(sources: list[tuple[LibraryIssue, Path]], output: Path, language: str) -> None:
-    from pagefind.index import IndexConfig, PagefindIndex
-
-    config = IndexConfig(force_language=language.split("-")[0].lower(), output_path=str(output))
-    async with PagefindIndex(config=config) as index:
+def _index(sources: list[tuple[LibraryIssue, Path]], output: Path, language: str) -> None:
+    """Pagefind's command over a folder of the pages to index, staged beside ``output``
+    (its Python API waits a tenth of a second for each page it is sent)."""
+    stage = output.with_name(f".{FOLDER}-site")
+    _remove(stage)
+    try:
         for issue, path in sources:
-            await index.add_html_file(content=page_text(issue, path), url=_link(issue),
-                                      source_path=f"{issue.slug}/index.html")
-        await index.write_files(output_path=str(output))
+            page = stage / issue.slug / "index.html"
+            page.parent.mkdir(parents=True, exist_ok=True)
+            page.write_text(page_text(issue, path), encoding="utf-8")
+        run = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(stage),
+                              "--output-path", str(output), "--silent",
+                              "--force-language", language.split("-")[0].lower()],
+                             capture_output=True, text=True, timeout=1800, check=False)
+        if run.returncode != 0 or not (output / "pagefind.js").is_file():
+            raise RuntimeError((run.stderr or run.stdout).strip()[-500:] or "no index written")
+    finally:
+        _remove(stage)
 
 
 def page_text(issue: LibraryIssue, path: Path) -> str:
@@ -122,11 +131,14 @@ def page_text(issue: LibraryIssue, path: Path) -> str:
 
 
 def epub_text(issue: LibraryIssue, epub: Path) -> str:
-    """An EPUB's pages in reading order as one HTML page (its title the issue's)."""
+    """An EPUB's pages in reading order as one HTML page (its title the issue's); its
+    result leads to the issue on the download page (``data-pagefind-meta="link:…"``,
+    which the search box follows)."""
     root = lxml_html.Element("html", lang=issue.language)
     head = etree.SubElement(root, "head")
     etree.SubElement(head, "title").text = issue.title
     body = etree.SubElement(root, "body")
+    body.set("data-pagefind-meta", f"link:{_link(issue)}")
     try:
         with zipfile.ZipFile(epub) as book:
             for name in reading_order(book):

@@ -44,7 +44,8 @@
     results.forEach(function (found) {
       var item = document.createElement("li");
       var link = document.createElement("a");
-      link.href = found.url;
+      /* a text indexed from its EPUB leads to the issue on the download page */
+      link.href = found.meta && found.meta.link ? new URL(found.meta.link, library).href : found.url;
       link.textContent = (found.meta && found.meta.title) || found.url;
       item.appendChild(link);
       item.appendChild(excerpt(found.excerpt || ""));
