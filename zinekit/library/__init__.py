@@ -18,17 +18,22 @@ from ``opds/`` and ``library/`` (the library's own folders).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from collections import Counter
+from dataclasses import fields
 from pathlib import Path
 from typing import Any, Callable
 
+from zinekit import __version__
 from zinekit.library import atom, opds2
 from zinekit.library.groups import GROUPS, PLURAL, shelves
 from zinekit.library.pages import shelf_pages, search_script
 from zinekit.library.records import LibraryInfo, LibraryIssue, record_of
 from zinekit.library.search import write_index
 from zinekit.library.thumbnails import epub_cover_thumbnail
+from zinekit.locale import FOLDER as locale_folder
 from zinekit.locale import N_, labels
 from zinekit.model import IssueResult
 from zinekit.pipeline.output import write_bytes
@@ -120,6 +125,9 @@ def write_catalogs(records: list[LibraryIssue], info: LibraryInfo, out_dir: Path
         warn(f"an issue named {clash[0]!r} takes the library's folder dist/{clash[0]}/: "
              "its catalogs by author, topic and language are left out")
     search = write_index(records, out_dir, info.language, warn)
+    stamp = library_stamp(records, info, theme, search)
+    if is_current(out_dir, stamp):
+        return [], search
     files = catalog_files(records, info, with_shelves=not clash)
     if not clash:
         files.update(shelf_pages(records, info, search, theme))
@@ -128,7 +136,45 @@ def write_catalogs(records: list[LibraryIssue], info: LibraryInfo, out_dir: Path
     written = write_changed(files, out_dir)
     if not clash:
         remove_stale(files, out_dir)
+    record_stamp(out_dir, stamp, sorted(files))
     return written, search
+
+
+#: What the catalogs and pages were last made from.
+STAMP = ".zinekit-library.json"
+
+
+def library_stamp(records: list[LibraryIssue], info: LibraryInfo, theme: Any,
+                  search: bool) -> str:
+    """A digest of everything the catalogs and pages are made from: the records, the
+    library, the theme's files, zinekit's own library code and label catalogs."""
+    folders = [Path(f) for f in getattr(theme, "folders", [])]
+    own = [Path(__file__).parent, Path(locale_folder)]
+    watched = sorted(str(p) + f":{p.stat().st_size}:{p.stat().st_mtime_ns}"
+                     for base in folders + own if base.is_dir()
+                     for p in base.rglob("*") if p.is_file() and p.suffix in WATCHED)
+    body = {"info": info, "search": search, "files": watched, "zinekit": __version__,
+            "records": [{f.name: getattr(r, f.name) for f in fields(r) if f.name != "made"}
+                        for r in records]}
+    return hashlib.sha256(json.dumps(body, default=str, sort_keys=True).encode()).hexdigest()
+
+
+WATCHED = {".py", ".html", ".js", ".css", ".mo", ".po", ".xhtml", ".svg"}
+
+
+def is_current(out_dir: Path, stamp: str) -> bool:
+    """True when the library there was made from the same inputs and is all there."""
+    try:
+        recorded = json.loads((out_dir / STAMP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(recorded, dict) and recorded.get("stamp") == stamp and \
+        all((out_dir / name).is_file() for name in recorded.get("files", []))
+
+
+def record_stamp(out_dir: Path, stamp: str, names: list[str]) -> None:
+    write_bytes(out_dir / STAMP, json.dumps({"stamp": stamp, "files": names}).encode("utf-8"),
+                within=out_dir)
 
 
 def catalog_files(records: list[LibraryIssue], info: LibraryInfo,
