@@ -152,16 +152,16 @@ def command_runs(folder: Path, issues: int, formats: str) -> list[tuple[str, flo
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--issues", type=int, default=1000)
-    parser.add_argument("--smoke", action="store_true", help="a quick run (CI): 60 issues, "
-                        "a 2-issue series in html only")
+    parser.add_argument("--smoke", action="store_true", help="a quick run (CI): 30 issues, "
+                        "a 1-issue series in html only")
     args = parser.parse_args()
-    count = 60 if args.smoke else args.issues
+    count = 30 if args.smoke else args.issues
     print(f"zinekit library benchmark — Python {platform.python_version()}, "
           f"{os.cpu_count()} cores, {platform.machine()}")
     with tempfile.TemporaryDirectory(prefix="zk-bench-library-") as tmp:
         rows = library_runs(Path(tmp) / "a", count)
         (Path(tmp) / "b").mkdir()
-        rows += command_runs(Path(tmp) / "b", 2 if args.smoke else 4,
+        rows += command_runs(Path(tmp) / "b", 1 if args.smoke else 4,
                              "html" if args.smoke else "pdf,epub,html")
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     for name, seconds, budget, said in rows:
