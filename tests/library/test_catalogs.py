@@ -213,3 +213,21 @@ def test_an_issue_without_a_web_edition_is_searched_in_its_epub(tmp_path):
                  for f in (tmp_path / "pagefind" / "fragment").glob("*.pf_fragment")]
     assert [f["meta"].get("link") for f in fragments] == [f"index.html#{issue.slug}"]
     assert "pantry opens at dawn" in fragments[0]["content"]
+
+
+def test_without_pagefind_the_library_is_written_without_search_and_says_how(tmp_path, monkeypatch):
+    from zinekit.library import search
+
+    monkeypatch.setattr(search, "available", lambda: False)
+    issues = synthetic(1)
+    page = tmp_path / issues[0].slug / "index.html"
+    page.parent.mkdir()
+    page.write_text("<html><body><p>Text.</p></body></html>")
+    issues[0].text_source = page
+    warnings: list[str] = []
+    _, found = write_catalogs(issues, INFO, tmp_path, warnings.append)
+    assert not found and not (tmp_path / "pagefind").exists()
+    assert warnings == ["the library is written without its search: Pagefind is not installed "
+                        "(pip install 'zinekit[search]')"]
+    assert (tmp_path / "opds.xml").is_file() and not (tmp_path / "library-search.js").exists()
+    assert "zk-search" not in (tmp_path / "library" / "authors.html").read_text(encoding="utf-8")
