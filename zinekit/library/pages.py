@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from zinekit.library.atom import ACQUISITION
 from zinekit.library.groups import GROUPS, PLURAL, Shelf, shelves
+from zinekit.library.opds2 import OPDS_JSON
 from zinekit.library.records import LibraryInfo, LibraryIssue
 from zinekit.locale import labels
 from zinekit.render.download_page import PAGE_STYLESHEET
@@ -49,10 +51,15 @@ def shelf_pages(records: list[LibraryIssue], info: LibraryInfo, search: bool,
         pages[f"library/{PLURAL[group]}.html"] = template.render(
             **base, library=library, heading=label(GROUPS[group][0]),
             shelves=[_shelf_link(s, group) for s in found], issues=[]).encode("utf-8")
-        library = {**library, "up": "../../"}
         for shelf in found:
+            shelf_library = {**library, "up": "../../", "alternates": [
+                *alternates,
+                {"href": f"opds/{group}/{shelf.key}.xml", "type": ACQUISITION,
+                 "title": label("Catalog for reading apps (OPDS 1.2)")},
+                {"href": f"opds/{group}/{shelf.key}.json", "type": OPDS_JSON,
+                 "title": label("Catalog for reading apps (OPDS 2.0)")}]}
             pages[f"library/{group}/{shelf.key}.html"] = template.render(
-                **base, library=library, heading=label(GROUPS[group][1], name=shelf.name),
+                **base, library=shelf_library, heading=label(GROUPS[group][1], name=shelf.name),
                 shelves=[], issues=[_issue_view(i) for i in shelf.issues]).encode("utf-8")
     return pages
 
