@@ -40,6 +40,7 @@ from zinekit.pipeline.pages import PageSize, parse_page_size
 from zinekit.pipeline.parallel import IssueRunner, Stages
 from zinekit.project import Project, issues_at, open_project
 from zinekit.library import write_library
+from zinekit.library.search import available as search_available
 from zinekit.library.thumbnails import design_thumbnail
 from zinekit.render.download_page import page_theme
 from zinekit.render.formats import (
@@ -132,7 +133,8 @@ def _library_inputs(path: Path, project: Project, out: Path, options: BuildOptio
             path.resolve() != project.root or diagnostics.failing(options.strict):
         return None
     wanted = {"formats": list(options.formats or []), "theme": options.theme,
-              "strict": options.strict, "epoch": os.environ.get("SOURCE_DATE_EPOCH")}
+              "strict": options.strict, "epoch": os.environ.get("SOURCE_DATE_EPOCH"),
+              "search": search_available()}  # Pagefind installed since: the library's search
     return reuse.library_inputs(project.root, out, wanted)
 
 
@@ -203,6 +205,7 @@ def _write_download_page(project: Project, built: list[IssueResult], session: Se
     stamp = reuse.page_inputs(project.file.path if project.file else None,
                               [(r.issue.slug, session.out_root / r.issue.slug) for r in built],
                               page_theme(project).folders)
+    stamp["search"] = search_available()
     if not options.force and reuse.page_is_current(session.out_root, stamp) and \
             (session.out_root / "opds.xml").is_file():
         return
