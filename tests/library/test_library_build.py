@@ -349,3 +349,11 @@ def test_an_unchanged_rebuild_rewrites_nothing_of_the_library(library):
     run = zinekit("build", "--format", FORMATS, cwd=library.parent)
     assert run.returncode == 0, run.stderr
     assert {p: p.stat().st_mtime_ns for p in watched} == before
+
+
+def test_the_epubs_with_their_labels_translated_pass_epubcheck(library, tmp_path):
+    from tests import validators
+
+    epubs = {folder.name: folder / f"{folder.name}.epub" for folder in issue_folders(library)}
+    for name, report in validators.epubcheck_reports(epubs, tmp_path).items():
+        assert validators.epubcheck_problems(report) == [], name
