@@ -114,7 +114,7 @@ def _index(sources: list[tuple[LibraryIssue, Path]], output: Path, language: str
             page.parent.mkdir(parents=True, exist_ok=True)
             page.write_text(page_text(issue, path), encoding="utf-8")
         run = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(stage),
-                              "--output-path", str(output), "--silent",
+                              "--output-path", str(output),
                               "--force-language", language.split("-")[0].lower()],
                              capture_output=True, text=True, timeout=1800, check=False)
         if run.returncode != 0 or not (output / "pagefind.js").is_file():
