@@ -69,6 +69,7 @@ ISSUE_OPTIONS = _opts(
     Option("season", "str", None, "Season as printed, e.g. 'Winter 2020-2021'."),
     Option("authors", "list", [], "Authors of the issue."),
     Option("editors", "list", [], "Editors of the issue."),
+    Option("topics", "list", [], "Topics of the issue: its shelves in the library's pages and catalogs."),
     _S["language"],
     Option("other_languages", "list", [], "Languages quoted in other scripts, e.g. [uk]: "
            "which one a run of that script is read in (default: its most written)."),

@@ -19,6 +19,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from zinekit.errors import ZinekitError, display_path
 from zinekit.filecache import FileCache
+from zinekit.locale import ENGLISH
 from zinekit.safety.limits import check_css_file, refuse_irregular, toml_loads
 
 PROJECT_OVERRIDE_FOLDER = "theme"
@@ -90,7 +91,7 @@ MAX_TEMPLATE_PRODUCT = 1_000_000
 def template_environment(folders: list[str], autoescape: list[str]) -> jinja2.Environment:
     """A sandboxed environment over the template ``folders``: a theme is a file of the
     project, as untrusted as its Markdown (see :class:`ThemeSandbox`)."""
-    return ThemeSandbox(
+    env = ThemeSandbox(
         loader=_ContainedLoader(folders),
         autoescape=jinja2.select_autoescape(autoescape),
         undefined=jinja2.StrictUndefined,
@@ -98,6 +99,8 @@ def template_environment(folders: list[str], autoescape: list[str]) -> jinja2.En
         lstrip_blocks=True,
         bytecode_cache=compiled_templates(),
     )
+    env.globals.update(ENGLISH.template_globals())  # a render passes the issue's language's
+    return env
 
 
 def compiled_templates() -> jinja2.BytecodeCache | None:

@@ -153,8 +153,14 @@ def render_inline_close(self, tokens, idx, options, env) -> str:
 
 
 def render_block_open(self, tokens, idx, options, env) -> str:
+    label = self.ctx.labels
+    name, mark = _attribute(label("editor's note")), html.escape(label("ed."))
     return ('<aside class="ed-note ed-block" role="note">'
-            '<span class="ed-label" aria-label="editor\'s note">ed.</span>\n')
+            f'<span class="ed-label" aria-label="{name}">{mark}</span>\n')
+
+
+def _attribute(text: str) -> str:
+    return html.escape(text, quote=False).replace('"', "&quot;")
 
 
 def render_block_close(self, tokens, idx, options, env) -> str:

@@ -23,6 +23,7 @@ from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
+from zinekit.locale import ENGLISH
 from zinekit.markup.brackets import ED_FOOTNOTE
 from zinekit.markup.endnotes import marked_endnotes
 from zinekit.model import XrefView
@@ -72,6 +73,7 @@ class RenderContext:
     #: when given, filled with each block's and heading's id: its article's anchor and
     #: source line (the preview's page view)
     block_lines: dict[str, tuple[str, int]] | None = None
+    labels: Callable[..., str] = ENGLISH  # the words printed, in the issue's language
     outline_from: int = 0  # when set, the text's headings are renumbered from this level
                            # down, one level at a time (assistive technology's outline)
 
@@ -145,6 +147,18 @@ class ZineRenderer(RendererHTML):
         """Print footnotes float to the foot of their page, unless gathered as endnotes."""
         return self.ctx.mode == "print" and not self.ctx.endnotes
 
+    def label(self, message: str) -> str:
+        """A word the renderer prints, in the issue's language."""
+        return self.ctx.labels(message)
+
+    @property
+    def _back(self) -> str:
+        return html.escape(self.label("back to the text"))
+
+    @property
+    def _notes(self) -> str:
+        return html.escape(self.label("Notes"))
+
     def note_id(self, n: int) -> str:
         return f"fn-{self.ctx.article_anchor}-{n + 1}"
 
@@ -159,22 +173,22 @@ class ZineRenderer(RendererHTML):
             ed = " ed-footnote" if n in self.ed_notes else ""
             items.append(f'<aside id="{note_id}" class="footnote endnote{ed}" role="doc-footnote">'
                          f'<a class="note-number backlink" href="#ref-{note_id}" '
-                         f'role="doc-backlink" title="back to the text">'
+                         f'role="doc-backlink" title="{self._back}">'
                          f'{n + 1 + self.ctx.note_offset}.</a> {self.notes.get(n, "")}</aside>')
-        return ('<section class="footnotes endnotes">\n<h2 class="notes-title">Notes</h2>\n'
+        return (f'<section class="footnotes endnotes">\n<h2 class="notes-title">{self._notes}</h2>\n'
                 + "\n".join(items) + "\n</section>")
 
     def _notes_section(self) -> str:
         if not self.notes:
             return ""
-        heading = '<h2 class="notes-title">Notes</h2>\n' if self.ctx.endnotes else ""
+        heading = f'<h2 class="notes-title">{self._notes}</h2>\n' if self.ctx.endnotes else ""
         epub_type = ' epub:type="footnote"' if self.ctx.epub else ""
         items = []
         for n, text in self.notes.items():
             note_id = self.note_id(n)
             ed = " ed-footnote" if n in self.ed_notes else ""
             back = (f'<a class="backlink" href="#ref-{note_id}" role="doc-backlink" '
-                    f'title="back to the text">↩</a>')
+                    f'title="{self._back}">↩</a>')
             items.append(f'<aside id="{note_id}" class="footnote{ed}"{epub_type} role="doc-footnote">'
                          f'<span class="note-number">{n + 1 + self.ctx.note_offset}.</span> '
                          f'{text}{back}</aside>')

@@ -33,6 +33,7 @@ from zinekit.pipeline.check import check_text
 from zinekit.pipeline.cluster import Shared, cluster_address, open_workers
 from zinekit.config import SHARED_OPTIONS, IssueSettings
 from zinekit.errors import Diagnostics, ZinekitError, display_path, displayed_from
+from zinekit.locale import missing_catalog
 from zinekit.model import (BuildInputs, Inventory, Issue, IssueResult, LaidOut, PageSize, Plan,
                            Prepared, source_date_of)
 from zinekit.safety.output import check_within, sweep_stale_temporaries, write_bytes
@@ -124,7 +125,7 @@ def build_path(path: Path, options: BuildOptions, reporter: Reporter) -> list[Is
     reporter.findings(diagnostics.shown(options.strict))
     built = [results[t] for t in targets]
     if options.write and _writes_download_page(path, project, len(built)):
-        _write_download_page(project, built, session, options)
+        _write_download_page(project, built, session, options, reporter)
     if stamp is not None:
         issues = [stamps.stamped_issue(project.relative(t), results[t].issue.slug,
                                       results[t].diagnostics, project.root) for t in targets]
@@ -144,8 +145,11 @@ def _library_inputs(path: Path, project: Project, out: Path, options: BuildOptio
     if not options.write or options.force or project.file is None or \
             path.resolve() != project.root or diagnostics.failing(options.strict):
         return None
+    from zinekit.library.search import available as search_available
+
     wanted = {"formats": list(options.formats or []), "theme": options.theme, "vendor": options.vendor,
-              "strict": options.strict, "epoch": options.source_date_epoch}
+              "strict": options.strict, "epoch": options.source_date_epoch,
+              "search": search_available()}  # Pagefind installed since: the library's search
     return stamps.library_inputs(project.root, out, wanted)
 
 
@@ -210,18 +214,23 @@ class _Progress:
 
 
 def _write_download_page(project: Project, built: list[IssueResult], session: Session,
-                         options: BuildOptions) -> None:
-    """``dist/index.html``, unless the issues' manifests and the page's inputs are those
-    of the page already there."""
-    from zinekit.render.download_page import page_theme, write_download_page
+                         options: BuildOptions, reporter: Reporter) -> None:
+    """The readers' library — ``dist/index.html``, the catalogs, the feed, the search
+    (:mod:`zinekit.library`) — unless the issues' manifests and the page's inputs are
+    those of the library already there."""
+    from zinekit.library import write_library
+    from zinekit.library.search import available as search_available
+    from zinekit.render.download_page import page_theme
 
     stamp = stamps.page_inputs(project.file.path if project.file else None,
-                              [(r.issue.slug, session.out_root / r.issue.slug) for r in built],
-                              page_theme(project).folders)
-    if not options.force and stamps.page_is_current(session.out_root, stamp):
+                               [(r.issue.slug, session.out_root / r.issue.slug) for r in built],
+                               page_theme(project).folders)
+    stamp["search"] = search_available()
+    if not options.force and stamps.page_is_current(session.out_root, stamp) and \
+            (session.out_root / "opds.xml").is_file():
         return
-    written = write_download_page(project, built, session.out_root)
-    stamps.record_page(session.out_root, stamp, written)
+    written = write_library(project, built, session.out_root, _noted(reporter))
+    stamps.record_page(session.out_root, stamp, written[0])
 
 
 def lay_out_cited_siblings(targets: list[Path], project: Project, options: BuildOptions,
@@ -296,6 +305,7 @@ def prepare_issue(path: Path, project: Project, options: BuildOptions,
     diagnostics.extend(issue.diagnostics)
     collected = _expanded(issue, session, diagnostics)
     issue = collected.issue if collected else issue
+    warn_untranslated(issue, diagnostics)
     settings = IssueSettings(issue.meta, issue.build, command_line={"theme": options.theme,
                                                                      "vendor": options.vendor})
     theme = load_theme(settings.typed.theme, project.root)  # 2.
@@ -426,10 +436,10 @@ def _render_plan(plan: Plan, reporter: Reporter, options: BuildOptions) -> Issue
     forget_print_layout(prepared)
     drop_repeated_errors(diagnostics, found_before)
     stop_on_errors(diagnostics, options, reporter)
-    if options.thumbnails and reading is not None and reading.data:  # with the render, on its worker
-        from zinekit.render.download_page import cover_thumbnail
+    if options.thumbnails:  # the EPUB's cover, drawn with the render, on its worker
+        from zinekit.library.thumbnails import design_thumbnail
 
-        result.thumbnail = cover_thumbnail(reading.data)
+        result.thumbnail = design_thumbnail(prepared)
     if options.write:  # 6.
         for target, data in files.items():
             result.outputs.append(_write(target, data, plan.out.parent))
@@ -508,6 +518,15 @@ def inventory_of(prepared: Prepared, reading: LaidOut) -> Inventory:
 
 
 # --- settings ------------------------------------------------------------------------------
+
+
+def warn_untranslated(issue: Issue, diagnostics: Diagnostics) -> None:
+    """A language zinekit has no labels for prints "Contents", "Notes" … in English."""
+    if missing_catalog(issue.language):
+        diagnostics.warning(f"zinekit has no labels in language {issue.language!r}: its own words "
+                            "(contents, notes, page abbreviations) are printed in English; "
+                            "a catalog can be added (docs/library.md)", str(issue.source_file),
+                            issue.meta.line_of("language") or 1, 1)
 
 
 def page_size(settings: IssueSettings, diagnostics: Diagnostics) -> PageSize:

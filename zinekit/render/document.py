@@ -7,6 +7,7 @@ from typing import Any
 
 from zinekit import __version__
 from zinekit.config import ISSUE_OPTIONS
+from zinekit.locale import N_, label_stylesheet, labels
 from zinekit.markup import RenderContext, render_html
 from zinekit.model import READING, Article, Edition, Issue, Prepared
 from zinekit.render.languages import mark_languages
@@ -51,9 +52,10 @@ def issue_line(issue: Issue) -> str:
     meta = issue.meta
     if meta.typed.series:
         parts.append(str(meta.typed.series))
-    for value, label in zip(meta.typed.numbering, ("vol.", "no.", "chap.")):
+    label = labels(issue.language)
+    for value, abbreviation in zip(meta.typed.numbering, (N_("vol."), N_("no."), N_("chap."))):
         if value is not None:
-            parts.append(f"{label} {value}")
+            parts.append(f"{label(abbreviation).strip()} {value}")
     return " · ".join(parts)
 
 
@@ -69,7 +71,7 @@ def article_context(article: Article, prepared: Prepared, mode: str,
                         sidenotes=mode == "print" and notes_mode == "side",
                         # on screen, headings renumbered under the title, none skipped
                         # (print keeps the theme's levels; the PDF's tags are renumbered)
-                        block_ids=True, outline_from=2 if mode == "screen" else 0,
+                        labels=labels(issue.language), block_ids=True, outline_from=2 if mode == "screen" else 0,
                         note_offset=issue.notes_before(article)
                         if prepared.footnote_numbering == "issue" else 0,
                         print_edition=edition.print_edition, epub=edition.epub,
@@ -120,6 +122,8 @@ def render_issue_html(prepared: Prepared, mode: str = "print", template: str = "
         footnote_numbering=prepared.footnote_numbering,
         chapter_start=prepared.settings.typed.chapter_start,
         flags=edition.template_flags(),
+        label_css=label_stylesheet(issue.language) if mode == "print" else "",
+        **labels(issue.language).template_globals(),
     )
     return mark_languages(document, issue.language, other_languages(prepared))
 

@@ -300,7 +300,7 @@ def press_bleed(prepared: Prepared) -> Length:
 
 def press_pdf(prepared: Prepared, reading: LaidOut | None) -> tuple[bytes, int, Converted]:
     """The press PDF from the shared layout: one-ink black, CMYK, the vendor's PDF/X."""
-    from zinekit.render.pdf import pdf_bytes
+    from zinekit.render.pdf_write import pdf_bytes
 
     layout = print_layout(prepared, reading)
     if layout.press is not None:

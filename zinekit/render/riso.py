@@ -203,7 +203,7 @@ def draw_in_channels(layout, plan: RisoPlan) -> bytes:
         Color,  # what computed styles hold (color5's is a kind of it)
     )
 
-    from zinekit.render.pdf import pdf_bytes
+    from zinekit.render.pdf_write import pdf_bytes
 
     document = layout.document
     inks = element_inks(document, plan) if plan.elements else {}

@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # pybtex is loaded when an issue cites or lists works
 
 from zinekit.markup.structure import unique_id
 from zinekit.errors import Diagnostics
+from zinekit.locale import ENGLISH, labels
 from zinekit.model import Citation, Issue, Resolved
 from zinekit.resolve.bibfile import (DEFAULT_BIBLIOGRAPHY, Bibliography, find_bibliography,
                                      read_bibliography)
@@ -268,20 +269,21 @@ def _render(make_text: Callable[[], Any]) -> tuple[str | None, PybtexError | Non
 # --- 5. the citations -------------------------------------------------------------------------
 
 
-def _locator(text: str) -> str:
+def _locator(text: str, label: Callable[[str], str] = ENGLISH) -> str:
     """ "12" or "p. 12" → "p. 12", "12-14" or "pp. 12--14" → "pp. 12–14" (no-break space,
-    en dash); anything else as written."""
+    en dash; the abbreviation in the issue's language, ``label``); anything else as
+    written."""
     text = text.strip()
     pages = re.fullmatch(r"(?:pp?\.?\s*)?(\d+)(?:\s*(?:-+|\u2013)\s*(\d+))?", text)
     if pages and pages.group(2):
-        return f"pp.\u00a0{pages.group(1)}\u2013{pages.group(2)}"
+        return f"{label('pp.').strip()}\u00a0{pages.group(1)}\u2013{pages.group(2)}"
     if pages:
-        return f"p.\u00a0{pages.group(1)}"
+        return f"{label('p.').strip()}\u00a0{pages.group(1)}"
     return html.escape(text, quote=False)
 
 
 def format_citation(citation: Citation, works: dict[str, Work], numeric: bool,
-                    linked: bool) -> str:
+                    linked: bool, label: Callable[[str], str] = ENGLISH) -> str:
     """One citation as HTML: "(Fisher 2009, p. 12; Mandel 2020)" or "[1, p. 12; 2]"."""
     parts = []
     for (written_key, locator), suppress in zip(citation.items, _suppressed(citation)):
@@ -292,7 +294,7 @@ def format_citation(citation: Citation, works: dict[str, Work], numeric: bool,
             name = work.year if suppress else f"{work.names} {work.year}"
         if linked:
             name = f'<a class="cite-ref" href="#{work.anchor}">{name}</a>'
-        parts.append(name + (f", {_locator(locator)}" if locator.strip() else ""))
+        parts.append(name + (f", {_locator(locator, label)}" if locator.strip() else ""))
     inner = "; ".join(parts)
     return f"[{inner}]" if numeric else f"({inner})"
 
@@ -331,7 +333,8 @@ def resolve_citations(issue: Issue, diagnostics: Diagnostics, resolved: Resolved
     by_key = {w.key.casefold(): w for w in works}
     for citation in citations:  # 5.
         if all(k.casefold() in by_key for k, _ in citation.items):
-            resolved.citations[citation.id] = format_citation(citation, by_key, numeric, linked)
+            resolved.citations[citation.id] = format_citation(citation, by_key, numeric, linked,
+                                                              labels(issue.language))
 
 
 def _check_places(places: list[tuple[str | None, int]], diagnostics: Diagnostics) -> bool:

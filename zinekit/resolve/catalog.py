@@ -147,10 +147,11 @@ class CatalogIssue:
     def page_labels(self, value: list[str] | None) -> None:
         self._page_labels = list(value) if value is not None else None
 
-    def designation(self) -> str:
-        """How the issue is cited: "vol.6 chap.2", "no.3", else its title."""
+    def designation(self, label: Callable[[str], str] | None = None) -> str:
+        """How the issue is cited: "vol.6 chap.2", "no.3", else its title (``label``:
+        the abbreviations in another language)."""
         numbers = (("vol.", self.volume), ("chap.", self.chapter), ("no.", self.number))
-        parts = [f"{abbr}{n}" for abbr, n in numbers if n is not None]
+        parts = [f"{label(abbr) if label else abbr}{n}" for abbr, n in numbers if n is not None]
         return " ".join(parts) if parts else (self.title or "")
 
     def label_of(self, index: int | None) -> str | None:

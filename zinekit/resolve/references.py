@@ -19,6 +19,7 @@ import functools
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable
 
+from zinekit.locale import ENGLISH
 from zinekit.resolve.catalog import Catalog, CatalogIssue, Entry, Series
 from zinekit.resolve.grammar import RefQuery, normalize_title
 
@@ -36,6 +37,7 @@ class RefContext:
     issue: CatalogIssue | None = None
     local_anchors: dict[str, str] = field(default_factory=dict)
     pdf_href_for: Callable[[CatalogIssue], str | None] | None = None
+    labels: Callable[[str], str] = ENGLISH  # "vol.", "p." printed in the issue's language
 
 
 @dataclass(frozen=True)
@@ -68,10 +70,12 @@ class Resolution:
         return self.issue.title if self.issue is not None else None
 
 
-def format_locator(series_name: str | None, issue: CatalogIssue | None, page_label: str | None) -> str:
-    """ "Ember Tide vol.2, p.5"; parts given as None are left out ("vol.2", "p.5", "pp.5–7")."""
-    head = " ".join(p for p in (series_name, issue.designation() if issue else None) if p)
-    page = (("pp." if "–" in page_label else "p.") + page_label) if page_label else ""
+def format_locator(series_name: str | None, issue: CatalogIssue | None, page_label: str | None,
+                   label: Callable[[str], str] = ENGLISH) -> str:
+    """ "Ember Tide vol.2, p.5"; parts given as None are left out ("vol.2", "p.5", "pp.5–7").
+    ``label`` gives the abbreviations in the citing issue's language ("S.5" in German)."""
+    head = " ".join(p for p in (series_name, issue.designation(label) if issue else None) if p)
+    page = ((label("pp.") if "–" in page_label else label("p.")) + page_label) if page_label else ""
     return ", ".join(p for p in (head, page) if p)
 
 
@@ -417,14 +421,15 @@ def _locators(query: RefQuery, context: RefContext, series_name: str | None, fou
               printed: str | None) -> tuple[str, str]:
     """(what the printed reference lacks, the complete locator)."""
     issue = found.issue
-    full = format_locator(series_name, issue, printed)
+    label = context.labels
+    full = format_locator(series_name, issue, printed, label)
     if issue is None or issue is context.issue:
-        lacking = format_locator(None, None, printed if not query.has_page else None)
+        lacking = format_locator(None, None, printed if not query.has_page else None, label)
         return (f", {lacking}" if lacking else ""), full
     named_by_title = found.entry is None and all(n is None for n in (issue.volume, issue.number, issue.chapter))
     need_issue = not query.has_volume and not named_by_title
     need_series = need_issue and not query.has_series
     lacking = format_locator(
-        series_name if need_series else None, issue if need_issue else None, None if query.has_page else printed
-    )
+        series_name if need_series else None, issue if need_issue else None, None if query.has_page else printed,
+        label)
     return (f", {lacking}" if lacking else ""), full

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from zinekit.locale import labels
 from zinekit.model import Article, Edition, Issue, Prepared
 from zinekit.render.document import article_context, build_date, issue_context, other_languages
 from zinekit.render.languages import mark_languages
@@ -110,12 +111,14 @@ class PageRenderer:
         self.resolved = prepared.resolved
         self.env = prepared.theme.jinja_env()
         self.issue_ctx = issue_context(prepared.issue)
+        self.label = labels(prepared.issue.language)
 
     def render(self, name: str, kind: str, template: str, title: str, body_type: str = "",
                **context: Any) -> Page:
         html = self.env.get_template(template).render(
             issue=self.issue_ctx, page_title=title, kind=kind, body_type=body_type,
-            build_date=build_date(self.prepared.source_date), **context)
+            build_date=build_date(self.prepared.source_date), **self.label.template_globals(),
+            **context)
         html = mark_languages(html, self.issue.language, other_languages(self.prepared))
         return Page(name=name, title=title, root=parse_page(html), kind=kind)
 
@@ -139,23 +142,24 @@ class PageRenderer:
         if issue.meta.typed.further_reading and self.resolved.bibliography_html:
             sources.append(Source(self.render(
                 "text/further-reading.xhtml", "further-reading", "epub/further-reading.xhtml",
-                "Further reading", "backmatter", bibliography_html=self.resolved.bibliography_html)))
+                self.label("Further reading"), "backmatter", bibliography_html=self.resolved.bibliography_html)))
         colophon = self.render("text/colophon.xhtml", "colophon", "epub/colophon.xhtml",
-                               "Colophon", "backmatter")
+                               self.label("Colophon"), "backmatter")
         body = colophon.root.find(h("body"))
         if body is not None and len(body):
             sources.append(Source(colophon))
         return sources
 
     def nav(self, sources: list[Source], cover: Page, page_list: list[dict[str, str]]) -> Page:
-        landmarks = [{"type": "cover", "href": _rel(cover.name), "label": "Cover"},
-                     {"type": "titlepage", "href": _rel(sources[0].page.name), "label": "Title page"},
-                     {"type": "toc", "href": "#toc", "label": "Contents"}]
+        label = self.label
+        landmarks = [{"type": "cover", "href": _rel(cover.name), "label": label("Cover")},
+                     {"type": "titlepage", "href": _rel(sources[0].page.name), "label": label("Title page")},
+                     {"type": "toc", "href": "#toc", "label": label("Contents")}]
         first_text = next((s for s in sources if s.article is not None), None)
         if first_text is not None:
             landmarks.append({"type": "bodymatter", "href": _rel(first_text.page.name),
-                              "label": "Start of the text"})
-        page = self.render(NAV, "nav", "epub/nav.xhtml", "Contents",
+                              "label": label("Start of the text")})
+        page = self.render(NAV, "nav", "epub/nav.xhtml", label("Contents"),
                            toc=_toc(sources, self.issue), landmarks=landmarks, page_list=page_list)
         page.properties.add("nav")
         return page
@@ -181,7 +185,8 @@ def _toc(sources: list[Source], issue: Issue) -> list[dict[str, Any]]:
         if article.title:
             entries.append({"label": article.title, "href": _rel(page.name), "children": children})
         elif article.is_intro:
-            entries.append({"label": "Introduction", "href": _rel(page.name), "children": []})
+            label = labels(issue.language)
+            entries.append({"label": label("Introduction"), "href": _rel(page.name), "children": []})
         else:  # the one text of a single-file issue
             entries.append({"label": issue.title, "href": _rel(page.name), "children": children})
     return entries
@@ -200,7 +205,8 @@ def _cover(renderer: PageRenderer, prepared: Prepared, resources: Resources,
         svg = generated_cover(prepared.theme, prepared.page, issue_context(issue))
         name = resources.add("images/cover.svg", "image/svg+xml", svg)
     resources.items[name].properties.add("cover-image")
-    alt = f"Cover: {issue.title}"
+    label = labels(issue.language)
+    alt = label("Cover: {title}", title=issue.title)
     return renderer.render("text/cover.xhtml", "cover", "epub/cover.xhtml",
                                          alt, "cover", cover_src=f"../{name}", cover_alt=alt)
 

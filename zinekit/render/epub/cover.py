@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from zinekit.locale import labels
 from zinekit.model import PageSize
 from zinekit.render.epub.fonts import embedding_allowed
 from zinekit.render.font_cache import remembered_file
@@ -82,8 +84,9 @@ class Lettering:
                   width: float | None, anchor: str, leading: float, tracking: float,
                   fill: str, max_lines: int) -> TextBlock:
         """The text as outlines of ``tt``; as SVG text when the font lacks a character
-        (a damaged font raises, and gets the same fallback)."""
-        if tt is None or any(ord(ch) not in tt.getBestCmap() for ch in text if ch != " "):
+        or the script needs shaping (a damaged font raises, and gets the same fallback)."""
+        if tt is None or needs_shaping(text) or \
+                any(ord(ch) not in tt.getBestCmap() for ch in text if ch != " "):
             return _text_fallback(text, size, x, y, width, anchor, leading, fill)
         while True:
             lines = _wrap(text, tt, size, tracking, width)
@@ -104,6 +107,14 @@ class Lettering:
         if path is None or not embedding_allowed(path)[0]:
             return None
         return _open_font(str(path))
+
+
+def needs_shaping(text: str) -> bool:
+    """Text set right to left (Arabic, Hebrew) or with combining marks: glyph by glyph
+    outlines would print it unjoined and backwards, so the reader's renderer, which
+    shapes it, sets it as ``<text>``."""
+    return any(unicodedata.bidirectional(ch) in ("R", "AL") or unicodedata.combining(ch)
+               for ch in text)
 
 
 def _advance(line: str, tt: TTFont, tracking: float) -> float:
@@ -198,6 +209,7 @@ def draw_cover(theme: Theme, page: PageSize, issue_ctx: dict[str, Any]) -> bytes
     env.autoescape = True
     height = round(COVER_WIDTH * page.height / page.width)
     svg = env.get_template("epub/cover.svg").render(
-        issue=issue_ctx, width=COVER_WIDTH, height=height, lettering=Lettering(theme))
+        issue=issue_ctx, width=COVER_WIDTH, height=height, lettering=Lettering(theme),
+        **labels(str(issue_ctx.get("language") or "en")).template_globals())
     return svg.encode("utf-8")
 
