@@ -10,6 +10,7 @@ from typing import Any
 from zinekit import __version__
 from zinekit.markup import RenderContext, render_html
 from zinekit.model import Article, Issue, Prepared
+from zinekit.render.cover_art import cover_art_for
 from zinekit.render.languages import mark_languages
 from zinekit.render.locale import format_issue_date, iso_date
 from zinekit.render.paper import text_direction
@@ -123,8 +124,21 @@ def render_issue_html(prepared: Prepared, mode: str = "print", template: str = "
         footnote_numbering=prepared.footnote_numbering,
         chapter_start=prepared.settings.get("chapter_start") or "page",
         flags=flags,
+        cover_art=_cover_art(prepared, mode, flags),
     )
     return mark_languages(document, issue.language, other_languages(prepared))
+
+
+def _cover_art(prepared: Prepared, mode: str, flags: dict[str, Any]) -> str | None:
+    """The ``cover:`` picture treated for the copier as the theme asks (cover_art.py),
+    for the printed pages only."""
+    written = cover_image(prepared.issue)
+    treatment = prepared.theme.manifest.get("cover_treatment")
+    if mode != "print" or written is None or not treatment:
+        return None
+    picture = prepared.issue.source_file.parent / written
+    return cover_art_for(picture, treatment, prepared.page.width_mm, prepared.page.height_mm,
+                         flags.get("bleed"))
 
 
 def other_languages(prepared: Prepared) -> tuple[str, ...]:
