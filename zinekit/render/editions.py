@@ -50,14 +50,16 @@ class Booklet:
     report: ImposeReport
 
 
-def booklet_options(issue: Issue, caliper_mm: float | None = None) -> ImposeOptions:
+def booklet_options(issue: Issue, caliper_mm: float | None = None,
+                    layout: str | None = None) -> ImposeOptions:
     """Imposition settings from ``[build]``: layout, sheet, signature, bleed, cover; the
     paper's thickness (``caliper``) is the creep of a folded layout; the binding from the
     front matter's ``binding``, else from the issue's language (right to left for Arabic,
-    Hebrew, Persian …)."""
+    Hebrew, Persian …).  ``layout``: the issue's settings' (a theme's default, such as
+    minizine's one-page zine), else ``[build]``'s."""
     build = issue.build
     bleed = build.get("bleed")
-    layout = build.get("booklet_layout", "saddle")
+    layout = layout or build.get("booklet_layout", "saddle")
     binding = issue.meta.get("binding") or binding_for_language(issue.language)
     try:
         return ImposeOptions.parse(
@@ -78,9 +80,9 @@ def booklet_options(issue: Issue, caliper_mm: float | None = None) -> ImposeOpti
 
 
 def impose_booklet(issue: Issue, print_pdf: bytes, out: Path, diagnostics: Diagnostics,
-                   caliper_mm: float | None = None) -> Booklet | None:
+                   caliper_mm: float | None = None, layout: str | None = None) -> Booklet | None:
     """Impose the print edition; the file is named after the sheet it is laid out on."""
-    options = booklet_options(issue, caliper_mm)
+    options = booklet_options(issue, caliper_mm, layout)
     with tempfile.TemporaryDirectory(prefix="zinekit-booklet-") as folder:
         target = Path(folder) / "booklet.pdf"
         try:

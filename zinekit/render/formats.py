@@ -44,6 +44,7 @@ def _booklet(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Pat
     own pages when the print edition prints the same, else a layout of its own."""
     from zinekit.render.editions import impose_booklet, print_edition_differs
     from zinekit.render.note_overflow import notes_at_end
+    from zinekit.render.page_budget import booklet_layout
     from zinekit.render.paper import caliper_of
     from zinekit.render.pdf import render_pdf
 
@@ -52,7 +53,8 @@ def _booklet(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Pat
         paper = render_pdf(prepared, print_edition=True, bleed=prepared.issue.build.get("bleed"),
                            end_notes=notes_at_end(reading))
     booklet = impose_booklet(prepared.issue, paper.data, out, prepared.diagnostics,
-                             caliper_of(prepared.settings, prepared.diagnostics))
+                             caliper_of(prepared.settings, prepared.diagnostics),
+                             booklet_layout(prepared, paper.pages))
     if booklet is None:
         return {}
     prepared.notes.append(str(booklet.report))

@@ -32,6 +32,7 @@ from zinekit.markup.xrefs import SIBLING_SCHEME
 from zinekit.model import Issue, LaidOut, Prepared
 from zinekit.render.document import render_issue_html
 from zinekit.render import footnote_area
+from zinekit.render.page_budget import check_page_budget
 from zinekit.render.note_overflow import (NotePlacement, misplaced_footnotes, moved_note,
                                           placement_for, report_misplaced)
 from zinekit.render.epub.assets import css_urls, url_of
@@ -570,6 +571,8 @@ def render_pdf(prepared: Prepared, variant: str | None = None, with_bytes: bool 
     report = moved_note(prepared, placement)
     if report and not flags.get("print_edition"):  # the print edition moves the same
         prepared.notes.append(report)
+    if not flags:  # the reading PDF: does it fit the sheets the theme folds it from?
+        check_page_budget(prepared, len(document.pages), diagnostics)
     anchor_pages: dict[str, int] = {}
     for number, laid_out in enumerate(document.pages, start=1):
         for anchor in laid_out.anchors:
