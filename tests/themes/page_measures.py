@@ -100,6 +100,10 @@ def measure(pdf: Path) -> list[PageMeasure]:
     return pages
 
 
+#: Pages that are whole by design, whatever they hold, by the id they carry.
+SHORT_BY_DESIGN = ("front-cover", "title-page", "contents", "back-cover")
+
+
 def article_starts(pdf: Path) -> set[int]:
     """The pages the outline's top-level entries open on (articles, chapters)."""
     reader = PdfReader(str(pdf))
@@ -108,6 +112,14 @@ def article_starts(pdf: Path) -> set[int]:
         if not isinstance(entry, list):
             starts.add(reader.get_destination_page_number(entry) + 1)
     return starts
+
+
+def designed_pages(pdf: Path) -> set[int]:
+    """The covers and the contents page, found by their named destinations."""
+    reader = PdfReader(str(pdf))
+    named = reader.named_destinations
+    return {reader.get_destination_page_number(named[name]) + 1 for name in SHORT_BY_DESIGN
+            if name in named}
 
 
 @dataclass
@@ -123,9 +135,10 @@ def verdict(pdf: Path) -> Verdict:
     article (not its last page, not a cover), and the smallest note call."""
     pages = measure(pdf)
     last = len(pages)
-    starts = article_starts(pdf) | {last}
-    ends = {n - 1 for n in starts if n > 1} | {last}
-    inner = [p for p in pages if 1 < p.number < last]
+    designed = designed_pages(pdf)
+    starts = article_starts(pdf) | designed | {last}
+    ends = {n - 1 for n in starts if n > 1} | {last} | designed
+    inner = [p for p in pages if 1 < p.number < last and p.number not in designed]
     runts = [p.number for p in inner if 1 <= len(p.lines) <= 2]
     within = [p for p in inner if p.number not in ends and p.lines]
     near_empty = [p.number for p in within if p.filled < 1 / 3]
