@@ -70,3 +70,15 @@ def test_a_layout_the_editor_chose_is_kept(cli, tmp_path):
     assert run.exit_code == 1
     assert "a one-page zine has 8 pages" in run.output
     assert "warning: the text lays out to" in run.output and "imposed as" not in run.output
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("theme", ["cutpaste", "photocopy", "minizine"])
+def test_every_edition_of_a_zine_with_a_cover_picture_builds(cli, tmp_path, theme):
+    """The paste-up covers are the printed pages'; the EPUB and the web edition, which
+    render the same templates without a layout, keep base's title page."""
+    run = cli("build", POCKET / "pocket-library.md", "--theme", theme, "--strict", "--format",
+              "pdf,booklet,epub,html", "--out", tmp_path)
+    assert run.exit_code == 0, run.output
+    web = next(tmp_path.rglob("index.html")).read_text(encoding="utf-8")
+    assert 'class="title-page' in web and "cut-0" not in web and "data:image" not in web
