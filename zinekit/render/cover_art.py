@@ -80,7 +80,8 @@ def _dot(draw: ImageDraw.ImageDraw, grey: Image.Image, x: float, y: float, cell:
     """One dot whose area is the share of black at (x, y)."""
     px = min(max(int(x), 0), grey.width - 1)
     py = min(max(int(y), 0), grey.height - 1)
-    darkness = 1 - grey.getpixel((px, py)) / 255
+    value = grey.getpixel((px, py))
+    darkness = 1 - float(value if isinstance(value, (int, float)) else 255) / 255
     if darkness < 0.04:
         return
     radius = cell * math.sqrt(darkness / math.pi) * 1.05
