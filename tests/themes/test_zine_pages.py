@@ -8,6 +8,9 @@
 - note calls at least 65 % of the size of the text they are in;
 - no short editor's slip cut across two columns or two pages;
 - the numbers of a numbered list inside the text block.
+
+Seed 000 is a zine article with long notes and editor's notes, seed 004 a post with
+side notes.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ COLUMNS = {"cutpaste": 1, "photocopy": 2, "minizine": 1}
 #: Each theme on the texts it is made for (a minizine holds a short text).
 CASES = [(text, theme) for theme in ("cutpaste", "photocopy") for text in ("vol6", "vol7", "slips", "seed000")]
 CASES += [("pocket", "minizine"), ("slips", "minizine"), ("vol6", "minizine")]
+CASES += [("seed004", theme) for theme in THEMES]  # side notes (on an A7 page, at the foot)
 FILLER = ("The copy shop opens at eight and the queue is already out of the door, mostly people "
           "with a single sheet each and a look of having decided something overnight. ")
 
@@ -56,7 +60,7 @@ def _texts(root: Path) -> dict[str, Path]:
     (root / "slips.md").write_text(slips_text(), encoding="utf-8")
     texts = {"vol6": EXAMPLES / "ember-tide" / "vol6", "vol7": EXAMPLES / "ember-tide" / "vol7",
              "pocket": EXAMPLES / "pocket-library" / "pocket-library.md", "slips": root / "slips.md"}
-    for prefix in ("000",):
+    for prefix in ("000", "004"):
         source = seed(prefix)
         if source is not None:
             target = root / f"seed{prefix}.md"
