@@ -154,3 +154,21 @@ def test_list_numbers_stay_inside_the_text_block(built, theme):
                 assert any(-1 <= word["x0"] - edge < 40 for edge in edges[index % 2]), \
                     f"{word['text']} at x={word['x0']:.1f}, the text starts at {sorted(edges[index % 2])}"
     assert numbers >= 12
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, theme", [("seed000", "cutpaste"), ("seed000", "photocopy"),
+                                         ("vol6", "photocopy")])
+def test_notes_run_at_most_about_75_characters_a_line(built, text, theme):
+    """Lines in the notes' size (spaces counted): a long line of small type is hard to
+    follow back to its start."""
+    longest = 0
+    with pdfplumber.open(str(_pdf(built, text, theme))) as document:
+        for page in document.pages:
+            lines = page.extract_text_lines()
+            body = Counter(round(c["size"], 1) for line in lines for c in line["chars"]).most_common(1)
+            for line in lines:
+                size = Counter(round(c["size"], 1) for c in line["chars"]).most_common(1)[0][0]
+                if body and size < 0.9 * body[0][0]:
+                    longest = max(longest, len(line["text"]))
+    assert 0 < longest <= 80
