@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from zinekit.render.cover_art import copier, cover_art_for, halftone, treated_cover
+from zinekit.render.cover_art import DOTS_PER_MM, copier, cover_art_for, halftone, treated_cover
 
 
 def _ramp(path: Path) -> Path:
@@ -35,7 +35,7 @@ def _black_share(image: Image.Image, box: tuple[int, int, int, int]) -> float:
 def test_a_treated_cover_is_black_and_white_in_the_page_shape(tmp_path, treatment):
     art = _decoded(treated_cover(_ramp(tmp_path / "ramp.png"), treatment, 148, 210))
     assert art.mode == "1"
-    assert art.size == (round(148 * 300 / 25.4), round(210 * 300 / 25.4))
+    assert art.size == (round(148 * DOTS_PER_MM), round(210 * DOTS_PER_MM))
 
 
 def test_halftone_dots_grow_with_the_darkness():
@@ -63,4 +63,4 @@ def test_a_picture_pillow_cannot_read_is_left_as_it_is(tmp_path):
 
 def test_the_bleed_widens_the_picture(tmp_path):
     art = _decoded(cover_art_for(_ramp(tmp_path / "r.png"), "copier", 148, 210, "3mm"))
-    assert art.size == (round(154 * 300 / 25.4), round(216 * 300 / 25.4))
+    assert art.size == (round(154 * DOTS_PER_MM), round(216 * DOTS_PER_MM))
