@@ -189,7 +189,7 @@ def test_unknown_theme(cli, make_project):
     root = make_project({"notes.md": SIMPLE})
     run = cli("build", "notes.md", "--theme", "glitter", cwd=root)
     assert run.exit_code == 1
-    assert "unknown theme 'glitter' (available: cutpaste, pamphlet" in run.output
+    assert "unknown theme 'glitter' (available: cutpaste, minizine, pamphlet" in run.output
 
 
 def test_project_can_override_one_template(cli, make_project):

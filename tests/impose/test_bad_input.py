@@ -101,7 +101,8 @@ def test_bad_option_value(workdir):
 
 def test_too_many_pages_for_a_one_page_zine(workdir):
     assert_refused(run("ten.pdf", "-o", "out.pdf", "--layout", "onepagezine"),
-                   "ten.pdf: error: a one-page zine has 8 pages; this PDF has 10 (use --layout saddle)",
+                   "ten.pdf: error: a one-page zine has 8 pages; this PDF has 10 (use --layout twosheetzine "
+                   "for up to 16, or --layout saddle)",
                    workdir)
 
 
@@ -164,7 +165,8 @@ def test_small_zine_pages_are_fine(workdir):
     (("--layout", "repeat", "--flyleaves", "1"),
      "ten.pdf: error: --flyleaves applies to saddle, perfect, 4up, topbound and stab, not to --layout repeat"),
     (("--layout", "cutstack", "--binding", "rtl"),
-     "ten.pdf: error: --binding rtl applies to saddle, perfect, 4up, onepagezine, topbound and stab, "
+     "ten.pdf: error: --binding rtl applies to saddle, perfect, 4up, onepagezine, twosheetzine, topbound "
+     "and stab, "
      "not to --layout cutstack"),
     (("--binding-margin", "10mm"), "ten.pdf: error: --binding-margin applies to --layout stab, not to --layout saddle"),
     (("--up", "2"), "ten.pdf: error: --up applies to --layout perfect, not to --layout saddle"),

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from zinekit.impose.layouts import (
     fourup_order,
     onepagezine_order,
+    twosheetzine_order,
     perfect_order,
     pick_signature,
     saddle_order,
@@ -129,6 +130,21 @@ def test_onepagezine_pads_and_refuses_more_than_8():
     assert numbers(onepagezine_order(6).sheets[0].front)[4:] == [None, None, 6, 1]
     with pytest.raises(LayoutError, match="8 pages; this PDF has 9"):
         onepagezine_order(9)
+
+
+def test_twosheetzine_puts_the_middle_pages_on_the_inner_sheet():
+    plan = twosheetzine_order(16)
+    outer, inner = (numbers(sheet.front) for sheet in plan.sheets)
+    assert outer == [13, 4, 3, 2, 14, 15, 16, 1]
+    assert inner == [9, 8, 7, 6, 10, 11, 12, 5]
+    assert not plan.duplex and all(sheet.back is None for sheet in plan.sheets)
+
+
+def test_twosheetzine_pads_before_the_back_cover_and_refuses_more_than_16():
+    plan = twosheetzine_order(11)
+    assert plan.sequence[-1] == 10 and plan.sequence[10:15] == (None,) * 5
+    with pytest.raises(LayoutError, match="16 pages; this PDF has 17"):
+        twosheetzine_order(17)
 
 
 def test_topbound_heads_meet_at_the_fold():

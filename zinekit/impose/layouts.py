@@ -1,4 +1,4 @@
-"""Page order of the folded layouts: saddle, topbound, perfect, 4up, onepagezine.
+"""Page order of the folded layouts: saddle, topbound, perfect, 4up, onepagezine, twosheetzine.
 
 Each is a pure function ``(count, request) → Plan`` (see ``plan.py`` for the data and
 its conventions); ``leaves.py`` has the layouts of single leaves and cards, and
@@ -189,11 +189,32 @@ def onepagezine_order(count: int, request: LayoutRequest = DEFAULT) -> Plan:
     """
     need_pages(count)
     if count > 8:
-        raise LayoutError(f"a one-page zine has 8 pages; this PDF has {count} (use --layout saddle)")
+        raise LayoutError(f"a one-page zine has 8 pages; this PDF has {count} (use --layout "
+                          "twosheetzine for up to 16, or --layout saddle)")
     s = pad(range(count), 8, request.blanks)
-    top = [Slot(s[i], col, 0, 180) for col, i in enumerate((4, 3, 2, 1))]
-    bottom = [Slot(s[i], col, 1) for col, i in enumerate((5, 6, 7, 0))]
-    return Plan("onepagezine", ONEPAGE_GRID, (SheetPlan(tuple(top + bottom), None),), s, duplex=False)
+    return Plan("onepagezine", ONEPAGE_GRID, (SheetPlan(_one_sheet(s), None),), s, duplex=False)
+
+
+def twosheetzine_order(count: int, request: LayoutRequest = DEFAULT) -> Plan:
+    """The 16-page mini zine from two sheets, each printed on one side and folded and
+    cut as a one-page zine: the first holds pages 1–4 and 13–16, the second 5–12 and
+    goes inside the first at its middle (between pages 4 and 13), then both are
+    stapled or sewn through the fold.  More than 16 pages is an error."""
+    need_pages(count)
+    if count > 16:
+        raise LayoutError(f"a two-sheet zine has 16 pages; this PDF has {count} (use --layout saddle)")
+    s = pad(range(count), 16, request.blanks)
+    outer = tuple(s[i] for i in (0, 1, 2, 3, 12, 13, 14, 15))
+    inner = tuple(s[4:12])
+    sheets = (SheetPlan(_one_sheet(outer), None, outer=True), SheetPlan(_one_sheet(inner), None))
+    return Plan("twosheetzine", ONEPAGE_GRID, sheets, s, duplex=False)
+
+
+def _one_sheet(pages: tuple[int | None, ...]) -> tuple[Slot, ...]:
+    """Eight pages in the one-page zine's panels (see :func:`onepagezine_order`)."""
+    top = [Slot(pages[i], col, 0, 180) for col, i in enumerate((4, 3, 2, 1))]
+    bottom = [Slot(pages[i], col, 1) for col, i in enumerate((5, 6, 7, 0))]
+    return tuple(top + bottom)
 
 
 def split_cover(count: int, multiple: int, request: LayoutRequest

@@ -60,6 +60,10 @@ LAYOUTS: dict[str, Layout] = {layout.name: layout for layout in (
     Layout("onepagezine", "8 pages on one side of one sheet, folded and cut",
            layouts.onepagezine_order, layouts.ONEPAGE_GRID, "one-page zine",
            "fold and cut as a one-page zine", frozenset({"blanks", "binding"})),
+    Layout("twosheetzine", "16 pages on one side of two sheets, each folded and cut, one inside the other",
+           layouts.twosheetzine_order, layouts.ONEPAGE_GRID, "two-sheet zine",
+           "fold and cut each sheet as a one-page zine, put the second inside the first "
+           "at its middle and staple through the fold", frozenset({"blanks", "binding"})),
     Layout("repeat", "each page N-up, as many as fit (flyers, cards)", leaves.repeat_order,
            None, "step-and-repeat", "cut apart at the crop marks",
            frozenset({"duplex-manual", "single-sided"}), covers=False, book=False),

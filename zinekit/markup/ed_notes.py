@@ -152,10 +152,31 @@ def render_inline_close(self, tokens, idx, options, env) -> str:
     return '<span class="ed-mark">]</span></span>'
 
 
+#: A block note longer than this (characters of its text) is marked ``ed-long``: a theme
+#: that sets short notes on a hand-lettered slip sets a long one in its text face (hand
+#: lettering is tiring past a few lines, and a slip must fit in one column).
+LONG_ED_NOTE_CHARACTERS = 480
+
+
+def block_note_length(tokens, idx: int) -> int:
+    """The characters of text in the block note opening at ``idx``."""
+    depth, length = 0, 0
+    for token in tokens[idx:]:
+        depth += token.nesting if token.type in ED_BLOCK_TOKENS else 0
+        if depth <= 0:
+            break
+        length += len(token.content) if token.type == "inline" else 0
+    return length
+
+
+ED_BLOCK_TOKENS = {"ed_block_open", "ed_block_close", "container_ed_open", "container_ed_close"}
+
+
 def render_block_open(self, tokens, idx, options, env) -> str:
     label = self.ctx.labels
     name, mark = _attribute(label("editor's note")), html.escape(label("ed."))
-    return ('<aside class="ed-note ed-block" role="note">'
+    long = " ed-long" if block_note_length(tokens, idx) > LONG_ED_NOTE_CHARACTERS else ""
+    return (f'<aside class="ed-note ed-block{long}" role="note">'
             f'<span class="ed-label" aria-label="{name}">{mark}</span>\n')
 
 

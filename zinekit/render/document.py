@@ -10,6 +10,7 @@ from zinekit.config import ISSUE_OPTIONS
 from zinekit.locale import N_, label_stylesheet, labels
 from zinekit.markup import RenderContext, render_html
 from zinekit.model import READING, Article, Edition, Issue, Prepared
+from zinekit.render.cover_art import cover_art_for
 from zinekit.render.languages import mark_languages
 from zinekit.render.locale import format_issue_date, iso_date
 from zinekit.render.paper import text_direction
@@ -122,10 +123,23 @@ def render_issue_html(prepared: Prepared, mode: str = "print", template: str = "
         footnote_numbering=prepared.footnote_numbering,
         chapter_start=prepared.settings.typed.chapter_start,
         flags=edition.template_flags(),
+        cover_art=_cover_art(prepared, mode, edition.template_flags()),
         label_css=label_stylesheet(issue.language) if mode == "print" else "",
         **labels(issue.language).template_globals(),
     )
     return mark_languages(document, issue.language, other_languages(prepared))
+
+
+def _cover_art(prepared: Prepared, mode: str, flags: dict[str, Any]) -> str | None:
+    """The ``cover:`` picture treated for the copier as the theme asks (cover_art.py),
+    for the printed pages only."""
+    written = cover_image(prepared.issue)
+    treatment = prepared.theme.manifest.get("cover_treatment")
+    if mode != "print" or written is None or not treatment:
+        return None
+    picture = prepared.issue.source_file.parent / written
+    return cover_art_for(picture, treatment, prepared.page.width_mm, prepared.page.height_mm,
+                         flags.get("bleed"))
 
 
 def other_languages(prepared: Prepared) -> tuple[str, ...]:

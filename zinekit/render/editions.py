@@ -60,13 +60,16 @@ class Booklet:
     report: ImposeReport
 
 
-def booklet_options(issue: Issue, caliper_mm: float | None = None) -> ImposeOptions:
+def booklet_options(issue: Issue, caliper_mm: float | None = None,
+                    layout: str | None = None) -> ImposeOptions:
     """Imposition settings from ``[build]``: layout, sheet, signature, bleed, cover; the
     paper's thickness (``caliper``) is the creep of a folded layout; the binding from the
     front matter's ``binding``, else from the issue's language (right to left for Arabic,
-    Hebrew, Persian …)."""
+    Hebrew, Persian …).  ``layout``: the issue's settings' (a theme's default, such as
+    minizine's one-page zine), else ``[build]``'s."""
     build = issue.build.typed
-    bleed, layout = build.bleed, build.booklet_layout
+    bleed = build.bleed
+    layout = layout or build.booklet_layout
     binding = issue.meta.typed.binding or binding_for_language(issue.language)
     try:
         return ImposeOptions.parse(
@@ -87,12 +90,13 @@ def booklet_options(issue: Issue, caliper_mm: float | None = None) -> ImposeOpti
 
 
 def impose_booklet(issue: Issue, print_pdf: bytes, out: Path, diagnostics: Diagnostics,
-                   caliper_mm: float | None = None, blank_back: bool = False) -> Booklet | None:
+                   caliper_mm: float | None = None, blank_back: bool = False,
+                   layout: str | None = None) -> Booklet | None:
     """Impose the print edition; the file is named after the sheet it is laid out on.
     ``blank_back``: the print edition is ``print_pdf`` and a blank back cover after it."""
     from zinekit.impose import impose_pdf
 
-    options = booklet_options(issue, caliper_mm)
+    options = booklet_options(issue, caliper_mm, layout)
     if blank_back:
         options = replace(options, blank_back=True)
     with tempfile.TemporaryDirectory(prefix="zinekit-booklet-") as folder:

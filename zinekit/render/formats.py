@@ -46,6 +46,7 @@ def _booklet(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Pat
     empty back cover), else a layout of its own."""
     from zinekit.render.editions import impose_booklet, print_edition_source
     from zinekit.render.note_overflow import notes_at_end
+    from zinekit.render.page_budget import booklet_layout
     from zinekit.render.paper import caliper_of
 
     paper, source = reading, "own"
@@ -62,7 +63,8 @@ def _booklet(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Pat
     assert paper is not None
     booklet = impose_booklet(prepared.issue, paper.data, out, prepared.diagnostics,
                              caliper_of(prepared.settings, prepared.diagnostics),
-                             blank_back=source == "reading+back")
+                             blank_back=source == "reading+back",
+                             layout=booklet_layout(prepared, paper.pages))
     if booklet is None:
         return {}
     prepared.notes.append(str(booklet.report))

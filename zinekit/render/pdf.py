@@ -22,6 +22,7 @@ from zinekit.reachins import page_box, rendering, weasyprint_log, with_stack_roo
 from zinekit.render.document import render_issue_html
 from zinekit.render.fetcher import ProjectFetcher, report_image, report_refusals
 from zinekit.render.fonts import check_font_coverage, check_font_families
+from zinekit.render.page_budget import check_page_budget
 from zinekit.render.note_overflow import (NotePlacement, misplaced_footnotes, moved_note,
                                           placement_for, report_misplaced)
 from zinekit.render.page_starts import page_starts
@@ -163,6 +164,8 @@ def render_pdf(prepared: Prepared, variant: str | None = None, with_bytes: bool 
     report = moved_note(prepared, placement)
     if report and not edition.print_edition:  # the print edition moves the same
         prepared.notes.append(report)
+    if edition == READING:  # the reading PDF: does it fit the sheets the theme folds it from?
+        check_page_budget(prepared, len(document.pages), diagnostics)
     anchor_pages: dict[str, int] = {}
     for number, laid_out in enumerate(document.pages, start=1):
         for anchor in laid_out.anchors:

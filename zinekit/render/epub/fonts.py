@@ -194,14 +194,18 @@ def _walk(element: Any, inherited: Style, matcher: cssselect2.Matcher, used: set
         _walk(child, style, matcher, used)
 
 
-def _face_for(style: Style, by_family: dict[str, list[FontFace]]) -> FontFace | None:
+def _faces_for(style: Style, by_family: dict[str, list[FontFace]]) -> list[FontFace]:
+    """The nearest face of each family in the stack the theme ships: the first sets the
+    text, a later one the scripts the first lacks (Greek or Cyrillic beside a Latin
+    typewriter face), so it goes into the EPUB too."""
     families, weight, italic = style
+    found = []
     for family in families:
         faces = by_family.get(family)
         if faces:
             same_style = [f for f in faces if f.italic == italic] or faces
-            return min(same_style, key=lambda f: (abs(f.weight - weight), -f.weight))
-    return None
+            found.append(min(same_style, key=lambda f: (abs(f.weight - weight), -f.weight)))
+    return found
 
 
 # --- the stylesheet ----------------------------------------------------------------
@@ -234,7 +238,7 @@ def pack_stylesheet(css_files: list[Path], theme: Theme, pages: list[Page], reso
     for face in faces:
         by_family.setdefault(face.family, []).append(face)
     style_rules = [r for _, rules in sheets for r in _all_rules(rules)]
-    wanted = {id(f.rule) for s in used_styles(style_rules, pages) for f in [_face_for(s, by_family)] if f}
+    wanted = {id(f.rule) for s in used_styles(style_rules, pages) for f in _faces_for(s, by_family)}
     out = []
     for path, rules in sheets:
         out.append(f"/* {path.name} */")
