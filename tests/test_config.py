@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from zinekit.config import split_front_matter
+from zinekit.config.files import split_front_matter
 from zinekit.errors import Diagnostics
 
 

@@ -13,14 +13,8 @@ from dataclasses import replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from zinekit.config import (
-    ARTICLE_OPTIONS,
-    ISSUE_OPTIONS,
-    IssueSettings,
-    Settings,
-    split_front_matter,
-    validate,
-)
+from zinekit.config import ARTICLE_OPTIONS, ISSUE_OPTIONS, IssueSettings, Settings, validate
+from zinekit.config.files import split_front_matter
 from zinekit.errors import Diagnostic, Diagnostics, SourceError
 from zinekit.safety.limits import image_size_problem, irregular_kind, not_regular, svg_problem
 from zinekit.markup import parse_markdown

@@ -6,13 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from zinekit.config import (
-    ProjectFile,
-    Settings,
-    builtin_settings,
-    find_project_file,
-    load_project_file,
-)
+from zinekit.config import Settings, builtin_settings
+from zinekit.config.files import ProjectFile, find_project_file, load_project_file
 from zinekit.errors import Diagnostics, SourceError, display_path
 from zinekit.safety.limits import irregular_kind
 from zinekit.load import ISSUE_FILE
@@ -64,7 +59,7 @@ class Project:
         """The issues the catalog says zinekit builds, with their ``source =`` lines."""
         if self.file is None:
             return []
-        from zinekit.config import toml_key_line
+        from zinekit.config.files import toml_key_line
 
         found = []
         issues = self.file.data.get("issues", [])

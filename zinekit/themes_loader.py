@@ -285,7 +285,8 @@ def theme_defaults(folder: Path, manifest: dict[str, Any]) -> dict[str, Any]:
     """The ``[defaults]`` of ``folder``'s theme.toml, checked against the settings a
     theme may set (:data:`zinekit.config.THEME_OPTIONS`) as front matter and ``[build]``
     are: an unknown key or a wrong value stops the build, each at its line."""
-    from zinekit.config import THEME_OPTIONS, toml_key_line, toml_key_lines, validate
+    from zinekit.config import THEME_OPTIONS, validate
+    from zinekit.config.files import toml_key_line, toml_key_lines
     from zinekit.errors import Diagnostics
 
     raw = manifest.get("defaults", {})

@@ -14,7 +14,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from zinekit.config import ISSUE_OPTIONS, IssueSettings, Settings, toml_key_line, validate
+from zinekit.config import ISSUE_OPTIONS, IssueSettings, Settings, validate
+from zinekit.config.files import toml_key_line
 from zinekit.errors import Diagnostics
 from zinekit.safety.limits import Problem, load_toml
 from zinekit.load import issue_slug

@@ -73,7 +73,7 @@ def user_config_path() -> Path:
 
 
 def _configured_cluster(path: Path) -> str | None:
-    from zinekit.config import toml_key_line
+    from zinekit.config.files import toml_key_line
     from zinekit.safety.limits import Problem, load_toml, problem_text
 
     text = path.read_text(encoding="utf-8", errors="replace")

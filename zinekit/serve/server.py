@@ -232,7 +232,7 @@ def editor_setting(project) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or "{" not in value:
-        from zinekit.config import toml_key_line
+        from zinekit.config.files import toml_key_line
 
         line = toml_key_line(project.file.path.read_text(encoding="utf-8"), "editor", "serve")
         raise ZinekitError(f"{project.file.path}:{line or 1}:1: error: [serve] editor must be an "
