@@ -71,6 +71,8 @@ class RenderContext:
     block_ids: bool = False  # every block gets an id (``<article>.<n>``), the same in each output
     outline_from: int = 0  # when set, the text's headings are renumbered from this level
                            # down, one level at a time (assistive technology's outline)
+    #: when a dict, filled with each block id's 1-based source line (``zinekit proof``)
+    block_lines: dict[str, int] | None = None
 
 
 class ZineRenderer(RendererHTML):
@@ -87,6 +89,7 @@ class ZineRenderer(RendererHTML):
         self.note_at_end = False  # the note being rendered is one of them
         self.span_rules: dict[str, Callable[..., tuple[str, int] | None]] = {}
         self.blocks = 0  # ids given to blocks so far (``block_ids``)
+        self.source_line = 0  # the source line of the last block token rendered
         self.levels: dict[int, int] = {}  # heading token (by id) → level (``outline_from``)
 
     #: Token types this renderer prints itself, whatever rules plugins such as
@@ -187,6 +190,8 @@ class ZineRenderer(RendererHTML):
             if token.nesting == -1:
                 return "</span>"
             return ""
+        if token.map:
+            self.source_line = token.map[0] + 1
         if self._wants_id(token):
             token.attrSet("id", self.next_block_id())
             try:
@@ -209,7 +214,10 @@ class ZineRenderer(RendererHTML):
     def next_block_id(self) -> str:
         """The next block's id, ``<article anchor>.<n>``."""
         self.blocks += 1
-        return f"{self.ctx.article_anchor}.{self.blocks}"
+        block_id = f"{self.ctx.article_anchor}.{self.blocks}"
+        if self.ctx.block_lines is not None:
+            self.ctx.block_lines[block_id] = self.source_line
+        return block_id
 
     def block_id_attribute(self) -> str:
         """`` id="…"`` for a block a plugin renders itself, when blocks get ids."""

@@ -47,6 +47,7 @@ from zinekit.render.formats import (
     needs_reading_bytes,
     unknown_formats,
 )
+from zinekit.proof import noting_findings
 from zinekit.render.paper import caliper_of
 from zinekit.render.pdf import render_pdf
 from zinekit.reporter import Built, Note, Progress, Reporter, UpToDate, Wrote
@@ -432,7 +433,8 @@ def reading_layout(plan: Plan) -> LaidOut | None:
     numbers from the last layout's record, or go without them."""
     prepared = plan.prepared
     if needs_layout(plan.formats):
-        return render_pdf(prepared, with_bytes=needs_reading_bytes(plan.formats))
+        return render_pdf(prepared, with_bytes=needs_reading_bytes(plan.formats),
+                          on_layout=noting_findings(prepared.notes))  # zinekit.proof
     recorded = reuse.recorded_layout(plan.out, plan.inputs) if plan.inputs is not None else None
     if recorded is None:
         prepared.notes.append(f"{prepared.issue.slug}: the printed page numbers (the EPUB's "

@@ -542,7 +542,9 @@ if sys.version_info < (3, 14):  # later versions keep a chunk for the next call
 
 
 def render_pdf(prepared: Prepared, variant: str | None = None, with_bytes: bool = True,
-               diagnostics: Diagnostics | None = None, **flags: object) -> LaidOut:
+               diagnostics: Diagnostics | None = None,
+               on_layout: Callable[[weasyprint.Document], None] | None = None,
+               **flags: object) -> LaidOut:
     """Lay out a PDF edition (by default the reading PDF, tagged PDF/UA-1): its bytes,
     page count, the page of every anchor and where each page begins; problems go to
     ``diagnostics`` (the issue's by default).
@@ -567,6 +569,8 @@ def render_pdf(prepared: Prepared, variant: str | None = None, with_bytes: bool 
         document = with_stack_room(render_document, html, issue, theme.stylesheets("print"),
                                    fetcher, diagnostics, variant, placement)
         data = with_stack_room(pdf_bytes, document, html, variant) if with_bytes else b""
+    if on_layout is not None:  # zinekit proof reads the layout (zinekit.proof)
+        on_layout(document)
     report = moved_note(prepared, placement)
     if report and not flags.get("print_edition"):  # the print edition moves the same
         prepared.notes.append(report)
