@@ -191,7 +191,7 @@ def near_empty_pages(pages: list[Page], options: Options) -> Iterator[Finding]:
     for page, after in zip(pages, pages[1:]):
         if not page.is_text_page or not page.lines or not after.lines:
             continue
-        article = page.articles[-1]
+        article = page.articles[-1] if page.articles else ""
         if not article or article not in after.articles[:1]:
             continue
         height = page.content_bottom - page.content_top

@@ -28,6 +28,7 @@ KEPT_WHOLE = {"ed-block": "editor's slip", "pullquote": "pull quote"}
 #: Page names (``@page NAME``) of pages that are not pages of text.
 NOT_TEXT_PAGES = {"title", "front-cover", "back-cover", "blank-start", "full-bleed", "spine"}
 NOTE_CALLS = ("noteref", "endnote-call", "fn-call-number")
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
 @dataclass
@@ -217,6 +218,8 @@ def _inside(box: Any, element: Any, tag: str, classes: list[str], where: _Where,
             changes["article"] = element.get("id")
         if element.get("id") and tag not in ("html", "body") and "::" not in tag:
             changes["block"], changes["tag"] = element.get("id"), tag
+        if tag in HEADINGS:
+            changes["tag"] = tag
         kind = next((KEPT_WHOLE[c] for c in classes if c in KEPT_WHOLE), None)
         kind = kind or ("figure" if tag == "figure" else None)
         if kind and not where.in_note and not where.in_margin:
@@ -253,7 +256,7 @@ def _read_line(box: Any, page: Page, where: _Where) -> None:
     line = Line(page.number, where.block, where.tag, where.article, text,
                 min(t.position_x for t in texts), max(t.position_x + t.width for t in texts),
                 box.position_y, box.position_y + box.height, *where.measure,
-                font_size=style["font_size"], heading=where.tag in ("h1", "h2", "h3", "h4", "h5", "h6"),
+                font_size=style["font_size"], heading=where.tag in HEADINGS,
                 in_note=where.in_note, column=where.column)
     line.justified = style["text_align_all"] == "justify" and any(
         t.justification_spacing for t in texts)
