@@ -19,7 +19,7 @@ from zinekit.pipeline.build import BuildOptions, prepare_issue
 from zinekit.pipeline.series import Session
 from zinekit.project import issues_at, open_project
 from zinekit.proof import Finding, Options, findings_of
-from zinekit.proof.locate import Locator
+from zinekit.pipeline.proof_locate import Locator
 from zinekit.render.pdf import render_pdf
 
 EDITIONS = ("pdf", "press", "booklet")

@@ -2,8 +2,8 @@
 
 The issue is laid out as a build lays it out (``render_pdf``, whose ``on_layout`` hands
 over WeasyPrint's document); :mod:`.layout` reads its pages, :mod:`.detectors` finds the
-faults, each with its code (docs/proof.md), and :mod:`.locate` places each at its
-Markdown source.  A build counts the findings of the layout it already made
+faults, each with its code (docs/proof.md), and :mod:`zinekit.pipeline.proof_locate`
+places each at its Markdown source.  A build counts the findings of the layout it already made
 (:func:`count_note`); ``zinekit proof`` itself is run by :mod:`zinekit.pipeline.proof`.
 """
 
@@ -13,17 +13,29 @@ from typing import Any
 
 from zinekit.proof.detectors import Finding, Options, find
 from zinekit.proof.layout import read_pages
-from zinekit.render.note_overflow import footnote_pages
 
 __all__ = ["Finding", "Options", "count_note", "findings_of", "noting_findings"]
 
 
 def findings_of(document: Any, options: Options) -> list[Finding]:
     """The findings on a WeasyPrint document's pages (not yet located)."""
-    moved = {fid: pages for fid, pages in footnote_pages(document).items()
-             if pages[1] and pages[0] != pages[1]}
+    moved = moved_footnotes(document)
     options = Options(**{**options.__dict__, "moved_notes": moved})
     return find(read_pages(document), options)
+
+
+def moved_footnotes(document: Any) -> dict[str, tuple[int, int]]:
+    """Each footnote printed on another page than its call's: (call's page, note's)."""
+    calls: dict[str, int] = {}
+    notes: dict[str, int] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for anchor in page.anchors:
+            if anchor.startswith("call-fn-"):
+                calls.setdefault(anchor[5:], number)
+            elif anchor.startswith("fn-"):
+                notes.setdefault(anchor, number)
+    return {fid: (call, notes[fid]) for fid, call in calls.items()
+            if notes.get(fid) and notes[fid] != call}
 
 
 def count_note(document: Any) -> str | None:

@@ -1,4 +1,4 @@
-"""Where a finding is in the sources: the Markdown line of the block it is about.
+"""Where a ``zinekit proof`` finding is in the sources: the Markdown line of the block it is about.
 
 Every block the print HTML gives an id (``<article>.<n>``, see
 :mod:`zinekit.markup.renderer`) is rendered again with ``block_lines`` set, which
