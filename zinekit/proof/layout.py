@@ -212,7 +212,8 @@ def _inside(box: Any, element: Any, tag: str, classes: list[str], where: _Where,
     if getattr(box, "is_column", False):
         changes["column"] = int(round(box.position_x))
     if isinstance(box, boxes.BlockContainerBox) and not isinstance(box, boxes.InlineBox):
-        changes["measure"] = (box.content_box_x(), box.content_box_x() + box.width)
+        # a hanging indent may reach into the padding, not past the border
+        changes["measure"] = (box.border_box_x(), box.content_box_x() + box.width)
     if element is not None and not isinstance(box, boxes.InlineLevelBox):
         if tag == "article" and element.get("id"):
             changes["article"] = element.get("id")
@@ -250,6 +251,9 @@ def _read_line(box: Any, page: Page, where: _Where) -> None:
                                 box.position_y + box.height))
         return
     _read_calls(box, page, where)
+    for child in _descendants(box):
+        if isinstance(child, boxes.ReplacedBox) and not where.in_note:
+            _read_picture(child, page, where)
     if not text.strip():
         return
     style = box.style
