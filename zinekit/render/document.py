@@ -9,7 +9,9 @@ from typing import Any
 
 from zinekit import __version__
 from zinekit.markup import RenderContext, render_html
+from zinekit.markup.typography import balanced_title
 from zinekit.model import Article, Issue, Prepared
+from zinekit.render.addresses import mark_addresses
 from zinekit.render.languages import mark_languages
 from zinekit.render.locale import format_issue_date, iso_date
 from zinekit.render.paper import text_direction
@@ -31,6 +33,7 @@ def issue_context(issue: Issue) -> dict[str, Any]:
     ctx = {key: meta.get(key) for key in keys}
     ctx["cover"] = cover_image(issue)
     ctx["title"] = issue.title
+    ctx["display_title"] = balanced_title(issue.title)
     ctx["language"] = issue.language
     ctx["direction"] = text_direction(issue.language)
     ctx["date"] = format_issue_date(meta.get("date"), issue.language) or None
@@ -82,6 +85,7 @@ def article_context(article: Article, prepared: Prepared, mode: str, **flags: An
     return {
         "anchor": article.anchor,
         "title": article.title,
+        "display_title": balanced_title(article.title),
         "subtitle": article.meta.get("subtitle"),
         "authors": article.authors,
         "date": format_issue_date(article.meta.get("date"), issue.language) or None,
@@ -124,6 +128,8 @@ def render_issue_html(prepared: Prepared, mode: str = "print", template: str = "
         chapter_start=prepared.settings.get("chapter_start") or "page",
         flags=flags,
     )
+    if mode == "print":  # no line end hyphenates an address (render/addresses.py)
+        document = mark_addresses(document)
     return mark_languages(document, issue.language, other_languages(prepared))
 
 
