@@ -38,6 +38,7 @@ from zinekit.render.epub.assets import css_urls, url_of
 from zinekit.render.fonts import check_font_coverage, check_font_families
 from zinekit.render.page_starts import page_starts
 from zinekit.render.tagging import finish_tags, page_references_kept
+from zinekit.proof.settle import needs_settling, settle
 from zinekit.themes_loader import builtin_themes_folder
 from zinekit.safety.names import existing_path
 
@@ -198,6 +199,10 @@ def render_document(html: str, issue: Issue, stylesheets: list[Path],
     if placement is not None:
         document, html = placement.settle(document, html, lambda again: _layout(
             again, issue, stylesheets, fetcher, Diagnostics(), variant, one_column))
+    if needs_settling(document):  # page-turn hyphens, runt pages (zinekit/proof/settle.py)
+        document = settle(document, lambda css: _layout(
+            html, issue, stylesheets, fetcher, Diagnostics(), variant,
+            " ".join(filter(None, [one_column, css]))), lambda d: len(misplaced_footnotes(d)))
     report_misplaced(document, issue, diagnostics, placement)
     return document
 
