@@ -24,6 +24,7 @@ LOOSE_CSS = """
 h2 { break-after: auto !important; }
 ::footnote-call { font-size: 0.4rem !important; }
 figure img.tall { height: 150mm; max-height: none; }
+.zk-address { hyphens: auto !important; word-break: normal !important; }
 """
 
 
@@ -101,8 +102,9 @@ def test_a_word_split_across_the_page_turn(tmp_path, capacity):
 
 
 def test_a_hyphenated_address(tmp_path):
-    address = "-".join(["return", "fire", "collective", "of", "the", "night", "depot"] * 2)
-    path = issue(tmp_path, f"Write to {address}@example.org before the end of the month.\n")
+    address = "returnfirecollectiveofthenightdepotandtheirfriendsinthelaundry"
+    path = issue(tmp_path, f"Write to {address}@example.org before the end of the month.\n",
+                 theme="loose")
     found = one(findings(path), "ZK103")
     assert found.page == 2 and "@example.org" in found.message
     assert found.line == line_of(path, "Write to")

@@ -87,6 +87,8 @@ def page_turn_hyphens(pages: list[Page], options: Options) -> Iterator[Finding]:
                           "elsewhere", word)
 
 
+#: The hyphens a line end adds (WeasyPrint's hyphenate character, a soft hyphen).
+ADDED_HYPHENS = ("\u2010", "\u00ad")
 ADDRESS = re.compile(r"(?:[\w.+-]+@[\w-]+\.[\w.-]+|https?://|www\.|\w\.(?:org|com|net)\b)")
 
 
@@ -95,8 +97,8 @@ def hyphenated_addresses(pages: list[Page], options: Options) -> Iterator[Findin
     for page in pages:
         lines = page.lines + page.notes
         for line, after in zip(lines, lines[1:] + [None]):
-            if not line.hyphenated:
-                continue
+            if not line.hyphenated or not line.text.rstrip().endswith(ADDED_HYPHENS):
+                continue  # an address's own hyphen may end a line
             joined = line.last_word[:-1] + (after.first_word if after is not None else "")
             if ADDRESS.search(joined) or ADDRESS.search(line.last_word):
                 yield Finding("ZK103", page.number, line.block,
