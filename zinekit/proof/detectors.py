@@ -179,13 +179,23 @@ def split_boxes(pages: list[Page], options: Options) -> Iterator[Finding]:
                 parts.setdefault(piece.element, []).append(piece)
     for pieces in parts.values():
         places = {(p.page, p.column) for p in pieces}
-        if len(places) > 1:
+        if len(places) > 1 and not _taller_than_a_page(pieces, pages):
             first = pieces[0]
             across = "pages" if len({p.page for p in pieces}) > 1 else "columns"
             yield Finding("ZK109", first.page, first.block,
                           f"{first.kind} split across {across} "
                           f"({', '.join(str(p) for p in sorted({p.page for p in pieces}))})",
                           "keep it whole (break-inside: avoid), or shorten it")
+
+
+def _taller_than_a_page(pieces: list, pages: list[Page]) -> bool:
+    """Whether a box split over pages could not have been kept whole on one."""
+    tallest: dict[tuple[int, int], float] = {}
+    for p in pieces:
+        place = (p.page, p.column)
+        tallest[place] = max(tallest.get(place, 0.0), p.bottom - p.top)
+    page = pages[pieces[0].page - 1]
+    return sum(tallest.values()) >= page.content_bottom - page.content_top
 
 
 def near_empty_pages(pages: list[Page], options: Options) -> Iterator[Finding]:
