@@ -73,16 +73,34 @@ def mending_rules(pages: list[Page]) -> list[str]:
     for finding in found:
         article = _article(pages[finding.page - 1])
         if finding.code == "ZK102":
-            mended = _end_a_line_earlier(pages, finding.page)
-            pushed[article] = pushed.get(article, 0) + bool(mended)
-            rules += mended
+            longer = _one_line_long(pages, finding.page)
+            shorter = [] if longer else _end_a_line_earlier(pages, finding.page)
+            pushed[article] = pushed.get(article, 0) + bool(shorter)
+            rules += longer or shorter
         elif finding.code == "ZK101":
-            rules += _run_long(pages, finding.page, pushed.get(article, 0))
+            runt = pages[finding.page - 1]
+            rules += _run_long(pages, finding.page - 1, len(runt.lines) + pushed.get(article, 0))
     return rules
 
 
 def _article(page: Page) -> str:
     return page.lines[-1].article if page.lines else ""
+
+
+def _one_line_long(pages: list[Page], number: int) -> list[str]:
+    """Page ``number`` ends on a hyphen: it takes the next line too, when that line
+    ends on no hyphen and leaves its paragraph two lines at least over the page."""
+    if number >= len(pages):
+        return []
+    page, after = pages[number - 1], pages[number]
+    flow = [line for line in page.lines if not line.heading]
+    following = [line for line in after.lines if not line.heading]
+    if not flow or not following or following[0].hyphenated:
+        return []
+    block = following[0].block
+    if sum(1 for line in following if line.block == block) < 3:
+        return []
+    return _run_long(pages, number, 1)
 
 
 def _end_a_line_earlier(pages: list[Page], number: int) -> list[str]:
@@ -98,25 +116,26 @@ def _end_a_line_earlier(pages: list[Page], number: int) -> list[str]:
     return [f'[id="{block}"] {{ widows: {max(over, 1) + 1}; }}']
 
 
-def _run_long(pages: list[Page], number: int, pushed: int = 0) -> list[str]:
-    """Page ``number`` is a runt: the page before takes its lines (and the ``pushed``
-    lines mending a page turn earlier in the text moves on), running long."""
-    runt, before = pages[number - 1], pages[number - 2] if number > 1 else None
-    if before is None or not before.lines or not runt.lines or before.name != "text":
+def _run_long(pages: list[Page], number: int, lines: int) -> list[str]:
+    """Page ``number`` runs ``lines`` lines long: its own bottom margin is made smaller
+    by their height.  It is addressed as the Nth page of its text's page group."""
+    page = pages[number - 1] if number >= 1 else None
+    if page is None or not page.lines or page.name not in ("text",) and \
+            not page.name.startswith("zk-settle-"):
         return []
-    article = runt.lines[0].article
-    if not article or article not in before.articles:
+    article = page.lines[-1].article
+    if not article:
         return []
     first = next(p.number for p in pages if article in p.articles)
-    height = median(line.bottom - line.top for line in runt.lines)
-    margin = before.height - before.content_bottom - height * (len(runt.lines) + pushed) - 1
+    height = median(line.bottom - line.top for line in page.lines if not line.heading)
+    margin = page.height - page.content_bottom - height * lines - 1
     if margin < MIN_MARGIN:
         return []
     name = f"zk-settle-{_ident(article)}"
     return [f'article[id="{article}"] {{ page: {name}; }}',
             f"@page :nth(1 of {name}) {{ @top-left {{ content: none; }} "
             "@top-right { content: none; } }",
-            f"@page :nth({before.number - first + 1} of {name}) {{ margin-bottom: {margin:.2f}px; }}"]
+            f"@page :nth({number - first + 1} of {name}) {{ margin-bottom: {margin:.2f}px; }}"]
 
 
 def _ident(anchor: str) -> str:
