@@ -2,7 +2,7 @@
 
 1. Lays out a long essay (the test suite's: about 35 A5 pages, 30 notes) in each
    built-in theme twice, alternately: with WeasyPrint's own footnote code (the
-   baseline) and with zinekit's two fixes (zinekit/render/footnote_area.py).  Prints
+   baseline) and with zinekit's two fixes (zinekit/reachins.py).  Prints
    the layout time, the pages and the notes moved off the page of their call.
 2. Times `zinekit build --format pdf` and `--format pdf,cover` on the same essay
    (pamphlet) and prints the ratio: what the wrap adds.
@@ -21,22 +21,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import weasyprint.layout as wp_layout  # noqa: E402  (before zinekit installs its fixes)
-import weasyprint.layout.block as wp_block  # noqa: E402
-
-ORIGINAL = (wp_layout.LayoutContext._update_footnote_area, wp_block._linebox_layout)
+import contextlib  # noqa: E402
 
 from tests.render.layout_check import lay_out  # noqa: E402
 from tests.render.long_texts import essay  # noqa: E402
-from zinekit.render import footnote_area  # noqa: E402
-
-
-def use_fixes(on: bool) -> None:
-    if on:
-        wp_layout.LayoutContext._update_footnote_area = footnote_area._update_footnote_area
-        footnote_area._fix_trade()
-    else:
-        wp_layout.LayoutContext._update_footnote_area, wp_block._linebox_layout = ORIGINAL
+from zinekit.reachins import without_fixes  # noqa: E402
 
 
 def moved_notes(issue) -> int:
@@ -44,9 +33,9 @@ def moved_notes(issue) -> int:
 
 
 def time_layout(path: Path, theme: str, fixed: bool) -> tuple[float, int, int]:
-    use_fixes(fixed)
     started = time.perf_counter()
-    issue = lay_out(path, theme)
+    with contextlib.nullcontext() if fixed else without_fixes():
+        issue = lay_out(path, theme)
     return time.perf_counter() - started, len(issue.pages), moved_notes(issue)
 
 
@@ -78,7 +67,6 @@ def main() -> None:
             cells = [f"{statistics.median(r[0] for r in runs[f]):.2f} s, {runs[f][0][1]} pages, "
                      f"{runs[f][0][2]} moved" for f in (False, True)]
             print(f"{theme:10} | {cells[0]:42} | {cells[1]}")
-        use_fixes(True)
         pdf = [time_build(path, "pdf", Path(folder) / "a") for _ in range(args.repeat)]
         cover = [time_build(path, "pdf,cover", Path(folder) / "b") for _ in range(args.repeat)]
         print(f"build --format pdf: {statistics.median(pdf):.2f} s; pdf,cover: "

@@ -5,7 +5,6 @@ help in whole phrases; and a download page offering only what the build made."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from pypdf import PdfReader
 

@@ -110,7 +110,7 @@ def test_front_matter_lines_keep_body_line_numbers():
                                            ("quarter-letter", (306.0, 396.0)), ("A6", (297.6, 419.5)),
                                            ("120x180mm", (340.2, 510.2))])
 def test_page_sizes(size, expected):
-    from zinekit.pipeline.pages import parse_page_size
+    from zinekit.pages import parse_page_size
 
     page = parse_page_size(size)
     assert (round(page.width, 1), round(page.height, 1)) == expected

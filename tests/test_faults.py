@@ -24,7 +24,7 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from zinekit.pipeline import output
+from zinekit.safety import output
 from zinekit.cli import main
 
 ALL_FORMATS = "pdf,booklet,press,epub,html"

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.hostile import small_pdf, write
-from zinekit.pipeline import output
+from zinekit.safety import output
 from zinekit.cli import main
 from zinekit.errors import Diagnostic, ZinekitError, display_path, printable
 

@@ -22,7 +22,7 @@ from typing import Any, Sequence
 import click
 
 from zinekit.pipeline.build import BuildOptions, inventory_of, prepare_issue
-from zinekit.catalog_entry import report_unlisted
+from zinekit.pipeline.catalog_entry import report_unlisted
 from zinekit.errors import Diagnostics, ZinekitError
 from zinekit.model import CrossReference, Target, XrefView
 from zinekit.project import Project, is_issue, issues_at, open_project

@@ -56,7 +56,7 @@ def _internal(ctx: click.Context, exc: BaseException) -> SystemExit:
 
 #: What the machine, not zinekit, refuses: a full disk or quota, a read-only or
 #: forbidden folder, a file too large, a failing disk.  A stage that writes through
-#: :mod:`zinekit.pipeline.output` reports these itself; any other write is reported here.
+#: :mod:`zinekit.safety.output` reports these itself; any other write is reported here.
 ENVIRONMENT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES,
                                 errno.EPERM, errno.EFBIG, errno.EIO, errno.ENAMETOOLONG})
 

@@ -20,7 +20,7 @@ from markdown_it.token import Token
 
 from zinekit.config import IssueSettings, Settings
 from zinekit.errors import Diagnostic, Diagnostics
-from zinekit.pipeline.pages import PageSize
+from zinekit.pages import PageSize
 from zinekit.themes_loader import Theme
 
 

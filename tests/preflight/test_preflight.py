@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from pypdf import PdfWriter
-from pypdf.generic import FloatObject, NameObject, NumberObject
+from pypdf.generic import FloatObject
 
-from pdfs import A6, MM, box, embedded_font, form, helvetica, make_pdf, names, rgb_image
+from pdfs import MM, embedded_font, form, helvetica, make_pdf, names, rgb_image
 from zinekit.cli import main
 from zinekit.preflight import PreflightOptions, preflight_file
 

@@ -13,7 +13,8 @@ from zinekit.pipeline.build import BuildOptions, prepare_issue
 from zinekit.errors import Diagnostics
 from zinekit.project import open_project
 from zinekit.render.document import render_issue_html
-from zinekit.render.pdf import ProjectFetcher, render_document
+from zinekit.render.fetcher import ProjectFetcher
+from zinekit.render.pdf import render_document
 from zinekit.themes_loader import builtin_themes_folder
 
 #: Pages that are whole by design, whatever they hold.

@@ -151,19 +151,19 @@ def test_the_pages_of_the_reading_pdf_are_read_without_its_structure_tree(
 
 def test_a_layout_is_called_with_room_on_the_data_stack():
     """The layout's calls get a piece of Python's data stack of their own (see
-    ``pdf.with_stack_room``): what it returns and raises comes through unchanged, and a
+    ``reachins.with_stack_room``): what it returns and raises comes through unchanged, and a
     recursion as deep as the interpreter allows still runs inside it."""
     import sys
 
-    from zinekit.render import pdf
+    from zinekit import reachins
 
-    assert pdf.with_stack_room(lambda a, b: a + b, 2, 3) == 5
+    assert reachins.with_stack_room(lambda a, b: a + b, 2, 3) == 5
     with pytest.raises(ZeroDivisionError):
-        pdf.with_stack_room(lambda: 1 / 0)
+        reachins.with_stack_room(lambda: 1 / 0)
 
     def down(n: int) -> int:
         return 0 if n == 0 else 1 + down(n - 1)
 
-    assert pdf.with_stack_room(down, sys.getrecursionlimit() - 50) == sys.getrecursionlimit() - 50
+    assert reachins.with_stack_room(down, sys.getrecursionlimit() - 50) == sys.getrecursionlimit() - 50
     if sys.version_info < (3, 14):
-        assert pdf._roomy.__code__.co_stacksize == pdf.STACK_ROOM_SLOTS
+        assert reachins._roomy.__code__.co_stacksize == reachins.STACK_ROOM_SLOTS

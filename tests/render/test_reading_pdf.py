@@ -182,7 +182,7 @@ def test_file_identifier_in_either_trailer(compress: bool, own: bool):
 
     import pydyf
 
-    from zinekit.render.pdf import with_file_identifier
+    from zinekit.render.pdf_write import with_file_identifier
 
     pdf = pydyf.PDF()
     pdf.add_page(pydyf.Dictionary({"Type": "/Page", "Parent": pdf.pages.reference,

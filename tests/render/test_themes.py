@@ -16,7 +16,7 @@ from pypdf.generic import ContentStream
 from tests.conftest import EXAMPLES
 from tests.render import long_texts
 from tests.render.layout_check import lay_out
-from zinekit.render import footnote_area
+from zinekit import reachins
 from zinekit.render.web import font_licence
 from zinekit.themes_loader import available_themes, builtin_themes_folder
 
@@ -43,11 +43,9 @@ def test_every_theme_is_listed():
 
 
 def test_footnote_fixes_apply_to_the_installed_weasyprint():
-    """Both fixes of zinekit/render/footnote_area.py are in place: a WeasyPrint that
-    changed the code they repeat needs them checked again."""
-    import zinekit.render.pdf  # noqa: F401 - installs them
-
-    assert footnote_area.APPLIED == {"rounding", "no-trade"}
+    """Both footnote fixes of zinekit/reachins.py fit the installed WeasyPrint: a
+    WeasyPrint that changed the code they repeat needs them checked again."""
+    assert reachins.applicable_fixes() == {"rounding", "no-trade"}
 
 
 @pytest.mark.slow

@@ -115,7 +115,6 @@ class _Piece:
 def _sample(articles: list[Article], weights: list[int], kinds: list[tuple[str, str]]) -> list[_Piece]:
     """Pieces spread through the issue, about SAMPLE_PAGES pages' worth, at most
     PIECE_PAGES' worth each; one of each kind of text first, while room is left."""
-    wanted = SAMPLE_PAGES * GUESS_CHARS_PER_PAGE
     order = _spread(len(articles))
     firsts = [_measurable(kind, kinds, weights, order) for kind in dict.fromkeys(kinds[i] for i in order)]
     chosen: list[_Piece] = []

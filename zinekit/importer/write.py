@@ -2,7 +2,7 @@
 folder issue (``issue.md`` listing ``articles:`` in file-name order, one file each).
 
 Files are written atomically; an existing file is never overwritten without ``force``,
-and an output that is a link, a device or a named pipe never is (:mod:`zinekit.pipeline.output`).
+and an output that is a link, a device or a named pipe never is (:mod:`zinekit.safety.output`).
 A folder of contributions is someone else's: a link in it that leads out of it (to
 ``/etc/hostname``, to the editor's documents) is not followed, with a warning.
 """
@@ -16,11 +16,11 @@ from pathlib import Path
 import yaml
 
 from zinekit.errors import ZinekitError, display_path
-from zinekit.importer import FORMATS, detect_format, import_file
+from zinekit.importer import FORMATS, import_file
 from zinekit.importer.document import Imported
 from zinekit.load import ISSUE_FILE
 from zinekit.markup.structure import slugify
-from zinekit.pipeline.output import check_replaceable, write_text
+from zinekit.safety.output import check_replaceable, write_text
 from zinekit.safety.names import nfc
 
 

@@ -35,7 +35,8 @@ from zinekit.impose.options import ImposeOptions
 from zinekit.impose.report import ImposeReport, build_report
 from zinekit.impose.sheets import FormCache, add_sheets, side_labels
 from zinekit.impose.source import READ_ERRORS, SourceLike, SourcePdf, open_source, page_labels, quiet_pypdf
-from zinekit.pipeline.output import atomic_path
+from zinekit.reachins import writer_root
+from zinekit.safety.output import atomic_path
 
 __all__ = ["impose_file", "impose_pdf", "output_files"]
 
@@ -143,7 +144,7 @@ def _set_page_labels(writer: PdfWriter, names: list[str]) -> None:
     nums = ArrayObject()
     for index, name in enumerate(names):
         nums += [NumberObject(index), DictionaryObject({NameObject("/P"): TextStringObject(name)})]
-    writer._root_object[NameObject("/PageLabels")] = DictionaryObject({NameObject("/Nums"): nums})
+    writer_root(writer)[NameObject("/PageLabels")] = DictionaryObject({NameObject("/Nums"): nums})
 
 
 def _set_metadata(writer: PdfWriter, pdf: SourcePdf, job: Job, options: ImposeOptions, part: str) -> None:
@@ -155,17 +156,17 @@ def _set_metadata(writer: PdfWriter, pdf: SourcePdf, job: Job, options: ImposeOp
             info = {key: str(source_info[key]) for key in _KEPT_INFO if key in source_info}
         root = pdf.reader.root_object
         if "/Lang" in root:
-            writer._root_object[NameObject("/Lang")] = TextStringObject(str(root["/Lang"]))
+            writer_root(writer)[NameObject("/Lang")] = TextStringObject(str(root["/Lang"]))
         for key in ("/OutputIntents", "/OCProperties"):  # colour profile; layers used by pages
             if key in root:
-                writer._root_object[NameObject(key)] = root.raw_get(key).clone(writer)
+                writer_root(writer)[NameObject(key)] = root.raw_get(key).clone(writer)
     except READ_ERRORS:
         pass  # damaged metadata is not worth refusing the imposition for
     info["/Producer"] = f"zinekit {__version__} impose"
     writer.add_metadata(info)
     duplex = "/Simplex" if not job.plan.duplex or part != "both" else (
         "/DuplexFlipShortEdge" if options.flip == "short" else "/DuplexFlipLongEdge")
-    writer._root_object[NameObject("/ViewerPreferences")] = DictionaryObject({
+    writer_root(writer)[NameObject("/ViewerPreferences")] = DictionaryObject({
         NameObject("/Duplex"): NameObject(duplex), NameObject("/PrintScaling"): NameObject("/None"),
     })
     identity = (_source_id(pdf), options, len(pdf)) + ((part,) if part != "both" else ())

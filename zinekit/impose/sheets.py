@@ -30,6 +30,7 @@ from zinekit.impose.geometry import Matrix, Rect, SheetGeometry, place, transfor
 from zinekit.impose.plan import Plan, SheetPlan, Slot
 from zinekit.impose.options import ImposeOptions
 from zinekit.impose.source import SourcePdf, content_streams
+from zinekit.reachins import add_object, encoded_data, set_encoded_data
 
 _HIDDEN, _PRINT = 2, 4
 _UNPRINTED = ("/Link", "/Popup")
@@ -73,7 +74,7 @@ class FormCache:
         })
         if "/Group" in page:
             form[NameObject("/Group")] = page.raw_get("/Group").clone(self.writer)
-        ref = self.writer._add_object(form).indirect_reference
+        ref = add_object(self.writer, form).indirect_reference
         annotations = list(_printable_annotations(page))
         if not annotations:
             return ref
@@ -100,7 +101,7 @@ class FormCache:
             NameObject("/BBox"): _array(media),
             NameObject("/Resources"): DictionaryObject({NameObject("/XObject"): xobjects}),
         })
-        return self.writer._add_object(wrapper).indirect_reference
+        return add_object(self.writer, wrapper).indirect_reference
 
 
 def _content_form(page: DictionaryObject, writer: PdfWriter) -> StreamObject:
@@ -109,14 +110,14 @@ def _content_form(page: DictionaryObject, writer: PdfWriter) -> StreamObject:
     if len(streams) == 1 and "/Filter" in streams[0]:
         original = streams[0]
         form = EncodedStreamObject()
-        form._data = original._data
+        set_encoded_data(form, encoded_data(original))
         for key in ("/Filter", "/DecodeParms"):
             if key in original:
                 form[NameObject(key)] = original.raw_get(key).clone(writer)
         return form
     data = b"\n".join(stream.get_data() for stream in streams)
     form = EncodedStreamObject()
-    form._data = zlib.compress(data, 6)
+    set_encoded_data(form, zlib.compress(data, 6))
     form[NameObject("/Filter")] = NameObject("/FlateDecode")
     return form
 
@@ -193,7 +194,7 @@ def add_side(writer: PdfWriter, slots: Sequence[Slot], geo: SheetGeometry, optio
     content = DecodedStreamObject()
     content.set_data("\n".join(ops).encode("ascii"))
     page = writer.add_blank_page(geo.sheet.width, geo.sheet.height)
-    page[NameObject("/Contents")] = writer._add_object(content.flate_encode())
+    page[NameObject("/Contents")] = add_object(writer, content.flate_encode())
     page[NameObject("/Resources")] = resources
     page[NameObject("/TrimBox")] = _array(geo.trim_rect())
     page[NameObject("/BleedBox")] = _array(geo.bleed_rect())

@@ -20,6 +20,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, StreamObject
 from zinekit.errors import ImposeError
 from zinekit.impose.geometry import PageBox, Rect
 from zinekit.impose.options import MAX_PAGES
+from zinekit.reachins import encoded_data
 
 SourceLike = Union[str, Path, bytes, BinaryIO, PdfReader]
 
@@ -216,7 +217,7 @@ def _check_stream(stream: StreamObject) -> int:
     """
     filters = stream.get("/Filter")
     if filters == "/FlateDecode" and "/DecodeParms" not in stream:
-        return _inflated_length(stream._data)
+        return _inflated_length(encoded_data(stream))
     return len(stream.get_data())
 
 

@@ -5,7 +5,7 @@
     3. resolve   references and citations → Resolved          (zinekit.resolve)
     4. reuse?    the last build's outputs, if nothing changed (zinekit.pipeline.reuse)
     5. render    the reading PDF, then each format's files     (zinekit.render)
-    6. write     every file whole, or none                     (zinekit.pipeline.output)
+    6. write     every file whole, or none                     (zinekit.safety.output)
 
 :func:`build_issue` runs them for one issue; :func:`build_path` for one issue or a whole
 series, each issue after the issues it cites (issues that do not cite each other side by
@@ -28,14 +28,14 @@ from pathlib import Path
 
 from zinekit.pipeline import reuse
 from zinekit.anthology.expand import expand, read_spec, resolve_anthology
-from zinekit.catalog_entry import report_unlisted
+from zinekit.pipeline.catalog_entry import report_unlisted
 from zinekit.pipeline.cluster import Shared, cluster_address, open_workers
 from zinekit.config import IssueSettings
 from zinekit.errors import Diagnostics, ZinekitError, display_path
 from zinekit.anthology.estimate import estimate_pages
 from zinekit.model import IssueResult, LaidOut, Plan, Prepared
-from zinekit.pipeline.output import check_within, sweep_stale_temporaries, write_bytes
-from zinekit.pipeline.pages import PageSize, parse_page_size
+from zinekit.safety.output import check_within, sweep_stale_temporaries, write_bytes
+from zinekit.pages import PageSize, parse_page_size
 from zinekit.pipeline.parallel import IssueRunner, Stages
 from zinekit.project import Project, issues_at, open_project
 from zinekit.render.download_page import cover_thumbnail, page_theme, write_download_page

@@ -8,7 +8,7 @@ writes:
 - it carries the issue parsed and resolved, its settings, the theme's folders and
   the environment the render reads (``SOURCE_DATE_EPOCH``): a worker needs no catalog;
 - it reads the issue's images and the theme's files, and writes the issue's outputs
-  (each atomically, :mod:`zinekit.pipeline.output`) and its record in the result store
+  (each atomically, :mod:`zinekit.safety.output`) and its record in the result store
   (:mod:`zinekit.pipeline.reuse`), all at the paths this machine uses: the project and its
   output folder are on storage every worker sees at the same path.  Before the first
   task, :meth:`DaskWorkers.connect` asks every worker whether it sees them, runs the

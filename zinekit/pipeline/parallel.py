@@ -37,6 +37,7 @@ from typing import Any, Callable, Iterator
 
 from zinekit.errors import Diagnostic, ZinekitError
 from zinekit.model import Issue, IssueResult, Plan
+from zinekit.reachins import pool_processes
 from zinekit.reporter import Event, NotBuilt, Progress, Recorder, Reporter, Tally
 
 #: What a render depends on besides its plan: the environment variables read while
@@ -170,7 +171,7 @@ class ProcessWorkers(Workers):
         if interrupted:
             # Ctrl-C or SIGTERM: workers drop the issue they are rendering (its
             # temporaries removed, nothing half-written kept) instead of finishing it.
-            for process in list(getattr(self.pool, "_processes", {}).values()):
+            for process in pool_processes(self.pool):
                 process.terminate()
         self.pool.shutdown(wait=True, cancel_futures=True)
 

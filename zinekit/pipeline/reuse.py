@@ -47,7 +47,7 @@ from urllib.parse import unquote, urlsplit
 from zinekit.pipeline import store as result_store
 from zinekit.errors import Diagnostic, Diagnostics, display_path
 from zinekit.model import BuildManifest, Issue, LaidOut
-from zinekit.pipeline.output import write_bytes
+from zinekit.safety.output import write_bytes
 from zinekit.reporter import Progress, Reporter, UpToDate
 from zinekit.pipeline.store import MANIFEST_FOLDER
 from zinekit.safety.trust import is_digest, output_name_ok, real_folder, regular_file, signed, verified

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from zinekit.anthology.expand import expand
-from zinekit.catalog_entry import join_catalog
+from zinekit.pipeline.catalog_entry import join_catalog
 from zinekit.errors import Diagnostics
 from zinekit.load import load_issue
 from zinekit.model import Issue, IssueResult
@@ -56,7 +56,7 @@ class Session:
 
     def load(self, path: Path) -> Issue:
         """The issue at ``path``, parsed once while the session needs it, as the
-        catalog lists it (:mod:`zinekit.catalog_entry`)."""
+        catalog lists it (:mod:`zinekit.pipeline.catalog_entry`)."""
         key = path.resolve()
         if key not in self.loaded:
             issue = load_issue(path, self.project.root, self.project.build)

@@ -30,7 +30,7 @@ from typing import Any, Callable
 
 from zinekit.errors import display_path
 from zinekit.model import BuildManifest
-from zinekit.pipeline.output import check_within, write_bytes
+from zinekit.safety.output import check_within, write_bytes
 from zinekit.safety.trust import is_digest, not_a_folder, real_folder, regular_file
 
 MANIFEST_FOLDER = ".zinekit"  # the build's bookkeeping, in the output folder

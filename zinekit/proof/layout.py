@@ -18,7 +18,8 @@ from typing import Any, Iterator
 
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout.absolute import AbsolutePlaceholder
-from weasyprint.text.line_break import create_layout, line_size
+
+from zinekit.reachins import page_box, placed_box, text_width
 
 #: What WeasyPrint ends a hyphenated line with: its hyphenate character, a hyphen
 #: written in the word, or a soft hyphen.
@@ -152,7 +153,7 @@ class Page:
 
 def read_pages(document: Any) -> list[Page]:
     """Every page of a WeasyPrint document as :class:`Page` data."""
-    return [read_page(number, page._page_box)
+    return [read_page(number, page_box(page))
             for number, page in enumerate(document.pages, start=1)]
 
 
@@ -189,8 +190,7 @@ def read_page(number: int, box: Any) -> Page:
 
 
 def _read(box: Any, page: Page, where: _Where) -> None:
-    if isinstance(box, AbsolutePlaceholder):
-        box = box._box
+    box = placed_box(box)
     element = getattr(box, "element", None)
     tag = str(getattr(box, "element_tag", ""))
     classes = (element.get("class") or "").split() if element is not None else []
@@ -339,10 +339,5 @@ def _space_width(style: Any) -> float:
     key = (tuple(style["font_family"]), style["font_size"], style["font_weight"],
            style["font_style"], style["font_stretch"])
     if key not in _SPACES:
-        widths = []
-        for sample in ("x x", "xx"):
-            layout = create_layout(sample, style, None, None, 0)
-            widths.append(line_size(layout.get_first_line()[0], style)[0])
-            layout.deactivate()
-        _SPACES[key] = widths[0] - widths[1]
+        _SPACES[key] = text_width("x x", style) - text_width("xx", style)
     return _SPACES[key]

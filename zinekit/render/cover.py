@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zinekit.model import LaidOut, Prepared
+from zinekit.reachins import add_object, rendering, weasyprint_log
 from zinekit.render.paper import DEFAULT_CALIPER, Spine, binding_side, caliper_of, spine_direction, spine_for
 
 MM = 72 / 25.4
@@ -95,7 +96,7 @@ def spine_pdf(prepared: Prepared, layout: SpineLayout) -> bytes | None:
     from weasyprint.text.fonts import FontConfiguration
 
     from zinekit.render.document import issue_context
-    from zinekit.render.pdf import ProjectFetcher
+    from zinekit.render.fetcher import ProjectFetcher
     from zinekit.themes_loader import builtin_themes_folder
 
     theme, issue = prepared.theme, prepared.issue
@@ -105,9 +106,10 @@ def spine_pdf(prepared: Prepared, layout: SpineLayout) -> bytes | None:
     fonts = FontConfiguration()  # the theme's @font-face rules need it
     css = [weasyprint.CSS(filename=str(p), url_fetcher=fetcher, font_config=fonts)
            for p in theme.stylesheets("print")]
-    document = weasyprint.HTML(string=html, base_url=str(issue.source_file.parent) + "/",
-                               url_fetcher=fetcher).render(stylesheets=css, font_config=fonts)
-    return document.write_pdf()
+    with rendering(), weasyprint_log():  # one render at a time, as every other
+        document = weasyprint.HTML(string=html, base_url=str(issue.source_file.parent) + "/",
+                                   url_fetcher=fetcher).render(stylesheets=css, font_config=fonts)
+        return document.write_pdf()
 
 
 # --- the wrap: the pages placed side by side ----------------------------------------------
@@ -158,7 +160,7 @@ def _wrap_page(writer, parts, layout: SpineLayout) -> None:
     page[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): xobjects})
     content = DecodedStreamObject()
     content.set_data("\n".join(ops).encode("ascii"))
-    page[NameObject("/Contents")] = writer._add_object(content)
+    page[NameObject("/Contents")] = add_object(writer, content)
     page[NameObject("/TrimBox")] = _box((b, b, b + 2 * w + s, b + h))
     page[NameObject("/BleedBox")] = _box((0, 0, 2 * w + s + 2 * b, h + 2 * b))
 
@@ -197,4 +199,4 @@ def _form(writer, page, clip: tuple[float, float, float, float]):
     group = page.get("/Group")
     if group is not None:
         form[NameObject("/Group")] = group.get_object().clone(writer)
-    return writer._add_object(form.flate_encode())
+    return add_object(writer, form.flate_encode())

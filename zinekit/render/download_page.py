@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from zinekit.errors import ZinekitError
 from zinekit.model import IssueResult
-from zinekit.pipeline.output import write_bytes
+from zinekit.safety.output import write_bytes
 from zinekit.project import Project
 from zinekit.render.document import issue_line
 from zinekit.render.locale import format_issue_date

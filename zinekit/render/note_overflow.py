@@ -26,6 +26,7 @@ from weasyprint.formatting_structure import boxes
 
 from zinekit.errors import Diagnostics, display_path
 from zinekit.model import Issue, LaidOut, Prepared
+from zinekit.reachins import page_box
 
 #: Layouts added, at most, to set at the end the notes that had no room.  Moving a
 #: note changes the pages after it, and rarely leaves another without room: a second
@@ -131,7 +132,7 @@ def overflow_message(note_id: str, call: int, note: int, lines: int, at_end: boo
 def note_lines(document: weasyprint.Document, note_id: str) -> int:
     """How many lines the note takes where it is printed (0 if it is not found)."""
     for page in document.pages:
-        for area in page._page_box.children:
+        for area in page_box(page).children:
             if not isinstance(area, boxes.FootnoteAreaBox):
                 continue
             for note in area.children:

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from weasyprint.formatting_structure import boxes
-from weasyprint.layout.absolute import AbsolutePlaceholder
+
+from zinekit.reachins import page_box, placed_box
 
 SKIPPED = (boxes.MarginBox, boxes.FootnoteAreaBox)
 HYPHENS = ("\u2010", "-", "\u00ad")  # what WeasyPrint ends a hyphenated line with
@@ -55,15 +56,14 @@ def page_starts(document: Any) -> list[tuple[str, int]]:
     starts: list[tuple[str, int]] = []
     for page in document.pages:
         reading.first = None
-        _read(page._page_box, "", None, reading)
+        _read(page_box(page), "", None, reading)
         starts.append(reading.first or ("", 0))
     return starts
 
 
 def _read(box: Any, block: str, line: Any, reading: _Reading) -> None:
     """Add the text under ``box`` to the blocks it belongs to."""
-    if isinstance(box, AbsolutePlaceholder):
-        box = box._box
+    box = placed_box(box)
     if isinstance(box, SKIPPED) or _out_of_flow(box) or _repeated(box, reading):
         return
     if isinstance(box, boxes.TextBox):

@@ -21,14 +21,14 @@ where the counts do not agree is left as WeasyPrint made it.
 
 from __future__ import annotations
 
-import contextlib
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 import pydyf
 from weasyprint.formatting_structure import boxes
-from weasyprint.layout.absolute import AbsolutePlaceholder
+
+from zinekit.reachins import page_box, placed_box
 
 STRUCT = "/StructElem"
 
@@ -63,8 +63,7 @@ def _visit(box: Any, context: Visit, walk: PageWalk) -> None:
     """Mirror of ``weasyprint.pdf.tags._build_box_tree``: the boxes that make an
     element, and their children in the order it visits them.  ``context`` is the box
     above ``box`` and what holds for everything under it."""
-    if isinstance(box, AbsolutePlaceholder):
-        box = box._box
+    box = placed_box(box)
     tag = None if box.element is None else box.element_tag
     if tag in ("html", "body") or isinstance(box, (boxes.PageBox, boxes.MarginBox)):
         if isinstance(box, boxes.ParentBox) and not isinstance(box, boxes.LineBox):
@@ -156,7 +155,7 @@ def pair_pages(document: Any, tree: Tree) -> Iterator[Paired]:
     """Every page, its boxes paired with their elements; a page whose boxes and
     elements do not agree in number, kind by kind, has none paired."""
     for number, page in enumerate(document.pages):
-        walk = walk_page(page._page_box)
+        walk = walk_page(page_box(page))
         texts = tree.texts.get(number, [])
         spans = tree.spans.get(number, [])
         images = tree.images.get(number, [])
@@ -169,31 +168,6 @@ def pair_pages(document: Any, tree: Tree) -> Iterator[Paired]:
 
 
 # --- writing ------------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def page_references_kept() -> Iterator[None]:
-    """While a tagged PDF is written, keep ``pydyf.PDF.page_references``.
-
-    pydyf builds that tuple of every page's reference anew on each use, and WeasyPrint's
-    tagger uses it once for every structure element: the cost grows with the square of
-    the pages (half a millisecond a use at 1,000 pages, some 70,000 uses).  The tuple
-    is kept until a page is added; the values are the same."""
-    original = pydyf.PDF.page_references
-
-    def kept(pdf: pydyf.PDF) -> tuple[bytes, ...]:
-        count = len(pdf.pages["Kids"])
-        memo = pdf.__dict__.get("_zinekit_page_references")
-        if memo is None or memo[0] != count:
-            memo = (count, original.fget(pdf))
-            pdf.__dict__["_zinekit_page_references"] = memo
-        return memo[1]
-
-    pydyf.PDF.page_references = property(kept)  # type: ignore[method-assign,assignment]
-    try:
-        yield
-    finally:
-        pydyf.PDF.page_references = original  # type: ignore[method-assign]
 
 
 # --- the finisher ------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from fontTools.pens.transformPen import TransformPen
 from fontTools.ttLib import TTFont, TTLibError
 from markupsafe import Markup
 
-from zinekit.pipeline.pages import PageSize
+from zinekit.pages import PageSize
 from zinekit.render.epub.fonts import embedding_allowed
 from zinekit.render.fonts import font_problem
 from zinekit.themes_loader import Theme

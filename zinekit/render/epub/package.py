@@ -21,6 +21,7 @@ from functools import lru_cache
 from zinekit import __version__
 from zinekit.model import Issue
 from zinekit.render.locale import iso_date
+from zinekit.reachins import write_predeflated
 from zinekit.render.paper import text_direction
 
 OPF = "http://www.idpf.org/2007/opf"
@@ -288,30 +289,10 @@ def _deflated(data: bytes) -> bytes:
     return compressor.compress(data) + compressor.flush()
 
 
-class _Deflated:
-    """Stands in for the compressor of a zip member whose deflated bytes are known."""
-
-    def __init__(self, deflated: bytes) -> None:
-        self.deflated = deflated
-
-    def compress(self, data: bytes) -> bytes:
-        deflated, self.deflated = self.deflated, b""
-        return deflated
-
-    def flush(self) -> bytes:
-        return b""
-
-
 def _write_deflated(archive: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes) -> None:
     """``archive.writestr`` for a deflated member, its deflated bytes taken from
-    :func:`_deflated`; zipfile computes the checksum and sizes as ever (the file is
-    byte-identical to one written by ``writestr``, see the tests)."""
-    info._compresslevel = FAST_LEVEL  # what writestr records for the level
-    info.file_size = len(data)
-    with archive.open(info, mode="w") as member:
-        if hasattr(member, "_compressor"):  # zipfile's writer deflates through it
-            member._compressor = _Deflated(_deflated(data))
-        member.write(data)
+    :func:`_deflated` (kept for the series: the same fonts in every EPUB)."""
+    write_predeflated(archive, info, data, _deflated(data), FAST_LEVEL)
 
 
 def _compression(name: str) -> tuple[int, int | None]:
