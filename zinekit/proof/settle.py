@@ -133,8 +133,8 @@ def _run_long(pages: list[Page], number: int, lines: int) -> list[str]:
         return []
     name = f"zk-settle-{_ident(article)}"
     return [f'article[id="{article}"] {{ page: {name}; }}',
-            f"@page :nth(1 of {name}) {{ @top-left {{ content: none; }} "
-            "@top-right { content: none; } }",
+            f"@page :left:nth(1 of {name}) {{ @top-right {{ content: none; }} }}",
+            f"@page :right:nth(1 of {name}) {{ @top-left {{ content: none; }} }}",
             f"@page :nth({number - first + 1} of {name}) {{ margin-bottom: {margin:.2f}px; }}"]
 
 
