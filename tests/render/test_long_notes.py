@@ -124,7 +124,7 @@ def test_without_the_setting_the_warning_names_it(cli, make_project):
     run = build(cli, root, "ink.md", "--strict", "--format", "pdf")
     assert run.exit_code == 1
     line, col = call_place(text, "duplicator")
-    assert re.search(rf"ink\.md:{line}:{col}: error: footnote 2 is called on page (\d+) but there "
+    assert re.search(rf"ink\.md:{line}:{col}: error: \[ZK107\] footnote 2 is called on page (\d+) but there "
                      r"was no room for it there \((\d+) lines\); it starts on page \d+ — set "
                      r"notes_overflow: end in the front matter to print such notes at the end of "
                      r"their article\n", run.output), run.output
