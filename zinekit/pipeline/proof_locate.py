@@ -46,10 +46,11 @@ class Locator:
         for article in self.prepared.issue.articles:
             for heading in article.headings:
                 if heading.anchor == block:
-                    return heading.where.path or str(article.path), heading.where.line, heading.where.col or 1
-        article = self.articles.get(block) or self.articles.get(block.rsplit(".", 1)[0])
-        if article is not None:
-            return str(article.path), article.meta.line_of("title") or 1, 1
+                    where = heading.where
+                    return where.path or str(article.path), where.line, where.col or 1
+        titled = self.articles.get(block) or self.articles.get(block.rsplit(".", 1)[0])
+        if titled is not None:
+            return str(titled.path), titled.meta.line_of("title") or 1, 1
         return str(self.prepared.issue.source_file), 1, 1
 
     def blocks(self) -> dict[str, tuple[Article, int]]:
