@@ -221,24 +221,29 @@ def _inside(box: Any, element: Any, tag: str, classes: list[str], where: _Where,
             changes["block"], changes["tag"] = element.get("id"), tag
         if tag in HEADINGS:
             changes["tag"] = tag
-        kind = next((KEPT_WHOLE[c] for c in classes if c in KEPT_WHOLE), None)
-        kind = kind or ("figure" if tag == "figure" else None)
-        if kind and not where.in_note and not where.in_margin:
-            page.pieces.append(Piece(page.number, id(element), kind,
-                                     changes.get("block", where.block), box.position_y,
-                                     box.position_y + box.margin_height(), where.column))
         if isinstance(box, boxes.TableBox):
             changes["table"] = id(element)
         if isinstance(box, boxes.TableRowGroupBox):
             changes["head"] = bool(box.is_header or box.is_footer)
-        if isinstance(box, boxes.TableRowBox) and not where.in_note:
-            page.pieces.append(Piece(page.number, id(element), "table row",
-                                     changes.get("block", where.block), box.position_y,
-                                     box.position_y + box.margin_height(), where.column,
-                                     where.table, where.head))
+        if not where.in_note and not where.in_margin:
+            _keep_piece(box, element, tag, classes, changes.get("block", where.block), where, page)
     if not changes:
         return where
     return _Where(**{**where.__dict__, **changes})
+
+
+def _keep_piece(box: Any, element: Any, tag: str, classes: list[str], block: str,
+                where: _Where, page: Page) -> None:
+    """Record the part on this page of a box that should stay whole (a slip, a pull
+    quote, a figure) or of a table row."""
+    kind = next((KEPT_WHOLE[c] for c in classes if c in KEPT_WHOLE), None)
+    kind = kind or ("figure" if tag == "figure" else None)
+    top, bottom = box.position_y, box.position_y + box.margin_height()
+    if kind:
+        page.pieces.append(Piece(page.number, id(element), kind, block, top, bottom, where.column))
+    if isinstance(box, boxes.TableRowBox):
+        page.pieces.append(Piece(page.number, id(element), "table row", block, top, bottom,
+                                 where.column, where.table, where.head))
 
 
 def _read_line(box: Any, page: Page, where: _Where) -> None:
