@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES, REPO
+from tests.conftest import EXAMPLES, REPO, poppler_pages
 from zinekit.errors import Diagnostics
 from zinekit.pipeline.build import BuildOptions, prepare_issue
 from zinekit.pipeline.series import Session
@@ -47,6 +47,16 @@ def note_call_ratios(pdf: Path) -> list[float]:
     return ratios
 
 
+def head_words(pdf: Path, number: int) -> list[str]:
+    """The words printed in the top margin of page ``number``: the folio and the
+    running head."""
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as document:
+        page = document.pages[number - 1]
+        return [w["text"] for w in page.extract_words() if w["bottom"] < 17 * 72 / 25.4]
+
+
 @pytest.mark.slow
 def test_note_calls_are_at_least_65_percent_of_the_text(tmp_path):
     out = tmp_path / "dist"
@@ -60,6 +70,21 @@ def test_note_calls_are_at_least_65_percent_of_the_text(tmp_path):
         ratios += note_call_ratios(pdf)
     assert len(ratios) >= 3
     assert min(ratios) >= 0.65, ratios
+    # vol. 7, an issue of several texts: the first (the editors' introduction) opens on
+    # a right-hand page, and no text's opening page carries the running head
+    vol7 = next(out.rglob("ember-tide-vol-7.pdf"))
+    pages = poppler_pages(vol7)
+    contents = next(n for n, text in enumerate(pages, start=1) if "Contents" in text)
+    first = next(n for n, text in enumerate(pages, start=1) if n > contents and text.strip())
+    assert first % 2 == 1, first
+    openers = [n for n, text in enumerate(pages, start=1) if any(
+        f"{title} {author}" in text for title, author in (
+            ("The Seed Library in the Porch", "K. Mbeki-Hale"), ("Letters", "readers"),
+            ("Mrs Adeyemi’s Key Box", "a block of flats")))]
+    assert len(openers) == 3
+    for number in [first, *openers]:
+        assert head_words(vol7, number) == [str(number)], number
+    assert len(head_words(vol7, openers[0] + 1)) > 1  # a page after an opener has its head
 
 
 def lay_out_all(paths: list[Path], theme: str) -> tuple[list, int, int]:
