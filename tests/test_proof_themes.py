@@ -77,7 +77,7 @@ def test_note_calls_are_at_least_65_percent_of_the_text(tmp_path):
     contents = next(n for n, text in enumerate(pages, start=1) if "Contents" in text)
     first = next(n for n, text in enumerate(pages, start=1) if n > contents and text.strip())
     assert first % 2 == 1, first
-    openers = [n for n, text in enumerate(pages, start=1) if any(
+    openers = [n for n, text in enumerate(pages, start=1) if n > contents and any(
         f"{title} {author}" in text for title, author in (
             ("The Seed Library in the Porch", "K. Mbeki-Hale"), ("Letters", "readers"),
             ("Mrs Adeyemi’s Key Box", "a block of flats")))]
