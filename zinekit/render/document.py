@@ -33,7 +33,6 @@ def issue_context(issue: Issue) -> dict[str, Any]:
     ctx = {key: meta.get(key) for key in keys}
     ctx["cover"] = cover_image(issue)
     ctx["title"] = issue.title
-    ctx["display_title"] = balanced_title(issue.title)
     ctx["language"] = issue.language
     ctx["direction"] = text_direction(issue.language)
     ctx["date"] = format_issue_date(meta.get("date"), issue.language) or None
@@ -85,7 +84,8 @@ def article_context(article: Article, prepared: Prepared, mode: str, **flags: An
     return {
         "anchor": article.anchor,
         "title": article.title,
-        "display_title": balanced_title(article.title),
+        # print balances a display title (the screen keeps the title as written)
+        "display_title": balanced_title(article.title) if mode == "print" else article.title,
         "subtitle": article.meta.get("subtitle"),
         "authors": article.authors,
         "date": format_issue_date(article.meta.get("date"), issue.language) or None,
@@ -109,10 +109,13 @@ def render_issue_html(prepared: Prepared, mode: str = "print", template: str = "
     """The whole issue as one HTML document for ``mode`` ("print" or "screen")."""
     issue = prepared.issue
     articles = [article_context(a, prepared, mode, **flags) for a in issue.articles]
+    shown = issue_context(issue)
+    if mode == "print":
+        shown["display_title"] = balanced_title(issue.title)
     contents = [a for a in articles if a["title"]]
     env = prepared.theme.jinja_env()
     document = env.get_template(template).render(
-        issue=issue_context(issue),
+        issue=shown,
         articles=articles,
         contents=contents,
         multi_article=issue.is_multi_article,
