@@ -109,9 +109,8 @@ def render_issue_html(prepared: Prepared, mode: str = "print", template: str = "
     """The whole issue as one HTML document for ``mode`` ("print" or "screen")."""
     issue = prepared.issue
     articles = [article_context(a, prepared, mode, **flags) for a in issue.articles]
-    shown = issue_context(issue)
-    if mode == "print":
-        shown["display_title"] = balanced_title(issue.title)
+    shown = issue_context(issue)  # print balances the title, the screen keeps it as written
+    shown["display_title"] = balanced_title(issue.title) if mode == "print" else issue.title
     contents = [a for a in articles if a["title"]]
     env = prepared.theme.jinja_env()
     document = env.get_template(template).render(
