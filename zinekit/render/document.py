@@ -33,6 +33,7 @@ def issue_context(issue: Issue) -> dict[str, Any]:
     ctx = {key: meta.get(key) for key in keys}
     ctx["cover"] = cover_image(issue)
     ctx["title"] = issue.title
+    ctx["display_title"] = issue.title  # print balances it (render_issue_html)
     ctx["language"] = issue.language
     ctx["direction"] = text_direction(issue.language)
     ctx["date"] = format_issue_date(meta.get("date"), issue.language) or None
@@ -109,8 +110,9 @@ def render_issue_html(prepared: Prepared, mode: str = "print", template: str = "
     """The whole issue as one HTML document for ``mode`` ("print" or "screen")."""
     issue = prepared.issue
     articles = [article_context(a, prepared, mode, **flags) for a in issue.articles]
-    shown = issue_context(issue)  # print balances the title, the screen keeps it as written
-    shown["display_title"] = balanced_title(issue.title) if mode == "print" else issue.title
+    shown = issue_context(issue)
+    if mode == "print":  # a title of two lines never ends on one word (the screen reflows)
+        shown["display_title"] = balanced_title(issue.title)
     contents = [a for a in articles if a["title"]]
     env = prepared.theme.jinja_env()
     document = env.get_template(template).render(
