@@ -153,7 +153,10 @@ def main() -> None:
     parser.add_argument("--compare-local", action="store_true",
                         help="also time --jobs 2 on the process pool and on --cluster local")
     parser.add_argument("--skip-one", action="store_true", help="no 1-worker build")
+    parser.add_argument("--smoke", action="store_true", help="3 texts, one build on 1 worker (CI)")
     args = parser.parse_args()
+    if args.smoke:
+        args.texts = 3
     folder = Path(tempfile.mkdtemp(prefix="zinekit-cluster-"))
     try:
         root = make_library(folder, args.texts)
@@ -164,6 +167,10 @@ def main() -> None:
             for how in (("--jobs", "2"), ("--cluster", "local", "--jobs", "2")):
                 wall, cpu, _ = build(root, folder / f"out-{how[1]}", env, "--format", args.formats, *how)
                 print(f"first build, {' '.join(how):24}: {wall:7.1f} s (CPU here {cpu:6.1f} s)", flush=True)
+        if args.smoke:
+            wall, _, log = on_cluster(root, folder, env, 1, folder / "out1", args.formats)
+            print(f"first build, 1 worker : {wall:7.1f} s; {len(rendered(log))} rendered")
+            return
         one = None
         if not args.skip_one:
             one, cpu, _ = on_cluster(root, folder, env, 1, folder / "out1", args.formats)

@@ -78,12 +78,14 @@ def build(source: Path, env: dict[str, str], out: Path) -> tuple[int, int, int, 
     return len(MOVED.findall(done.stdout + done.stderr)), layouts, pages, status
 
 
-def inputs(folder: Path, seeds: Path) -> list[tuple[str, Path, str | None]]:
-    """(name, source, theme or None for the source's own)."""
+def inputs(folder: Path, seeds: Path, smoke: bool = False) -> list[tuple[str, Path, str | None]]:
+    """(name, source, theme or None for the source's own); ``smoke``: the example only."""
     from tests.render.long_texts import dense_notes, essay
 
     found: list[tuple[str, Path, str | None]] = [
         ("example ember-tide", REPO / "examples/ember-tide", None)]
+    if smoke:
+        return found
     for seed in sorted(seeds.iterdir()):
         target = folder / "seeds" / f"{seed.stem}.md"
         target.parent.mkdir(exist_ok=True)
@@ -114,6 +116,7 @@ def main() -> None:
     parser.add_argument("--before", required=True, help="a git revision")
     parser.add_argument("--after", default="HEAD")
     parser.add_argument("--seeds", type=Path, default=REPO.parent / "shared" / "seeds")
+    parser.add_argument("--smoke", action="store_true", help="the example series only (CI)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="zinekit-notes-") as tmp:
         folder = Path(tmp)
@@ -122,7 +125,7 @@ def main() -> None:
               f"| {args.after}: moved notes, layouts, pages |")
         print("| --- | --- | --- |")
         totals = {ref: 0 for ref in versions}
-        for name, source, theme in inputs(folder, args.seeds):
+        for name, source, theme in inputs(folder, args.seeds, args.smoke):
             cells = []
             for ref, env in versions.items():
                 if theme is not None and theme not in themes_of(env):

@@ -160,8 +160,8 @@ NOTES_CASES = [
     Case("back issue PDF missing", {"back/vol1.pdf": None},  # type: ignore[dict-item]
          ('zinekit.toml:6:1: error: pdf "back/vol1.pdf" does not exist',)),
     Case("back issue PDF encrypted", back_issue(hostile.encrypted_pdf),
-         ('zinekit.toml:6:1: error: pdf "back/vol1.pdf" is encrypted with a password; save an '
-          "unencrypted copy",)),
+         ('zinekit.toml:6:1: error: pdf "back/vol1.pdf" is encrypted with a password; decrypt it '
+          "first, e.g. qpdf --decrypt --password=PASSWORD in.pdf out.pdf",)),
     Case("back issue PDF truncated", back_issue(hostile.truncated_pdf),
          ('zinekit.toml:6:1: error: pdf "back/vol1.pdf" cannot be read as a PDF (Stream has ended '
           "unexpectedly)",)),

@@ -10,9 +10,9 @@ unless named)
 - WeasyPrint ``LayoutContext._update_footnote_area``, one line (66–70): a note that fits
   is judged too tall by a rounding difference and moves on —
   ``test_footnote_fixes_apply_inside_a_render_only``, ``test_footnote_fixes_apply_to_the_installed_weasyprint``
-- WeasyPrint ``layout.block._linebox_layout``, one line (69, 70): the page's last note is
+- WeasyPrint ``layout.block._linebox_layout``, one line (70; 69 too): the page's last note is
   traded for a paragraph's orphan line — ``test_footnote_fixes_apply_inside_a_render_only``
-- WeasyPrint ``Page._page_box`` and ``AbsolutePlaceholder._box`` (69, 70): the laid-out
+- WeasyPrint ``Page._page_box`` and ``AbsolutePlaceholder._box`` (70): the laid-out
   boxes, read for where notes, pages and tags fall — ``test_layout_tree_is_readable``
 - WeasyPrint ``text.line_break.create_layout`` and ``line_size`` (69, 70): the width of
   a space in a line's font, for how far justification stretched it (``zinekit proof``)

@@ -19,6 +19,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from zinekit.errors import ZinekitError, display_path
+from zinekit.filecache import FileCache
 from zinekit.safety.limits import check_css_file, refuse_irregular, toml_loads
 
 PROJECT_OVERRIDE_FOLDER = "theme"
@@ -197,15 +198,11 @@ def _template_names(folder: str) -> tuple[str, ...]:
 def checked_stylesheet(path: Path) -> Path:
     """``path``, once the stylesheet is known to be one the CSS engines can read (see
     :func:`zinekit.safety.limits.check_css_file`); checked once per version of the file."""
-    stat = path.stat()
-    key = (str(path), stat.st_mtime_ns, stat.st_size)
-    if key not in _CHECKED_CSS:
-        check_css_file(path)
-        _CHECKED_CSS.add(key)
+    _CHECKED_CSS.get(path)
     return path
 
 
-_CHECKED_CSS: set[tuple[str, int, int]] = set()
+_CHECKED_CSS: FileCache[None] = FileCache(lambda path: check_css_file(Path(path)))
 
 
 def contained(path: Path, folder: Path) -> Path:
@@ -230,7 +227,8 @@ class _ContainedLoader(jinja2.FileSystemLoader):
         return super().get_source(environment, template)
 
 
-_manifests: dict[str, tuple[int, int, dict[str, Any]]] = {}
+_manifests: FileCache[dict[str, Any]] = FileCache(
+    lambda path: toml_loads(Path(path).read_text(encoding="utf-8"), Path(path)))
 
 
 def _read_manifest(folder: Path) -> dict[str, Any]:
@@ -240,14 +238,7 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
     if not manifest.is_file():
         raise ZinekitError(f"{folder}: not a theme (no theme.toml)")
     refuse_irregular(manifest)
-    stat = manifest.stat()
-    key = os.path.abspath(manifest)
-    known = _manifests.get(key)
-    if known is None or known[:2] != (stat.st_mtime_ns, stat.st_size):
-        known = (stat.st_mtime_ns, stat.st_size,
-                 toml_loads(manifest.read_text(encoding="utf-8"), manifest))
-        _manifests[key] = known
-    return copy.deepcopy(known[2])
+    return copy.deepcopy(_manifests.get(manifest))
 
 
 def _theme_folder(name: str, project_root: Path | None) -> Path:

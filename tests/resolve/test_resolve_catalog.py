@@ -266,7 +266,7 @@ def test_articles_table_and_outline_disagreeing_are_warnings(tmp_path: Path):
 @pytest.mark.parametrize(
     "content, message",
     [
-        (None, "is encrypted with a password; save an unencrypted copy"),
+        (None, "is encrypted with a password; decrypt it first, e.g. qpdf --decrypt --password=PASSWORD in.pdf out.pdf"),
         (b"%PDF-1.4\nnot really a pdf", "cannot be read as a PDF"),
         (b"", "is an empty file"),
     ],

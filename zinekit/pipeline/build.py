@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from zinekit.pipeline import reuse
+from zinekit.pipeline import reuse, stamps
 from zinekit.anthology.expand import expand, read_spec, resolve_anthology
 from zinekit.pipeline.catalog_entry import report_unlisted
 from zinekit.pipeline.cluster import Shared, cluster_address, open_workers
@@ -111,9 +111,9 @@ def build_path(path: Path, options: BuildOptions, reporter: Reporter) -> list[Is
     if options.write and _writes_download_page(path, project, len(built)):
         _write_download_page(project, built, session, options)
     if stamp is not None:
-        issues = [reuse.stamped_issue(project.relative(t), results[t].issue.slug,
+        issues = [stamps.stamped_issue(project.relative(t), results[t].issue.slug,
                                       results[t].diagnostics, project.root) for t in targets]
-        reuse.record_library(out, stamp, issues, len(targets) > 1, diagnostics.items)
+        stamps.record_library(out, stamp, issues, len(targets) > 1, diagnostics.items)
     return built
 
 
@@ -131,14 +131,14 @@ def _library_inputs(path: Path, project: Project, out: Path, options: BuildOptio
         return None
     wanted = {"formats": list(options.formats or []), "theme": options.theme,
               "strict": options.strict, "epoch": os.environ.get("SOURCE_DATE_EPOCH")}
-    return reuse.library_inputs(project.root, out, wanted)
+    return stamps.library_inputs(project.root, out, wanted)
 
 
 def _unchanged(project: Project, out: Path, inputs: dict, options: BuildOptions,
                reporter: Reporter) -> bool:
     """Report an unchanged library from its stamp; False when it changed."""
-    stamp = reuse.unchanged_library(out, inputs)
-    return stamp is not None and reuse.replay_library(stamp, project.root, options.strict, reporter)
+    stamp = stamps.unchanged_library(out, inputs)
+    return stamp is not None and stamps.replay_library(stamp, project.root, options.strict, reporter)
 
 
 def _build_in_passes(levels: list[list[Path]], deps: dict[Path, list[Path]], project: Project,
@@ -197,13 +197,13 @@ def _write_download_page(project: Project, built: list[IssueResult], session: Se
                          options: BuildOptions) -> None:
     """``dist/index.html``, unless the issues' manifests and the page's inputs are those
     of the page already there."""
-    stamp = reuse.page_inputs(project.file.path if project.file else None,
+    stamp = stamps.page_inputs(project.file.path if project.file else None,
                               [(r.issue.slug, session.out_root / r.issue.slug) for r in built],
                               page_theme(project).folders)
-    if not options.force and reuse.page_is_current(session.out_root, stamp):
+    if not options.force and stamps.page_is_current(session.out_root, stamp):
         return
     written = write_download_page(project, built, session.out_root)
-    reuse.record_page(session.out_root, stamp, written)
+    stamps.record_page(session.out_root, stamp, written)
 
 
 def lay_out_cited_siblings(targets: list[Path], project: Project, options: BuildOptions,

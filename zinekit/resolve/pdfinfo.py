@@ -9,14 +9,15 @@ escape this module.
 
 from __future__ import annotations
 
-import contextlib
-import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
 import pypdf
 import pypdf.errors
+
+from zinekit.filecache import FileCache
+from zinekit.impose.source import READ_ERRORS, quiet_pypdf, unlock, why
 
 __all__ = ["OutlineItem", "PdfInfo", "PdfProblem", "read_pdf_info", "clear_cache"]
 
@@ -44,7 +45,7 @@ class PdfProblem(Exception):
     """A PDF that cannot be used; ``str()`` completes the sentence "the PDF …"."""
 
 
-_cache: dict[tuple[str, int, int], PdfInfo] = {}
+_cache: FileCache[PdfInfo] = FileCache(lambda path: _read(Path(path)))
 
 
 def clear_cache() -> None:
@@ -55,29 +56,14 @@ def clear_cache() -> None:
 def read_pdf_info(path: Path) -> PdfInfo:
     """Read ``path`` once per version of the file; raise :class:`PdfProblem` if unusable."""
     try:
-        stat = path.stat()
+        path.stat()
     except FileNotFoundError:
         raise PdfProblem("does not exist") from None
     except OSError as exc:
         raise PdfProblem(f"cannot be opened ({exc.strerror or exc})") from None
     if not path.is_file():
         raise PdfProblem("is not a file")
-    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
-    if key not in _cache:
-        _cache[key] = _read(path)
-    return _cache[key]
-
-
-@contextlib.contextmanager
-def _quiet_pypdf() -> Iterator[None]:
-    """pypdf logs every repair it makes to a damaged file; the user gets our message."""
-    logger = logging.getLogger("pypdf")
-    level = logger.level
-    logger.setLevel(logging.CRITICAL + 1)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
+    return _cache.get(path)
 
 
 def _read(path: Path) -> PdfInfo:
@@ -87,10 +73,10 @@ def _read(path: Path) -> PdfInfo:
         raise PdfProblem("is an empty file")
     if b"%PDF-" not in start:
         raise PdfProblem("is not a PDF file (it does not start with %PDF-)")
-    with _quiet_pypdf():
+    with quiet_pypdf():
         try:
             reader = pypdf.PdfReader(str(path), strict=False)
-            _unlock(reader)
+            unlock(reader, lambda message: PdfProblem(message.removeprefix("the PDF ")))
             pages = len(reader.pages)
             if pages == 0:
                 raise PdfProblem("has no pages")
@@ -100,23 +86,11 @@ def _read(path: Path) -> PdfInfo:
         except PdfProblem:
             raise
         except pypdf.errors.LimitReachedError as exc:  # a decompression bomb, say
-            limit = _describe(exc).split(". ")[0]
+            limit = why(exc).split(". ")[0]
             raise PdfProblem(f"is refused: it exceeds a safety limit of the PDF reader ({limit})") from exc
-        except Exception as exc:  # pypdf raises many kinds of exception on damaged files
-            raise PdfProblem(f"cannot be read as a PDF ({_describe(exc)})") from exc
+        except READ_ERRORS as exc:  # pypdf raises many kinds of exception on damaged files
+            raise PdfProblem(f"cannot be read as a PDF ({why(exc)})") from exc
     return PdfInfo(pages, labels, has_labels, outline)
-
-
-def _unlock(reader: pypdf.PdfReader) -> None:
-    """Open PDFs encrypted with an empty user password; refuse the others."""
-    if not reader.is_encrypted:
-        return
-    try:
-        opened = reader.decrypt("")
-    except Exception as exc:
-        raise PdfProblem(f"is encrypted and cannot be opened ({_describe(exc)})") from exc
-    if not opened:
-        raise PdfProblem("is encrypted with a password; save an unencrypted copy")
 
 
 def _outline_of(reader: pypdf.PdfReader) -> list[Any]:
@@ -145,8 +119,3 @@ def _page_of(reader: pypdf.PdfReader, destination: Any) -> int | None:
     if number is None or number < 0:
         return None
     return number + 1
-
-
-def _describe(exc: BaseException) -> str:
-    text = str(exc).strip().rstrip(".")
-    return text if text else type(exc).__name__
