@@ -131,7 +131,8 @@ def locator_html(locator: str) -> str:
 
 def render_close(self, tokens, idx, options, env) -> str:
     view = _view(self, matching_open(tokens, idx, "xref_open"))
-    locator = f'<span class="xref-locator">{locator_html(view.locator)}</span>' if view.locator else ""
+    shown = locator_html(view.locator) if self.ctx.mode == "print" else html.escape(view.locator)
+    locator = f'<span class="xref-locator">{shown}</span>' if view.locator else ""
     closing = "</a>" if _href(self, view) else "</span>"
     return locator + closing
 
