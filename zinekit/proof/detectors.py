@@ -60,10 +60,13 @@ def text_lines(page: Page) -> list[Line]:
 
 
 def runt_pages(pages: list[Page], options: Options) -> Iterator[Finding]:
-    """ZK101: a page holding one or two lines of text and nothing else."""
-    for page in pages:
+    """ZK101: a page holding one or two lines of text and nothing else, the end of a
+    text that began on an earlier page (a text of one line is not a runt)."""
+    for page, before in zip(pages, [None, *pages]):
         lines = page.lines if page.is_text_page else []
-        if 1 <= len(lines) <= 2 and not page.pictures and len(lines) == len(text_lines(page)):
+        if not 1 <= len(lines) <= 2 or page.pictures or len(lines) != len(text_lines(page)):
+            continue
+        if before is not None and lines[0].article and lines[0].article in before.articles:
             first = lines[0]
             yield Finding("ZK101", page.number, first.block,
                           f"runt page: {len(lines)} line{'s' if len(lines) > 1 else ''} of text "
