@@ -14,7 +14,6 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pydyf
-import pytest
 
 from tests.conftest import REPO
 from zinekit import reachins

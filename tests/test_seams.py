@@ -74,9 +74,9 @@ def test_every_error_of_a_file_in_one_run(cli, make_project):
 
 
 @pytest.mark.parametrize("value, message", [
-    ("", "name at least one format: pdf, booklet, press, cover, epub, html"),
-    (",", "name at least one format: pdf, booklet, press, cover, epub, html"),
-    ("pdf,zip", "'zip' is not one of pdf, booklet, press, cover, epub, html"),
+    ("", "name at least one format: pdf, booklet, press, cover, riso, epub, html"),
+    (",", "name at least one format: pdf, booklet, press, cover, riso, epub, html"),
+    ("pdf,zip", "'zip' is not one of pdf, booklet, press, cover, riso, epub, html"),
 ])
 def test_formats_on_the_command_line(cli, make_project, value, message):
     root = make_project({"notes.md": "---\ntitle: A\n---\n\nText.\n"})
@@ -94,7 +94,7 @@ def test_an_unknown_format_in_build_settings_is_located(cli, make_project):
     run = cli("build", "notes.md", cwd=root)
     assert run.exit_code == 1
     assert ("zinekit.toml:5:1: error: [build] formats: 'zine' is not a format (available: "
-            "pdf, booklet, press, cover, epub, html)") in run.stderr
+            "pdf, booklet, press, cover, riso, epub, html)") in run.stderr
 
 
 SERIES = '''\

@@ -7,7 +7,9 @@ why it did not.  The steps are those of a build without the writing:
 1. open the project and its catalog, read every back-issue PDF (their problems are
    errors, as in a build);
 2. give each issue zinekit builds its pages: the inventory of its last build when it is
-   newer than the issue's files, else a layout made now, in memory (nothing is written);
+   newer than the issue's files; else its articles and headings from its text, their
+   pages unknown until it is built (the catalog lays nothing out: it answers in the time
+   a check takes, and never loads WeasyPrint);
 3. resolve the references of the issues PATH names against that catalog.
 
 The JSON form (``--json``) is described in ``docs/catalog.md``, "zinekit catalog".
@@ -21,13 +23,13 @@ from typing import Any, Sequence
 
 import click
 
-from zinekit.pipeline.build import BuildOptions, inventory_of, prepare_issue
+from zinekit.pipeline.build import BuildOptions, prepare_issue
 from zinekit.pipeline.catalog_entry import report_unlisted
 from zinekit.errors import Diagnostics, ZinekitError
 from zinekit.model import CrossReference, Target, XrefView
 from zinekit.project import Project, is_issue, issues_at, open_project
-from zinekit.render.pdf import render_pdf
 from zinekit.resolve.catalog import CatalogIssue, Series
+from zinekit.resolve.inventory import make_inventory
 from zinekit.pipeline.series import Session
 
 CATALOG_FORMAT = "zinekit-catalog"
@@ -93,27 +95,26 @@ def _stop_on_errors(diagnostics: Diagnostics) -> None:
 
 
 def _give_pages(session: Session, project: Project, targets: list[Path]) -> dict[int, str]:
-    """Lay out (in memory) each built-by-zinekit issue whose last build is missing or
-    stale, and each target the catalog does not list; return how each issue's pages
-    are known: "inventory", "layout", "pdf" or "table"."""
+    """Give each target the catalog does not list the articles of its text; return how
+    each issue's pages are known: "inventory", "text" (articles from the text, pages not
+    known: no build recorded them, or the text changed since), "pdf" or "table"."""
     catalog = session.catalog
     known_from = {id(e): _origin(e) for e in catalog.issues()}
     for entry in catalog.issues():
         if entry.source is not None and session.is_real(entry):
             known_from[id(entry)] = "inventory"
-    stale = [e.source for e in catalog.issues()
-             if e.source is not None and is_issue(e.source) and not session.is_real(e)]
-    unlisted = [t for t in targets if session.catalog.issue_for_source(t) is None]
-    for path in session.order(stale + unlisted):
-        prepared = prepare_issue(path, project, QUIET, session)
-        laid_out = render_pdf(prepared, with_bytes=False, diagnostics=Diagnostics())
-        inventory = inventory_of(prepared, laid_out)  # its pages are all it needs
-        listed = session.catalog_issue(prepared.issue)
-        if listed is None:  # a lone issue, or one the catalog does not list
-            listed = catalog.add_inventory(None, inventory)
-            listed.source = path
-        session.record(prepared.issue, inventory)
-        known_from[id(listed)] = "layout"
+        elif entry.source is not None and is_issue(entry.source):
+            known_from[id(entry)] = "text"  # register_sources gave it its text's articles
+    for path in targets:
+        if session.catalog.issue_for_source(path) is not None:
+            continue
+        issue = session.load(path)  # a lone issue, or one the catalog does not list
+        built = session.fresh_inventory(issue)
+        inventory = built or make_inventory(issue, None, None, None)
+        listed = catalog.add_inventory(None, inventory)
+        listed.source = path
+        session.record(issue, inventory)
+        known_from[id(listed)] = "inventory" if built else "text"
     return known_from
 
 
@@ -266,7 +267,7 @@ def _issues_table(issues: list[dict[str, Any]]) -> str:
     for issue in issues:
         where = f"{issue['from']} {issue['path'] or ''}".strip()
         if issue["from"] == "source":
-            where += {"inventory": " (built)", "layout": " (laid out now)"}.get(issue["pages_from"], "")
+            where += {"inventory": " (built)", "text": " (not built)"}.get(issue["pages_from"], "")
         pages = str(issue["pages"]) if issue["pages"] else "?"
         rows.append((_name(issue), _short(issue["title"]), where, pages))
     return "\n".join(aligned(rows))

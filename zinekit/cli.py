@@ -11,7 +11,6 @@ import os
 import signal
 import sys
 import threading
-import traceback
 from pathlib import Path
 from typing import Iterator
 
@@ -21,6 +20,7 @@ from zinekit import __version__
 from zinekit.errors import ZinekitError, display_path, printable
 from zinekit.impose.registry import NAMES as IMPOSE_LAYOUTS
 from zinekit.impose.registry import cli_help as impose_layout_help
+from zinekit.preflight.vendors import VENDOR_NAMES
 from zinekit.render.formats import DEFAULT_FORMATS, FORMATS
 
 class ZinekitGroup(click.Group):
@@ -47,6 +47,8 @@ class ZinekitGroup(click.Group):
 def _internal(ctx: click.Context, exc: BaseException) -> SystemExit:
     """Report a bug in zinekit: one line, or the traceback under ``--debug``."""
     if ctx.obj and ctx.obj.get("debug"):
+        import traceback
+
         traceback.print_exception(exc)
     else:
         click.echo(f"zinekit: internal error: {type(exc).__name__}: {printable(exc)}\n"
@@ -144,6 +146,9 @@ FORMAT_HELP = (f"Output formats, repeatable or comma-separated: {', '.join(FORMA
               help="Output folder (default: dist/ beside the project).")
 @click.option("--format", "formats", multiple=True, callback=_formats, help=FORMAT_HELP)
 @click.option("--theme", default=None, help="Theme name or folder (overrides front matter).")
+@click.option("--vendor", type=click.Choice(VENDOR_NAMES), default=None,
+              help="Make the press PDF and cover for this printer: PDF/X flavour, bleed, marks, "
+                   "spine, ink limit (overrides [build] vendor; docs/covers.md).")
 @click.option("--strict", is_flag=True, help="Treat warnings (e.g. unresolved references) as errors.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only diagnostics.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
@@ -154,13 +159,15 @@ FORMAT_HELP = (f"Output formats, repeatable or comma-separated: {', '.join(FORMA
               help="Render on the workers of a Dask scheduler (tcp://HOST:8786), or 'local' "
                    "for a Dask cluster of --jobs processes here; needs zinekit[cluster].")
 def build(path: Path, out_dir: Path | None, formats: tuple[str, ...] | None, theme: str | None,
-          strict: bool, quiet: bool, jobs: int | None, force: bool, cluster: str | None) -> None:
+          vendor: str | None, strict: bool, quiet: bool, jobs: int | None, force: bool,
+          cluster: str | None) -> None:
     """Build one issue (a .md file or issue folder) or every issue of the series at PATH."""
-    from zinekit.pipeline.build import BuildOptions, build_path
+    from zinekit.pipeline.build import build_path, started_here
     from zinekit.pipeline.parallel import default_jobs
 
-    options = BuildOptions(out_dir=out_dir, formats=formats, theme=theme, strict=strict,
-                           quiet=quiet, jobs=jobs or default_jobs(), force=force, cluster=cluster)
+    options = started_here(out_dir=out_dir, formats=formats, theme=theme, strict=strict,
+                           quiet=quiet, jobs=jobs or default_jobs(), force=force,
+                           cluster=cluster, vendor=vendor)
     with _console(quiet) as reporter:
         build_path(path, options, reporter)
 
@@ -194,9 +201,9 @@ def anthology(spec: Path, out_dir: Path | None, formats: tuple[str, ...] | None,
               strict: bool, quiet: bool, force: bool, estimate_only: bool) -> None:
     """Build one issue from texts or chapters of the library: SPEC is a .toml spec or an
     issue whose front matter lists them under include: (see docs/anthology.md)."""
-    from zinekit.pipeline.build import BuildOptions, build_anthology
+    from zinekit.pipeline.build import build_anthology, started_here
 
-    options = BuildOptions(out_dir=out_dir, formats=formats, theme=theme, strict=strict,
+    options = started_here(out_dir=out_dir, formats=formats, theme=theme, strict=strict,
                            quiet=quiet, force=force, write=not estimate_only)
     with _console(quiet) as reporter:
         build_anthology(spec, options, reporter, build=not estimate_only)
@@ -208,7 +215,7 @@ def anthology(spec: Path, out_dir: Path | None, formats: tuple[str, ...] | None,
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 def check(path: Path, theme: str | None, strict: bool) -> None:
     """Report every diagnostic of a build without writing output files."""
-    from zinekit.pipeline.build import BuildOptions, check_path
+    from zinekit.pipeline.build import check_path, started_here
     from zinekit.reporter import ConsoleReporter
 
     shown: list[str] = []
@@ -217,7 +224,7 @@ def check(path: Path, theme: str | None, strict: bool) -> None:
         shown.append(line)
         click.echo(line, err=True)
 
-    check_path(path, BuildOptions(theme=theme, strict=strict, quiet=True),
+    check_path(path, started_here(theme=theme, strict=strict, quiet=True),
                ConsoleReporter(quiet=True, echo=echo))
     if not shown:
         click.echo("no problems found", err=True)
@@ -288,13 +295,22 @@ def impose(source: Path, output: str, **options) -> None:
 @click.option("--pdfx", type=click.Choice(["1a", "3", "4"]), default=None,
               help="Check the rules of PDF/X-1a, X-3 or X-4 as errors (output intent, TrimBox; "
                    "X-1a: no transparency, no RGB).")
-@click.option("--min-ppi", type=click.IntRange(1, 10000), default=300, show_default=True,
-              help="Images below this effective resolution are warned about (errors below half).")
-def preflight(source: Path, as_json: bool, colour: str | None, pdfx: str | None, min_ppi: int) -> None:
+@click.option("--min-ppi", type=click.IntRange(1, 10000), default=None,
+              help="Images below this effective resolution are warned about (errors below half; "
+                   "default 300, or the vendor's).")
+@click.option("--ink-limit", type=click.IntRange(1, 400), default=None, metavar="PERCENT",
+              help="Total ink (C+M+Y+K) a page may put on paper (default 300, or the vendor's).")
+@click.option("--vendor", type=click.Choice(VENDOR_NAMES), default=None,
+              help="Check as this print-on-demand vendor or copy shop does, its rules as errors "
+                   "worded as its rejections (docs/preflight.md).")
+def preflight(source: Path, as_json: bool, colour: str | None, pdfx: str | None, min_ppi: int | None,
+              ink_limit: int | None, vendor: str | None) -> None:
     """Check any PDF for what a press rejects; exit 1 on errors, 0 with warnings only."""
-    from zinekit.preflight import PreflightOptions, preflight_file
+    from zinekit.preflight import preflight_file
+    from zinekit.preflight.vendors import options_for
 
-    report = preflight_file(source, PreflightOptions(colour=colour, pdfx=pdfx, min_ppi=min_ppi))
+    options = options_for(vendor, colour=colour, pdfx=pdfx, min_ppi=min_ppi, ink_limit=ink_limit)
+    report = preflight_file(source, options)
     click.echo(report.to_json() if as_json else report.text())
     if report.errors:
         sys.exit(1)
@@ -331,16 +347,22 @@ def proof(path: Path, theme: str | None, edition: str, as_json: bool, strict: bo
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
               help="Port to listen on.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in a browser.")
-def serve(path: Path, host: str, port: int, open_browser: bool) -> None:
+@click.option("--editor-url", default=None, metavar="TEMPLATE",
+              help="What a click on a paragraph in the page view (/pages) opens, e.g. "
+                   "'vscode://file/{path}:{line}' ({path}, {file}, {line} filled in); "
+                   "default: [serve] editor in zinekit.toml.")
+def serve(path: Path, host: str, port: int, open_browser: bool, editor_url: str | None) -> None:
     """Live preview in the browser, rebuilt on save.
 
     Serves the issue (or every issue of the series) at PATH on http://127.0.0.1:PORT/,
     watches its files, images, zinekit.toml, .bib and theme, and reloads the page after
-    each save.  Problems are listed at the top of the page with file:line:col.
+    each save.  Problems are listed at the top of the page with file:line:col.  /pages
+    shows the reading edition's pages, laid out again after each save; a click on a
+    paragraph gives its file:line and opens it in the editor (--editor-url).
     """
     from zinekit.serve import serve as run_server
 
-    run_server(path, host=host, port=port, open_browser=open_browser)
+    run_server(path, host=host, port=port, open_browser=open_browser, editor=editor_url)
 
 
 @main.command(short_help="List the series: issues, articles, references.")

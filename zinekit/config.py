@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Callable
 
 import yaml
 
 from zinekit.errors import Diagnostics
+
 from zinekit.impose.registry import BOOK_LAYOUTS
 from zinekit.safety.limits import MAX_DIGITS, NotADate, Problem, load_toml, load_yaml, problem_text
 
@@ -25,7 +26,7 @@ class Option:
     """One declared setting."""
 
     name: str
-    kind: str  # "str", "int", "bool", "list", "date", "choice", "path", "number"
+    kind: str  # "str", "int", "bool", "list", "date", "choice", "path", "number", "length"
     default: Any = None
     doc: str = ""
     choices: tuple[str, ...] = ()
@@ -34,6 +35,28 @@ class Option:
 def _opts(*options: Option) -> dict[str, Option]:
     return {o.name: o for o in options}
 
+
+#: Settings written both in front matter and in ``[build]`` (or a theme's
+#: ``[defaults]``): declared once, with the one default an issue falls back to.
+SHARED_OPTIONS = _opts(
+    Option("theme", "str", "pamphlet", "Theme name or folder."),
+    Option("page_size", "str", "A5", "A5, A6, A4, half-letter, quarter-letter, or 'W H' with "
+           "units (docs/configuration.md, Page sizes)."),
+    Option("language", "str", "en", "Language of the text, a BCP 47 tag."),
+    Option("notes_overflow", "choice", "next", "A footnote with no room under its call: 'next' "
+           "(it starts on a later page, with a warning) or 'end' (printed at its article's "
+           "end, decided from the layout).", ("next", "end")),
+    Option("typography", "bool", True, "Curly quotes as the language writes them, dashes "
+           "for -- and ---, … for ...; false prints them as typed."),
+    Option("chapter_start", "choice", "page", "Where an article or chapter starts in print: "
+           "on the next 'page' or the next 'right' (odd) page (a theme may set it).",
+           ("page", "right")),
+    Option("caliper", "str", None, "Paper thickness for the spine and creep: a length such as "
+           "0.1mm, or a stock such as 80gsm-uncoated (docs/covers.md)."),
+    Option("spine_text", "choice", None, "Direction of the title on the spine (default from "
+           "the language).", ("top-to-bottom", "bottom-to-top")),
+)
+_S = SHARED_OPTIONS
 
 ISSUE_OPTIONS = _opts(
     Option("title", "str", None, "Title of the issue."),
@@ -46,34 +69,32 @@ ISSUE_OPTIONS = _opts(
     Option("season", "str", None, "Season as printed, e.g. 'Winter 2020-2021'."),
     Option("authors", "list", [], "Authors of the issue."),
     Option("editors", "list", [], "Editors of the issue."),
-    Option("language", "str", "en", "Language of the text, a BCP 47 tag."),
+    Option("topics", "list", [], "Topics of the issue: its shelves in the library's pages and catalogs."),
+    _S["language"],
     Option("other_languages", "list", [], "Languages quoted in other scripts, e.g. [uk]: "
            "which one a run of that script is read in (default: its most written)."),
     Option("license", "str", None, "Licence line, e.g. 'Anti-copyright'."),
     Option("contact", "str", None, "Contact address printed on the title page."),
     Option("description", "str", None, "One-paragraph description (PDF subject, EPUB)."),
+    Option("blurb", "str", None, "The back cover's text, when it is not the description."),
     Option("source", "str", None, "Where the text of a one-file issue first appeared."),
     Option("cover", "path", None, "Cover image."),
-    Option("theme", "str", None, "Theme name or folder."),
-    Option("page_size", "str", None, "A5, A6, A4, half-letter, quarter-letter, or 'W H' with units."),
+    _S["theme"],
+    _S["page_size"],
     Option("bibliography", "path", None, "BibTeX file for citations."),
     Option("articles", "list", [], "Article files of a folder issue, in order."),
     Option("notes", "choice", "foot", "Default placement of notes.", ("foot", "side", "end")),
-    Option("notes_overflow", "choice", None, "A footnote with no room under its call: 'next' "
-           "(it starts on a later page, with a warning) or 'end' (printed at its article's "
-           "end, decided from the layout).", ("next", "end")),
+    _S["notes_overflow"],
     Option("further_reading", "bool", False, "Print the bibliography at the end."),
     Option("url", "str", None, "Where readers download this issue."),
     Option("binding", "choice", None, "Spine side of the booklet: 'ltr' (left) or 'rtl' (right); "
            "default from the language.", ("ltr", "rtl")),
-    Option("typography", "bool", None, "Curly quotes as the language writes them, dashes "
-           "for -- and ---, … for ...; false prints them as typed."),
-    Option("chapter_start", "choice", None, "Where an article or chapter starts in print: "
-           "on the next 'page' or the next 'right' (odd) page.", ("page", "right")),
-    Option("caliper", "str", None, "Paper thickness for the spine and creep: a length such as "
-           "0.1mm, or a stock such as 80gsm-uncoated (docs/covers.md)."),
-    Option("spine_text", "choice", None, "Direction of the title on the spine (default from "
-           "the language).", ("top-to-bottom", "bottom-to-top")),
+    _S["typography"],
+    _S["chapter_start"],
+    _S["caliper"],
+    _S["spine_text"],
+    Option("inks", "list", [], "Risograph inks of --format riso, up to four standard ink "
+           "names, the first printing all that the theme gives no other ink (docs/riso.md)."),
     Option("include", "list", [], "Texts of the library this issue collects, each 'path' or "
            "'path#chapter' (an anchor or a heading's title): an anthology (docs/anthology.md)."),
 )
@@ -84,26 +105,25 @@ ARTICLE_OPTIONS = _opts(
     Option("authors", "list", [], "Authors of the article."),
     Option("date", "date", None, "Date of the article."),
     Option("source", "str", None, "Where the article first appeared."),
-    Option("notes", "choice", None, "Placement of this article's notes.", ("foot", "side", "end")),
+    Option("notes", "choice", None, "Placement of this article's notes (default: the "
+           "issue's).", ("foot", "side", "end")),
     Option("notes_overflow", "choice", None, "This article's footnotes with no room under "
-           "their call: 'next' or 'end' (as in the issue's front matter).", ("next", "end")),
+           "their call: 'next' or 'end' (default: the issue's).", ("next", "end")),
     Option("further_reading", "bool", False, "Print the bibliography after this article."),
 )
 
 BUILD_OPTIONS = _opts(
-    Option("theme", "str", "pamphlet", "Default theme of the series' issues."),
-    Option("page_size", "str", "A5", "Default page size."),
-    Option("language", "str", "en", "Default language."),
+    _S["theme"],
+    _S["page_size"],
+    _S["language"],
     Option("formats", "list", ["pdf", "booklet", "epub"], "Formats `zinekit build` writes."),
     Option("out", "str", "dist", "Output folder, inside the project (an outside one only "
            "with --out on the command line)."),
     Option("allow_html", "bool", False, "Pass raw HTML in Markdown through (sanitised)."),
     Option("allow_network", "bool", False, "Let images and stylesheets load from the network."),
-    Option("footnote_numbering", "choice", None, "Number footnotes per 'issue' or 'article'.",
-           ("issue", "article")),
-    Option("notes_overflow", "choice", "next", "A footnote with no room under its call: 'next' "
-           "(it starts on a later page, with a warning) or 'end' (printed at its article's "
-           "end, decided from the layout).", ("next", "end")),
+    Option("footnote_numbering", "choice", "article", "Number footnotes per 'issue' or "
+           "'article'.", ("issue", "article")),
+    _S["notes_overflow"],
     Option("booklet_sheet", "str", None, "Sheet for the booklet edition (default from page size)."),
     Option("booklet_layout", "choice", "saddle", "Imposition layout for the booklet edition.",
            BOOK_LAYOUTS),
@@ -111,23 +131,35 @@ BUILD_OPTIONS = _opts(
     Option("booklet_cover", "choice", "included", "The booklet's cover: 'included' (its "
            "outside pages) or 'separate' (a sheet of its own, for cover stock).",
            ("included", "separate")),
-    Option("bleed", "str", None, "Bleed of the print editions, e.g. 3mm."),
-    Option("caliper", "str", None, "Paper thickness for the spine and creep: a length such as "
-           "0.1mm, or a stock such as 80gsm-uncoated (docs/covers.md)."),
-    Option("spine_text", "choice", None, "Direction of the title on the spine (default from "
-           "the language).", ("top-to-bottom", "bottom-to-top")),
+    Option("bleed", "length", None, "Bleed of the print editions, e.g. 3mm."),
+    Option("vendor", "choice", None, "The printer the press PDF and cover are made for: "
+           "'generic' (PDF/X-4), 'ingramspark', 'lulu', 'kdp' or 'copyshop' (docs/covers.md).",
+           ("generic", "ingramspark", "lulu", "kdp", "copyshop")),
+    Option("output_profile", "path", None, "The printer's CMYK ICC profile: the output intent "
+           "of the press PDF and cover, and what their pictures are converted with "
+           "(docs/covers.md)."),
+    Option("paper", "choice", None, "The block's paper where the vendor's spine formula "
+           "depends on it (KDP): 'white' or 'cream'.", ("white", "cream")),
+    _S["caliper"],
+    _S["spine_text"],
     Option("citation_style", "choice", "author-year", "How citations print.",
            ("author-year", "numeric")),
     Option("further_reading", "choice", "cited", "Works a further-reading list prints: the "
            "'cited' ones or 'all' of the bibliography.", ("cited", "all")),
-    Option("typography", "bool", True, "Curly quotes as the language writes them, dashes "
-           "for -- and ---, … for ...; false prints them as typed."),
-    Option("chapter_start", "choice", "page", "Where an article or chapter starts in print: "
-           "on the next 'page' or the next 'right' (odd) page (a theme may set it).",
-           ("page", "right")),
+    _S["typography"],
+    _S["chapter_start"],
     Option("cluster", "str", None, "Not read from a project: a Dask scheduler's address is "
            "given with --cluster, ZINEKIT_CLUSTER or the user's own config.toml (docs/cluster.md)."),
 )
+
+#: What a theme's ``[defaults]`` may set: how an issue looks and is printed, never what
+#: it is (its title, its language) nor what a build may do (raw HTML, the network, where
+#: it writes).
+THEME_OPTIONS = _opts(*(
+    option for name, option in {**ISSUE_OPTIONS, **BUILD_OPTIONS}.items() if name in {
+        "page_size", "notes", "notes_overflow", "footnote_numbering", "typography",
+        "chapter_start", "booklet_sheet", "booklet_layout", "booklet_signature",
+        "booklet_cover", "bleed", "caliper", "spine_text", "citation_style", "binding"}))
 
 PROJECT_CLUSTER_REFUSED = (
     "[build] cluster is not read from a project: the Dask scheduler it names would run code "
@@ -135,6 +167,43 @@ PROJECT_CLUSTER_REFUSED = (
     "ZINEKIT_CLUSTER or [build] cluster in ~/.config/zinekit/config.toml")
 
 TOML_TABLES_OWNED_ELSEWHERE = {"series", "issues", "related", "serve"}
+
+
+# --- measures, parsed once where they are written ------------------------------------
+
+MM = 72 / 25.4  # points in a millimetre
+#: The units a length may be written in, in points.
+LENGTH_UNITS = {"mm": MM, "cm": 10 * MM, "in": 72.0, "pt": 1.0}
+_LENGTH = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*([a-zA-Z]+)?\s*$")
+
+
+@dataclass(frozen=True)
+class Length:
+    """A length as a setting writes it (``3mm``, ``0.125in``), parsed once: its points
+    for arithmetic, its text as written for the CSS it goes into."""
+
+    points: float
+    text: str
+
+    @property
+    def mm(self) -> float:
+        return self.points / MM
+
+    @property
+    def css(self) -> str:
+        return self.text
+
+    @classmethod
+    def parse(cls, text: str) -> Length:
+        """``3mm``, ``0.5 cm``, ``0.125in``, ``9pt``; ValueError with a message fit for a
+        user (a bare number has no unit, so it is refused)."""
+        match = _LENGTH.match(text)
+        if not match:
+            raise ValueError(f"is not a length such as 3mm, 0.125in or 9pt: {text!r}")
+        number, unit = match.groups()
+        if unit is None or unit.lower() not in LENGTH_UNITS:
+            raise ValueError(f"needs a unit, mm, cm, in or pt: {text!r}")
+        return cls(float(number) * LENGTH_UNITS[unit.lower()], text)
 
 
 # --- located values ----------------------------------------------------------------
@@ -167,6 +236,15 @@ class Settings:
     def line_of(self, key: str) -> int:
         return self.lines.get(key, 0)
 
+    @property
+    def typed(self) -> SettingValues:
+        """This level's values as attributes (a key it does not declare has the default
+        of the level that does)."""
+        further = self.get("further_reading")
+        return typed_values(self.get, further if isinstance(further, bool) else False,
+                            further if isinstance(further, str) else None,
+                            declared=lambda key: key in self.defaults)
+
 
 @dataclass
 class IssueSettings:
@@ -183,6 +261,7 @@ class IssueSettings:
     series: Settings
     theme: dict[str, Any] = field(default_factory=dict)
     command_line: dict[str, Any] = field(default_factory=dict)
+    _typed: SettingValues | None = field(default=None, init=False, repr=False, compare=False)
 
     def get(self, key: str) -> Any:
         return self.lookup(key)[0]
@@ -206,12 +285,113 @@ class IssueSettings:
         """The same settings once the theme is known."""
         return IssueSettings(self.front_matter, self.series, dict(defaults), self.command_line)
 
+    @property
+    def typed(self) -> SettingValues:
+        """Each setting as the issue settles it, as attributes (``further_reading`` is
+        the front matter's, ``further_reading_works`` the ``[build]`` one's).  Settled
+        once: the levels are not changed once an issue's settings are put together."""
+        if self._typed is None:
+            self._typed = typed_values(self.get, bool(self.front_matter.get("further_reading")),
+                                       self.series.get("further_reading"))
+        return self._typed
+
+
+@dataclass(frozen=True)
+class SettingValues:
+    """Every declared setting as a typed attribute, so a misspelt key is a type error
+    rather than a None at run time.  Types follow the options' kinds and defaults come
+    from the option tables above (never restated here); ``tests/test_config_schema.py``
+    keeps the two in step."""
+
+    title: str | None
+    subtitle: str | None
+    series: str | None
+    volume: int | None
+    number: int | None
+    chapter: int | None
+    date: str | None
+    season: str | None
+    authors: list[str]
+    editors: list[str]
+    language: str
+    other_languages: list[str]
+    license: str | None
+    contact: str | None
+    description: str | None
+    blurb: str | None
+    source: str | None
+    cover: str | None
+    theme: str
+    page_size: str
+    bibliography: str | None
+    articles: list[str]
+    notes: str | None  # an article's is None when it leaves it to the issue
+    notes_overflow: str | None  # likewise
+    further_reading: bool  # front matter: print the bibliography at the end
+    url: str | None
+    binding: str | None
+    typography: bool
+    chapter_start: str
+    caliper: str | None
+    spine_text: str | None
+    include: list[str]
+    formats: list[str]
+    out: str
+    allow_html: bool
+    allow_network: bool
+    footnote_numbering: str
+    booklet_sheet: str | None
+    booklet_layout: str
+    booklet_signature: str | None
+    booklet_cover: str
+    bleed: Length | None
+    citation_style: str
+    further_reading_works: str  # ``[build] further_reading``: 'cited' or 'all'
+    cluster: str | None
+    inks: list[str]
+    vendor: str | None
+    output_profile: str | None
+    paper: str | None
+
+    @property
+    def numbering(self) -> tuple[int | None, int | None, int | None]:
+        """Volume, number and chapter, in the order a designation prints them."""
+        return (self.volume, self.number, self.chapter)
+
+
+#: Every option by name, the front matter's first (where a key means two things,
+#: ``further_reading``, the front matter's is :class:`SettingValues`' own).
+ALL_OPTIONS: dict[str, Option] = {**BUILD_OPTIONS, **ARTICLE_OPTIONS, **ISSUE_OPTIONS}
+
+
+def typed_values(get: Callable[[str], Any], further_reading: bool,
+                 further_reading_works: str | None,
+                 declared: Callable[[str], bool] = lambda key: False) -> SettingValues:
+    """:class:`SettingValues` from ``get`` (a key's value, None when unset), each unset
+    key at its declared default, except the keys ``declared`` by the level read, which
+    keep their None (an article's ``notes`` left to its issue)."""
+    values: dict[str, Any] = {}
+    for name, default in _TYPED_DEFAULTS:
+        value = get(name)
+        if value is None and not declared(name):
+            value = list(default) if isinstance(default, list) else default
+        values[name] = value
+    return SettingValues(further_reading=further_reading, further_reading_works=
+                         further_reading_works or BUILD_OPTIONS["further_reading"].default,
+                         **values)
+
+
+#: Each attribute of :class:`SettingValues` read by its option's name, with its default.
+_TYPED_DEFAULTS = tuple((f.name, ALL_OPTIONS[f.name].default) for f in fields(SettingValues)
+                        if f.name not in ("further_reading", "further_reading_works"))
+
 
 def _coerce(option: Option, value: Any) -> tuple[Any, str | None]:
     """Return (value, error) for one option's raw value."""
     checks: dict[str, Callable[[Any], tuple[Any, str | None]]] = {
         "str": _as_str, "path": _as_str, "int": _as_int, "bool": _as_bool,
         "list": _as_list, "date": _as_date, "choice": _as_str, "number": _as_number,
+        "length": _as_length,
     }
     value, error = checks[option.kind](value)
     if error is None and option.kind == "choice" and value not in option.choices:
@@ -241,6 +421,17 @@ def _as_int(value: Any) -> tuple[Any, str | None]:
         shown = f"{value}" if value.bit_length() < 64 else "a longer number"
         return None, f"must be a whole number from 0 to {MAX_WHOLE_NUMBER}, not {shown}"
     return None, f"must be a whole number, not {_type_name(value)}"
+
+
+def _as_length(value: Any) -> tuple[Any, str | None]:
+    """A :class:`Length`, parsed here once: ``3mm``, ``0.125in``."""
+    text, error = _as_str(value)
+    if error is not None:
+        return None, f"must be a length such as 3mm, not {_type_name(value)}"
+    try:
+        return Length.parse(text), None
+    except ValueError as exc:
+        return None, str(exc)
 
 
 def _as_number(value: Any) -> tuple[Any, str | None]:
@@ -490,7 +681,8 @@ def options_reference() -> str:
     rows = []
     for title, options in (("Issue front matter", ISSUE_OPTIONS),
                            ("Article front matter", ARTICLE_OPTIONS),
-                           ("`zinekit.toml` [build]", BUILD_OPTIONS)):
+                           ("`zinekit.toml` [build]", BUILD_OPTIONS),
+                           ("A theme's `theme.toml` [defaults]", THEME_OPTIONS)):
         rows.append(f"\n### {title}\n\n| key | type | default | meaning |\n|---|---|---|---|")
         for o in options.values():
             kind = "/".join(o.choices) if o.kind == "choice" else o.kind

@@ -8,12 +8,14 @@ raises a :class:`ZinekitError`, which the CLI prints and turns into exit status 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections import Counter
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Iterable, Iterator, Literal
 
 import click
 
@@ -48,16 +50,34 @@ def printable(text: object) -> str:
     return _UNPRINTABLE.sub(_escape, str(text))
 
 
+#: The folder messages name files relative to, when a render runs for a command started
+#: elsewhere (a worker process, a thread of the preview server): set by
+#: :func:`displayed_from` from the build's options, never by changing folder.
+_DISPLAY_BASE: ContextVar[Path | None] = ContextVar("zinekit_display_base", default=None)
+
+
+@contextlib.contextmanager
+def displayed_from(base: Path | None) -> Iterator[None]:
+    """Name files relative to ``base`` (the folder the command was started in) while
+    the block runs, in this thread only; None keeps the working folder."""
+    token = _DISPLAY_BASE.set(base.resolve() if base is not None else None)
+    try:
+        yield
+    finally:
+        _DISPLAY_BASE.reset(token)
+
+
 def display_path(path: str | os.PathLike[str] | None) -> str:
-    """A path as a user should read it: relative to the working folder when inside it,
-    made :func:`printable` (every message names files through this function)."""
+    """A path as a user should read it: relative to the folder the command was started
+    in (:func:`displayed_from`, else the working folder) when inside it, made
+    :func:`printable` (every message names files through this function)."""
     if path is None:
         return "<input>"
     return printable(_relative_path(Path(path)))
 
 
 def _relative_path(p: Path) -> str:
-    cwd = Path.cwd().resolve()
+    cwd = _DISPLAY_BASE.get() or Path.cwd().resolve()
     for candidate in (Path(os.path.abspath(p)), p):  # a link is named as the link
         try:
             return str(candidate.resolve().relative_to(cwd) if candidate is p

@@ -97,16 +97,16 @@ def load_issue(path: Path, root: Path, build: Settings) -> Issue:
                     "front matter")
     language = typography_language(IssueSettings(meta, build))
     meta = typeset_settings(meta, typography_for(language))
-    allow_html = bool(build.get("allow_html"))
+    allow_html = build.typed.allow_html
     shared: dict = {"zk_typography": language}
     articles: list[Article] = []
     # a folder whose issue.md lists no articles is a one-file issue that lives in a folder
-    is_folder = path.is_dir() and bool(meta.get("articles"))
+    is_folder = path.is_dir() and bool(meta.typed.articles)
     body_article = _article(source_file, front.body, meta, allow_html, shared, diagnostics,
                             root, is_intro=is_folder, titled=False)
     if front.body.strip() or not is_folder:
-        articles += [body_article] if meta.get("articles") else book_chapters(body_article)
-    for name in meta.get("articles", []):
+        articles += [body_article] if meta.typed.articles else book_chapters(body_article)
+    for name in meta.typed.articles:
         article = _load_article(source_file, name, meta, root, allow_html, shared, diagnostics)
         if article is not None:
             articles.append(article)
@@ -138,7 +138,7 @@ def _article(path: Path, body: str, meta: Settings, allow_html: bool, shared: di
     diagnostics.extend(text.diagnostics)
     _check_images(path, text.images, root, diagnostics)
     _check_descriptions(path, text.images, diagnostics)
-    title = meta.get("title") if titled else None
+    title = meta.typed.title if titled else None
     used: set[str] = shared.setdefault("zk_ids", set())
     anchor = unique_id(slugify(title or path.stem), used)
     return Article(path=path, meta=meta, text=text, anchor=anchor, title=title,
@@ -190,7 +190,7 @@ def _check_images(path: Path, images: list[Image], root: Path, diagnostics: Diag
 
 def _check_cover(issue_file: Path, meta: Settings, root: Path, diagnostics: Diagnostics) -> None:
     """The ``cover:`` image is there and inside the project (as an article's images)."""
-    written = meta.get("cover")
+    written = meta.typed.cover
     if not written:
         return
     where = (str(issue_file), meta.line_of("cover"), 1)
@@ -217,11 +217,11 @@ def _check_descriptions(path: Path, images: list[Image], diagnostics: Diagnostic
 def issue_slug(meta: Settings, path: Path) -> str:
     """``ember-tide-vol-6`` from series and volume; else the file's (or folder's) name."""
     parts = []
-    for key, label in (("volume", "vol"), ("number", "no"), ("chapter", "chap")):
-        if meta.get(key) is not None:
-            parts.append(f"{label} {meta[key]}")
-    if parts and meta.get("series"):
-        parts.insert(0, meta["series"])
+    for value, label in zip(meta.typed.numbering, ("vol", "no", "chap")):
+        if value is not None:
+            parts.append(f"{label} {value}")
+    if parts and meta.typed.series:
+        parts.insert(0, meta.typed.series)
     if not parts:
         name = path.name if path.is_dir() or path.name == ISSUE_FILE else path.stem
         if path.name == ISSUE_FILE:

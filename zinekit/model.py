@@ -13,14 +13,14 @@ the issue, so one loaded issue serves every pass of a build.  Source positions a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from markdown_it.token import Token
 
-from zinekit.config import IssueSettings, Settings
+from zinekit.config import MM, IssueSettings, Length, Settings
 from zinekit.errors import Diagnostic, Diagnostics
-from zinekit.pages import PageSize
 from zinekit.themes_loader import Theme
 
 
@@ -29,6 +29,37 @@ class Location:
     path: str
     line: int = 0
     col: int = 0
+
+
+# --- measures, parsed once where they are written ------------------------------------
+
+@dataclass(frozen=True)
+class PageSize:
+    """A page's size, by name (``A5``) or measure, parsed once from ``page_size``
+    (:func:`zinekit.pages.parse_page_size`)."""
+
+    name: str
+    width: float  # points
+    height: float
+
+    @property
+    def width_mm(self) -> float:
+        return self.width / MM
+
+    @property
+    def height_mm(self) -> float:
+        return self.height / MM
+
+    @property
+    def css(self) -> str:
+        return f"{self.width_mm:.2f}mm {self.height_mm:.2f}mm"
+
+
+def source_date_of(epoch: str | None) -> datetime | None:
+    """The moment ``SOURCE_DATE_EPOCH`` names (seconds since 1970, UTC); None when it is
+    unset or not a whole number (the build then carries the clock's time)."""
+    text = (epoch or "").strip()
+    return datetime.fromtimestamp(int(text), tz=timezone.utc) if text.isdigit() else None
 
 
 # --- stage 1: what the Markdown holds ------------------------------------------------
@@ -122,7 +153,7 @@ class Article:
 
     @property
     def authors(self) -> list[str]:
-        return list(self.meta.get("authors", []))
+        return list(self.meta.typed.authors)
 
     @property
     def headings(self) -> list[Heading]:
@@ -157,14 +188,24 @@ class Issue:
     articles: list[Article]
     slug: str
     diagnostics: list[Diagnostic] = field(default_factory=list)  # found while loading
+    _settings: IssueSettings | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def title(self) -> str:
-        return self.meta.get("title") or self.slug
+        return self.meta.typed.title or self.slug
 
     @property
     def language(self) -> str:
-        return str(IssueSettings(self.meta, self.build).get("language") or "en")
+        return self.settings.typed.language
+
+    @property
+    def settings(self) -> IssueSettings:
+        """The issue's front matter over the series' ``[build]`` (before its theme and the
+        command line are known: :attr:`Prepared.settings` has those)."""
+        if self._settings is None or self._settings.front_matter is not self.meta \
+                or self._settings.series is not self.build:
+            self._settings = IssueSettings(self.meta, self.build)
+        return self._settings
 
     @property
     def is_multi_article(self) -> bool:
@@ -239,10 +280,40 @@ class Prepared:
     resolved: Resolved
     diagnostics: Diagnostics
     notes: list[str] = field(default_factory=list)  # reports shown after the build
+    #: the build's SOURCE_DATE_EPOCH (read once, where the command starts): the date the
+    #: outputs carry instead of the clock's, for builds that are the same byte for byte
+    source_date: datetime | None = None
 
     @property
     def footnote_numbering(self) -> str:
-        return str(self.settings.get("footnote_numbering") or "article")
+        return self.settings.typed.footnote_numbering
+
+
+@dataclass(frozen=True)
+class Edition:
+    """Which edition a layout is for: the reading PDF (the default), the print edition
+    (no live links, addresses printed, optional bleed) or an EPUB's chapters.  Passed from
+    the format makers through :func:`~zinekit.render.pdf.render_pdf` to the HTML."""
+
+    print_edition: bool = False
+    bleed: Length | None = None  # the print bleed
+    #: the ids of footnotes printed at their article's end from the start (those the
+    #: reading PDF's layout moved there: :mod:`zinekit.render.note_overflow`)
+    end_notes: frozenset[str] = frozenset()
+    epub: bool = False
+    #: when given, filled with each block's and heading's id: its article's anchor and
+    #: source line (the preview's page view asks for it)
+    block_lines: dict[str, tuple[str, int]] | None = field(default=None, compare=False)
+
+    def template_flags(self) -> dict[str, object]:
+        """What a theme's templates read as ``flags`` (``flags.get("bleed")``)."""
+        return {"print_edition": self.print_edition,
+                "bleed": self.bleed.css if self.bleed is not None else None,
+                "end_notes": self.end_notes, "epub": self.epub}
+
+
+#: The reading PDF's edition.
+READING = Edition()
 
 
 # --- stage 3: the laid-out reading PDF ------------------------------------------------
@@ -260,6 +331,63 @@ class LaidOut:
     page_starts: list[tuple[str, int]] = field(default_factory=list)
 
 
+# --- what one issue hands the others and the next build --------------------------------
+
+
+class InventoryArticle(TypedDict):
+    title: str
+    authors: list[str]
+    anchor: str
+    page: int | None  # 1-based page of the reading PDF; None in a provisional inventory
+    page_label: str | None
+
+
+class InventoryAnchor(TypedDict):
+    id: str
+    title: str
+    level: int
+    page: int | None
+    page_label: str | None
+    article: str  # the anchor of the article it is in
+
+
+class Inventory(TypedDict):
+    """``<slug>.inventory.json``: the issue's articles and anchors with their pages, which
+    other issues resolve their references against (docs/catalog.md, §inventory).  A
+    mapping, as it is written and read as JSON; one read from a file is checked by
+    :func:`zinekit.resolve.catalog.validate_inventory` first."""
+
+    format: str
+    version: int
+    title: str
+    series: str | None
+    volume: int | None
+    number: int | None
+    chapter: int | None
+    slug: str
+    pdf: str | None
+    url: str | None
+    pages: int | None  # None: provisional (the issue is not laid out yet)
+    page_labels: list[str] | None
+    articles: list[InventoryArticle]
+    anchors: list[InventoryAnchor]
+
+
+class BuildInputs(TypedDict):
+    """What an issue's outputs depend on (:mod:`zinekit.pipeline.reuse`): the same inputs
+    make the same files, so a build whose inputs are a recorded build's reuses its files.
+    A mapping, as it is recorded in the build manifest as JSON."""
+
+    zinekit: dict[str, Any]  # zinekit's version, its code's digest, its libraries' versions
+    formats: list[str]
+    theme: list[str | None]  # the theme's name, and --theme
+    source_date_epoch: str | None
+    vendor: str | None  # the printer the press PDF and cover are made for
+    files: dict[str, Any]  # every input file: name → (size, mtime, digest)
+    cited: str  # digest of the inventories of the issues it cites
+    links: list[str | None]  # where its references to those issues link
+
+
 # --- the build of one issue ------------------------------------------------------------
 
 
@@ -273,7 +401,7 @@ class IssueResult:
     pages: int = 0
     cited: list[Path] = field(default_factory=list)  # sources of the issues it refers to
     cited_state: str = ""  # their inventories when it was resolved (Session.snapshot)
-    inventory: dict[str, Any] | None = None  # the inventory other issues resolve against
+    inventory: Inventory | None = None  # the inventory other issues resolve against
     reused: bool = False  # the last build's outputs were current: nothing was rendered
     thumbnail: bytes | None = None  # the reading PDF's cover as a PNG, for the download page
 
@@ -298,5 +426,5 @@ class Plan:
     formats: tuple[str, ...]
     out: Path  # the issue's output folder
     inventory_path: Path
-    inputs: dict[str, Any] | None = None  # None when nothing is written (``zinekit check``)
+    inputs: BuildInputs | None = None  # None when nothing is written (``zinekit check``)
     manifest: BuildManifest | None = None  # the last build's, when it can be reused

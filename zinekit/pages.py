@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-MM = 72 / 25.4
+from zinekit.config import MM
+from zinekit.model import PageSize
+
 UNITS = {"mm": MM, "cm": 10 * MM, "in": 72.0, "pt": 1.0, "px": 0.75}
 
 NAMED_SIZES_MM = {
@@ -15,25 +16,6 @@ NAMED_SIZES_MM = {
     "half-letter": (139.7, 215.9), "quarter-letter": (107.95, 139.7),
 }
 MEASURE = re.compile(r"^\s*([\d.]+)\s*(mm|cm|in|pt|px)?\s*[x×*\s]\s*([\d.]+)\s*(mm|cm|in|pt|px)?\s*$", re.I)
-
-
-@dataclass(frozen=True)
-class PageSize:
-    name: str
-    width: float  # points
-    height: float
-
-    @property
-    def width_mm(self) -> float:
-        return self.width / MM
-
-    @property
-    def height_mm(self) -> float:
-        return self.height / MM
-
-    @property
-    def css(self) -> str:
-        return f"{self.width_mm:.2f}mm {self.height_mm:.2f}mm"
 
 
 def parse_page_size(text: str) -> PageSize:

@@ -29,7 +29,7 @@ class Project:
 
     @property
     def out_dir(self) -> Path:
-        return self.root / str(self.build.get("out", "dist"))
+        return self.root / self.build.typed.out
 
     def output_folder(self, named: Path | None = None) -> Path:
         """Where a build writes: ``--out`` as the user names it on the command line
@@ -37,7 +37,7 @@ class Project:
         project folder, links included: a cloned project cannot write elsewhere."""
         if named is not None:
             return named
-        out = str(self.build.get("out", "dist"))
+        out = self.build.typed.out
         where = (str(self.file.path), self.build.line_of("out"), 1) \
             if self.file is not None and self.build.explicit("out") else (None, 0, 0)
         root = self.root.resolve()

@@ -241,9 +241,9 @@ def page_references_kept() -> Iterator[None]:
 
     def kept(pdf: Any) -> tuple[bytes, ...]:
         count = len(pdf.pages["Kids"])
-        memo = pdf.__dict__.get("_zinekit_page_references")
+        memo: tuple[int, tuple[bytes, ...]] | None = pdf.__dict__.get("_zinekit_page_references")
         if memo is None or memo[0] != count:
-            memo = (count, original.fget(pdf))
+            memo = (count, tuple(original.fget(pdf)))
             pdf.__dict__["_zinekit_page_references"] = memo
         return memo[1]
 
@@ -290,6 +290,32 @@ def rendering(report: Callable[[str], None] | None = None) -> Iterator[None]:
                 yield
         finally:
             _depth.value -= 1
+
+
+@contextlib.contextmanager
+def colours_drawn(convert: Callable[[Any], Any]) -> Iterator[None]:
+    """While WeasyPrint draws, every colour it sets (text, rules, backgrounds, borders,
+    SVG fills) passes through ``convert`` first: ``pdf.stream.Stream.set_color`` is its
+    one way to set a colour (WeasyPrint 70).  The press edition and the cover draw in
+    one-ink CMYK through it, a riso master in its ink (render/press.py, render/riso.py)."""
+    from weasyprint.pdf.stream import Stream
+
+    original = Stream.set_color
+
+    def set_color(self: Any, color: Any, stroke: bool = False) -> Any:
+        return original(self, convert(color), stroke)
+
+    with RENDER_LOCK:
+        Stream.set_color = set_color
+        try:
+            yield
+        finally:
+            Stream.set_color = original
+
+
+def parsed_html(document: Any) -> Any:
+    """The parsed HTML a ``weasyprint.Document`` was laid out from."""
+    return document._html
 
 
 # --- reading WeasyPrint's layout -----------------------------------------------------------

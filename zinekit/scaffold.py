@@ -31,6 +31,8 @@ series: {name}
 volume: 1
 season: Spring
 editors: [the editors]
+topics: [getting started]   # the shelves readers find it on (docs/library.md)
+language: en                # labels ("Contents", "p.") in this language
 license: Anti-copyright
 bibliography: ../refs.bib
 ---

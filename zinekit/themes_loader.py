@@ -11,7 +11,6 @@ import copy
 import os
 import re
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +19,18 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from zinekit.errors import ZinekitError, display_path
 from zinekit.filecache import FileCache
+from zinekit.locale import ENGLISH
 from zinekit.safety.limits import check_css_file, refuse_irregular, toml_loads
 
 PROJECT_OVERRIDE_FOLDER = "theme"
 
 
 def builtin_themes_folder() -> Path:
-    return Path(str(resources.files("zinekit.themes")))
+    """The themes zinekit ships: the folder of the ``zinekit.themes`` package (found as
+    :mod:`importlib.resources` would, without loading it at every start)."""
+    import zinekit.themes
+
+    return Path(zinekit.themes.__file__).parent
 
 
 @dataclass
@@ -87,13 +91,28 @@ MAX_TEMPLATE_PRODUCT = 1_000_000
 def template_environment(folders: list[str], autoescape: list[str]) -> jinja2.Environment:
     """A sandboxed environment over the template ``folders``: a theme is a file of the
     project, as untrusted as its Markdown (see :class:`ThemeSandbox`)."""
-    return ThemeSandbox(
+    env = ThemeSandbox(
         loader=_ContainedLoader(folders),
         autoescape=jinja2.select_autoescape(autoescape),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=compiled_templates(),
     )
+    env.globals.update(ENGLISH.template_globals())  # a render passes the issue's language's
+    return env
+
+
+def compiled_templates() -> jinja2.BytecodeCache | None:
+    """Where compiled templates are kept between runs (Jinja compiles a theme's templates
+    again only when their text changes): the user's cache folder, as for the build's other
+    per-user files; none when it cannot be made."""
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "zinekit" / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 class ThemeSandbox(ImmutableSandboxedEnvironment):
@@ -262,6 +281,41 @@ def available_themes() -> list[str]:
             and not _read_manifest(p).get("abstract", False)]
 
 
+def theme_defaults(folder: Path, manifest: dict[str, Any]) -> dict[str, Any]:
+    """The ``[defaults]`` of ``folder``'s theme.toml, checked against the settings a
+    theme may set (:data:`zinekit.config.THEME_OPTIONS`) as front matter and ``[build]``
+    are: an unknown key or a wrong value stops the build, each at its line."""
+    from zinekit.config import THEME_OPTIONS, toml_key_line, toml_key_lines, validate
+    from zinekit.errors import Diagnostics
+
+    raw = manifest.get("defaults", {})
+    if not raw:
+        return {}
+    path = folder / "theme.toml"
+    stat = path.stat()
+    known = _checked_defaults.get(os.path.abspath(path))
+    if known is not None and known[:2] == (stat.st_mtime_ns, stat.st_size):
+        return dict(known[2])
+    text = path.read_text(encoding="utf-8", errors="replace")
+    diagnostics = Diagnostics()
+    if not isinstance(raw, dict):
+        diagnostics.error("[defaults] must be a table", str(path),
+                          toml_key_line(text, "defaults"), 1)
+        raise ZinekitError("", diagnostics.items)
+    checked = validate(raw, THEME_OPTIONS, toml_key_lines(text, table="defaults"), str(path),
+                       diagnostics, "theme [defaults]")
+    if diagnostics.items:
+        raise ZinekitError("", diagnostics.items)
+    defaults = {key: value for key, value in checked.values.items() if not key.startswith("x-")}
+    _checked_defaults[os.path.abspath(path)] = (stat.st_mtime_ns, stat.st_size, defaults)
+    return dict(defaults)
+
+
+#: Each theme.toml's checked ``[defaults]``, kept while its size and mtime stay the same
+#: (as :func:`_read_manifest` keeps the file).
+_checked_defaults: dict[str, tuple[int, int, dict[str, Any]]] = {}
+
+
 def load_theme(name: str, project_root: Path | None = None) -> Theme:
     """Resolve ``name`` (a built-in theme or a folder in the project) and its parents."""
     chain: list[Path] = []
@@ -276,8 +330,8 @@ def load_theme(name: str, project_root: Path | None = None) -> Theme:
         manifests.append(manifest)
         current = manifest.get("extends")
     merged: dict[str, Any] = {"defaults": {}, "stylesheets": {}}
-    for manifest in reversed(manifests):
-        merged["defaults"].update(manifest.get("defaults", {}))
+    for folder, manifest in reversed(list(zip(chain, manifests))):
+        merged["defaults"].update(theme_defaults(folder, manifest))
         for medium, names in manifest.get("stylesheets", {}).items():
             merged["stylesheets"].setdefault(medium, []).extend(
                 n for n in names if n not in merged["stylesheets"].get(medium, []))

@@ -69,7 +69,7 @@ def test_json_for_scripts(workdir):
 def test_a_good_file_passes_and_warnings_alone_exit_0(workdir):
     writer = PdfWriter()
     resources = names(Font=names(F1=writer._add_object(embedded_font(writer))),
-                      XObject=names(Im1=writer._add_object(rgb_image(600, 600, "/DeviceCMYK"))))
+                      XObject=names(Im1=writer._add_object(rgb_image(600, 600, "/DeviceGray"))))
     make_pdf(workdir / "good.pdf", [("q 144 0 0 144 60 100 cm /Im1 Do Q BT /F1 12 Tf 30 300 Td (Fine) Tj ET",
                                      resources)], intent=True, writer=writer)
     result = run("good.pdf")
@@ -312,12 +312,20 @@ def test_the_build_hook_turns_findings_into_warnings(workdir):
 
     data = flyer(workdir / "flyer.pdf").read_bytes()
     diagnostics = Diagnostics()
-    preflight_press(SimpleNamespace(slug="vol-2", source_file=workdir / "notes.md"), data, diagnostics)  # type: ignore[arg-type]
+    prepared = SimpleNamespace(issue=SimpleNamespace(slug="vol-2", source_file=workdir / "notes.md"),
+                               diagnostics=diagnostics,
+                               settings=SimpleNamespace(typed=SimpleNamespace(vendor=None)))
+    preflight_press(prepared, data)  # type: ignore[arg-type]
     assert [(d.severity, d.message) for d in diagnostics] == [
         ("warning", "press PDF: no output intent: the file does not say which press condition (colour profile) "
                     "it was made for (PDF/X-4 needs one) (zinekit preflight)"),
+        ("warning", "press PDF: the file is not PDF/X: a press takes PDF/X-4 (or PDF/X-1a) (zinekit preflight)"),
+        ("warning", "press PDF, page 1: bleed of 0.0 mm where a press wants 3.00 mm on every side "
+                    "(zinekit preflight)"),
         ("warning", "press PDF, page 1 (10.0, 19.6 mm from top left): font Helvetica is not embedded: the press "
                     "would set the text in another font (zinekit preflight)"),
         ("warning", "press PDF, page 1 (20.0, 32.7 mm from top left): image of 100 × 100 pixels placed at "
                     "35 × 35 mm is 72 ppi (print wants 300; below 150 it looks blocky) (zinekit preflight)"),
+        ("warning", "press PDF, page 1 (20.0, 32.7 mm from top left): RGB colour: a press printing CMYK "
+                    "converts it, and colours may shift (DeviceRGB, image) (zinekit preflight)"),
     ]

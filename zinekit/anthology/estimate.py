@@ -37,7 +37,6 @@ from zinekit.errors import Diagnostics
 from zinekit.markup import parse_markdown
 from zinekit.markup.inline import plain_text
 from zinekit.model import Article, Prepared
-from zinekit.render.pdf import render_pdf
 
 BLOCK_CHARS = 40
 HEADING_CHARS = 120
@@ -99,8 +98,9 @@ def estimate_pages(prepared: Prepared) -> Estimate:
 def _kind(article: Article, prepared: Prepared) -> tuple[str, str]:
     """What sets an article's density: the file it comes from (its kind of text) and
     where its notes go (margin notes narrow the text)."""
-    notes = article.meta.get("notes") or prepared.issue.meta.get("notes") or "foot"
-    return str(article.path), str(notes)
+    from zinekit.render.document import notes_placement
+
+    return str(article.path), notes_placement(article, prepared.issue)
 
 
 @dataclass
@@ -192,6 +192,8 @@ def _measure(prepared: Prepared, pieces: list[_Piece]) -> tuple[dict[tuple[str, 
     average), and the sample's pages."""
     articles = [p.article for p in pieces]
     end = _emptied(articles[-1], anchor="zk-estimate-end")
+    from zinekit.render.pdf import render_pdf  # WeasyPrint: loaded for a layout only
+
     laid = render_pdf(_with(prepared, [*articles, end]), with_bytes=False, diagnostics=Diagnostics())
     starts = [laid.anchor_pages.get(a.anchor, 0) for a in [*articles, end]]
     spans = [max(b - a, 1) - 0.5 for a, b in zip(starts, starts[1:])]
@@ -205,6 +207,8 @@ def _measure(prepared: Prepared, pieces: list[_Piece]) -> tuple[dict[tuple[str, 
 
 
 def _lay_out(prepared: Prepared, articles: list[Article]) -> int:
+    from zinekit.render.pdf import render_pdf  # WeasyPrint: loaded for a layout only
+
     return render_pdf(_with(prepared, articles), with_bytes=False, diagnostics=Diagnostics()).pages
 
 

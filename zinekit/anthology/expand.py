@@ -114,7 +114,7 @@ def expand(issue: Issue, load: Callable[[Path], Issue], catalog: Catalog,
 def _bounded_entries(issue: Issue, diagnostics: Diagnostics) -> list[tuple[str, int]]:
     """The ``include`` entries with their lines; none when there are more than
     :data:`MAX_ENTRIES` (one error, at the first one too many)."""
-    entries = list(zip(issue.meta.get("include", []), entry_lines(issue)))
+    entries = list(zip(issue.meta.typed.include, entry_lines(issue)))
     if len(entries) <= MAX_ENTRIES:
         return entries
     diagnostics.error(f"the anthology lists {len(entries):,} texts and chapters; at most "
@@ -188,7 +188,7 @@ def _refused(original: Issue, issue: Issue, entry: str, shown: str, diagnostics:
     if original.source_file.resolve() == issue.source_file.resolve():
         diagnostics.error(f"include '{entry}': an anthology cannot include itself", *where)
         return True
-    if original.meta.get("include"):
+    if original.meta.typed.include:
         diagnostics.error(f"include '{entry}': {shown or original.title} is an anthology "
                           "itself; include its texts instead", *where)
         return True
@@ -295,8 +295,8 @@ def _article_meta(article: Article, original: Issue, title: str | None, chapter:
     if chapter:  # the article's subtitle is not the chapter's
         values.pop("subtitle", None)
     values["title"] = title
-    if not values.get("authors") and original.meta.get("authors"):
-        values["authors"] = list(original.meta.get("authors"))
+    if not values.get("authors") and original.meta.typed.authors:
+        values["authors"] = list(original.meta.typed.authors)
     if not values.get("source"):
         values["source"] = _designation(original)
     return validate(values, ARTICLE_OPTIONS, dict(article.meta.lines), article.meta.path,
@@ -305,10 +305,10 @@ def _article_meta(article: Article, original: Issue, title: str | None, chapter:
 
 def _designation(issue: Issue) -> str:
     """ "Cinder Post vol.1, Ovens": the original issue as the anthology credits it."""
-    numbers = " ".join(f"{label}{issue.meta.get(key)}" for key, label in
-                       (("volume", "vol."), ("number", "no."), ("chapter", "chap."))
-                       if issue.meta.get(key) is not None)
-    head = " ".join(p for p in (issue.meta.get("series"), numbers) if p)
+    numbers = " ".join(f"{label}{value}" for value, label in
+                       zip(issue.meta.typed.numbering, ("vol.", "no.", "chap."))
+                       if value is not None)
+    head = " ".join(p for p in (issue.meta.typed.series, numbers) if p)
     return ", ".join(p for p in (head, issue.title) if p)
 
 
@@ -317,7 +317,7 @@ def _parsed(article: Article, lines: list[str], meta: Settings, title: str | Non
             anthology_folder: Path, typography: str | None, chapter: bool = False) -> Article:
     """``lines`` (the article's file, lines left out blanked) parsed as an article of
     the anthology: ids and numbers follow on from the articles before it."""
-    allow_html = bool(original.build.get("allow_html"))
+    allow_html = original.build.typed.allow_html
     text = parse_markdown("\n".join(lines), str(article.path), allow_html=allow_html, shared=shared,
                           typography=typography)
     diagnostics.extend(text.diagnostics)

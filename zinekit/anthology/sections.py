@@ -59,7 +59,7 @@ def span_of(article: Article, heading: Heading | None, original: Issue,
     ``heading``, else the article's own lines (for a chapter of a book in one file,
     its section; for the book's introduction, what precedes the first chapter)."""
     last = len(article.text.lines) + 1
-    headings = outline(article, bool(original.build.get("allow_html")), known)
+    headings = outline(article, original.build.typed.allow_html, known)
     if heading is None and not article.chapter:
         if article.is_intro and any(a.chapter and a.path == article.path for a in original.articles):
             return range(1, min((h.first for h in headings if h.level == 1), default=last))

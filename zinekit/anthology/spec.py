@@ -130,7 +130,7 @@ def entry_lines(issue: Issue) -> list[int]:
     known = issue.meta.get("x-include-lines")
     if known is not None:
         return list(known)
-    first, count = issue.meta.line_of("include"), len(issue.meta.get("include", []))
+    first, count = issue.meta.line_of("include"), len(issue.meta.typed.include)
     try:
         key_line = issue.source_file.read_text(encoding="utf-8").split("\n")[first - 1]
     except (OSError, UnicodeDecodeError, IndexError):

@@ -63,8 +63,8 @@ def _yaml(inner: str, source: str) -> dict[str, Any]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line, col = (mark.line + 2, mark.column + 1) if mark else (2, 1)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise SourceError(f"front matter is not valid YAML: {problem}", source, line, col) from exc
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise SourceError(f"front matter is not valid YAML: {reason}", source, line, col) from exc
     if not isinstance(data, dict):
         raise SourceError("front matter must be a mapping of keys to values", source, 2, 1)
     return data

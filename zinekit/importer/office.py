@@ -70,7 +70,8 @@ def _docx_properties(path: Path, source: str) -> dict[str, Any]:
         with zipfile.ZipFile(path) as package:
             if "docProps/core.xml" not in package.namelist():
                 return {}
-            properties = CoreProperties(parse_xml(package.read("docProps/core.xml")))
+            core = parse_xml(package.read("docProps/core.xml"))  # a CT_CoreProperties element
+            properties = CoreProperties(core)  # type: ignore[arg-type]
             found: dict[str, Any] = {"title": properties.title, "subject": properties.subject,
                                      "keywords": properties.keywords}
             author = properties.author

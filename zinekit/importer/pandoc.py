@@ -93,7 +93,7 @@ def plain(value: Any) -> str:
         return str(value) if value is not None else ""
     kind, content = value.get("t"), value.get("c")
     if kind == "Str":
-        return content
+        return str(content)
     if kind in ("Space", "SoftBreak", "LineBreak"):
         return " "
     if kind == "Note":

@@ -34,7 +34,7 @@ from zinekit.impose.arrange import Job, arrange
 from zinekit.impose.options import ImposeOptions
 from zinekit.impose.report import ImposeReport, build_report
 from zinekit.impose.sheets import FormCache, add_sheets, side_labels
-from zinekit.impose.source import READ_ERRORS, SourceLike, SourcePdf, open_source, page_labels, quiet_pypdf
+from zinekit.impose.source import READ_ERRORS, SourceLike, SourcePdf, open_source, quiet_pypdf, source_labels
 from zinekit.reachins import writer_root
 from zinekit.safety.output import atomic_path
 
@@ -60,8 +60,10 @@ def impose_pdf(source: SourceLike, output: Path | str, options: ImposeOptions | 
     pdf = open_source(source, label)
     try:
         _refuse_overwriting_source(source, targets, pdf)
+        if options.blank_back:
+            pdf.add_blank_page()
         job = arrange(pdf, options)
-        labels = page_labels(pdf.reader)
+        labels = source_labels(pdf)
         flattened = _write(pdf, job, options, targets, labels)
     finally:
         pdf.close()

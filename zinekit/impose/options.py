@@ -76,6 +76,7 @@ class ImposeOptions:
     up: int = 1  # perfect: signatures side by side on one sheet
     grain: str | None = None  # up 2: the paper's grain runs along the sheet's long/short edge
     duplex: str = "auto"  # auto (the printer turns the sheet), manual, none (single-sided)
+    blank_back: bool = False  # a blank page added after the last, as the back cover (the build's)
 
     @classmethod
     def parse(cls, *, layout: str = "saddle", signature: str | int | None = None,
@@ -166,7 +167,7 @@ def _choice(value: str, allowed: tuple[str, ...], option: str, fail) -> str:
 
 
 def _length(value: str | float | None, option: str, fail) -> float:
-    return 0.0 if value in (None, "") else parse_length(value, option, fail)  # type: ignore[arg-type]
+    return 0.0 if value in (None, "") else parse_length(value, option, fail)
 
 
 def _count(value: int | str | None, option: str, most: int, fail) -> int:

@@ -22,6 +22,11 @@ def _mm(points: float) -> str:
     return f"{points / MM:.0f}" if abs(points / MM - round(points / MM)) < 0.05 else f"{points / MM:.1f}"
 
 
+def _fine_mm(points: float) -> str:
+    """A paper's thickness to the hundredth of a millimetre: 0.25, 0.1 (not 0.2, 0.10)."""
+    return f"{points / MM:.2f}".rstrip("0").rstrip(".")
+
+
 def size_text(width: float, height: float) -> str:
     return f"{_mm(width)} × {_mm(height)} mm"
 
@@ -124,7 +129,7 @@ class ImposeReport:
             how = f"print double-sided, flipping on the {self.flip} edge"
         text = f"{how}, at actual size (no fit-to-page), then {self.finish}"
         if self.creep:
-            text += (f"; creep of {_mm(self.creep)} mm paper compensated "
+            text += (f"; creep of {_fine_mm(self.creep)} mm paper compensated "
                      f"(innermost pages moved {self.max_shift / MM:.2f} mm towards the spine)")
         return text
 

@@ -171,7 +171,7 @@ def side_content(slots: Sequence[Slot], geo: SheetGeometry, options: ImposeOptio
     ops: list[str] = []
     xobjects = DictionaryObject()
     for slot in slots:
-        if slot.page is None:
+        if slot.page is None or forms.source.is_added(slot.page):
             continue
         matrix, clip = place(slot, forms.source.boxes[slot.page], geo, options.creep)
         if clip[2] - clip[0] <= 0 or clip[3] - clip[1] <= 0:

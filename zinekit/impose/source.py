@@ -49,9 +49,22 @@ class SourcePdf:
     boxes: list[PageBox] = field(default_factory=list)
     inflated: dict[object, int] = field(default_factory=dict)  # stream → decoded length
     owned: bool = False  # zinekit opened the file the reader reads: close it when done
+    added_from: int | None = None  # pages from here on are blank pages the imposition added
 
     def __len__(self) -> int:
         return len(self.boxes)
+
+    def add_blank_page(self) -> None:
+        """One more page at the end, blank, the size of the last: the back cover a
+        print edition ends on when it has nothing to print there, added here rather
+        than laid out (docs/performance.md, "One layout per build")."""
+        if self.added_from is None:
+            self.added_from = len(self.boxes)
+        self.boxes.append(self.boxes[-1])
+
+    def is_added(self, index: int) -> bool:
+        """Whether page ``index`` is a blank page added by :meth:`add_blank_page`."""
+        return self.added_from is not None and index >= self.added_from
 
     def fail(self, message: str) -> ImposeError:
         return ImposeError(message, path=self.label)
@@ -277,6 +290,18 @@ def why(exc: BaseException) -> str:
 def _why(exc: BaseException) -> str:
     text = re.sub(r"\s*(starting with)?:? b['\"].*", "", str(exc)).strip().rstrip(".") or type(exc).__name__
     return text if len(text) < 160 else text[:157] + "..."
+
+
+def source_labels(pdf: SourcePdf) -> list[str]:
+    """The page labels of the source's pages, added blank pages numbered on from the last
+    (a page a layout had printed would have carried the next number)."""
+    labels = page_labels(pdf.reader)
+    added = len(pdf) - len(labels)
+    if added <= 0:
+        return labels
+    last = labels[-1] if labels else "0"
+    start = int(last) + 1 if last.isdigit() else len(labels) + 1
+    return labels + [str(n) for n in range(start, start + added)]
 
 
 def page_labels(reader: PdfReader) -> list[str]:

@@ -50,7 +50,7 @@ def split_chapters(parsed: ParsedText) -> tuple[ParsedText | None, list[Chapter]
     for start, end in zip(starts, starts[1:] + [len(body)]):
         heading, inline = body[start], body[start + 1]
         chapters.append(Chapter(
-            title=heading_title(inline), anchor=heading.attrGet("id") or "",
+            title=heading_title(inline), anchor=str(heading.attrGet("id") or ""),
             line=(heading.map[0] + 1) if heading.map else 0,
             text=_piece(parsed, body[start + 3:end], notes, taken)))
     return intro, chapters

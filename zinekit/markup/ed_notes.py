@@ -101,7 +101,8 @@ def _block_note_end(state: StateCore, i: int) -> int | None:
             at_end = first_zero == len(other.content.rstrip()) - 1
             same_level = tokens[j - 1].type == "paragraph_open" and tokens[j - 1].level == level
             return j if at_end and same_level and depth == 0 else None
-    line = (tokens[i - 1].map[0] + 1) if tokens[i - 1].map else 0
+    opening_map = tokens[i - 1].map
+    line = (opening_map[0] + 1) if opening_map else 0
     col = _column_of_text(state, line, token.content[:4])
     report(state.env, "error", UNCLOSED, line, col)
     return None
@@ -152,8 +153,14 @@ def render_inline_close(self, tokens, idx, options, env) -> str:
 
 
 def render_block_open(self, tokens, idx, options, env) -> str:
+    label = self.ctx.labels
+    name, mark = _attribute(label("editor's note")), html.escape(label("ed."))
     return ('<aside class="ed-note ed-block" role="note">'
-            '<span class="ed-label" aria-label="editor\'s note">ed.</span>\n')
+            f'<span class="ed-label" aria-label="{name}">{mark}</span>\n')
+
+
+def _attribute(text: str) -> str:
+    return html.escape(text, quote=False).replace('"', "&quot;")
 
 
 def render_block_close(self, tokens, idx, options, env) -> str:

@@ -23,6 +23,7 @@ from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
+from zinekit.locale import ENGLISH
 from zinekit.markup.brackets import ED_FOOTNOTE
 from zinekit.markup.endnotes import marked_endnotes
 from zinekit.model import XrefView
@@ -69,10 +70,12 @@ class RenderContext:
     #: because the layout found no room for them under their call (``notes_overflow``)
     end_notes: frozenset[str] = frozenset()
     block_ids: bool = False  # every block gets an id (``<article>.<n>``), the same in each output
+    #: when given, filled with each block's and heading's id: its article's anchor and
+    #: source line (the preview's page view)
+    block_lines: dict[str, tuple[str, int]] | None = None
+    labels: Callable[..., str] = ENGLISH  # the words printed, in the issue's language
     outline_from: int = 0  # when set, the text's headings are renumbered from this level
                            # down, one level at a time (assistive technology's outline)
-    #: when a dict, filled with each block id's 1-based source line (``zinekit proof``)
-    block_lines: dict[str, int] | None = None
 
 
 class ZineRenderer(RendererHTML):
@@ -89,7 +92,6 @@ class ZineRenderer(RendererHTML):
         self.note_at_end = False  # the note being rendered is one of them
         self.span_rules: dict[str, Callable[..., tuple[str, int] | None]] = {}
         self.blocks = 0  # ids given to blocks so far (``block_ids``)
-        self.source_line = 0  # the source line of the last block token rendered
         self.levels: dict[int, int] = {}  # heading token (by id) → level (``outline_from``)
 
     #: Token types this renderer prints itself, whatever rules plugins such as
@@ -145,6 +147,18 @@ class ZineRenderer(RendererHTML):
         """Print footnotes float to the foot of their page, unless gathered as endnotes."""
         return self.ctx.mode == "print" and not self.ctx.endnotes
 
+    def label(self, message: str) -> str:
+        """A word the renderer prints, in the issue's language."""
+        return self.ctx.labels(message)
+
+    @property
+    def _back(self) -> str:
+        return html.escape(self.label("back to the text"))
+
+    @property
+    def _notes(self) -> str:
+        return html.escape(self.label("Notes"))
+
     def note_id(self, n: int) -> str:
         return f"fn-{self.ctx.article_anchor}-{n + 1}"
 
@@ -159,22 +173,22 @@ class ZineRenderer(RendererHTML):
             ed = " ed-footnote" if n in self.ed_notes else ""
             items.append(f'<aside id="{note_id}" class="footnote endnote{ed}" role="doc-footnote">'
                          f'<a class="note-number backlink" href="#ref-{note_id}" '
-                         f'role="doc-backlink" title="back to the text">'
+                         f'role="doc-backlink" title="{self._back}">'
                          f'{n + 1 + self.ctx.note_offset}.</a> {self.notes.get(n, "")}</aside>')
-        return ('<section class="footnotes endnotes">\n<h2 class="notes-title">Notes</h2>\n'
+        return (f'<section class="footnotes endnotes">\n<h2 class="notes-title">{self._notes}</h2>\n'
                 + "\n".join(items) + "\n</section>")
 
     def _notes_section(self) -> str:
         if not self.notes:
             return ""
-        heading = '<h2 class="notes-title">Notes</h2>\n' if self.ctx.endnotes else ""
+        heading = f'<h2 class="notes-title">{self._notes}</h2>\n' if self.ctx.endnotes else ""
         epub_type = ' epub:type="footnote"' if self.ctx.epub else ""
         items = []
         for n, text in self.notes.items():
             note_id = self.note_id(n)
             ed = " ed-footnote" if n in self.ed_notes else ""
             back = (f'<a class="backlink" href="#ref-{note_id}" role="doc-backlink" '
-                    f'title="back to the text">↩</a>')
+                    f'title="{self._back}">↩</a>')
             items.append(f'<aside id="{note_id}" class="footnote{ed}"{epub_type} role="doc-footnote">'
                          f'<span class="note-number">{n + 1 + self.ctx.note_offset}.</span> '
                          f'{text}{back}</aside>')
@@ -190,14 +204,15 @@ class ZineRenderer(RendererHTML):
             if token.nesting == -1:
                 return "</span>"
             return ""
-        if token.map:
-            self.source_line = token.map[0] + 1
         if self._wants_id(token):
             token.attrSet("id", self.next_block_id())
+            self._record_line(token)
             try:
                 return super().renderToken(tokens, idx, options, env)
             finally:
                 del token.attrs["id"]
+        if token.type == "heading_open" and not self.in_note:
+            self._record_line(token)
         if token.type == "heading_open" or token.type == "heading_close":
             level = self.levels.get(id(token)) or min(int(token.tag[1]) + self.ctx.heading_shift, 6)
             original, token.tag = token.tag, f"h{level}"
@@ -207,6 +222,12 @@ class ZineRenderer(RendererHTML):
                 token.tag = original
         return super().renderToken(tokens, idx, options, env)
 
+    def _record_line(self, token: Token) -> None:
+        """Where the block with this id is written, when the page view asks."""
+        ident = token.attrGet("id")
+        if self.ctx.block_lines is not None and token.map and isinstance(ident, str):
+            self.ctx.block_lines.setdefault(ident, (self.ctx.article_anchor, token.map[0] + 1))
+
     def _wants_id(self, token: Token) -> bool:
         return (self.ctx.block_ids and not self.in_note and token.nesting == 1
                 and not token.hidden and token.tag in ID_TAGS and not token.attrGet("id"))
@@ -214,10 +235,7 @@ class ZineRenderer(RendererHTML):
     def next_block_id(self) -> str:
         """The next block's id, ``<article anchor>.<n>``."""
         self.blocks += 1
-        block_id = f"{self.ctx.article_anchor}.{self.blocks}"
-        if self.ctx.block_lines is not None:
-            self.ctx.block_lines[block_id] = self.source_line
-        return block_id
+        return f"{self.ctx.article_anchor}.{self.blocks}"
 
     def block_id_attribute(self) -> str:
         """`` id="…"`` for a block a plugin renders itself, when blocks get ids."""
@@ -313,7 +331,7 @@ class ZineRenderer(RendererHTML):
 
     def link_close(self, tokens, idx, options, env) -> str:
         opening = matching_open(tokens, idx, "link_open")
-        href = opening.attrGet("href") or ""
+        href = str(opening.attrGet("href") or "")
         if self.ctx.print_edition and href.startswith(PRINTED_ADDRESSES):
             shown = href.removeprefix("mailto:")
             return f'</span><span class="print-url"> ({html.escape(shown)})</span>'

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import MutableMapping
 from typing import Any, Iterator
 
 from markdown_it import MarkdownIt
@@ -116,7 +117,7 @@ def footnote_check(state: StateCore) -> None:
 
 
 def _first_call(lines: list[str], span: list[int] | None, call: str,
-                env: dict) -> tuple[int, int]:
+                env: MutableMapping[str, Any]) -> tuple[int, int]:
     """Where the footnote call ``call`` is first written in the block: every call of a
     line is found in one pass, and kept (a search per call was quadratic)."""
     start, end = (span[0], span[1]) if span else (0, len(lines))
@@ -158,7 +159,7 @@ def image_positions(state: StateCore) -> None:
                 col = opening + 1 if opening >= 0 else col
             alt = " ".join(plain_text(child.children or []).split())
             decorative = not alt and child.attrGet("title") == "decorative"
-            found.append(Image(src, line, col, alt, decorative))
+            found.append(Image(str(src), line, col, alt, decorative))
 
 
 def note_paragraphs(state: StateCore) -> None:

@@ -123,9 +123,8 @@ def typography_for(language: str | None) -> Typography | None:
 
 def typography_language(settings: IssueSettings) -> str | None:
     """The language an issue's text is typeset for, or None when ``typography`` is off."""
-    if settings.get("typography") is False:
-        return None
-    return str(settings.get("language") or "en")
+    typed = settings.typed
+    return typed.language if typed.typography else None
 
 
 # --- the core rule ------------------------------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import MutableMapping
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -81,7 +82,8 @@ def collect_xrefs(state: StateCore) -> None:
         _collect_in(block.children or [], found, state.env)
 
 
-def _collect_in(children: list[Token], found: list[CrossReference], env: dict[str, Any]) -> None:
+def _collect_in(children: list[Token], found: list[CrossReference],
+                env: MutableMapping[str, Any]) -> None:
     for i, token in enumerate(children):
         if token.type != "xref_open":
             continue

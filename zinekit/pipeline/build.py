@@ -25,20 +25,22 @@ import os
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from zinekit.pipeline import reuse, stamps
-from zinekit.anthology.expand import expand, read_spec, resolve_anthology
 from zinekit.pipeline.catalog_entry import report_unlisted
+from zinekit.pipeline.check import check_text
 from zinekit.pipeline.cluster import Shared, cluster_address, open_workers
-from zinekit.config import IssueSettings
-from zinekit.errors import Diagnostics, ZinekitError, display_path
-from zinekit.anthology.estimate import estimate_pages
-from zinekit.model import IssueResult, LaidOut, Plan, Prepared
+from zinekit.config import SHARED_OPTIONS, IssueSettings
+from zinekit.errors import Diagnostics, ZinekitError, display_path, displayed_from
+from zinekit.locale import missing_catalog
+from zinekit.model import (BuildInputs, Inventory, Issue, IssueResult, LaidOut, PageSize, Plan,
+                           Prepared, source_date_of)
 from zinekit.safety.output import check_within, sweep_stale_temporaries, write_bytes
-from zinekit.pages import PageSize, parse_page_size
+from zinekit.pages import parse_page_size
+from zinekit.render.fonts import fonts_dated
 from zinekit.pipeline.parallel import IssueRunner, Stages
 from zinekit.project import Project, issues_at, open_project
-from zinekit.render.download_page import cover_thumbnail, page_theme, write_download_page
 from zinekit.render.formats import (
     DEFAULT_FORMATS,
     FORMATS,
@@ -49,7 +51,6 @@ from zinekit.render.formats import (
 )
 from zinekit.proof import noting_findings
 from zinekit.render.paper import caliper_of
-from zinekit.render.pdf import render_pdf
 from zinekit.reporter import Built, Note, Progress, Reporter, UpToDate, Wrote
 from zinekit.resolve.bibliography import find_bibliography
 from zinekit.resolve.inventory import make_inventory
@@ -66,12 +67,27 @@ class BuildOptions:
     theme: str | None = None
     strict: bool = False
     quiet: bool = False
+    vendor: str | None = None  # --vendor: the printer the press PDF and cover are made for
     write: bool = True  # False for `zinekit check`
+    layout: bool = True  # False for `zinekit check`: the text alone (zinekit.pipeline.check)
     jobs: int = 1  # issues built side by side (worker processes) when a series is built
     force: bool = False  # render every issue even if the last build's outputs are current
     cluster: str | None = None  # a Dask scheduler's address (or "local"): render there
     thumbnails: bool = False  # draw each reading PDF's cover for the download page
     store_key: str | None = None  # the key workers sign the build's records with (zinekit.safety.trust)
+    #: what the build reads of where it was started, read once there (:func:`started_here`)
+    #: and passed down, so a worker process or thread renders the same without
+    #: rewriting its environment or changing folder: SOURCE_DATE_EPOCH, and the folder
+    #: messages name files relative to
+    source_date_epoch: str | None = None
+    display_base: Path | None = None
+
+
+def started_here(**options: Any) -> BuildOptions:
+    """The options of a command started in this process: ``SOURCE_DATE_EPOCH`` and the
+    working folder are read here, once."""
+    return BuildOptions(source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
+                        display_base=Path.cwd(), **options)
 
 
 # --- a series ------------------------------------------------------------------------------
@@ -102,14 +118,15 @@ def build_path(path: Path, options: BuildOptions, reporter: Reporter) -> list[Is
     deps = session.dependencies(targets)
     levels = session.levels(targets, deps)
     targets = [t for level in levels for t in level]
-    lay_out_cited_siblings(targets, project, options, session)
+    if options.layout:
+        lay_out_cited_siblings(targets, project, options, session)
     results = _build_in_passes(levels, deps, project, options, session, reporter)
     if options.write and not all(r.reused for r in results.values()):
         reuse.prune_store(session.out_root, _noted(reporter))
     reporter.findings(diagnostics.shown(options.strict))
     built = [results[t] for t in targets]
     if options.write and _writes_download_page(path, project, len(built)):
-        _write_download_page(project, built, session, options)
+        _write_download_page(project, built, session, options, reporter)
     if stamp is not None:
         issues = [stamps.stamped_issue(project.relative(t), results[t].issue.slug,
                                       results[t].diagnostics, project.root) for t in targets]
@@ -129,8 +146,11 @@ def _library_inputs(path: Path, project: Project, out: Path, options: BuildOptio
     if not options.write or options.force or project.file is None or \
             path.resolve() != project.root or diagnostics.failing(options.strict):
         return None
-    wanted = {"formats": list(options.formats or []), "theme": options.theme,
-              "strict": options.strict, "epoch": os.environ.get("SOURCE_DATE_EPOCH")}
+    from zinekit.library.search import available as search_available
+
+    wanted = {"formats": list(options.formats or []), "theme": options.theme, "vendor": options.vendor,
+              "strict": options.strict, "epoch": options.source_date_epoch,
+              "search": search_available()}  # Pagefind installed since: the library's search
     return stamps.library_inputs(project.root, out, wanted)
 
 
@@ -149,7 +169,8 @@ def _build_in_passes(levels: list[list[Path]], deps: dict[Path, list[Path]], pro
     targets = [t for level in levels for t in level]
     stages = Stages(plan=functools.partial(plan_issue, project=project, options=options,
                                            session=session),
-                    render=functools.partial(render_plan, options=options),
+                    render=functools.partial(render_plan if options.layout else check_plan,
+                                             options=options),
                     finish=session.finish, name=project.relative)
     results: dict[Path, IssueResult] = {}
     pending = list(targets)
@@ -194,16 +215,23 @@ class _Progress:
 
 
 def _write_download_page(project: Project, built: list[IssueResult], session: Session,
-                         options: BuildOptions) -> None:
-    """``dist/index.html``, unless the issues' manifests and the page's inputs are those
-    of the page already there."""
+                         options: BuildOptions, reporter: Reporter) -> None:
+    """The readers' library — ``dist/index.html``, the catalogs, the feed, the search
+    (:mod:`zinekit.library`) — unless the issues' manifests and the page's inputs are
+    those of the library already there."""
+    from zinekit.library import write_library
+    from zinekit.library.search import available as search_available
+    from zinekit.render.download_page import page_theme
+
     stamp = stamps.page_inputs(project.file.path if project.file else None,
-                              [(r.issue.slug, session.out_root / r.issue.slug) for r in built],
-                              page_theme(project).folders)
-    if not options.force and stamps.page_is_current(session.out_root, stamp):
+                               [(r.issue.slug, session.out_root / r.issue.slug) for r in built],
+                               page_theme(project).folders)
+    stamp["search"] = search_available()
+    if not options.force and stamps.page_is_current(session.out_root, stamp) and \
+            (session.out_root / "opds.xml").is_file():
         return
-    written = write_download_page(project, built, session.out_root)
-    stamps.record_page(session.out_root, stamp, written)
+    written = write_library(project, built, session.out_root, _noted(reporter))
+    stamps.record_page(session.out_root, stamp, written[0])
 
 
 def lay_out_cited_siblings(targets: list[Path], project: Project, options: BuildOptions,
@@ -217,6 +245,8 @@ def lay_out_cited_siblings(targets: list[Path], project: Project, options: Build
         for entry in session.cited_sources(session.load(target)):
             if session.is_real(entry) or entry.source is None or entry.source.resolve() in wanted:
                 continue
+            from zinekit.render.pdf import render_pdf  # WeasyPrint: loaded for a layout only
+
             prepared = prepare_issue(entry.source, project, BuildOptions(theme=options.theme), session)
             laid_out = render_pdf(prepared, with_bytes=False, diagnostics=Diagnostics())
             session.record(prepared.issue, inventory_of(prepared, laid_out))
@@ -226,6 +256,9 @@ def build_anthology(path: Path, options: BuildOptions, reporter: Reporter,
                     build: bool = True) -> IssueResult | None:
     """``zinekit anthology PATH``: the anthology a spec (``.toml``) or an issue with
     ``include:`` describes; its page count estimated first, then (``build``) built."""
+    from zinekit.anthology.estimate import estimate_pages
+    from zinekit.anthology.expand import read_spec
+
     diagnostics = Diagnostics()
     project = open_project(path, diagnostics)
     session = Session.open(project, options.out_dir or project.out_dir, diagnostics)
@@ -245,9 +278,9 @@ def build_anthology(path: Path, options: BuildOptions, reporter: Reporter,
 
 
 def check_path(path: Path, options: BuildOptions, reporter: Reporter) -> list[IssueResult]:
-    """``zinekit check PATH``: every diagnostic of a build, no output files."""
-    options.write = False
-    return build_path(path, options, reporter)
+    """``zinekit check PATH``: every diagnostic a build finds in the text, without a
+    layout and without output files (see :mod:`zinekit.pipeline.check`)."""
+    return build_path(path, replace(options, write=False, layout=False), reporter)
 
 
 # --- one issue -----------------------------------------------------------------------------
@@ -271,18 +304,34 @@ def prepare_issue(path: Path, project: Project, options: BuildOptions,
         session = Session.open(project, project.output_folder(options.out_dir), diagnostics)
     issue = session.load(path)  # 1.
     diagnostics.extend(issue.diagnostics)
-    collected = expand(issue, session.load, session.catalog, diagnostics) \
-        if issue.meta.get("include") else None  # an anthology (zinekit.anthology.expand)
+    collected = _expanded(issue, session, diagnostics)
     issue = collected.issue if collected else issue
-    settings = IssueSettings(issue.meta, issue.build, command_line={"theme": options.theme})
-    theme = load_theme(str(settings.get("theme")), project.root)  # 2.
+    warn_untranslated(issue, diagnostics)
+    settings = IssueSettings(issue.meta, issue.build, command_line={"theme": options.theme,
+                                                                     "vendor": options.vendor})
+    theme = load_theme(settings.typed.theme, project.root)  # 2.
     settings = settings.with_theme(theme.defaults)
     page = page_size(settings, diagnostics)
     caliper_of(settings, diagnostics)  # a bad paper thickness is reported by `check` too
     href = session.pdf_href_for(issue.slug)
-    resolved = resolve_anthology(collected, session.catalog, href, diagnostics) if collected \
-        else resolve_issue(issue, diagnostics, session.catalog, href)  # 3.
-    return Prepared(issue, settings, theme, page, resolved, diagnostics)
+    if collected:  # 3.
+        from zinekit.anthology.expand import resolve_anthology
+
+        resolved = resolve_anthology(collected, session.catalog, href, diagnostics)
+    else:
+        resolved = resolve_issue(issue, diagnostics, session.catalog, href)
+    return Prepared(issue, settings, theme, page, resolved, diagnostics,
+                    source_date=source_date_of(options.source_date_epoch))
+
+
+def _expanded(issue: Issue, session: Session, diagnostics: Diagnostics):
+    """An anthology's issue made of the texts its ``include:`` names
+    (:mod:`zinekit.anthology.expand`, loaded for an anthology only); None for an issue."""
+    if not issue.meta.typed.include:
+        return None
+    from zinekit.anthology.expand import expand
+
+    return expand(issue, session.load, session.catalog, diagnostics)
 
 
 def plan_issue(path: Path, reporter: Reporter, *, project: Project, options: BuildOptions,
@@ -295,8 +344,8 @@ def plan_issue(path: Path, reporter: Reporter, *, project: Project, options: Bui
     result.cited = [e.source for e in cited if e.source is not None]
     result.cited_state = session.snapshot(result.cited)
     formats = choose_formats(prepared, options, diagnostics)
-    # `check` goes on to the layout, to report its errors too, unless an input was
-    # refused as unsafe to read (an SVG bomb must never reach the layout)
+    # `check` goes on to its checks of the text, to report their errors too, unless an
+    # input was refused as unsafe to read (an SVG bomb is never read further)
     if options.write or diagnostics.refused:
         stop_on_errors(diagnostics, options, reporter)
     plan = Plan(prepared, result, formats, session.out_root / issue.slug,
@@ -319,7 +368,7 @@ def _noted(reporter: Reporter):
 
 
 def _inputs(plan: Plan, project: Project, options: BuildOptions, session: Session,
-            cited: list) -> dict:
+            cited: list) -> BuildInputs:
     """Everything the outputs of ``plan``'s issue depend on (see :mod:`zinekit.pipeline.reuse`)."""
     issue, theme = plan.prepared.issue, plan.prepared.theme
     href = session.pdf_href_for(issue.slug)
@@ -330,7 +379,8 @@ def _inputs(plan: Plan, project: Project, options: BuildOptions, session: Sessio
         "zinekit": reuse.zinekit_fingerprint(),
         "formats": list(plan.formats),
         "theme": [theme.name, options.theme],
-        "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH"),
+        "vendor": options.vendor,
+        "source_date_epoch": options.source_date_epoch,
         "files": files,
         "cited": reuse.bytes_digest(plan.result.cited_state.encode("utf-8")),
         "links": [href(e) for e in cited],
@@ -359,7 +409,13 @@ def render_plan(plan: Plan, reporter: Reporter, *, options: BuildOptions) -> Iss
     """Stages 5–6: render every format into memory, then write them all (or none).
 
     This runs in a worker process when issues are built side by side: it reads the
-    plan and writes files, and needs nothing of the session."""
+    plan and writes files, and needs nothing of the session; its messages name files
+    as the process that started the build does (``options.display_base``)."""
+    with displayed_from(options.display_base), fonts_dated(options.source_date_epoch):
+        return _render_plan(plan, reporter, options)
+
+
+def _render_plan(plan: Plan, reporter: Reporter, options: BuildOptions) -> IssueResult:
     started = time.perf_counter()
     if options.store_key:  # in a worker: sign as the planning process does
         use_store_key(bytes.fromhex(options.store_key))
@@ -378,10 +434,13 @@ def render_plan(plan: Plan, reporter: Reporter, *, options: BuildOptions) -> Iss
                                                 indent=1).encode("utf-8") + b"\n"
     for name in plan.formats:
         files.update(FORMATS[name].make(prepared, reading, plan.out))
+    forget_print_layout(prepared)
     drop_repeated_errors(diagnostics, found_before)
     stop_on_errors(diagnostics, options, reporter)
-    if options.thumbnails and reading is not None and reading.data:  # with the render, on its worker
-        result.thumbnail = cover_thumbnail(reading.data)
+    if options.thumbnails:  # the EPUB's cover, drawn with the render, on its worker
+        from zinekit.library.thumbnails import design_thumbnail
+
+        result.thumbnail = design_thumbnail(prepared)
     if options.write:  # 6.
         for target, data in files.items():
             result.outputs.append(_write(target, data, plan.out.parent))
@@ -398,6 +457,15 @@ def render_plan(plan: Plan, reporter: Reporter, *, options: BuildOptions) -> Iss
     if options.write:
         reporter.emit(Built(issue.slug, result.pages, time.perf_counter() - started))
     return result
+
+
+def check_plan(plan: Plan, reporter: Reporter, *, options: BuildOptions) -> IssueResult:
+    """``zinekit check``'s stage 5 in place of the render: the text's checks, no layout."""
+    diagnostics = plan.prepared.diagnostics
+    check_text(plan.prepared, plan.formats)
+    stop_on_errors(diagnostics, options, reporter)
+    reporter.findings(diagnostics.shown(options.strict))
+    return plan.result
 
 
 def drop_repeated_errors(diagnostics: Diagnostics, found_before: int) -> None:
@@ -433,6 +501,8 @@ def reading_layout(plan: Plan) -> LaidOut | None:
     numbers from the last layout's record, or go without them."""
     prepared = plan.prepared
     if needs_layout(plan.formats):
+        from zinekit.render.pdf import render_pdf  # WeasyPrint: loaded for a layout only
+
         return render_pdf(prepared, with_bytes=needs_reading_bytes(plan.formats),
                           on_layout=noting_findings(prepared.notes))  # zinekit.proof
     recorded = reuse.recorded_layout(plan.out, plan.inputs) if plan.inputs is not None else None
@@ -443,13 +513,22 @@ def reading_layout(plan: Plan) -> LaidOut | None:
     return recorded
 
 
-def inventory_of(prepared: Prepared, reading: LaidOut) -> dict:
+def inventory_of(prepared: Prepared, reading: LaidOut) -> Inventory:
     """The inventory other issues resolve against: the issue's anchors and their pages."""
     slug = prepared.issue.slug
     return make_inventory(prepared.issue, reading.anchor_pages, reading.pages, f"{slug}.pdf")
 
 
 # --- settings ------------------------------------------------------------------------------
+
+
+def warn_untranslated(issue: Issue, diagnostics: Diagnostics) -> None:
+    """A language zinekit has no labels for prints "Contents", "Notes" … in English."""
+    if missing_catalog(issue.language):
+        diagnostics.warning(f"zinekit has no labels in language {issue.language!r}: its own words "
+                            "(contents, notes, page abbreviations) are printed in English; "
+                            "a catalog can be added (docs/library.md)", str(issue.source_file),
+                            issue.meta.line_of("language") or 1, 1)
 
 
 def page_size(settings: IssueSettings, diagnostics: Diagnostics) -> PageSize:
@@ -460,7 +539,13 @@ def page_size(settings: IssueSettings, diagnostics: Diagnostics) -> PageSize:
         return parse_page_size(str(wanted))
     except ValueError as exc:
         diagnostics.error(str(exc), path or settings.front_matter.path, line, 1)
-        return parse_page_size("A5")
+        return parse_page_size(SHARED_OPTIONS["page_size"].default)
+
+
+def forget_print_layout(prepared: Prepared) -> None:
+    """The print formats' shared layout (render/press.py) is not kept past them."""
+    vars(prepared).pop("_print_layout", None)
+    vars(prepared).pop("_press_profile", None)
 
 
 def choose_formats(prepared: Prepared, options: BuildOptions,

@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from zinekit.anthology.expand import read_spec
 from zinekit.config import IssueSettings, Settings
 from zinekit.errors import Diagnostics, ZinekitError
 from zinekit.safety.limits import irregular_kind
@@ -122,6 +121,8 @@ def report_unlisted(root: Path, out_dir: Path, listed: list[Issue], build: Setti
     texts, specs = _walk(root, out_dir)
     claimed = claimed_files(listed)
     for spec in specs:
+        from zinekit.anthology.expand import read_spec  # an anthology's spec: its texts
+
         try:
             claimed |= included_files(read_spec(spec, root, build, Diagnostics()))
         except (OSError, ZinekitError):
@@ -152,7 +153,7 @@ def included_files(issue: Issue) -> set[Path]:
     relative to its spec or issue file."""
     base = issue.source_file.parent
     found = set()
-    for entry in issue.meta.get("include", []) or []:
+    for entry in issue.meta.typed.include or []:
         path_text = str(entry).partition("#")[0]
         if path_text:
             found.add((base / path_text).resolve())

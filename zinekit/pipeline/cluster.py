@@ -6,7 +6,9 @@ workers of a running Dask scheduler instead of a local pool.  What a task reads 
 writes:
 
 - it carries the issue parsed and resolved, its settings, the theme's folders and
-  the environment the render reads (``SOURCE_DATE_EPOCH``): a worker needs no catalog;
+  the build's options, which hold what the render would otherwise read of this
+  process (``SOURCE_DATE_EPOCH``, the folder messages name files from): a worker needs
+  no catalog, and changes neither its environment nor its working folder;
 - it reads the issue's images and the theme's files, and writes the issue's outputs
   (each atomically, :mod:`zinekit.safety.output`) and its record in the result store
   (:mod:`zinekit.pipeline.reuse`), all at the paths this machine uses: the project and its

@@ -24,44 +24,37 @@ failures, the slowest texts) for a live display; the ordered messages do not cha
 
 from __future__ import annotations
 
-import contextlib
-import multiprocessing
 import os
 import signal
 import threading
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable
 
 from zinekit.errors import Diagnostic, ZinekitError
-from zinekit.model import Issue, IssueResult, Plan
+from zinekit.model import Inventory, Issue, IssueResult, Plan
 from zinekit.reachins import pool_processes
 from zinekit.reporter import Event, NotBuilt, Progress, Recorder, Reporter, Tally
 
-#: What a render depends on besides its plan: the environment variables read while
-#: rendering, sent with each task (a worker on another machine has its own).
-TASK_ENVIRONMENT = ("SOURCE_DATE_EPOCH",)
+if TYPE_CHECKING:  # the process pool is loaded when issues are built side by side
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 
 @dataclass(frozen=True)
 class TaskContext:
-    """What a render reads of the process that planned it, sent with the plan: the
-    environment variables of :data:`TASK_ENVIRONMENT`, the working folder (messages
-    name files relative to it) and where zinekit's built-in themes are installed there
-    (a worker reads its own copy of them)."""
+    """What a render reads of the process that planned it besides the plan and the
+    build's options (which carry its SOURCE_DATE_EPOCH and the folder messages name
+    files from): where zinekit's built-in themes are installed there (a worker reads
+    its own copy of them)."""
 
-    environment: dict[str, str | None]
     builtin_themes: str
-    cwd: str
 
     @classmethod
     def here(cls) -> TaskContext:
         from zinekit.themes_loader import builtin_themes_folder
 
-        return cls({name: os.environ.get(name) for name in TASK_ENVIRONMENT},
-                   str(builtin_themes_folder()), os.getcwd())
+        return cls(str(builtin_themes_folder()))
 
 
 def default_jobs() -> int:
@@ -93,7 +86,7 @@ class Outcome:
     error: list[str] | None = None  # the failure, as it would be printed
     outputs: list[Path] = field(default_factory=list)
     pages: int = 0
-    inventory: dict[str, Any] | None = None
+    inventory: Inventory | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     seconds: float = 0.0  # how long the render took on the worker
     thumbnail: bytes | None = None  # the cover the download page shows
@@ -160,6 +153,9 @@ class ProcessWorkers(Workers):
 
     def _pool(self) -> ProcessPoolExecutor:
         if self.pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
             self.pool = ProcessPoolExecutor(
                 max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn"),
                 initializer=start_worker)
@@ -400,8 +396,7 @@ def render_in_worker(render: Callable[[Plan, Reporter], IssueResult], plan: Plan
     recorder = Recorder()
     if context is not None:
         _use_own_themes(plan, Path(context.builtin_themes))
-    with _render_lock, _environment(context.environment if context else {}), \
-            _working_folder(context.cwd if context else None):
+    with _render_lock:
         started = time.perf_counter()
         try:
             _building = True
@@ -413,44 +408,6 @@ def render_in_worker(render: Callable[[Plan, Reporter], IssueResult], plan: Plan
         seconds = time.perf_counter() - started
     return Outcome(recorder.events, None, list(result.outputs), result.pages, result.inventory,
                    list(result.diagnostics.items), seconds, result.thumbnail)
-
-
-class _environment:
-    """Set environment variables for the duration of a render, then put them back."""
-
-    def __init__(self, values: dict[str, str | None]) -> None:
-        self.values = values
-        self.saved: dict[str, str | None] = {}
-
-    def __enter__(self) -> None:
-        for name, value in self.values.items():
-            self.saved[name] = os.environ.get(name)
-            _set_variable(name, value)
-
-    def __exit__(self, *exc_info: Any) -> None:
-        for name, value in self.saved.items():
-            _set_variable(name, value)
-
-
-@contextlib.contextmanager
-def _working_folder(folder: str | None) -> Iterator[None]:
-    """Work in ``folder`` (where it exists here) for the duration of a render."""
-    previous = os.getcwd()
-    if folder is None or folder == previous or not os.path.isdir(folder):
-        yield
-        return
-    os.chdir(folder)
-    try:
-        yield
-    finally:
-        os.chdir(previous)
-
-
-def _set_variable(name: str, value: str | None) -> None:
-    if value is None:
-        os.environ.pop(name, None)
-    else:
-        os.environ[name] = value
 
 
 def _use_own_themes(plan: Plan, planned_with: Path) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from zinekit.errors import Diagnostic, Diagnostics, ZinekitError, display_path, printable
-from zinekit.model import Prepared
+from zinekit.model import READING, Edition, Prepared
 from zinekit.pipeline.build import BuildOptions, prepare_issue
 from zinekit.pipeline.series import Session
 from zinekit.project import issues_at, open_project
@@ -65,8 +65,9 @@ def proof_path(path: Path, theme: str | None = None, edition: str = "pdf") -> Pr
 def proof_issue(prepared: Prepared, edition: str = "pdf") -> list[Finding]:
     """The located findings on the pages of one edition of a prepared issue."""
     documents: list[Any] = []
-    render_pdf(prepared, with_bytes=False, diagnostics=Diagnostics(),
-               on_layout=documents.append, **edition_flags(prepared, edition))
+    variant, printed = edition_of(prepared, edition)
+    render_pdf(prepared, variant, with_bytes=False, diagnostics=Diagnostics(),
+               on_layout=documents.append, edition=printed)
     if not documents:
         raise ZinekitError(f"{prepared.issue.slug}: nothing was laid out")
     found = findings_of(documents[-1], Options(edition=edition, min_ppi=MIN_PPI[edition]))
@@ -76,13 +77,14 @@ def proof_issue(prepared: Prepared, edition: str = "pdf") -> list[Finding]:
     return found
 
 
-def edition_flags(prepared: Prepared, edition: str) -> dict[str, Any]:
-    """What ``render_pdf`` is given to lay out ``edition`` as the build does."""
+def edition_of(prepared: Prepared, edition: str) -> tuple[str | None, Edition]:
+    """The PDF variant and the :class:`Edition` ``render_pdf`` lays ``edition`` out as,
+    as the build does."""
     if edition == "pdf":
-        return {}
-    from zinekit.render.editions import PRESS_BLEED, PRESS_VARIANT
+        return None, READING
+    from zinekit.render.editions import PRESS_VARIANT
+    from zinekit.render.press import press_bleed
 
-    bleed = prepared.issue.build.get("bleed")
     if edition == "press":
-        return {"variant": PRESS_VARIANT, "print_edition": True, "bleed": bleed or PRESS_BLEED}
-    return {"print_edition": True, "bleed": bleed}
+        return PRESS_VARIANT, Edition(print_edition=True, bleed=press_bleed(prepared))
+    return None, Edition(print_edition=True, bleed=prepared.issue.build.typed.bleed)

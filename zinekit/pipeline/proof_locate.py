@@ -9,7 +9,7 @@ word when it is written in the block's first lines.
 
 from __future__ import annotations
 
-from zinekit.model import Article, Prepared
+from zinekit.model import Article, Edition, Prepared
 from zinekit.proof.detectors import Finding
 from zinekit.render.document import article_context
 from zinekit.render.note_overflow import footnote_calls
@@ -58,9 +58,9 @@ class Locator:
         if self._blocks is None:
             self._blocks = {}
             for article in self.prepared.issue.articles:
-                lines: dict[str, int] = {}
-                article_context(article, self.prepared, "print", block_lines=lines)
-                self._blocks.update({block: (article, line) for block, line in lines.items()})
+                lines: dict[str, tuple[str, int]] = {}
+                article_context(article, self.prepared, "print", Edition(block_lines=lines))
+                self._blocks.update({block: (article, line) for block, (_, line) in lines.items()})
         return self._blocks
 
     def _word(self, path: str, line: int, col: int, word: str) -> tuple[int, int]:

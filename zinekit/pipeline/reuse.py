@@ -31,9 +31,10 @@ import hashlib
 import json
 import os
 import re
+import sys
 from dataclasses import fields
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
 from urllib.parse import unquote, urlsplit
 
 from zinekit.pipeline import store as result_store
@@ -80,8 +81,6 @@ _fingerprint: dict[str, Any] = {}
 def zinekit_fingerprint() -> dict[str, Any]:
     """zinekit's version, a hash of its code, and the versions of the libraries it uses."""
     if not _fingerprint:
-        from importlib.metadata import PackageNotFoundError, version
-
         from zinekit import __version__
 
         package = Path(__file__).resolve().parent
@@ -89,14 +88,42 @@ def zinekit_fingerprint() -> dict[str, Any]:
         for path in sorted(package.rglob("*.py")):
             code.update(path.relative_to(package).as_posix().encode() + b"\0")
             code.update(path.read_bytes())
-        libraries: dict[str, str | None] = {}
-        for name in RENDERING_LIBRARIES:
-            try:
-                libraries[name] = version(name)
-            except PackageNotFoundError:
-                libraries[name] = None
+        libraries = library_versions(RENDERING_LIBRARIES)
         _fingerprint.update(version=__version__, code=code.hexdigest(), libraries=libraries)
     return dict(_fingerprint)
+
+
+def library_versions(names: tuple[str, ...]) -> dict[str, str | None]:
+    """The installed version of each library, read from the name of its ``.dist-info``
+    folder on ``sys.path`` — what :mod:`importlib.metadata` reads, without loading it and
+    searching every installed package (a tenth of a second at each start); a library
+    not found that way is asked of :mod:`importlib.metadata`."""
+    wanted = {_normal(name): name for name in names}
+    found: dict[str, str | None] = {}
+    for entry in sys.path:
+        try:
+            listing = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for item in listing:
+            if item.endswith(".dist-info") and "-" in item:
+                name, _, number = item[:-len(".dist-info")].partition("-")
+                if _normal(name) in wanted:
+                    found.setdefault(wanted[_normal(name)], number)
+    for name in names:
+        if name not in found:
+            from importlib.metadata import PackageNotFoundError, version
+
+            try:
+                found[name] = version(name)
+            except PackageNotFoundError:
+                found[name] = None
+    return {name: found[name] for name in names}
+
+
+def _normal(name: str) -> str:
+    """A distribution's name as PEP 503 compares them."""
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def local_references(issue: Issue) -> set[str]:
@@ -134,8 +161,8 @@ def input_files(issue: Issue, theme_folders: list[Path], project_file: Path | No
             add(Path(path))
     bases = {issue.source_file.parent, *(a.path.parent for a in issue.articles)}
     relative = local_references(issue)
-    if isinstance(issue.meta.get("cover"), str):
-        relative.add(issue.meta["cover"])
+    if isinstance(issue.meta.typed.cover, str):
+        relative.add(issue.meta.typed.cover)
     for reference in relative:
         target = unquote(urlsplit(reference).path)
         for base in bases:
@@ -221,7 +248,7 @@ def manifest_path(out: Path) -> Path:
     return out.parent / MANIFEST_FOLDER / f"{out.name}.build.json"
 
 
-def reusable(out: Path, inputs: dict[str, Any], root: Path, warn: Warn = _quiet) -> BuildManifest | None:
+def reusable(out: Path, inputs: Mapping[str, Any], root: Path, warn: Warn = _quiet) -> BuildManifest | None:
     """The manifest of the last build in ``out`` if this user's build wrote it, with the
     same inputs, and every output it wrote is still there, a regular file inside the
     output folder with the same hash; else None.  ``root``: the project."""
@@ -240,7 +267,7 @@ def reusable(out: Path, inputs: dict[str, Any], root: Path, warn: Warn = _quiet)
     return manifest
 
 
-def record(out: Path, inputs: dict[str, Any], written: dict[Path, bytes], pages: int,
+def record(out: Path, inputs: Mapping[str, Any], written: dict[Path, bytes], pages: int,
            diagnostics: Diagnostics, root: Path) -> None:
     """Write the manifest of a build that has just written ``written``, and keep the
     result in the store."""
@@ -267,12 +294,12 @@ def layout_path(out: Path) -> Path:
     return out.parent / MANIFEST_FOLDER / f"{out.name}.layout.json"
 
 
-def layout_key(inputs: dict[str, Any]) -> str:
+def layout_key(inputs: Mapping[str, Any]) -> str:
     kept = {k: v for k, v in inputs.items() if k != "formats"}
     return bytes_digest(json.dumps(as_json(kept), sort_keys=True).encode("utf-8"))
 
 
-def record_layout(out: Path, inputs: dict[str, Any], laid_out: LaidOut) -> None:
+def record_layout(out: Path, inputs: Mapping[str, Any], laid_out: LaidOut) -> None:
     """Keep where the pages of this layout fell, for builds that need no layout."""
     record = {field.name: getattr(laid_out, field.name) for field in fields(laid_out)
               if field.name != "data"}
@@ -282,7 +309,7 @@ def record_layout(out: Path, inputs: dict[str, Any], laid_out: LaidOut) -> None:
                                              sort_keys=True).encode("utf-8"), within=out.parent)
 
 
-def recorded_layout(out: Path, inputs: dict[str, Any]) -> LaidOut | None:
+def recorded_layout(out: Path, inputs: Mapping[str, Any]) -> LaidOut | None:
     """The last layout of the issue in ``out``, if it was made from these inputs."""
     try:
         if not regular_file(layout_path(out)):
@@ -305,7 +332,7 @@ def from_root(path: str | None, root: Path) -> str | None:
         else path
 
 
-def as_json(value: dict[str, Any]) -> dict[str, Any]:
+def as_json(value: Mapping[str, Any]) -> dict[str, Any]:
     """``value`` as it reads back from JSON (tuples become lists, keys strings)."""
     return json.loads(json.dumps(value, sort_keys=True, default=str))
 
@@ -321,7 +348,7 @@ def shared_files(issues: list[Path], project_file: Any) -> dict[str, str]:
 # --- 3. the result store (zinekit.pipeline.store) ---------------------------------------------------
 
 
-def result_key(inputs: dict[str, Any]) -> str:
+def result_key(inputs: Mapping[str, Any]) -> str:
     """The content address of a result: the SHA-256 of its inputs."""
     return bytes_digest(json.dumps(as_json(inputs), sort_keys=True).encode("utf-8"))
 
@@ -331,7 +358,7 @@ def store(out: Path, manifest: BuildManifest, data: bytes) -> None:
     result_store.keep(out, manifest, data, result_key(manifest.inputs))
 
 
-def restore(out: Path, inputs: dict[str, Any], root: Path, warn: Warn = _quiet) -> BuildManifest | None:
+def restore(out: Path, inputs: Mapping[str, Any], root: Path, warn: Warn = _quiet) -> BuildManifest | None:
     """The result of an earlier build with these inputs, written back into ``out``
     from the store; None when the store has none (or a file of it was changed)."""
     if not real_folder(out, out.parent):

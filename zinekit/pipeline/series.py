@@ -14,13 +14,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from zinekit.anthology.expand import expand
 from zinekit.pipeline.catalog_entry import join_catalog
 from zinekit.errors import Diagnostics
 from zinekit.load import load_issue
-from zinekit.model import Issue, IssueResult
+from zinekit.model import Inventory, Issue, IssueResult
 from zinekit.project import Project, is_issue
 from zinekit.resolve.catalog import Catalog, CatalogIssue, load_inventory
 from zinekit.resolve.grammar import parse_targets
@@ -86,7 +84,7 @@ class Session:
         return self.catalog.issue_for_source(issue.path) or \
             self.catalog.issue_for_source(issue.source_file)
 
-    def record(self, issue: Issue, inventory: dict[str, Any]) -> None:
+    def record(self, issue: Issue, inventory: Inventory) -> None:
         """Make ``issue``'s inventory the one other issues resolve against."""
         entry = self.catalog_issue(issue)
         if entry is not None:
@@ -101,10 +99,11 @@ class Session:
                 continue
             issue = self.load(entry.source)
             self.slugs[id(entry)] = issue.slug
-            inventory = self._fresh_inventory(issue)
+            inventory = self.fresh_inventory(issue)
             self.catalog.add_inventory(entry, inventory or make_inventory(issue, None, None, None))
 
-    def _fresh_inventory(self, issue: Issue) -> dict[str, Any] | None:
+    def fresh_inventory(self, issue: Issue) -> Inventory | None:
+        """The inventory of ``issue``'s last build, if it is newer than its files."""
         path = self.inventory_path(issue.slug)
         if not path.is_file():
             return None
@@ -139,7 +138,8 @@ class Session:
     def cited_sources(self, issue: Issue) -> list[CatalogIssue]:
         """The zinekit-built issues that ``issue`` refers to (an anthology: those its
         texts refer to, each resolved in its own issue, that issue included)."""
-        if issue.meta.get("include") and not any(a.origin for a in issue.articles):
+        if issue.meta.typed.include and not any(a.origin for a in issue.articles):
+            from zinekit.anthology.expand import expand  # an anthology's texts
             issue = expand(issue, self.load, self.catalog, Diagnostics()).issue
         own = context_for(issue, self.catalog, None).issue
         contexts: dict[Path | None, RefContext] = {None: context_for(issue, self.catalog, None)}

@@ -119,8 +119,12 @@ def restore(out: Path, key: str, read: Callable[[Path], BuildManifest | None],
 
 
 def _digest(path: Path) -> str:
+    """The SHA-256 of a file, read in blocks (``hashlib.file_digest`` is Python 3.11's)."""
+    digest = hashlib.sha256()
     with open(path, "rb") as file:
-        return hashlib.file_digest(file, "sha256").hexdigest()
+        while block := file.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _intact(blob: Path, digest: str, warn: Warn) -> bool:

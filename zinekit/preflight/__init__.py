@@ -64,8 +64,10 @@ def preflight_pdf(source: Source, options: Options | None = None, label: str | N
         try:
             unlock(reader, fail)
             pages = _pages(reader, fail)
+            options = _told_apart(pages, options)
             report = PreflightReport(label, len(pages), options)
             report.findings += document_findings(reader, options)
+            report.findings += _vendor_document(reader, options, source)
             walker = Walker(reader)
             checked = _drawable(walker, pages, report)
             keys = [_sameness(page) for page in pages[:checked]]
@@ -87,8 +89,47 @@ def preflight_pdf(source: Source, options: Options | None = None, label: str | N
         finally:
             if isinstance(source, (str, Path)):
                 reader.stream.close()
+    report.findings = _as_rejections(report.findings, options)
     report.findings.sort(key=Finding.sort_key)
     return report
+
+
+def _vendor_document(reader: PdfReader, options: Options, source: Source) -> list[Finding]:
+    """The vendor's rules for the whole file (its PDF/X version, its size)."""
+    from zinekit.preflight.vendors import document_rules, vendor_named
+
+    if options.vendor is None:
+        return []
+    try:
+        info = dict(reader.metadata or {})
+        metadata = reader.root_object.get("/Metadata")
+        xmp = metadata.get_object().get_data() if metadata is not None else b""
+    except READ_ERRORS:
+        info, xmp = {}, b""
+    size = len(source) if isinstance(source, bytes) else (
+        Path(source).stat().st_size if isinstance(source, (str, Path)) else None)
+    return document_rules(vendor_named(options.vendor), info, xmp, size)
+
+
+def _as_rejections(findings: list[Finding], options: Options) -> list[Finding]:
+    """With a vendor, each error is worded as the vendor's rejection."""
+    from zinekit.preflight.vendors import vendor_named
+
+    prefix = vendor_named(options.vendor).rejects() if options.vendor else ""
+    if not prefix:
+        return findings
+    return [replace(f, message=f"{prefix} {f.message}") if f.severity == "error" else f
+            for f in findings]
+
+
+def _told_apart(pages: list[PageObject], options: Options) -> Options:
+    """A file of one or two pages shaped as a cover wrap is a cover: its ink limit is
+    the cover's, and a vendor's barcode area is looked at."""
+    from zinekit.preflight.vendors import is_wrap
+
+    if len(pages) <= 2 and all(is_wrap(_box(page, "/TrimBox") or _box(page, "/MediaBox")) for page in pages):
+        return replace(options, wrap=True)
+    return options
 
 
 def _sameness(page: PageObject) -> tuple | None:
@@ -171,14 +212,32 @@ def page_findings(walker: Walker, page: PageObject, index: int, options: Options
     except (*READ_ERRORS, IndexError) as exc:
         checks.add("error", "content", f"the page's content cannot be read ({_why(exc)})", None)
     findings += checks.findings
+    findings += _ink_findings(checks, index, trim, options)
+    if options.vendor is not None:
+        from zinekit.preflight.vendors import page_rules, vendor_named
+
+        findings += page_rules(vendor_named(options.vendor), index, media, trim, bleed,
+                               checks.painted + rects, options.wrap)
     for font, resource, at in checks.fonts.values():
         problem = font_problem(font)
         if problem:
             findings.append(Finding("error", "fonts", f"font {font_name(font, resource)} {problem}: the press "
                                      "would set the text in another font", index, at))
     if trim is not None:
-        findings += text_near_trim(index, rects, trim)
+        findings += text_near_trim(index, rects, trim, options.safe_mm)
     return findings
+
+
+def _ink_findings(checks: PageChecks, index: int, trim: Rect | None, options: Options) -> list[Finding]:
+    """The page's heaviest ink over the limit (the cover's limit on a cover wrap)."""
+    limit = options.ink_limit
+    if options.wrap and options.cover_ink_limit is not None:
+        limit = options.cover_ink_limit
+    ink, _ = checks.ink
+    if limit is None or ink <= limit + 0.5:
+        return []
+    severity = "error" if options.vendor else "warning"
+    return [Finding(severity, "ink", f"total ink {ink:.0f} % (limit {limit} %)", index)]
 
 
 def _box(page: PageObject, key: str) -> Rect | None:

@@ -25,11 +25,20 @@ SMALLEST_IMAGE = 2  # pixels: a 1×1 or 2×2 image is a flat fill, not a picture
 @dataclass(frozen=True)
 class Options:
     """What the press wants: ``colour`` cmyk, grey or any (None: RGB is a warning);
-    ``pdfx`` 1a, 3 or 4 (None: no PDF/X rules); ``min_ppi`` (errors below half of it)."""
+    ``pdfx`` 1a, 3 or 4 (None: no PDF/X rules); ``min_ppi`` (errors below half of it);
+    ``ink_limit`` and ``cover_ink_limit`` in per cent (None: not checked); ``vendor``
+    the name of a row of :mod:`zinekit.preflight.vendors` whose rules are errors, worded
+    as its rejections; ``safe_mm`` how far inside the trim text should stay; ``wrap``
+    whether the file is a cover wrap (the cover's ink limit, the barcode area)."""
 
     colour: str | None = None
     pdfx: str | None = None
     min_ppi: int = 300
+    ink_limit: int | None = 300
+    cover_ink_limit: int | None = None
+    vendor: str | None = None
+    safe_mm: float = 3.0
+    wrap: bool = False  # the file is a cover wrap (told from its pages: preflight_pdf)
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,8 @@ class PageChecks:
     options: Options
     findings: list[Finding] = field(default_factory=list)
     fonts: dict[int, Any] = field(default_factory=dict)  # id → (font dict, name, first position)
+    ink: tuple[float, Rect | None] = (0.0, None)  # the heaviest ink painted, and where
+    painted: list[Rect] = field(default_factory=list)  # images, for the barcode area
     _seen: set = field(default_factory=set)
 
     def __call__(self, mark: Mark) -> None:
@@ -62,6 +73,24 @@ class PageChecks:
             self._colour(mark)
             if mark.state.transparent:
                 self._transparent(mark, mark.state.transparent)
+            if self.options.ink_limit is not None:
+                self._ink(mark)
+
+    def _ink(self, mark: Mark) -> None:
+        from zinekit.preflight.ink import colour_ink, image_ink
+
+        if mark.kind == "image":
+            if mark.detail["mask"]:
+                value = colour_ink(mark.state.fill)
+            else:
+                value = image_ink(mark.detail["xobject"], mark.detail["colour"])
+            self.painted.append(mark.box)
+        elif mark.kind == "stroke":
+            value = colour_ink(mark.state.stroke)
+        else:
+            value = colour_ink(mark.state.fill)
+        if value > self.ink[0] + 0.5:
+            self.ink = (value, mark.box)
 
     def add(self, severity: str, check: str, message: str, at: tuple[float, float] | None,
             once: Any = None) -> None:
@@ -219,8 +248,10 @@ def _mm_rect(rect: Rect) -> str:
     return f"[{', '.join(f'{v / MM:.1f}' for v in rect)}] mm"
 
 
-def text_near_trim(index: int, rects: list[Rect], trim: Rect) -> list[Finding]:
-    """Text inside the trim but closer than 3 mm to one of its edges: one finding per edge."""
+def text_near_trim(index: int, rects: list[Rect], trim: Rect, safe_mm: float = 3.0) -> list[Finding]:
+    """Text inside the trim but closer than ``safe_mm`` to one of its edges: one finding
+    per edge."""
+    safety = safe_mm * MM
     nearest: dict[str, tuple[float, Rect]] = {}
     count: dict[str, int] = {}
     for rect in rects:
@@ -228,7 +259,7 @@ def text_near_trim(index: int, rects: list[Rect], trim: Rect) -> list[Finding]:
             continue  # outside the trimmed page (slug, marks)
         for edge, gap in (("left", rect[0] - trim[0]), ("right", trim[2] - rect[2]),
                           ("bottom", rect[1] - trim[1]), ("top", trim[3] - rect[3])):
-            if gap < TRIM_SAFETY:
+            if gap < safety:
                 count[edge] = count.get(edge, 0) + 1
                 if edge not in nearest or gap < nearest[edge][0]:
                     nearest[edge] = (gap, rect)
@@ -237,6 +268,7 @@ def text_near_trim(index: int, rects: list[Rect], trim: Rect) -> list[Finding]:
         where = "crosses the trim and will be cut" if gap < 0 else f"is {gap / MM:.1f} mm from the trim"
         more = f" ({count[edge]} runs of text)" if count[edge] > 1 else ""
         out.append(Finding("warning", "text-near-trim",
-                           f"text {where} on the {edge} edge{more}; keep text at least 3 mm inside the trim",
+                           f"text {where} on the {edge} edge{more}; keep text at least {safe_mm:g} mm "
+                           "inside the trim",
                            index, (rect[0], rect[3])))
     return out

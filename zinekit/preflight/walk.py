@@ -78,6 +78,7 @@ class Colour:
     kind: str
     name: str
     ink: str = "colour"
+    values: tuple[float, ...] = ()  # the operands that set it (for the ink it takes)
 
 
 GREY = Colour("grey", "DeviceGray", "grey")
@@ -263,6 +264,7 @@ class _Run:
             "bits": int(image.get("/BitsPerComponent", 8) or 8),
             "soft_mask": "/SMask" in image and _resolve(image.get("/SMask")) is not None,
             "colour": colour_of(image.get("/ColorSpace"), resources),
+            "xobject": image,
         }
         self.visit(Mark("image", box, state, detail))
 
@@ -299,7 +301,8 @@ def _gs(run: _Run, args, resources, state: State, *_):
 def _colour(kind: str, stroke: bool) -> Callable:
     def handler(run: _Run, args, resources, state: State, *_):
         ink = "grey" if kind == "grey" or (kind == "cmyk" and _k_only(args)) else "colour"
-        colour = Colour(kind, {"rgb": "DeviceRGB", "cmyk": "DeviceCMYK", "grey": "DeviceGray"}[kind], ink)
+        colour = Colour(kind, {"rgb": "DeviceRGB", "cmyk": "DeviceCMYK", "grey": "DeviceGray"}[kind], ink,
+                        _values(args))
         return replace(state, stroke=colour) if stroke else replace(state, fill=colour)
     return handler
 
@@ -315,8 +318,9 @@ def _set_in_space(stroke: bool) -> Callable:
     def handler(run: _Run, args, resources, state: State, *_):
         current = state.stroke if stroke else state.fill
         if current.kind != "cmyk" or len(args) != 4:
-            return state
-        colour = replace(current, ink="grey" if _k_only(args) else "colour")
+            colour = replace(current, values=_values(args))
+        else:
+            colour = replace(current, ink="grey" if _k_only(args) else "colour", values=_values(args))
         return replace(state, stroke=colour) if stroke else replace(state, fill=colour)
     return handler
 
@@ -415,6 +419,13 @@ def _rect(value: Any) -> Rect:
         return (x0, y0, x1, y1)
     except (TypeError, ValueError):
         return (0.0, 0.0, 0.0, 0.0)
+
+
+def _values(args: list) -> tuple[float, ...]:
+    try:
+        return tuple(float(v) for v in args[:4])
+    except (TypeError, ValueError):
+        return ()
 
 
 def _k_only(args: list) -> bool:

@@ -18,6 +18,7 @@ from typing import Any, Iterable
 from urllib.parse import quote
 
 from zinekit.errors import ZinekitError
+from zinekit.locale import N_, labels
 from zinekit.model import IssueResult
 from zinekit.safety.output import write_bytes
 from zinekit.project import Project
@@ -37,6 +38,12 @@ class Download:
     size: str
     pages: int | None = None
     kind: str = "pdf"
+    sheet: str = ""  # a booklet's sheet size, for its label
+
+    @property
+    def fields(self) -> dict[str, str]:
+        """What the label (a message id, translated by the page) names."""
+        return {"sheet": self.sheet}
 
 
 @dataclass
@@ -51,6 +58,8 @@ class Entry:
     downloads: list[Download] = field(default_factory=list)
     cover: str | None = None
     order: tuple[float, ...] = ()
+    slug: str = ""
+    language: str = "en"
 
 
 def human_size(size: int) -> str:
@@ -108,22 +117,22 @@ def issue_files(folder: Path, slug: str, outputs: Iterable[Path]) -> list[Downlo
     here = folder.resolve()
     made = {p.name for p in outputs if p.parent.resolve() == here and p.is_file()}
 
-    def add(path: Path, label: str, kind: str) -> None:
+    def add(path: Path, label: str, kind: str, sheet: str = "") -> None:
         if path.name not in made:
             return
         pages = pdf_page_count(path) if kind == "pdf" else None
         href = quote(f"{slug}/{path.name}")
-        found.append(Download(label, href, human_size(path.stat().st_size), pages, kind))
+        found.append(Download(label, href, human_size(path.stat().st_size), pages, kind, sheet))
 
-    add(folder / f"{slug}.pdf", "Reading PDF", "pdf")
+    add(folder / f"{slug}.pdf", N_("Reading PDF"), "pdf")
     for booklet in sorted(folder.glob(f"{slug}-booklet-*.pdf")):
         sheet = booklet.stem[len(f"{slug}-booklet-"):]
-        add(booklet, f"Booklet to print and fold ({_sheet_name(sheet)})", "pdf")
+        add(booklet, N_("Booklet to print and fold ({sheet})"), "pdf", _sheet_name(sheet))
     for press in sorted(folder.glob(f"{slug}-press*.pdf")):
-        add(press, "Press PDF (for a print shop)", "pdf")
-    add(folder / f"{slug}-cover.pdf", "Cover of a perfect-bound copy (for a print shop)", "pdf")
-    add(folder / f"{slug}.epub", "EPUB (e-readers)", "epub")
-    add(folder / "index.html", "Read online", "html")
+        add(press, N_("Press PDF (for a print shop)"), "pdf")
+    add(folder / f"{slug}-cover.pdf", N_("Cover of a perfect-bound copy (for a print shop)"), "pdf")
+    add(folder / f"{slug}.epub", N_("EPUB (e-readers)"), "epub")
+    add(folder / "index.html", N_("Read online"), "html")
     return found
 
 
@@ -131,21 +140,26 @@ def _sheet_name(sheet: str) -> str:
     return sheet.upper() if re.fullmatch(r"[abc]\d+", sheet) else sheet
 
 
-def issue_entry(result: IssueResult, out_dir: Path) -> Entry:
+def issue_entry(result: IssueResult, out_dir: Path, covers: dict[str, str] | None = None) -> Entry:
     """The issue's entry on the page, with the files its build made; the cover is the
-    one its build drew, else it is drawn here from the reading PDF it made."""
+    library's (``covers``, by slug: :mod:`zinekit.library.thumbnails`), else the one its
+    build drew, else it is drawn here from the reading PDF it made."""
     issue = result.issue
     folder = out_dir / issue.slug
     meta = issue.meta
     entry = Entry(
         title=issue.title,
         line=issue_line(issue),
-        season=str(meta.get("season") or format_issue_date(meta.get("date"), issue.language)),
-        description=str(meta.get("description") or ""),
+        season=str(meta.typed.season or format_issue_date(meta.typed.date, issue.language)),
+        description=str(meta.typed.description or ""),
         contents=[a.title for a in issue.articles if a.title and not a.is_intro],
         downloads=issue_files(folder, issue.slug, result.outputs),
-        order=tuple(_number(meta.get(k)) for k in ("volume", "number", "chapter")),
+        order=tuple(_number(value) for value in meta.typed.numbering),
+        slug=issue.slug, language=issue.language,
     )
+    if covers is not None:
+        entry.cover = covers.get(issue.slug)
+        return entry
     reading = folder / f"{issue.slug}.pdf"
     made = reading in result.outputs and reading.is_file()
     cover = result.thumbnail or (cover_thumbnail(reading) if made else None)
@@ -187,29 +201,35 @@ def series_settings(project: Project) -> dict[str, Any]:
 
 def page_theme(project: Project) -> Theme:
     try:
-        return load_theme(str(project.build.get("theme") or "pamphlet"), project.root)
+        return load_theme(project.build.typed.theme, project.root)
     except ZinekitError:
         return Theme(name="base", folders=[builtin_themes_folder() / "base"])
 
 
-def download_page(project: Project, results: list[IssueResult], out_dir: Path) -> str:
-    """The page's HTML; newest issue first (by volume, number, chapter)."""
-    entries = sorted((issue_entry(result, out_dir) for result in results),
+def download_page(project: Project, results: list[IssueResult], out_dir: Path,
+                  library: dict[str, Any] | None = None) -> str:
+    """The page's HTML; newest issue first (by volume, number, chapter).  ``library``:
+    what the readers' library adds (:mod:`zinekit.library`): covers, catalogs, search."""
+    library = library or {}
+    entries = sorted((issue_entry(result, out_dir, library.get("covers")) for result in results),
                      key=lambda e: e.order, reverse=True)
+    language = results[0].issue.language if results else "en"
     series = series_settings(project)
     theme = page_theme(project)
     stylesheet = theme_file(theme, PAGE_STYLESHEET)
     return web_templates(theme).get_template("web/downloads.html").render(
         series=series.get("name") or "", series_url=series.get("url") or "",
         entries=entries, back_issues=back_issues(project),
-        language=results[0].issue.language if results else "en",
+        language=language, library=library,
         stylesheet=stylesheet.read_text(encoding="utf-8") if stylesheet else "",
+        **labels(library.get("language") or language).template_globals(),
     )
 
 
-def write_download_page(project: Project, results: list[IssueResult], out_dir: Path) -> Path:
+def write_download_page(project: Project, results: list[IssueResult], out_dir: Path,
+                        library: dict[str, Any] | None = None) -> Path:
     """Write ``out_dir/index.html`` for the issues built."""
     target = out_dir / "index.html"
-    page = download_page(project, results, out_dir)
+    page = download_page(project, results, out_dir, library)
     write_bytes(target, page.encode("utf-8"), within=out_dir)
     return target

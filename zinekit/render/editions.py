@@ -10,21 +10,23 @@ from __future__ import annotations
 
 import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from zinekit.errors import Diagnostics, ImposeError
-from zinekit.impose import ImposeOptions, ImposeReport, impose_pdf
+from zinekit.impose.options import ImposeOptions
 from zinekit.impose.binding import binding_for_language
 from zinekit.impose.registry import FOLDED
-from zinekit.model import Issue, Prepared
+from zinekit.config import Length
+from zinekit.model import Edition, Issue, Prepared
 from zinekit.render.document import render_issue_html
 
-PRESS_BLEED = "3mm"
+if TYPE_CHECKING:  # the imposition's PDF work (pypdf) is loaded when a booklet is made
+    from zinekit.impose import ImposeReport
+
+PRESS_BLEED = Length.parse("3mm")
 PRESS_VARIANT = "pdf/x-4"
-#: The press edition is PDF/X-4: its output intent tells the press how to print its RGB,
-#: so colour is not checked; everything else a press rejects is.
-PRESS_PREFLIGHT = {"colour": "any", "pdfx": "4"}
 
 
 #: Link markup: the only thing the print edition may drop without printing differently
@@ -32,15 +34,23 @@ PRESS_PREFLIGHT = {"colour": "any", "pdfx": "4"}
 LINK_MARKUP = re.compile(r"</?(?:a|span)\b[^>]*>")
 
 
-def print_edition_differs(prepared: Prepared) -> bool:
-    """Whether the print edition must be laid out on its own: what it prints differs
-    from the reading edition once links are set aside — the address it prints after an
-    external link, the back cover paper always has, bleed.  Otherwise the booklet is
-    the reading PDF's very pages (imposition drops their links, as paper does)."""
-    reading = render_issue_html(prepared, mode="print")
-    paper = render_issue_html(prepared, mode="print", print_edition=True,
-                              bleed=prepared.issue.build.get("bleed"))
-    return LINK_MARKUP.sub("", reading) != LINK_MARKUP.sub("", paper)
+def print_edition_source(prepared: Prepared) -> str:
+    """How the booklet gets the print edition's pages: ``"reading"`` (the reading PDF's
+    pages print the same), ``"reading+back"`` (they do, followed by a back cover that
+    prints nothing: the imposition adds a blank page for it) or ``"own"`` (a layout of
+    its own: an address printed after a link, a blurb only paper has, bleed, a theme
+    that draws on an empty back cover)."""
+    from zinekit.render.back_cover import empty_back_cover_is_blank, without_empty_back_cover
+
+    reading = LINK_MARKUP.sub("", render_issue_html(prepared, mode="print"))
+    paper = LINK_MARKUP.sub("", render_issue_html(prepared, mode="print", edition=Edition(
+        print_edition=True, bleed=prepared.issue.build.typed.bleed)))
+    if reading == paper:
+        return "reading"
+    if without_empty_back_cover(paper) == reading and \
+            empty_back_cover_is_blank(prepared.theme.stylesheets("print")):
+        return "reading+back"
+    return "own"
 
 
 @dataclass
@@ -55,32 +65,36 @@ def booklet_options(issue: Issue, caliper_mm: float | None = None) -> ImposeOpti
     paper's thickness (``caliper``) is the creep of a folded layout; the binding from the
     front matter's ``binding``, else from the issue's language (right to left for Arabic,
     Hebrew, Persian …)."""
-    build = issue.build
-    bleed = build.get("bleed")
-    layout = build.get("booklet_layout", "saddle")
-    binding = issue.meta.get("binding") or binding_for_language(issue.language)
+    build = issue.build.typed
+    bleed, layout = build.bleed, build.booklet_layout
+    binding = issue.meta.typed.binding or binding_for_language(issue.language)
     try:
         return ImposeOptions.parse(
             layout=layout,
-            signature=build.get("booklet_signature"),
-            sheet=build.get("booklet_sheet"),
+            signature=build.booklet_signature,
+            sheet=build.booklet_sheet,
             creep=f"{caliper_mm:g}mm" if caliper_mm and layout in FOLDED else None,
-            bleed=bleed,
-            marks=bool(bleed),
+            bleed=bleed.points if bleed is not None else None,
+            marks=bleed is not None,
             binding=binding,
-            cover=build.get("booklet_cover", "included"),
-            path=build.path,
+            cover=build.booklet_cover,
+            path=issue.build.path,
         )
     except ImposeError as exc:
-        line = (build.line_of("booklet_layout") or build.line_of("booklet_sheet")
-                or build.line_of("booklet_cover") or 1)
-        raise ImposeError(exc.diagnostic.message, build.path, line, 1) from None
+        lines = issue.build.line_of
+        line = lines("booklet_layout") or lines("booklet_sheet") or lines("booklet_cover") or 1
+        raise ImposeError(exc.diagnostic.message, issue.build.path, line, 1) from None
 
 
 def impose_booklet(issue: Issue, print_pdf: bytes, out: Path, diagnostics: Diagnostics,
-                   caliper_mm: float | None = None) -> Booklet | None:
-    """Impose the print edition; the file is named after the sheet it is laid out on."""
+                   caliper_mm: float | None = None, blank_back: bool = False) -> Booklet | None:
+    """Impose the print edition; the file is named after the sheet it is laid out on.
+    ``blank_back``: the print edition is ``print_pdf`` and a blank back cover after it."""
+    from zinekit.impose import impose_pdf
+
     options = booklet_options(issue, caliper_mm)
+    if blank_back:
+        options = replace(options, blank_back=True)
     with tempfile.TemporaryDirectory(prefix="zinekit-booklet-") as folder:
         target = Path(folder) / "booklet.pdf"
         try:
@@ -95,12 +109,17 @@ def impose_booklet(issue: Issue, print_pdf: bytes, out: Path, diagnostics: Diagn
     return Booklet(filename, data, report)
 
 
-def preflight_press(issue: Issue, press_pdf: bytes, diagnostics: Diagnostics) -> None:
-    """Check the press PDF as a press would; each finding becomes a build warning."""
-    from zinekit.preflight import PreflightOptions, preflight_pdf
+def preflight_press(prepared: Prepared, press_pdf: bytes, what: str = "press PDF",
+                    suffix: str = "press") -> None:
+    """Check the press PDF (or the cover wrap: ``what``, ``suffix``) as its vendor would
+    (zinekit/preflight/vendors.py); each finding becomes a build warning."""
+    from zinekit.preflight import preflight_pdf
+    from zinekit.preflight.vendors import options_for
 
-    report = preflight_pdf(press_pdf, PreflightOptions(**PRESS_PREFLIGHT), label=f"{issue.slug}-press.pdf")
+    issue, diagnostics = prepared.issue, prepared.diagnostics
+    options = options_for(prepared.settings.typed.vendor or "generic")
+    report = preflight_pdf(press_pdf, options, label=f"{issue.slug}-{suffix}.pdf")
     for finding in report.findings:
         located = report.located(finding)
-        where = f"press PDF, {located}" if located else "press PDF"
+        where = f"{what}, {located}" if located else what
         diagnostics.warning(f"{where}: {finding.message} (zinekit preflight)", str(issue.source_file), 0, 0)

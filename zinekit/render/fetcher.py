@@ -120,7 +120,7 @@ def find_image(issue: Issue, url: str,
 def find_cover(issue: Issue, url: str,
                fetcher: ProjectFetcher) -> tuple[str, str, int, int] | None:
     """The ``cover:`` image as its front matter writes it, when it resolves to ``url``."""
-    written = issue.meta.get("cover")
+    written = issue.meta.typed.cover
     if not isinstance(written, str) or not written:
         return None
     base = fetcher.url_for(issue.source_file.parent) + "/"

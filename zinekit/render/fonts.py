@@ -8,38 +8,67 @@ Two more font problems WeasyPrint passes over in silence are reported here: a th
 file that cannot be read (an error naming the file), and a ``font-family`` the theme
 declares no ``@font-face`` for and the machine lacks (a warning at its line in the
 stylesheet), whose text would be set in a fallback font such as DejaVu.
+
+What a font file covers, and whether it can be read, is kept between runs in the user's
+cache folder, under the digest of the file's bytes (:mod:`zinekit.render.font_cache`):
+``zinekit check`` after an edit reads no font again.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 import subprocess
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 
 import tinycss2
-from fontTools.ttLib import TTFont
 
 from zinekit.config import Settings
 from zinekit.errors import Diagnostics
 from zinekit.model import Issue
+from zinekit.render.font_cache import points, ranges, remembered
 
 IGNORED_CATEGORIES = {"Cc", "Cf", "Zs", "Zl", "Zp", "Co", "Cn"}
 
 
 @lru_cache(maxsize=64)
 def font_file_coverage(path: str) -> frozenset[int]:
-    if font_problem(path) is not None:
-        return frozenset()
-    with TTFont(path, lazy=True, fontNumber=0) as font:
-        return frozenset(font.getBestCmap() or {})
+    """The code points the font file at ``path`` maps to a glyph (none if damaged)."""
+    return remembered(path, "coverage", _read_coverage, ranges, points)
 
 
 @lru_cache(maxsize=64)
 def font_problem(path: str) -> str | None:
+    """Why the font file at ``path`` cannot be used (damaged, or not a font), or None."""
+    return remembered(path, "problem", _read_problem, lambda p: [p], _one_text) or None
+
+
+def _one_text(value: object) -> str | None:
+    """``[problem]`` read back: the problem, or "" for none (None: not an entry)."""
+    if isinstance(value, list) and len(value) == 1 and (value[0] is None or isinstance(value[0], str)):
+        return value[0] or ""
+    return None
+
+
+def _read_coverage(path: str) -> frozenset[int]:
+    """Open the font with fontTools (loaded here: only for a font not seen before)."""
+    if font_problem(path):
+        return frozenset()
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, lazy=True, fontNumber=0) as font:
+        return frozenset(font.getBestCmap() or {})
+
+
+def _read_problem(path: str) -> str | None:
     """Why the font file at ``path`` cannot be used (damaged, or not a font), or None:
     the tables a layout and the EPUB cover's lettering read are read once here."""
+    from fontTools.ttLib import TTFont
+
     try:
         with TTFont(path, fontNumber=0) as font:
             cmap = font.getBestCmap()
@@ -297,3 +326,29 @@ def _families(tokens: list) -> list[str]:
         elif token.type in ("string", "ident"):
             words.append(token.value)
     return families
+
+
+#: The environment variable fontTools stamps the font subsets WeasyPrint embeds with
+#: (their ``head`` table's modification time): the one reader of the build's source
+#: date that is not zinekit's own.
+SOURCE_DATE_VARIABLE = "SOURCE_DATE_EPOCH"
+
+
+@contextlib.contextmanager
+def fonts_dated(epoch: str | None) -> Iterator[None]:
+    """Embedded fonts stamped with the build's ``epoch`` while the block runs.  Where
+    the build started (and in the local worker processes, which inherit its
+    environment) the variable already says so and nothing is touched; only a cluster
+    worker started elsewhere sets it, for the render's duration."""
+    if epoch is None or os.environ.get(SOURCE_DATE_VARIABLE) == epoch:
+        yield
+        return
+    saved = os.environ.get(SOURCE_DATE_VARIABLE)
+    os.environ[SOURCE_DATE_VARIABLE] = epoch
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop(SOURCE_DATE_VARIABLE, None)
+        else:
+            os.environ[SOURCE_DATE_VARIABLE] = saved

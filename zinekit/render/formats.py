@@ -12,16 +12,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from zinekit.model import LaidOut, Prepared
+if TYPE_CHECKING:  # naming the formats (the command line's help) loads no stage
+    from zinekit.model import LaidOut, Prepared
 
 # The makers import what they use when called: naming the formats (the command line's
 # help, the docs) does not load WeasyPrint.
 
 #: Makes a format's files: (prepared issue, reading PDF, the issue's output folder)
 #: → {path: bytes}.  Reports (how to print a booklet) go to ``prepared.notes``.
-Maker = Callable[[Prepared, "LaidOut | None", Path], "dict[Path, bytes]"]
+Maker = Callable[["Prepared", "LaidOut | None", Path], "dict[Path, bytes]"]
 
 
 @dataclass(frozen=True)
@@ -41,18 +42,27 @@ def _reading_pdf(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict
 
 def _booklet(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Path, bytes]:
     """The print edition (no live links, addresses printed), imposed: the reading PDF's
-    own pages when the print edition prints the same, else a layout of its own."""
-    from zinekit.render.editions import impose_booklet, print_edition_differs
+    own pages when the print edition prints the same (with a blank page added for an
+    empty back cover), else a layout of its own."""
+    from zinekit.render.editions import impose_booklet, print_edition_source
     from zinekit.render.note_overflow import notes_at_end
     from zinekit.render.paper import caliper_of
-    from zinekit.render.pdf import render_pdf
 
-    paper = reading
-    if paper is None or not paper.data or print_edition_differs(prepared):
-        paper = render_pdf(prepared, print_edition=True, bleed=prepared.issue.build.get("bleed"),
-                           end_notes=notes_at_end(reading))
+    paper, source = reading, "own"
+    if paper is not None and paper.data:
+        source = print_edition_source(prepared)
+    if source == "own":
+        from zinekit.render.pdf import render_pdf
+
+        from zinekit.model import Edition
+
+        paper = render_pdf(prepared, edition=Edition(
+            print_edition=True, bleed=prepared.issue.build.typed.bleed,
+            end_notes=notes_at_end(reading)))
+    assert paper is not None
     booklet = impose_booklet(prepared.issue, paper.data, out, prepared.diagnostics,
-                             caliper_of(prepared.settings, prepared.diagnostics))
+                             caliper_of(prepared.settings, prepared.diagnostics),
+                             blank_back=source == "reading+back")
     if booklet is None:
         return {}
     prepared.notes.append(str(booklet.report))
@@ -60,19 +70,20 @@ def _booklet(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Pat
 
 
 def _press(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Path, bytes]:
-    """The print edition as single pages with bleed, PDF/X."""
-    from zinekit.render.editions import PRESS_BLEED, PRESS_VARIANT, preflight_press
-    from zinekit.render.note_overflow import notes_at_end
-    from zinekit.render.pdf import render_pdf
+    """The print edition as single pages with bleed, PDF/X, one-ink black in CMYK
+    (zinekit/render/press.py), made for the ``vendor``."""
+    from zinekit.render.editions import preflight_press
+    from zinekit.render.press import press_pdf, press_report
 
-    bleed = prepared.issue.build.get("bleed") or PRESS_BLEED
-    press = render_pdf(prepared, variant=PRESS_VARIANT, print_edition=True, bleed=bleed,
-                       end_notes=notes_at_end(reading))
-    preflight_press(prepared.issue, press.data, prepared.diagnostics)
+    data, pages, converted = press_pdf(prepared, reading)
+    preflight_press(prepared, data)
     path = out / f"{prepared.issue.slug}-press.pdf"
-    if reading is not None and press.pages != reading.pages:
-        prepared.notes.append(press_note(path, press.pages, reading.pages))
-    return {path: press.data}
+    report = press_report(prepared, converted)
+    if report:
+        prepared.notes.append(report)
+    if reading is not None and pages != reading.pages:
+        prepared.notes.append(press_note(path, pages, reading.pages))
+    return {path: data}
 
 
 def press_note(path: Path, pages: int, reading_pages: int) -> str:
@@ -90,6 +101,12 @@ def _cover(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Path,
     from zinekit.render.cover import make_cover
 
     return make_cover(prepared, reading, out)
+
+
+def _riso(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Path, bytes]:
+    from zinekit.render.riso import make_riso
+
+    return make_riso(prepared, reading, out)
 
 
 def _epub(prepared: Prepared, reading: LaidOut | None, out: Path) -> dict[Path, bytes]:
@@ -115,6 +132,9 @@ FORMATS: dict[str, OutputFormat] = {f.name: f for f in (
                  "<slug>-press.pdf", False, _press),
     OutputFormat("cover", "the full-wrap cover of a perfect-bound copy: back, spine, front, "
                  "3 mm bleed", "<slug>-cover.pdf", False, _cover),
+    OutputFormat("riso", "risograph masters: one greyscale PDF per ink with registration marks, "
+                 "and a preview in the inks' colours", "<slug>-riso-<ink>.pdf, <slug>-riso-preview.pdf",
+                 False, _riso),
     OutputFormat("epub", "EPUB 3 with pop-up footnotes", "<slug>.epub", True, _epub,
                  laid_out=False),
     OutputFormat("html", "the web edition", "index.html, assets/", False, _web, laid_out=False),

@@ -114,7 +114,8 @@ def mark_languages(document: str, language: str, others: tuple[str, ...] = ()) -
     """Every text node of an HTML ``document`` in ``language`` with its runs of other
     scripts marked (see the module's docstring)."""
     own = own_scripts(language)
-    out, at, skipping = [], 0, []
+    out: list[str] = []
+    at, skipping = 0, list[str]()
     for match in TAG.finditer(document):
         text = document[at:match.start()]
         out.append(text if skipping or text.isascii() else mark_runs(text, own, others))

@@ -12,9 +12,11 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_skeleton
+if TYPE_CHECKING:  # Babel's locale data is loaded when a date is printed
+    from babel import Locale
+
 
 DAY = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")
 MONTH = re.compile(r"^([0-9]{4})-([0-9]{1,2})$")
@@ -26,6 +28,8 @@ NUMBER_IN_TEXT = re.compile(r"[0-9]+")
 def babel_locale(language: str) -> Locale:
     """The Babel locale of a BCP 47 tag, falling back along the tag (``pt-XX`` → ``pt``)
     and to English for a language CLDR does not know."""
+    from babel import Locale, UnknownLocaleError
+
     parts = language.replace("_", "-").split("-")
     while parts:
         try:
@@ -39,6 +43,10 @@ def format_issue_date(value: object, language: str) -> str:
     """A front-matter date as the language writes it; free text as written."""
     text = str(value).strip() if value is not None else ""
     day, month = DAY.match(text), MONTH.match(text)
+    if not day and not month:
+        return text
+    from babel.dates import format_date, format_skeleton
+
     try:
         if day:
             date = _dt.date(*(int(part) for part in day.groups()))

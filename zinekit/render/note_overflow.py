@@ -24,6 +24,7 @@ from typing import Callable, Iterable
 import weasyprint
 from weasyprint.formatting_structure import boxes
 
+from zinekit.config import SHARED_OPTIONS
 from zinekit.errors import Diagnostics, display_path
 from zinekit.model import Issue, LaidOut, Prepared
 from zinekit.reachins import page_box
@@ -88,8 +89,8 @@ def placement_for(prepared: Prepared, html_for: Callable[[frozenset[str]], str],
                   already: Iterable[str] | None = None) -> NotePlacement:
     """Each article's ``notes_overflow``: its own front matter's, else the issue's;
     ``already``: notes the HTML sets at the end from the start."""
-    default = str(prepared.settings.get(SETTING) or "next")
-    policies = {article.anchor: str(article.meta.explicit(SETTING) or default)
+    default = prepared.settings.typed.notes_overflow or SHARED_OPTIONS[SETTING].default
+    policies = {article.anchor: article.meta.typed.notes_overflow or default
                 for article in prepared.issue.articles}
     return NotePlacement(policies, html_for, sorted(already or ()))
 

@@ -79,18 +79,18 @@ def caliper_of(settings: IssueSettings, diagnostics: Diagnostics) -> float | Non
 
 def spine_direction(settings: IssueSettings, language: str) -> str:
     """``top-to-bottom`` or ``bottom-to-top``: the setting, else the language's custom."""
-    chosen = settings.get("spine_text")
+    chosen = settings.typed.spine_text
     if chosen:
-        return str(chosen)
+        return chosen
     primary = language.split("-")[0].lower()
     return "bottom-to-top" if primary in BOTTOM_TO_TOP else "top-to-bottom"
 
 
 def binding_side(settings: IssueSettings, language: str) -> str:
     """``ltr`` (bound on the left, front cover on the right of the wrap) or ``rtl``."""
-    chosen = settings.get("binding")
+    chosen = settings.typed.binding
     if chosen in ("ltr", "rtl"):
-        return str(chosen)
+        return chosen
     return text_direction(language)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
@@ -16,7 +17,7 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
 from zinekit.errors import Diagnostics
-from zinekit.model import Issue, LaidOut, Prepared
+from zinekit.model import READING, Edition, Issue, LaidOut, Prepared
 from zinekit.reachins import page_box, rendering, weasyprint_log, with_stack_room
 from zinekit.render.document import render_issue_html
 from zinekit.render.fetcher import ProjectFetcher, report_image, report_refusals
@@ -121,9 +122,9 @@ def _render(html: str, issue: Issue, stylesheets: list[Path], fetcher: ProjectFe
         stylesheets=css, font_config=fonts, **variant_options(variant))
 
 
-def edition_variant(variant: str | None, flags: dict[str, object]) -> str | None:
+def edition_variant(variant: str | None, edition: Edition) -> str | None:
     """The variant asked for; by default PDF/UA-1 for the reading PDF, none for paper."""
-    if variant is not None or flags.get("print_edition"):
+    if variant is not None or edition.print_edition:
         return variant
     return READING_VARIANT
 
@@ -131,23 +132,27 @@ def edition_variant(variant: str | None, flags: dict[str, object]) -> str | None
 def render_pdf(prepared: Prepared, variant: str | None = None, with_bytes: bool = True,
                diagnostics: Diagnostics | None = None,
                on_layout: Callable[[weasyprint.Document], None] | None = None,
-               **flags: object) -> LaidOut:
+               keep_document: list[tuple[weasyprint.Document, str]] | None = None,
+               edition: Edition = READING) -> LaidOut:
     """Lay out a PDF edition (by default the reading PDF, tagged PDF/UA-1): its bytes,
     page count, the page of every anchor and where each page begins; problems go to
     ``diagnostics`` (the issue's by default).
     ``with_bytes=False`` lays it out for its pages only: writing a 1,000-page PDF is
     about a sixth of the time it takes.  ``end_notes`` (the ids of footnotes to print at
     their article's end, e.g. those the reading PDF moved) start the print edition
-    where the reading PDF ended (:mod:`zinekit.render.note_overflow`)."""
+    where the reading PDF ended (:mod:`zinekit.render.note_overflow`).  ``on_layout`` is
+    handed WeasyPrint's document (the preview's page view reads where blocks landed);
+    ``keep_document`` receives ``(document, html)``, to draw the same layout again (the
+    print editions)."""
     issue, theme = prepared.issue, prepared.theme
     diagnostics = prepared.diagnostics if diagnostics is None else diagnostics
-    variant = edition_variant(variant, flags)
-    html = render_issue_html(prepared, mode="print", **flags)
-    others = {key: value for key, value in flags.items() if key != "end_notes"}
+    variant = edition_variant(variant, edition)
+    html = render_issue_html(prepared, mode="print", edition=edition)
     placement = placement_for(prepared, lambda end_notes: render_issue_html(
-        prepared, mode="print", end_notes=end_notes, **others), flags.get("end_notes"))
+        prepared, mode="print", edition=replace(edition, end_notes=end_notes)),
+        edition.end_notes)
     fetcher = ProjectFetcher([issue.root, *theme.folders, builtin_themes_folder()],
-                             allow_network=bool(issue.build.get("allow_network")),
+                             allow_network=issue.build.typed.allow_network,
                              mounts=[issue.root, builtin_themes_folder()])
     check_font_coverage(issue, theme.fonts(), diagnostics)
     check_font_families(theme.stylesheets("print"), diagnostics)
@@ -156,10 +161,12 @@ def render_pdf(prepared: Prepared, variant: str | None = None, with_bytes: bool 
         document = with_stack_room(render_document, html, issue, theme.stylesheets("print"),
                                    fetcher, diagnostics, variant, placement)
         data = with_stack_room(pdf_bytes, document, html, variant) if with_bytes else b""
-    if on_layout is not None:  # zinekit proof reads the layout (zinekit.proof)
+    if on_layout is not None:
         on_layout(document)
+    if keep_document is not None:
+        keep_document.append((document, html))
     report = moved_note(prepared, placement)
-    if report and not flags.get("print_edition"):  # the print edition moves the same
+    if report and not edition.print_edition:  # the print edition moves the same
         prepared.notes.append(report)
     anchor_pages: dict[str, int] = {}
     for number, laid_out in enumerate(document.pages, start=1):

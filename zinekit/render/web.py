@@ -29,7 +29,7 @@ from zinekit.errors import Diagnostics
 from zinekit.markup.sanitize import remote_removed, without_remote
 from zinekit.model import Issue, Prepared
 from zinekit.render.document import render_issue_html
-from zinekit.render.epub.assets import css_urls, set_url, url_of
+from zinekit.render.asset_rules import css_urls, set_url, url_of
 from zinekit.themes_loader import Theme, builtin_themes_folder, template_environment
 from zinekit.safety.names import existing_path, nfc
 
@@ -248,7 +248,7 @@ class Assets:
 
     def _warn_remote(self, tag: str, name: str, value: str) -> None:
         path, line, col = self._where(value)
-        if tag.lower() == "img" and name.lower() == "src" and not self.issue.build.get("allow_network"):
+        if tag.lower() == "img" and name.lower() == "src" and not self.issue.build.typed.allow_network:
             message = f"not loaded: {value} (the network is off (set allow_network = true in [build]))"
         else:
             message = remote_removed(f'<{tag} {name}="{value}">')

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import pybtex.errors
-from pybtex.database import BibliographyData, Entry
-from pybtex.database.input.bibtex import Parser
-from pybtex.exceptions import PybtexError
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pybtex is loaded when a .bib file is read
+    from pybtex.database import BibliographyData, Entry
 
 from zinekit.errors import Diagnostics
 from zinekit.safety.limits import irregular_kind, not_regular
@@ -56,7 +56,7 @@ class Bibliography:
 def find_bibliography(issue: Issue, diagnostics: Diagnostics) -> Path | None:
     """The issue's ``.bib`` file, or None (reported when the issue names one that is
     missing or lies outside the project folder)."""
-    named = issue.meta.get("bibliography")
+    named = issue.meta.typed.bibliography
     if not named:
         default = issue.root / DEFAULT_BIBLIOGRAPHY
         if irregular_kind(default) is not None:
@@ -94,6 +94,11 @@ def _shown(path: Path, root: Path) -> str:
 
 def read_bibliography(path: Path, root: Path, diagnostics: Diagnostics) -> Bibliography:
     """Parse ``path`` with pybtex; report every problem with its line in the file."""
+    import pybtex.errors
+    from pybtex.database import BibliographyData
+    from pybtex.database.input.bibtex import Parser
+    from pybtex.exceptions import PybtexError
+
     shown = _shown(path, root)
     size = path.stat().st_size
     if size > MAX_BIB_BYTES:

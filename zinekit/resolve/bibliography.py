@@ -22,18 +22,17 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-import pybtex.errors
-from pybtex.database import Entry
-from pybtex.exceptions import PybtexError
-from pybtex.plugin import find_plugin
-from pybtex.richtext import Text
-from pybtex.style.template import FieldIsMissing
+if TYPE_CHECKING:  # pybtex is loaded when an issue cites or lists works
+    from pybtex.database import Entry
+    from pybtex.exceptions import PybtexError
 
 from zinekit.markup.structure import unique_id
 from zinekit.errors import Diagnostics
+from zinekit.locale import ENGLISH, labels
 from zinekit.model import Citation, Issue, Resolved
 from zinekit.resolve.bibfile import (DEFAULT_BIBLIOGRAPHY, Bibliography, find_bibliography,
                                      read_bibliography)
@@ -45,27 +44,27 @@ FORMATTING_STYLE = "plain"  # pybtex's formatting style for the entries of the l
 ANNOTE_FIELDS = ("annote", "annotation")
 SAFE_URL = re.compile(r"^(https?:|mailto:)", re.I)
 
-HtmlBackend = find_plugin("pybtex.backends", "html")
-
-
-class XhtmlBackend(HtmlBackend):  # type: ignore[misc, valid-type]
+@lru_cache(maxsize=1)
+def xhtml_backend() -> Any:
     """pybtex's HTML backend writing what XHTML (EPUB) accepts: characters instead of
-    named entities, escaped link addresses, no script or relative links."""
+    named entities, escaped link addresses, no script or relative links.  (Made on first
+    use: finding pybtex's plugins reads every installed package's entry points.)"""
+    from pybtex.plugin import find_plugin
 
-    symbols = {"ndash": "\u2013", "newblock": " ", "nbsp": "\u00a0"}
+    class XhtmlBackend(find_plugin("pybtex.backends", "html")):  # type: ignore[misc]
+        symbols = {"ndash": "\u2013", "newblock": " ", "nbsp": "\u00a0"}
 
-    def format_protected(self, text: str) -> str:
-        return text
-
-    def format_href(self, url: str, text: str, external: bool = False) -> str:
-        if not text:
-            return ""
-        if not SAFE_URL.match(url.strip()):
+        def format_protected(self, text: str) -> str:
             return text
-        return f'<a href="{html.escape(url.strip(), quote=True)}">{text}</a>'
 
+        def format_href(self, url: str, text: str, external: bool = False) -> str:
+            if not text:
+                return ""
+            if not SAFE_URL.match(url.strip()):
+                return text
+            return f'<a href="{html.escape(url.strip(), quote=True)}">{text}</a>'
 
-BACKEND = XhtmlBackend()
+    return XhtmlBackend()
 
 
 @dataclass
@@ -122,7 +121,7 @@ def _list_places(issue: Issue) -> list[tuple[str | None, int]]:
     places: list[tuple[str | None, int]] = []
     for article in issue.articles:
         places += [(str(article.path), line) for line in article.text.further_reading_at]
-    if issue.meta.get("further_reading"):
+    if issue.meta.typed.further_reading:
         places.append((issue.meta.path, issue.meta.line_of("further_reading")))
     return places
 
@@ -153,8 +152,11 @@ def _anchor(key: str, used: set[str]) -> str:
 
 def _latex(value: str) -> str:
     """A BibTeX field value (LaTeX) as escaped HTML text."""
+    from pybtex.exceptions import PybtexError
+    from pybtex.richtext import Text
+
     try:
-        return Text.from_latex(value).render(BACKEND).strip()
+        return Text.from_latex(value).render(xhtml_backend()).strip()
     except PybtexError:
         return html.escape(value.replace("{", "").replace("}", ""), quote=False)
 
@@ -192,6 +194,8 @@ def _sort_text(value: str) -> str:
 
 def _disambiguate(works: list[Work]) -> None:
     """Two works with the same names and year become 2009a and 2009b, in list order."""
+    from pybtex.database import Entry
+
     groups: dict[tuple[str, str], list[Work]] = {}
     for work in works:
         groups.setdefault((_sort_text(work.names), work.year), []).append(work)
@@ -208,6 +212,8 @@ def _format_list(works: list[Work], bib: Bibliography, numeric: bool, linked: bo
                  diagnostics: Diagnostics) -> str:
     if not works:
         return ""
+    from pybtex.plugin import find_plugin
+
     style = find_plugin("pybtex.style.formatting", FORMATTING_STYLE)()
     tag = "ol" if numeric else "ul"
     kind = "numeric" if numeric else "author-year"
@@ -228,6 +234,8 @@ def _format_entry(work: Work, style: Any, bib: Bibliography, numeric: bool, link
 def _entry_text(work: Work, style: Any, bib: Bibliography, diagnostics: Diagnostics) -> str:
     """The entry formatted by the pybtex style; an entry lacking a field the style wants
     for its type is printed with the style's 'misc' template, with a warning."""
+    from pybtex.style.template import FieldIsMissing
+
     where = (str(bib.path), bib.line_of(work.key), 1)
     context = {"entry": work.entry, "style": style, "bib_data": bib.data}
     # a type the style does not know (@online, @report …) prints as 'misc'
@@ -247,9 +255,12 @@ def _entry_text(work: Work, style: Any, bib: Bibliography, diagnostics: Diagnost
 
 def _render(make_text: Callable[[], Any]) -> tuple[str | None, PybtexError | None]:
     """Run a pybtex formatting step; its rich text as HTML, or the problem it reported."""
+    import pybtex.errors
+    from pybtex.exceptions import PybtexError
+
     with pybtex.errors.capture() as reported:
         try:
-            text = make_text().render(BACKEND)
+            text = make_text().render(xhtml_backend())
         except PybtexError as exc:
             return None, exc
     return (None, reported[0]) if reported else (text, None)
@@ -258,20 +269,21 @@ def _render(make_text: Callable[[], Any]) -> tuple[str | None, PybtexError | Non
 # --- 5. the citations -------------------------------------------------------------------------
 
 
-def _locator(text: str) -> str:
+def _locator(text: str, label: Callable[[str], str] = ENGLISH) -> str:
     """ "12" or "p. 12" → "p. 12", "12-14" or "pp. 12--14" → "pp. 12–14" (no-break space,
-    en dash); anything else as written."""
+    en dash; the abbreviation in the issue's language, ``label``); anything else as
+    written."""
     text = text.strip()
     pages = re.fullmatch(r"(?:pp?\.?\s*)?(\d+)(?:\s*(?:-+|\u2013)\s*(\d+))?", text)
     if pages and pages.group(2):
-        return f"pp.\u00a0{pages.group(1)}\u2013{pages.group(2)}"
+        return f"{label('pp.').strip()}\u00a0{pages.group(1)}\u2013{pages.group(2)}"
     if pages:
-        return f"p.\u00a0{pages.group(1)}"
+        return f"{label('p.').strip()}\u00a0{pages.group(1)}"
     return html.escape(text, quote=False)
 
 
 def format_citation(citation: Citation, works: dict[str, Work], numeric: bool,
-                    linked: bool) -> str:
+                    linked: bool, label: Callable[[str], str] = ENGLISH) -> str:
     """One citation as HTML: "(Fisher 2009, p. 12; Mandel 2020)" or "[1, p. 12; 2]"."""
     parts = []
     for (written_key, locator), suppress in zip(citation.items, _suppressed(citation)):
@@ -282,7 +294,7 @@ def format_citation(citation: Citation, works: dict[str, Work], numeric: bool,
             name = work.year if suppress else f"{work.names} {work.year}"
         if linked:
             name = f'<a class="cite-ref" href="#{work.anchor}">{name}</a>'
-        parts.append(name + (f", {_locator(locator)}" if locator.strip() else ""))
+        parts.append(name + (f", {_locator(locator, label)}" if locator.strip() else ""))
     inner = "; ".join(parts)
     return f"[{inner}]" if numeric else f"({inner})"
 
@@ -302,16 +314,16 @@ def resolve_citations(issue: Issue, diagnostics: Diagnostics, resolved: Resolved
     """Fill ``resolved.citations`` and ``resolved.bibliography_html`` for ``issue``."""
     citations = issue.all_citations()
     places = _list_places(issue)
-    if not citations and not places and not issue.meta.get("bibliography"):
+    if not citations and not places and not issue.meta.typed.bibliography:
         return
     path = find_bibliography(issue, diagnostics)  # 1.
     bib = read_bibliography(path, issue.root, diagnostics) if path else None  # 2.
-    keys = _cited_keys(citations, bib, bool(issue.meta.get("bibliography")), diagnostics)  # 3.
+    keys = _cited_keys(citations, bib, bool(issue.meta.typed.bibliography), diagnostics)  # 3.
     if bib is None:
         _report_no_list(places, "there is no bibliography to list", diagnostics)
         return
-    numeric = issue.build.get("citation_style") == "numeric"
-    mode = str(issue.build.get("further_reading") or "cited")
+    numeric = issue.build.typed.citation_style == "numeric"
+    mode = issue.build.typed.further_reading_works
     works = _listed_works(keys, bib, mode, numeric)  # 4.
     linked = _check_places(places, diagnostics) and bool(works)
     resolved.bibliography_html = _format_list(works, bib, numeric, linked, diagnostics)
@@ -321,7 +333,8 @@ def resolve_citations(issue: Issue, diagnostics: Diagnostics, resolved: Resolved
     by_key = {w.key.casefold(): w for w in works}
     for citation in citations:  # 5.
         if all(k.casefold() in by_key for k, _ in citation.items):
-            resolved.citations[citation.id] = format_citation(citation, by_key, numeric, linked)
+            resolved.citations[citation.id] = format_citation(citation, by_key, numeric, linked,
+                                                              labels(issue.language))
 
 
 def _check_places(places: list[tuple[str | None, int]], diagnostics: Diagnostics) -> bool:

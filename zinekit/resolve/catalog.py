@@ -16,9 +16,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Mapping, cast
 
 from zinekit.errors import Diagnostic, Diagnostics, ResolveError
+from zinekit.model import Inventory
 from zinekit.resolve.grammar import normalize_name, roman_to_int
 
 __all__ = [
@@ -97,11 +98,12 @@ class CatalogIssue:
         self.title, self.pdf, self.url, self.source = title, pdf, url, source
         self.page_offset = page_offset
         self.origin = origin or Origin()
-        self.inventory: dict[str, Any] | None = None
+        self.inventory: Mapping[str, Any] | None = None
         self._articles = list(articles or [])
         self._pages = pages
         self._page_labels = list(page_labels) if page_labels is not None else None
         self._loader = loader
+        self._resolved_source: tuple[Path, Path] | None = None  # (source, resolved)
         self.problem: Diagnostic | None = None  # why its PDF could not be read
         self.version = 0  # changes whenever its articles do (resolving keeps an index)
 
@@ -145,10 +147,11 @@ class CatalogIssue:
     def page_labels(self, value: list[str] | None) -> None:
         self._page_labels = list(value) if value is not None else None
 
-    def designation(self) -> str:
-        """How the issue is cited: "vol.6 chap.2", "no.3", else its title."""
+    def designation(self, label: Callable[[str], str] | None = None) -> str:
+        """How the issue is cited: "vol.6 chap.2", "no.3", else its title (``label``:
+        the abbreviations in another language)."""
         numbers = (("vol.", self.volume), ("chap.", self.chapter), ("no.", self.number))
-        parts = [f"{abbr}{n}" for abbr, n in numbers if n is not None]
+        parts = [f"{label(abbr) if label else abbr}{n}" for abbr, n in numbers if n is not None]
         return " ".join(parts) if parts else (self.title or "")
 
     def label_of(self, index: int | None) -> str | None:
@@ -183,12 +186,12 @@ class CatalogIssue:
         return f"CatalogIssue({self.series!r} {self.designation()!r})"
 
 
-def _resolved(issue: CatalogIssue) -> Path:
-    """The issue's source resolved, once per catalog (a library's sources are looked up
-    for every issue of it)."""
-    found = getattr(issue, "_resolved_source", None)
-    if found is None or found[0] != issue.source:
-        found = issue._resolved_source = (issue.source, Path(issue.source).resolve())
+def _resolved(issue: CatalogIssue, source: Path) -> Path:
+    """The issue's ``source`` resolved, once per catalog (a library's sources are looked
+    up for every issue of it)."""
+    found = issue._resolved_source
+    if found is None or found[0] != source:
+        found = issue._resolved_source = (source, Path(source).resolve())
     return found[1]
 
 
@@ -252,8 +255,10 @@ class Catalog:
         key = (len(issues), *(id(i) for i in issues[:1] + issues[-1:]))  # issues are only added
         if getattr(self, "_source_key", None) != key:
             index: dict[Path, CatalogIssue] = {}
-            for issue in (i for i in issues if i.source is not None):
-                declared = _resolved(issue)
+            for issue in issues:
+                if issue.source is None:
+                    continue
+                declared = _resolved(issue, issue.source)
                 alias = declared.parent if declared.name == "issue.md" else declared / "issue.md"
                 index.setdefault(declared, issue)
                 index.setdefault(alias, issue)
@@ -265,7 +270,7 @@ class Catalog:
         for issue in self.issues():
             issue._load()
 
-    def add_inventory(self, issue: CatalogIssue | None, inventory: dict[str, Any]) -> CatalogIssue:
+    def add_inventory(self, issue: CatalogIssue | None, inventory: Mapping[str, Any]) -> CatalogIssue:
         """Fill ``issue`` (or the issue the inventory names, added if new) from an inventory."""
         problems = validate_inventory(inventory)
         if problems:
@@ -275,7 +280,7 @@ class Catalog:
         _fill_from_inventory(issue, inventory)
         return issue
 
-    def _issue_named_by(self, inventory: dict[str, Any]) -> CatalogIssue:
+    def _issue_named_by(self, inventory: Mapping[str, Any]) -> CatalogIssue:
         name = inventory.get("series") or self.home.name
         numbers = (inventory.get("volume"), inventory.get("number"), inventory.get("chapter"))
         found = self.find_issue(name, *numbers)
@@ -290,7 +295,7 @@ class Catalog:
         return issue
 
 
-def _fill_from_inventory(issue: CatalogIssue, inventory: dict[str, Any]) -> None:
+def _fill_from_inventory(issue: CatalogIssue, inventory: Mapping[str, Any]) -> None:
     issue._loader = None
     issue.inventory = inventory
     issue.title = issue.title or inventory.get("title")
@@ -351,7 +356,8 @@ def validate_inventory(data: Any) -> list[tuple[str, str]]:
         return [("version", message)]
     problems = _type_problems(data, _INVENTORY_FIELDS, "")
     for name, fields in (("articles", _ARTICLE_FIELDS), ("anchors", _ANCHOR_FIELDS)):
-        for i, item in enumerate(data.get(name) if isinstance(data.get(name), list) else []):
+        items = data.get(name)
+        for i, item in enumerate(items if isinstance(items, list) else []):
             where = f'"{name}"[{i}]: '
             if not isinstance(item, dict):
                 problems.append((name, f"{where}must be an object, got {show_value(item)}"))
@@ -363,7 +369,7 @@ def validate_inventory(data: Any) -> list[tuple[str, str]]:
     return problems
 
 
-def load_inventory(path: Path, diagnostics: Diagnostics | None = None) -> dict[str, Any] | None:
+def load_inventory(path: Path, diagnostics: Diagnostics | None = None) -> Inventory | None:
     """Read and check ``<slug>.inventory.json``.
 
     A problem is a located error: recorded in ``diagnostics`` (and None returned) when
@@ -379,7 +385,7 @@ def load_inventory(path: Path, diagnostics: Diagnostics | None = None) -> dict[s
     except json.JSONDecodeError as exc:
         return _inventory_failed(diagnostics, f"inventory is not valid JSON: {exc.msg}", path, exc.lineno, exc.colno)
     if not problems:
-        return data
+        return cast(Inventory, data)  # its fields' types are the ones just checked
     if diagnostics is None:
         text, key, message = problems[0]
         raise ResolveError(message, str(path), *_json_key_position(text, key))
@@ -388,7 +394,9 @@ def load_inventory(path: Path, diagnostics: Diagnostics | None = None) -> dict[s
     return None
 
 
-def _inventory_failed(diagnostics: Diagnostics | None, message: str, path: Path, line: int, col: int) -> None:
+def _inventory_failed(diagnostics: Diagnostics | None, message: str, path: Path, line: int,
+                      col: int) -> Inventory | None:
+    """None once the error is recorded (raised when there is no ``diagnostics``)."""
     if diagnostics is None:
         raise ResolveError(message, str(path), line, col)
     diagnostics.error(message, str(path), line, col)

@@ -113,8 +113,8 @@ class TomlIndex:
 
     def position(self, table: tuple[Any, ...], key: str | None = None) -> tuple[int, int]:
         """(line, col) of ``key`` in ``table``, else of the table itself, else (0, 0)."""
-        if key is not None and (*table, key) in self.keys:
-            return self.keys[(*table, key)]
+        if key is not None and table + (key,) in self.keys:
+            return self.keys[table + (key,)]
         if table in self.tables:
             return self.tables[table]
         if table and isinstance(table[-1], int) and table[:-1] in self.items:

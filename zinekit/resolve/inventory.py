@@ -5,14 +5,13 @@ Other issues resolve their references against it (format: docs/catalog.md, §inv
 
 from __future__ import annotations
 
-from typing import Any
 
-from zinekit.model import Issue
+from zinekit.model import Inventory, InventoryAnchor, InventoryArticle, Issue
 from zinekit.resolve.catalog import INVENTORY_FORMAT, INVENTORY_VERSION
 
 
 def make_inventory(issue: Issue, anchor_pages: dict[str, int] | None, pages: int | None,
-                   pdf_name: str | None) -> dict[str, Any]:
+                   pdf_name: str | None) -> Inventory:
     """The inventory of a built issue; ``anchor_pages`` maps ids to 1-based pages.
 
     Without ``anchor_pages`` (an issue not laid out yet) pages are left empty: such a
@@ -24,8 +23,8 @@ def make_inventory(issue: Issue, anchor_pages: dict[str, int] | None, pages: int
         page = known.get(anchor)
         return page, (str(page) if page else None)
 
-    articles = []
-    anchors = []
+    articles: list[InventoryArticle] = []
+    anchors: list[InventoryAnchor] = []
     for article in issue.articles:
         if article.title:
             page, label = page_of(article.anchor)
@@ -40,13 +39,13 @@ def make_inventory(issue: Issue, anchor_pages: dict[str, int] | None, pages: int
         "format": INVENTORY_FORMAT,
         "version": INVENTORY_VERSION,
         "title": issue.title,
-        "series": meta.get("series"),
-        "volume": meta.get("volume"),
-        "number": meta.get("number"),
-        "chapter": meta.get("chapter"),
+        "series": meta.typed.series,
+        "volume": meta.typed.volume,
+        "number": meta.typed.number,
+        "chapter": meta.typed.chapter,
         "slug": issue.slug,
         "pdf": pdf_name,
-        "url": meta.get("url"),
+        "url": meta.typed.url,
         "pages": pages,
         "page_labels": [str(n) for n in range(1, pages + 1)] if pages else None,
         "articles": articles,
@@ -54,5 +53,5 @@ def make_inventory(issue: Issue, anchor_pages: dict[str, int] | None, pages: int
     }
 
 
-def is_provisional(inventory: dict[str, Any] | None) -> bool:
+def is_provisional(inventory: Inventory | None) -> bool:
     return inventory is None or inventory.get("pages") is None

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
-import pypdf
-import pypdf.errors
+if TYPE_CHECKING:
+    import pypdf
+
 
 from zinekit.filecache import FileCache
-from zinekit.impose.source import READ_ERRORS, quiet_pypdf, unlock, why
-
 __all__ = ["OutlineItem", "PdfInfo", "PdfProblem", "read_pdf_info", "clear_cache"]
 
 
@@ -73,6 +72,11 @@ def _read(path: Path) -> PdfInfo:
         raise PdfProblem("is an empty file")
     if b"%PDF-" not in start:
         raise PdfProblem("is not a PDF file (it does not start with %PDF-)")
+    import pypdf  # loaded only when a back issue's PDF is read
+    import pypdf.errors
+
+    from zinekit.impose.source import READ_ERRORS, quiet_pypdf, unlock, why
+
     with quiet_pypdf():
         try:
             reader = pypdf.PdfReader(str(path), strict=False)

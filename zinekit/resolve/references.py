@@ -19,6 +19,7 @@ import functools
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable
 
+from zinekit.locale import ENGLISH
 from zinekit.resolve.catalog import Catalog, CatalogIssue, Entry, Series
 from zinekit.resolve.grammar import RefQuery, normalize_title
 
@@ -36,6 +37,7 @@ class RefContext:
     issue: CatalogIssue | None = None
     local_anchors: dict[str, str] = field(default_factory=dict)
     pdf_href_for: Callable[[CatalogIssue], str | None] | None = None
+    labels: Callable[[str], str] = ENGLISH  # "vol.", "p." printed in the issue's language
 
 
 @dataclass(frozen=True)
@@ -68,10 +70,12 @@ class Resolution:
         return self.issue.title if self.issue is not None else None
 
 
-def format_locator(series_name: str | None, issue: CatalogIssue | None, page_label: str | None) -> str:
-    """ "Ember Tide vol.2, p.5"; parts given as None are left out ("vol.2", "p.5", "pp.5–7")."""
-    head = " ".join(p for p in (series_name, issue.designation() if issue else None) if p)
-    page = (("pp." if "–" in page_label else "p.") + page_label) if page_label else ""
+def format_locator(series_name: str | None, issue: CatalogIssue | None, page_label: str | None,
+                   label: Callable[[str], str] = ENGLISH) -> str:
+    """ "Ember Tide vol.2, p.5"; parts given as None are left out ("vol.2", "p.5", "pp.5–7").
+    ``label`` gives the abbreviations in the citing issue's language ("S.5" in German)."""
+    head = " ".join(p for p in (series_name, issue.designation(label) if issue else None) if p)
+    page = ((label("pp.") if "–" in page_label else label("p.")) + page_label) if page_label else ""
     return ", ".join(p for p in (head, page) if p)
 
 
@@ -265,9 +269,9 @@ def _opens(candidate: _Found, whole: _Found) -> bool:
 def _match_title(query: RefQuery, found: list[_Found]) -> list[_Found]:
     """Exact normalized titles first, then prefixes, then containment (either way)."""
     variants = [v for v in dict.fromkeys(normalize_title(t) for t in (query.plain_title, query.title) if t) if v]
-    index = getattr(found, "exact", None)
+    index: dict[str, list[_Found]] | None = getattr(found, "exact", None)
     for wanted in variants if index is not None else ():
-        if index.get(wanted):
+        if index and index.get(wanted):
             return _dedupe(list(index[wanted]))
     titled = [(f.normalized, f) for f in found]
     for wanted in variants if index is None else ():
@@ -386,9 +390,10 @@ def _href(context: RefContext, found: _Found, index: int | None, anchor: str | N
 def _finish(query: RefQuery, context: RefContext, series: Series | None, found: _Found,
             anchor: str | None = None) -> Resolution:
     if anchor is not None:
-        found = _local_anchor(context, anchor)
-        if found is None:
+        local = _local_anchor(context, anchor)
+        if local is None:
             return Resolution(UNRESOLVED, f'no anchor "#{anchor}" in this issue', query)
+        found = local
     label, index, missing = _page(query, found)
     series_name = series.name if series and series.name else None
     if missing and found.issue is not None:
@@ -416,14 +421,15 @@ def _locators(query: RefQuery, context: RefContext, series_name: str | None, fou
               printed: str | None) -> tuple[str, str]:
     """(what the printed reference lacks, the complete locator)."""
     issue = found.issue
-    full = format_locator(series_name, issue, printed)
+    label = context.labels
+    full = format_locator(series_name, issue, printed, label)
     if issue is None or issue is context.issue:
-        lacking = format_locator(None, None, printed if not query.has_page else None)
+        lacking = format_locator(None, None, printed if not query.has_page else None, label)
         return (f", {lacking}" if lacking else ""), full
     named_by_title = found.entry is None and all(n is None for n in (issue.volume, issue.number, issue.chapter))
     need_issue = not query.has_volume and not named_by_title
     need_series = need_issue and not query.has_series
     lacking = format_locator(
-        series_name if need_series else None, issue if need_issue else None, None if query.has_page else printed
-    )
+        series_name if need_series else None, issue if need_issue else None, None if query.has_page else printed,
+        label)
     return (f", {lacking}" if lacking else ""), full

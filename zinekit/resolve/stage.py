@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from zinekit.errors import Diagnostics
+from zinekit.locale import labels
 from zinekit.model import CrossReference, Issue, Resolved, Target, XrefView
 from zinekit.resolve.bibliography import resolve_citations
 from zinekit.resolve.catalog import Catalog, CatalogIssue
@@ -42,10 +43,11 @@ def local_anchors(issue: Issue) -> dict[str, str]:
 def context_for(issue: Issue, catalog: Catalog, pdf_href_for: PdfHref | None) -> RefContext:
     current = catalog.issue_for_source(issue.path) or catalog.issue_for_source(issue.source_file)
     series = catalog.series_of(current) if current is not None else None
-    if series is None and issue.meta.get("series"):
-        series = catalog.find_series(issue.meta["series"])
+    if series is None and issue.meta.typed.series:
+        series = catalog.find_series(issue.meta.typed.series)
     return RefContext(series=series or catalog.home, issue=current,
-                      local_anchors=local_anchors(issue), pdf_href_for=pdf_href_for)
+                      local_anchors=local_anchors(issue), pdf_href_for=pdf_href_for,
+                      labels=labels(issue.language))
 
 
 def resolve_issue(issue: Issue, diagnostics: Diagnostics, catalog: Catalog | None = None,

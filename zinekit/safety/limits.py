@@ -19,12 +19,12 @@ from typing import Any
 
 import yaml
 
-from zinekit.errors import ZinekitError, display_path
+from zinekit.errors import Severity, ZinekitError, display_path
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 #: Lists and mappings nested deeper than this in front matter or TOML are refused
 #: (the parsers recurse once per level; a settings file needs three or four).
@@ -101,7 +101,7 @@ def refuse_irregular(path: str | os.PathLike[str]) -> None:
         raise ZinekitError(f"error: {message}")
 
 
-def image_size_problem(path: str | os.PathLike[str]) -> tuple[str, str] | None:
+def image_size_problem(path: str | os.PathLike[str]) -> tuple[Severity, str] | None:
     """``(severity, why)`` when the image at ``path`` is larger than Pillow's safety
     limit (a warning past it, an error past twice it, when Pillow refuses to open it),
     read from the header only; None for any other image or file."""
@@ -240,7 +240,7 @@ class BoundedLoader(yaml.SafeLoader):
     instead of an exception."""
 
 
-def _timestamp(loader: BoundedLoader, node: yaml.Node) -> Any:
+def _timestamp(loader: BoundedLoader, node: yaml.ScalarNode) -> Any:
     try:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
     except (ValueError, OverflowError) as exc:
@@ -272,7 +272,8 @@ def check_yaml(text: str, loader: type = BoundedLoader) -> None:
     anchored: dict[str, int] = {}  # anchor → values it stands for, its aliases expanded
     starts: list[tuple[str | None, int]] = []
     for event in yaml.parse(text, Loader=loader):
-        where = (event.start_mark.line + 1, event.start_mark.column + 1)
+        mark = event.start_mark
+        where = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
         if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             depth += 1
             if depth > MAX_NESTING:

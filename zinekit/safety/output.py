@@ -33,7 +33,6 @@ import contextlib
 import hashlib
 import os
 import re
-import socket
 import tempfile
 import time
 from pathlib import Path
@@ -59,6 +58,8 @@ class WriteError(ZinekitError, OSError):
 
 def host_tag() -> str:
     """Eight hex digits naming this machine in temporary names."""
+    import socket  # loaded when a file is written, not at every start
+
     return hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from zinekit.pipeline.build import BuildOptions, build_issue
+from zinekit.pipeline.build import build_issue, started_here
 from zinekit.errors import Diagnostics, SourceError, ZinekitError
 from zinekit.project import open_project
 from zinekit.render.pdf import render_pdf
@@ -60,7 +60,7 @@ def _built_file(path: Path, fmt: str) -> tuple[str, bytes]:
     session.register_sources()  # the pages of the other issues, as the last build left them
     with tempfile.TemporaryDirectory(prefix="zinekit-preview-") as folder:
         session.out_root = Path(folder)  # … but nothing is written beside them
-        options = BuildOptions(out_dir=Path(folder), formats=(fmt,), quiet=True)
+        options = started_here(out_dir=Path(folder), formats=(fmt,), quiet=True)
         result = build_issue(path, project, options, session, Recorder())
         pdfs = [p for p in result.outputs if p.suffix == ".pdf"]
         if not pdfs:

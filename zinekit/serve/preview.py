@@ -21,7 +21,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 import jinja2
 
-from zinekit.pipeline.build import BuildOptions, prepare_issue
+from zinekit.pipeline.build import prepare_issue, started_here
 from zinekit.errors import Diagnostic, Diagnostics, SourceError, ZinekitError, printable
 from zinekit.load import ISSUE_FILE
 from zinekit.model import Issue, Prepared
@@ -237,7 +237,7 @@ def prepare(path: Path, diagnostics: Diagnostics) -> tuple[Project, Session, Pre
     project = open_project(path, diagnostics)
     session = Session.open(project, project.out_dir, diagnostics)
     session.register_sources()
-    return project, session, prepare_issue(path, project, BuildOptions(quiet=True), session)
+    return project, session, prepare_issue(path, project, started_here(quiet=True), session)
 
 
 def link_built_files(document: str, slug: str, out_root: Path, root: Path) -> str:

@@ -9,12 +9,16 @@ Addresses:
     /__zinekit/version?issue=N  the preview's version, a number that moves on each rebuild
     /__zinekit/events?issue=N   the same as Server-Sent Events, for the page to reload
     /__zinekit/pdf?issue=N[&format=booklet]   builds the PDF now and returns it
+    /pages?issue=N              the page view: the reading edition's pages as images
+    /__zinekit/page?issue=N&n=K  page K's image (PNG); /__zinekit/pages.json?issue=N its
+                                paragraphs' boxes and file:line; /__zinekit/pages-version
 """
 
 from __future__ import annotations
 
 import errno
 import ipaddress
+import json
 import mimetypes
 import os
 import re
@@ -22,6 +26,7 @@ import shutil
 import socket
 import sys
 import threading
+import time
 import webbrowser
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -33,7 +38,8 @@ import click
 from zinekit.errors import Diagnostics, ZinekitError, printable
 from zinekit.project import issues_at, open_project
 from zinekit.render.formats import FORMATS
-from zinekit.render.web import font_faces, fonts_css, theme_file, theme_relative, web_templates
+from zinekit.render.web import font_faces, fonts_css, raw_template, theme_file, theme_relative, web_templates
+from zinekit.serve.pages import PageView, editor_address
 from zinekit.serve.pdf import PdfFailed, build_pdf
 from zinekit.serve.preview import IssuePreview, _base_theme
 from zinekit.serve.watch import Watcher
@@ -112,7 +118,7 @@ class PreviewServer:
     """Previews of the issue(s) at ``path``, rebuilt on save, served on ``host:port``."""
 
     def __init__(self, path: Path, host: str = "127.0.0.1", port: int = 8000,
-                 log=None) -> None:
+                 log=None, editor: str | None = None) -> None:
         host = unbracketed(host)
         if not is_loopback(host):
             raise click.UsageError(f"--host must be a loopback address such as 127.0.0.1 "
@@ -125,6 +131,8 @@ class PreviewServer:
         self.previews = [IssuePreview(p, i, project.root)
                          for i, p in enumerate(issues_at(path, project))]
         self.log = log or (lambda message: click.echo(message, err=True))
+        self.editor = editor or editor_setting(project)
+        self.pages = [PageView(p.path, self.root, self.log) for p in self.previews]
         self.stopping = False
         self.httpd = _bind(host, port, self)
         self.watcher = Watcher(self._changed)
@@ -156,6 +164,8 @@ class PreviewServer:
         self.stopping = True
         for preview in self.previews:
             preview.wake_all()
+        for view in self.pages:
+            view.stop()
         self.httpd.shutdown()
         self.httpd.server_close()
         self.watcher.stop()
@@ -179,8 +189,9 @@ class PreviewServer:
 
     def _changed(self, paths: set[Path]) -> None:
         try:
-            for preview in self.previews:
+            for preview, view in zip(self.previews, self.pages):
                 if preview.affected_by(paths):
+                    view.saved()  # the pages are laid out beside the page's rebuild
                     preview.rebuild()
                     self._report(preview)
             self._watch_inputs()
@@ -209,6 +220,24 @@ class PreviewServer:
         number = parse_number(value)
         return self.previews[number] if number is not None and number < len(self.previews) \
             else None
+
+
+def editor_setting(project) -> str | None:
+    """``[serve] editor`` of zinekit.toml: the address a clicked paragraph opens, such as
+    ``vscode://file/{path}:{line}``."""
+    if project.file is None:
+        return None
+    table = project.file.data.get("serve") or {}
+    value = table.get("editor") if isinstance(table, dict) else None
+    if value is None:
+        return None
+    if not isinstance(value, str) or "{" not in value:
+        from zinekit.config import toml_key_line
+
+        line = toml_key_line(project.file.path.read_text(encoding="utf-8"), "editor", "serve")
+        raise ZinekitError(f"{project.file.path}:{line or 1}:1: error: [serve] editor must be an "
+                           'address with {path} and {line} in it, such as "vscode://file/{path}:{line}"')
+    return value
 
 
 def _bind(host: str, port: int, app: PreviewServer) -> _HTTPServer:
@@ -266,6 +295,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return self._send(HTTPStatus.OK, "text/html; charset=utf-8", page.encode("utf-8"))
         if path == "/":
             return self._index()
+        if path == "/pages":
+            return self._pages_view()
         redirect = self.app.preview_at(path + "/")
         if redirect is not None:
             return self._redirect(redirect.url)
@@ -314,7 +345,60 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return self._events(preview, query.get("version", ""))
         if rest == "pdf":
             return self._pdf(preview, query.get("format", "pdf"))
+        if rest in ("page", "pages.json", "pages-version"):
+            return self._pages(self.app.pages[preview.index], rest, query)
         return self._not_found()
+
+    # --- the page view -----------------------------------------------------------------------
+
+    def _pages_view(self) -> None:
+        query = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
+        wanted = query.get("issue", "0")
+        preview = self.app.preview_number(wanted)
+        if preview is None:
+            return self._no_issue(wanted)
+        view = self.app.pages[preview.index]
+        view.wanted()
+        version, current, problem = view.snapshot()
+        env = web_templates(self._theme_of(preview))
+        pages = None if current is None else [
+            {"width": p.width, "height": p.height, "paragraphs": [_box(q, self.app.editor) for q in p.paragraphs]}
+            for p in current.pages]
+        state = preview.snapshot()
+        page = env.get_template("web/preview-pages.html").render(
+            index=preview.index, version=version, pages=pages, problem=problem,
+            set_version=current.version if current else 0,
+            title=state.good.title if state.good else str(preview.path.name),
+            built_at=time.strftime("%H:%M:%S", time.localtime(current.built_at)) if current else "",
+            milliseconds=round(current.seconds * 1000) if current else 0,
+            editor=bool(self.app.editor), back=preview.url,
+            stylesheet=f"/__zinekit/issue/{preview.index}/theme/css/preview.css",
+            script=raw_template(env, "web/preview-pages.js"))
+        self._send(HTTPStatus.OK, "text/html; charset=utf-8", page.encode("utf-8"))
+
+    def _pages(self, view: PageView, rest: str, query: dict[str, str]) -> None:
+        view.wanted()
+        if rest == "pages-version":
+            known = parse_number(query.get("known"), digits=18)
+            version = view.wait_for_change(known, KEEPALIVE_SECONDS) if known is not None \
+                else view.snapshot()[0]
+            return self._text(HTTPStatus.OK, f"{version}\n")
+        version, current, problem = view.snapshot()
+        if rest == "pages.json":
+            data = {"version": version, "problem": problem, "pages": None if current is None else [
+                {"image": f"/__zinekit/page?issue={self._issue(query)}&v={current.version}&n={n}",
+                 "width": p.width, "height": p.height,
+                 "paragraphs": [{"id": q.id, "file": q.file, "line": q.line, "box": list(q.box),
+                                 "editor": editor_address(self.app.editor, q)} for q in p.paragraphs]}
+                for n, p in enumerate(current.pages, start=1)]}
+            return self._send(HTTPStatus.OK, "application/json", json.dumps(data).encode("utf-8"))
+        number = parse_number(query.get("n"))
+        if current is None or number is None or not 1 <= number <= len(current.pages):
+            return self._text(HTTPStatus.NOT_FOUND, "no such page (yet): see /pages\n")
+        self._send(HTTPStatus.OK, "image/png", current.pages[number - 1].png)
+
+    def _issue(self, query: dict[str, str]) -> str:
+        return query.get("issue", "0")
 
     def _theme_of(self, preview: IssuePreview):
         state = preview.snapshot()
@@ -437,14 +521,21 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.end_headers()
 
 
+def _box(paragraph, editor: str | None) -> dict[str, object]:
+    """A paragraph as the page view places it: percentages of the page, and its link."""
+    left, top, width, height = (round(v * 100, 3) for v in paragraph.box)
+    return {"left": left, "top": top, "width": width, "height": height, "file": paragraph.file,
+            "line": paragraph.line, "address": editor_address(editor, paragraph)}
+
+
 def _formats() -> tuple[str, ...]:
     return tuple(FORMATS)
 
 
 def serve(path: Path, host: str = "127.0.0.1", port: int = 8000,
-          open_browser: bool = False) -> None:
+          open_browser: bool = False, editor: str | None = None) -> None:
     """``zinekit serve``: preview the issue(s) at ``path`` until interrupted."""
-    server = PreviewServer(path, host, port)
+    server = PreviewServer(path, host, port, editor=editor)
     server.start()
     click.echo(f"previewing at {server.url}  (Ctrl+C to stop)", err=True)
     if open_browser:

@@ -14,9 +14,11 @@ file), the further-reading list and the colophon; ``css/epub.css``; ``fonts/``;
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from zinekit.model import Article, Issue, Prepared
+from zinekit.locale import labels
+from zinekit.model import Article, Edition, Issue, Prepared
 from zinekit.render.document import article_context, build_date, issue_context, other_languages
 from zinekit.render.languages import mark_languages
 from zinekit.render.epub.assets import ImagePacker, Resources, epub_stylesheets
@@ -94,7 +96,8 @@ def build_epub(prepared: Prepared, print_pages: dict[str, int] | None = None,
     css = pack_stylesheet(epub_stylesheets(theme), theme, spine, resources, prepared.diagnostics)
     resources.add("css/epub.css", "text/css", css)
     access = _accessibility(issue, sources, bool(markers))
-    return _package(issue, spine, nav, resources, access, multi=issue.is_multi_article)
+    return _package(issue, spine, nav, resources, access, issue.is_multi_article,
+                    prepared.source_date)
 
 
 # --- pages -----------------------------------------------------------------------
@@ -108,12 +111,14 @@ class PageRenderer:
         self.resolved = prepared.resolved
         self.env = prepared.theme.jinja_env()
         self.issue_ctx = issue_context(prepared.issue)
+        self.label = labels(prepared.issue.language)
 
     def render(self, name: str, kind: str, template: str, title: str, body_type: str = "",
                **context: Any) -> Page:
         html = self.env.get_template(template).render(
             issue=self.issue_ctx, page_title=title, kind=kind, body_type=body_type,
-            build_date=build_date(), **context)
+            build_date=build_date(self.prepared.source_date), **self.label.template_globals(),
+            **context)
         html = mark_languages(html, self.issue.language, other_languages(self.prepared))
         return Page(name=name, title=title, root=parse_page(html), kind=kind)
 
@@ -124,7 +129,7 @@ class PageRenderer:
                                       issue.title, "frontmatter titlepage"))]
         number = 0
         for article in issue.articles:
-            ctx = article_context(article, self.prepared, "screen", epub=True)
+            ctx = article_context(article, self.prepared, "screen", Edition(epub=True))
             if article.is_intro:
                 name, title = "text/intro.xhtml", issue.title
             else:  # the chapters of a book in one file are named so
@@ -134,26 +139,27 @@ class PageRenderer:
             page = self.render(name, "article", "epub/article.xhtml", title, "bodymatter",
                                article=ctx)
             sources.append(Source(page, article, ctx))
-        if issue.meta.get("further_reading") and self.resolved.bibliography_html:
+        if issue.meta.typed.further_reading and self.resolved.bibliography_html:
             sources.append(Source(self.render(
                 "text/further-reading.xhtml", "further-reading", "epub/further-reading.xhtml",
-                "Further reading", "backmatter", bibliography_html=self.resolved.bibliography_html)))
+                self.label("Further reading"), "backmatter", bibliography_html=self.resolved.bibliography_html)))
         colophon = self.render("text/colophon.xhtml", "colophon", "epub/colophon.xhtml",
-                               "Colophon", "backmatter")
+                               self.label("Colophon"), "backmatter")
         body = colophon.root.find(h("body"))
         if body is not None and len(body):
             sources.append(Source(colophon))
         return sources
 
     def nav(self, sources: list[Source], cover: Page, page_list: list[dict[str, str]]) -> Page:
-        landmarks = [{"type": "cover", "href": _rel(cover.name), "label": "Cover"},
-                     {"type": "titlepage", "href": _rel(sources[0].page.name), "label": "Title page"},
-                     {"type": "toc", "href": "#toc", "label": "Contents"}]
+        label = self.label
+        landmarks = [{"type": "cover", "href": _rel(cover.name), "label": label("Cover")},
+                     {"type": "titlepage", "href": _rel(sources[0].page.name), "label": label("Title page")},
+                     {"type": "toc", "href": "#toc", "label": label("Contents")}]
         first_text = next((s for s in sources if s.article is not None), None)
         if first_text is not None:
             landmarks.append({"type": "bodymatter", "href": _rel(first_text.page.name),
-                              "label": "Start of the text"})
-        page = self.render(NAV, "nav", "epub/nav.xhtml", "Contents",
+                              "label": label("Start of the text")})
+        page = self.render(NAV, "nav", "epub/nav.xhtml", label("Contents"),
                            toc=_toc(sources, self.issue), landmarks=landmarks, page_list=page_list)
         page.properties.add("nav")
         return page
@@ -179,7 +185,8 @@ def _toc(sources: list[Source], issue: Issue) -> list[dict[str, Any]]:
         if article.title:
             entries.append({"label": article.title, "href": _rel(page.name), "children": children})
         elif article.is_intro:
-            entries.append({"label": "Introduction", "href": _rel(page.name), "children": []})
+            label = labels(issue.language)
+            entries.append({"label": label("Introduction"), "href": _rel(page.name), "children": []})
         else:  # the one text of a single-file issue
             entries.append({"label": issue.title, "href": _rel(page.name), "children": children})
     return entries
@@ -190,15 +197,16 @@ def _cover(renderer: PageRenderer, prepared: Prepared, resources: Resources,
     """The cover page: the front matter's ``cover:`` image, else one the theme draws."""
     issue = prepared.issue
     name = None
-    if issue.meta.get("cover"):
-        written = str(issue.meta["cover"])
+    if issue.meta.typed.cover:
+        written = str(issue.meta.typed.cover)
         where = (str(issue.source_file), issue.meta.line_of("cover"), 1)
         name = images.pack_path(issue.source_file.parent / written, written, where)
     if name is None:
         svg = generated_cover(prepared.theme, prepared.page, issue_context(issue))
         name = resources.add("images/cover.svg", "image/svg+xml", svg)
     resources.items[name].properties.add("cover-image")
-    alt = f"Cover: {issue.title}"
+    label = labels(issue.language)
+    alt = label("Cover: {title}", title=issue.title)
     return renderer.render("text/cover.xhtml", "cover", "epub/cover.xhtml",
                                          alt, "cover", cover_src=f"../{name}", cover_alt=alt)
 
@@ -243,7 +251,7 @@ def _accessibility(issue: Issue, sources: list[Source], has_page_list: bool) -> 
 
 
 def _package(issue: Issue, spine: list[Page], nav: Page, resources: Resources,
-             access: Accessibility, multi: bool) -> bytes:
+             access: Accessibility, multi: bool, source_date: datetime | None) -> bytes:
     items = []
     for page in spine:
         items.append(Item(page.name, "application/xhtml+xml", serialize(page.root),
@@ -257,9 +265,9 @@ def _package(issue: Issue, spine: list[Page], nav: Page, resources: Resources,
     # otherwise it is a spine item outside it, so landmarks may still point at it.
     entries = [SpineEntry(page.name, linear=page is not nav or multi) for page in spine]
     identifier = book_identifier(issue)
-    opf = package_document(issue, identifier, access, items, entries)
+    opf = package_document(issue, identifier, access, items, entries, source_date)
     files = [("META-INF/container.xml", container_document()),
              (f"{CONTENT_FOLDER}/package.opf", opf)]
     files += [(f"{CONTENT_FOLDER}/{item.href}", item.data) for item in items]
-    return zip_epub(files)
+    return zip_epub(files, source_date)
 

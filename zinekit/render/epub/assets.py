@@ -10,21 +10,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote, urlparse
 
 from zinekit.errors import Diagnostics
+from zinekit.render.asset_rules import (FONT_TYPES, IMAGE_TYPES, MAX_IMAGE_BYTES, css_urls,  # noqa: F401
+                                        set_url, url_of)
 from zinekit.safety.limits import irregular_kind, toml_loads
 from zinekit.markup.sanitize import remote_removed
 from zinekit.model import Article, Issue
 from zinekit.themes_loader import Theme, checked_stylesheet
 from zinekit.safety.names import existing_path
 
-IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
-               ".gif": "image/gif", ".svg": "image/svg+xml", ".webp": "image/webp"}
-FONT_TYPES = {".otf": "font/otf", ".ttf": "font/ttf", ".woff": "font/woff",
-              ".woff2": "font/woff2"}
-MAX_IMAGE_BYTES = 50 * 1024 * 1024
 
 
 @dataclass
@@ -88,7 +84,7 @@ class ImagePacker:
         where = self._where(src, article)
         if urlparse(src).scheme:
             # the same words as the PDF's warning, so one image gets one message
-            if self.issue.build.get("allow_network"):
+            if self.issue.build.typed.allow_network:
                 self.diagnostics.warning(f"not packed in the EPUB: {src} (an EPUB carries only "
                                          "the project's own images)", *where)
             else:
@@ -165,42 +161,6 @@ def epub_stylesheets(theme: Theme) -> list[Path]:
         if path is not None:
             found.append(checked_stylesheet(path))
     return found
-
-
-def css_urls(tokens: list[Any]) -> list[Any]:
-    """Every ``url(…)`` in a list of tinycss2 component values, nested ones too, in
-    order (walked with a stack of its own: nesting does not recurse)."""
-    found = []
-    stack = [iter(tokens)]
-    while stack:
-        token = next(stack[-1], None)
-        if token is None:
-            stack.pop()
-        elif token.type == "url" or (token.type == "function" and token.lower_name == "url"):
-            found.append(token)
-        elif token.type == "function":
-            stack.append(iter(token.arguments))
-        elif token.type in ("() block", "[] block", "{} block"):
-            stack.append(iter(token.content))
-    return found
-
-
-def url_of(token: Any) -> str:
-    if token.type == "url":
-        return token.value
-    strings = [t for t in token.arguments if t.type == "string"]
-    return strings[0].value if strings else ""
-
-
-def set_url(token: Any, value: str) -> None:
-    if token.type == "url":
-        token.value = value
-        token.representation = f'url("{value}")'
-    else:
-        for t in token.arguments:
-            if t.type == "string":
-                t.value = value
-                t.representation = f'"{value}"'
 
 
 def theme_file(css_file: Path, url: str, theme: Theme) -> Path | None:

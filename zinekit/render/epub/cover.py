@@ -5,24 +5,35 @@ lettering is set in the theme's fonts and turned into outlines with fontTools, s
 cover looks the same in every reading system and library view: an SVG used as an image
 cannot load fonts, and no rasteriser is needed.  Text a theme font cannot draw falls
 back to an SVG ``<text>`` in the reader's own font.
+
+Drawing the outlines loads fontTools and reads each font's tables, the largest part of
+a short issue's EPUB: the cover is kept in the user's cache
+(:func:`zinekit.render.font_cache.remembered_file`) under the digest of everything it
+is drawn from — the theme's templates and fonts, the title page's text, the page's
+shape and this module — and drawn again only when one of them changes.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from fontTools.pens.svgPathPen import SVGPathPen
-from fontTools.pens.transformPen import TransformPen
-from fontTools.ttLib import TTFont, TTLibError
 from markupsafe import Markup
 
-from zinekit.pages import PageSize
+from zinekit.locale import labels
+from zinekit.model import PageSize
 from zinekit.render.epub.fonts import embedding_allowed
-from zinekit.render.fonts import font_problem
+from zinekit.render.font_cache import remembered_file
 from zinekit.themes_loader import Theme
+
+if TYPE_CHECKING:
+    from fontTools.ttLib import TTFont
 
 COVER_WIDTH = 1200  # SVG user units; the height follows the reading PDF's page
 
@@ -38,6 +49,8 @@ class TextBlock:
 
 @lru_cache(maxsize=16)
 def _open_font(path: str) -> TTFont | None:
+    from fontTools.ttLib import TTFont, TTLibError
+
     try:
         return TTFont(path)
     except (TTLibError, OSError):
@@ -61,7 +74,19 @@ class Lettering:
         if not text:
             return TextBlock(Markup(""), y, 0)
         tt = self._font(font)
-        if tt is None or any(ord(ch) not in tt.getBestCmap() for ch in text if ch != " "):
+        try:
+            return self._outlines(text, tt, size, x, y, width, anchor, leading, tracking,
+                                  fill, max_lines)
+        except Exception:  # noqa: BLE001 - fontTools raises anything from a damaged font
+            return _text_fallback(text, size, x, y, width, anchor, leading, fill)
+
+    def _outlines(self, text: str, tt: TTFont | None, size: float, x: float, y: float,
+                  width: float | None, anchor: str, leading: float, tracking: float,
+                  fill: str, max_lines: int) -> TextBlock:
+        """The text as outlines of ``tt``; as SVG text when the font lacks a character
+        or the script needs shaping (a damaged font raises, and gets the same fallback)."""
+        if tt is None or needs_shaping(text) or \
+                any(ord(ch) not in tt.getBestCmap() for ch in text if ch != " "):
             return _text_fallback(text, size, x, y, width, anchor, leading, fill)
         while True:
             lines = _wrap(text, tt, size, tracking, width)
@@ -75,11 +100,21 @@ class Lettering:
 
     def _font(self, name: str) -> TTFont | None:
         """The theme's font ``name``; None (text in the reader's font) for no name, a
-        missing font, or a damaged one (the build reports it, naming the file)."""
+        missing font, or one that does not open (the build reports a damaged font, naming
+        the file; it is not read twice here, where a check of its tables would double the
+        cover's time)."""
         path = self.theme.find(f"fonts/{name}") if name else None
-        if path is None or font_problem(str(path)) is not None or not embedding_allowed(path)[0]:
+        if path is None or not embedding_allowed(path)[0]:
             return None
         return _open_font(str(path))
+
+
+def needs_shaping(text: str) -> bool:
+    """Text set right to left (Arabic, Hebrew) or with combining marks: glyph by glyph
+    outlines would print it unjoined and backwards, so the reader's renderer, which
+    shapes it, sets it as ``<text>``."""
+    return any(unicodedata.bidirectional(ch) in ("R", "AL") or unicodedata.combining(ch)
+               for ch in text)
 
 
 def _advance(line: str, tt: TTFont, tracking: float) -> float:
@@ -105,6 +140,9 @@ def _wrap(text: str, tt: TTFont, size: float, tracking: float, width: float | No
 
 def _line_path(line: str, tt: TTFont, size: float, x: float, baseline: float, anchor: str,
                tracking: float, fill: str) -> str:
+    from fontTools.pens.svgPathPen import SVGPathPen
+    from fontTools.pens.transformPen import TransformPen
+
     cmap, hmtx, glyphs = tt.getBestCmap(), tt["hmtx"], tt.getGlyphSet()
     upm = tt["head"].unitsPerEm
     pen = SVGPathPen(glyphs, ntos=lambda v: str(round(v)))
@@ -140,11 +178,38 @@ def _text_fallback(text: str, size: float, x: float, y: float, width: float | No
 
 
 def generated_cover(theme: Theme, page: PageSize, issue_ctx: dict[str, Any]) -> bytes:
+    """The cover SVG the theme's ``epub/cover.svg`` template draws for this issue: the
+    one kept from an earlier build when nothing it is drawn from changed."""
+    return remembered_file(cover_key(theme, page, issue_ctx), ".svg",
+                           lambda: draw_cover(theme, page, issue_ctx))
+
+
+#: Files larger than this in a theme's templates/ or fonts/ are not hashed for the key
+#: (they are no template and no font a cover is drawn with).
+MAX_KEYED_BYTES = 64 * 1024 * 1024
+
+
+def cover_key(theme: Theme, page: PageSize, issue_ctx: dict[str, Any]) -> str:
+    """The digest of everything the cover is drawn from."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(json.dumps([page.width, page.height, issue_ctx], sort_keys=True,
+                             default=str).encode("utf-8"))
+    for folder in theme.folders:
+        for sub in ("templates", "fonts"):
+            for path in sorted((folder / sub).rglob("*")) if (folder / sub).is_dir() else ():
+                if path.is_file() and path.stat().st_size <= MAX_KEYED_BYTES:
+                    digest.update(f"\0{folder}/{sub}/{path.relative_to(folder / sub)}\0".encode())
+                    digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def draw_cover(theme: Theme, page: PageSize, issue_ctx: dict[str, Any]) -> bytes:
     """The cover SVG the theme's ``epub/cover.svg`` template draws for this issue."""
     env = theme.jinja_env()
     env.autoescape = True
     height = round(COVER_WIDTH * page.height / page.width)
     svg = env.get_template("epub/cover.svg").render(
-        issue=issue_ctx, width=COVER_WIDTH, height=height, lettering=Lettering(theme))
+        issue=issue_ctx, width=COVER_WIDTH, height=height, lettering=Lettering(theme),
+        **labels(str(issue_ctx.get("language") or "en")).template_globals())
     return svg.encode("utf-8")
 

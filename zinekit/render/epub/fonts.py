@@ -18,9 +18,9 @@ from typing import Any, Iterable
 
 import cssselect2
 import tinycss2
-from fontTools.ttLib import TTFont, TTLibError
 
 from zinekit.errors import Diagnostics
+from zinekit.render.font_cache import remembered
 from zinekit.render.epub.assets import FONT_TYPES, IMAGE_TYPES, Resources, css_urls, set_url, theme_file, url_of
 from zinekit.render.epub.xhtml import Page
 from zinekit.themes_loader import Theme
@@ -51,13 +51,11 @@ class FontFace:
 @lru_cache(maxsize=64)
 def embedding_allowed(font: Path) -> tuple[bool, str]:
     """Whether ``font`` may be embedded in an EPUB, and the reason."""
-    try:
-        with TTFont(str(font), lazy=True) as tt:
-            fs_type = tt["OS/2"].fsType if "OS/2" in tt else 0
-            family = tt["name"].getDebugName(16) or tt["name"].getDebugName(1) or font.stem
-            name_licence = tt["name"].getDebugName(13) or ""
-    except (TTLibError, OSError, AssertionError, KeyError):
+    names = remembered(str(font), "embedding", _embedding_names, list, _names_back)
+    if not names:
         return False, "it could not be read as a font"
+    fs_type, family, name_licence = names
+    family = family or font.stem
     if fs_type & 0x000F == 0x0002:
         return False, "its embedding permissions (OS/2 fsType) say 'restricted licence'"
     licence = _licence_text(font, family) or name_licence
@@ -66,6 +64,31 @@ def embedding_allowed(font: Path) -> tuple[bool, str]:
     if EMBEDDABLE.search(licence):
         return True, "its licence allows embedding"
     return False, "its licence is not one known to allow embedding (OFL, Apache, GPL with font exception …)"
+
+
+def _embedding_names(path: str) -> tuple[int, str, str] | tuple[()]:
+    """The font's embedding permissions (OS/2 fsType), family and licence name; () for
+    a file that is no font.  (fontTools is loaded here: only for a font not seen before,
+    see :mod:`zinekit.render.font_cache`.)"""
+    from fontTools.ttLib import TTFont, TTLibError
+
+    try:
+        with TTFont(path, lazy=True) as tt:
+            fs_type = tt["OS/2"].fsType if "OS/2" in tt else 0
+            family = tt["name"].getDebugName(16) or tt["name"].getDebugName(1) or ""
+            return int(fs_type), str(family), str(tt["name"].getDebugName(13) or "")
+    except (TTLibError, OSError, AssertionError, KeyError):
+        return ()
+
+
+def _names_back(value: Any) -> tuple[int, str, str] | tuple[()] | None:
+    """:func:`_embedding_names` read back from the cache; None for anything else."""
+    if value == []:
+        return ()
+    if isinstance(value, list) and len(value) == 3 and type(value[0]) is int \
+            and all(isinstance(v, str) for v in value[1:]):
+        return value[0], value[1], value[2]
+    return None
 
 
 def _licence_text(font: Path, family: str) -> str:

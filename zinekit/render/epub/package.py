@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
-import os
 import re
 import uuid
 import xml.etree.ElementTree as ET
@@ -19,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from zinekit import __version__
+from zinekit.config import Settings
 from zinekit.model import Issue
 from zinekit.render.locale import iso_date
 from zinekit.reachins import write_predeflated
@@ -63,29 +63,22 @@ class Accessibility:
     source_of_pages: str | None = None  # the print edition the page list follows
 
 
-def source_date() -> _dt.datetime | None:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc)
-    return None
-
-
-def modified_timestamp() -> str:
-    """``dcterms:modified``: ``SOURCE_DATE_EPOCH`` when set, else the build's time."""
-    moment = source_date() or _dt.datetime.now(tz=_dt.timezone.utc)
+def modified_timestamp(source_date: _dt.datetime | None) -> str:
+    """``dcterms:modified``: the build's ``SOURCE_DATE_EPOCH`` when set, else its time."""
+    moment = source_date or _dt.datetime.now(tz=_dt.timezone.utc)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def book_identifier(issue: Issue) -> str:
     """A UUID that stays the same for every build of this issue."""
     meta = issue.meta
-    key = "|".join(str(meta.get(k) or "") for k in ("series", "volume", "number", "chapter"))
+    key = "|".join(str(value or "") for value in (meta.typed.series, *meta.typed.numbering))
     return f"urn:uuid:{uuid.uuid5(NAMESPACE, key + '|' + issue.title)}"
 
 
 def creators(issue: Issue) -> list[str]:
     """The issue's authors; for an issue of several texts without its own, theirs."""
-    named = list(issue.meta.get("authors", []))
+    named = list(issue.meta.typed.authors)
     if named:
         return named
     found: list[str] = []
@@ -106,33 +99,34 @@ def _meta(parent: ET.Element, prop: str, text: str, **attrs: str) -> ET.Element:
     return _sub(parent, f"{{{OPF}}}meta", text, property=prop, **attrs)
 
 
-def metadata(issue: Issue, identifier: str, access: Accessibility) -> ET.Element:
+def metadata(issue: Issue, identifier: str, access: Accessibility,
+             source_date: _dt.datetime | None = None) -> ET.Element:
     """The ``<metadata>`` element (EPUB 3.3 §5.5)."""
     meta = issue.meta
     md = ET.Element(f"{{{OPF}}}metadata")
     _sub(md, f"{{{DC}}}identifier", identifier, id="book-id")
     _sub(md, f"{{{DC}}}title", issue.title, id="title")
     _meta(md, "title-type", "main", refines="#title")
-    if meta.get("subtitle"):
-        _sub(md, f"{{{DC}}}title", str(meta["subtitle"]), id="subtitle")
+    if meta.typed.subtitle:
+        _sub(md, f"{{{DC}}}title", str(meta.typed.subtitle), id="subtitle")
         _meta(md, "title-type", "subtitle", refines="#subtitle")
     _sub(md, f"{{{DC}}}language", issue.language)
     _people(md, f"{{{DC}}}creator", "creator", creators(issue), "aut")
-    _people(md, f"{{{DC}}}contributor", "editor", list(meta.get("editors", [])), "edt")
-    date = iso_date(meta.get("date")) or iso_date(meta.get("season"))
+    _people(md, f"{{{DC}}}contributor", "editor", list(meta.typed.editors), "edt")
+    date = iso_date(meta.typed.date) or iso_date(meta.typed.season)
     if date and W3CDTF.match(date):
         _sub(md, f"{{{DC}}}date", date)
-    if meta.get("license"):
-        _sub(md, f"{{{DC}}}rights", str(meta["license"]))
-    if meta.get("description"):
-        _sub(md, f"{{{DC}}}description", str(meta["description"]))
-    if meta.get("series"):
-        _collection(md, str(meta["series"]), meta)
+    if meta.typed.license:
+        _sub(md, f"{{{DC}}}rights", str(meta.typed.license))
+    if meta.typed.description:
+        _sub(md, f"{{{DC}}}description", str(meta.typed.description))
+    if meta.typed.series:
+        _collection(md, str(meta.typed.series), meta)
     if access.source_of_pages:
         _sub(md, f"{{{DC}}}source", access.source_of_pages, id="print-source")
         _meta(md, "source-of", "pagination", refines="#print-source")
         _meta(md, "pageBreakSource", access.source_of_pages)
-    _meta(md, "dcterms:modified", modified_timestamp())
+    _meta(md, "dcterms:modified", modified_timestamp(source_date))
     _accessibility(md, access)
     _sub(md, f"{{{OPF}}}meta", name="generator", content=f"zinekit {__version__}")
     return md
@@ -144,10 +138,10 @@ def _people(md: ET.Element, tag: str, id_prefix: str, names: list[str], role: st
         _meta(md, "role", role, refines=f"#{id_prefix}-{n}", scheme="marc:relators")
 
 
-def _collection(md: ET.Element, series: str, meta) -> None:
+def _collection(md: ET.Element, series: str, meta: Settings) -> None:
     _meta(md, "belongs-to-collection", series, id="series")
     _meta(md, "collection-type", "series", refines="#series")
-    position = next((str(meta[k]) for k in ("volume", "number", "chapter") if meta.get(k) is not None), "")
+    position = next((str(value) for value in meta.typed.numbering if value is not None), "")
     if NUMBER.match(position):
         _meta(md, "group-position", position, refines="#series")
 
@@ -204,10 +198,10 @@ def summary(access: Accessibility) -> str:
 
 
 def package_document(issue: Issue, identifier: str, access: Accessibility, items: list[Item],
-                     spine: list[SpineEntry]) -> bytes:
+                     spine: list[SpineEntry], source_date: _dt.datetime | None = None) -> bytes:
     package = ET.Element(f"{{{OPF}}}package", {"version": "3.0", "unique-identifier": "book-id",
                                                f"{{{XML}}}lang": issue.language})
-    package.append(metadata(issue, identifier, access))
+    package.append(metadata(issue, identifier, access, source_date))
     manifest = _sub(package, f"{{{OPF}}}manifest")
     for item in items:
         attrs = {"id": item.id, "href": item.href, "media-type": item.media_type}
@@ -245,8 +239,8 @@ def container_document() -> bytes:
 
 # --- the zip -------------------------------------------------------------------------
 
-def zip_time() -> tuple[int, int, int, int, int, int]:
-    moment = source_date()
+def zip_time(moment: _dt.datetime | None = None) -> tuple[int, int, int, int, int, int]:
+    """The time every member of the EPUB is stamped with: the build's source date."""
     if moment is None or moment.year < 1980:
         return ZIP_EPOCH
     return (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
@@ -259,10 +253,10 @@ STORED = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".woff", ".woff2")
 FAST = (".otf", ".ttf")
 
 
-def zip_epub(files: list[tuple[str, bytes]]) -> bytes:
+def zip_epub(files: list[tuple[str, bytes]], source_date: _dt.datetime | None = None) -> bytes:
     """The EPUB file: ``mimetype`` first and stored, then ``files`` in the given order."""
     buffer = io.BytesIO()
-    stamp = zip_time()
+    stamp = zip_time(source_date)
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, data in [("mimetype", b"application/epub+zip"), *files]:
             method, level = _compression(name)

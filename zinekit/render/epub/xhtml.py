@@ -113,7 +113,7 @@ def _libxml2_tree(html: str) -> ET.Element | None:
 
 def _element(source: lxml.etree._Element, parent: ET.Element | None) -> ET.Element:
     tag = h(source.tag)
-    attributes = dict(source.attrib)
+    attributes: dict[str, str] = {str(k): str(v) for k, v in source.attrib.items()}
     made = ET.Element(tag, attributes) if parent is None else ET.SubElement(parent, tag, attributes)
     made.text = source.text
     for child in source:
