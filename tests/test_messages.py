@@ -280,10 +280,10 @@ def test_a_damaged_theme_font_is_blamed_on_the_font_file(tmp_path, monkeypatch):
     result = run("build", "notes.md", "--format", "pdf,epub", "-q")
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
-    assert lines == [
-        "theme/fonts/BebasNeue-Bold.otf: error: font file cannot be read (damaged, or not a "
-        "font): TTLibError: cmap subtable offset 4294967295 is out of bounds (data length 898)",
-        "build failed: 1 error; nothing was written"]
+    # after the colon, fontTools' own words for the damage (they vary with its version)
+    assert lines[0].startswith("theme/fonts/BebasNeue-Bold.otf: error: font file cannot be "
+                               "read (damaged, or not a font): ")
+    assert lines[1:] == ["build failed: 1 error; nothing was written"]
     assert "cover.svg" not in result.output
 
 

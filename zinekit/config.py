@@ -313,6 +313,7 @@ class SettingValues:
     season: str | None
     authors: list[str]
     editors: list[str]
+    topics: list[str]
     language: str
     other_languages: list[str]
     license: str | None

@@ -168,7 +168,7 @@ def record_of(result: IssueResult, out_dir: Path) -> LibraryIssue:
         slug=issue.slug, title=issue.title, language=issue.language,
         subtitle=str(meta.get("subtitle") or ""), series=str(meta.get("series") or ""),
         line=issue_line(issue), authors=text_list(meta.get("authors") or _article_authors(result)),
-        topics=text_list(meta.get("topics")), summary=str(meta.get("description") or ""),
+        topics=text_list(meta.typed.topics), summary=str(meta.get("description") or ""),
         season=str(meta.get("season") or format_issue_date(meta.get("date"), issue.language)),
         published=published,
         updated=updated_time(published, [p for p in result.outputs if p.parent == folder]),
