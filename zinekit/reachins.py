@@ -339,7 +339,7 @@ def text_width(text: str, style: Any) -> float:
 
     layout = create_layout(text, style, None, None, 0)
     try:
-        return line_size(layout.get_first_line()[0], style)[0]
+        return float(line_size(layout.get_first_line()[0], style)[0])
     finally:
         layout.deactivate()
 
