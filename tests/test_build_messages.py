@@ -26,6 +26,7 @@ def test_help_gives_each_command_in_a_whole_phrase(cli):
         "Impose any PDF for printing and folding.",
         "Scaffold a series with one example issue.",
         "Check any PDF for what a press rejects.",
+        "Report what a designer would mark on the laid-out pages.",
         "Live preview in the browser, rebuilt on save.",
     ]
     assert "..." not in run.output.split("Commands:")[1]

@@ -316,6 +316,29 @@ def preflight(source: Path, as_json: bool, colour: str | None, pdfx: str | None,
         sys.exit(1)
 
 
+@main.command(short_help="Report what a designer would mark on the laid-out pages.")
+@click.argument("path", default=".", type=click.Path(exists=True, path_type=Path))
+@click.option("--theme", default=None, help="Theme name or folder (overrides front matter).")
+@click.option("--format", "edition", type=click.Choice(["pdf", "press", "booklet"]),
+              default="pdf", show_default=True, help="The edition whose pages are proofed.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable findings on standard output.")
+@click.option("--strict", is_flag=True, help="Exit with status 1 on any finding.")
+def proof(path: Path, theme: str | None, edition: str, as_json: bool, strict: bool) -> None:
+    """Lay the issue (or every issue of the series) at PATH out and report runt pages,
+    words split across a page turn, stretched lines and the rest (docs/proof.md)."""
+    from zinekit.pipeline.proof import proof_path
+
+    report = proof_path(path, theme, edition)
+    if as_json:
+        click.echo(report.to_json())
+    for line in ([str(e) for e in report.errors] if as_json else report.lines()):
+        click.echo(line, err=True)
+    if not as_json and not report.findings and not report.errors:
+        click.echo("proof: no findings", err=True)
+    if report.errors or (strict and report.findings):
+        sys.exit(1)
+
+
 @main.command(short_help="Live preview in the browser, rebuilt on save.")
 @click.argument("path", default=".", type=click.Path(exists=True, path_type=Path))
 @click.option("--host", default="127.0.0.1", show_default=True,

@@ -14,6 +14,9 @@ unless named)
   traded for a paragraph's orphan line — ``test_footnote_fixes_apply_inside_a_render_only``
 - WeasyPrint ``Page._page_box`` and ``AbsolutePlaceholder._box`` (70): the laid-out
   boxes, read for where notes, pages and tags fall — ``test_layout_tree_is_readable``
+- WeasyPrint ``text.line_break.create_layout`` and ``line_size`` (69, 70): the width of
+  a space in a line's font, for how far justification stretched it (``zinekit proof``)
+  — ``tests/test_proof.py::test_a_stretched_line``
 - WeasyPrint's ``weasyprint`` logger, its handlers and ``propagate`` (any): its warnings
   (an image not loaded) reported where they are written — ``test_world_as_before_after_threads``
 - pydyf ``PDF.page_references``, a property swapped while a tagged PDF is written
@@ -328,6 +331,17 @@ def placed_box(box: Any) -> Any:
     from weasyprint.layout.absolute import AbsolutePlaceholder
 
     return box._box if isinstance(box, AbsolutePlaceholder) else box
+
+
+def text_width(text: str, style: Any) -> float:
+    """The width of ``text`` set on one line in ``style``'s font, in CSS pixels."""
+    from weasyprint.text.line_break import create_layout, line_size
+
+    layout = create_layout(text, style, None, None, 0)
+    try:
+        return float(line_size(layout.get_first_line()[0], style)[0])
+    finally:
+        layout.deactivate()
 
 
 # --- CPython's data stack -------------------------------------------------------------------

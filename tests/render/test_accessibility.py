@@ -421,7 +421,10 @@ def test_markers_stand_where_the_reading_pdf_pages_begin(built, epubs, name):
     for label, href in epubs[name].page_list():
         # the print contents page is the navigation document's contents, listed otherwise
         words = _words_after_marker(epubs[name], href, 1 if href.startswith("nav") else 3)
-        if words:  # spaces set aside: poppler reads letter-spaced capitals letter by letter
+        # a blank page (the one left so that the first text opens on a right-hand page)
+        # has no words: its marker stands with the next page's
+        if words and printed[int(label) - 1].strip():
+            # spaces set aside: poppler reads letter-spaced capitals letter by letter
             assert words.replace(" ", "") in printed[int(label) - 1].replace(" ", ""), (label, words)
 
 

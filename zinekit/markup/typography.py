@@ -7,7 +7,8 @@ A core rule, run after the inline parse and before markdown-it joins text tokens
    ``<pre>``, ``<kbd>`` or ``<samp>`` (code spans and blocks, link addresses, footnote
    labels and citation keys are never text tokens, so they are never touched);
 2. ``---`` → em dash, ``--`` → en dash (markdown-it's own patterns), ``...`` → ellipsis;
-   in English, ``'90s``, ``rock 'n' roll``, ``'em``, ``'til`` … take an apostrophe;
+   a hyphen with a space on each side between words (`` - ``, as typed where a dash
+   was meant) → a spaced en dash, in every language written with spaces; in English, ``'90s``, ``rock 'n' roll``, ``'em``, ``'til`` … take an apostrophe;
 3. straight quotes become the language's marks, paired by markdown-it's ``smartquotes``
    algorithm; a quote left unpaired (a quotation running over several paragraphs opens
    each of them) takes the mark its side calls for;
@@ -53,6 +54,7 @@ EM_DASH = re.compile(r"(^|[^-])---(?=[^-]|$)", re.MULTILINE)
 EN_DASH_SPACED = re.compile(r"(^|\s)--(?=\s|$)", re.MULTILINE)
 EN_DASH_JOINED = re.compile(r"(^|[^-\s])--(?=[^-\s]|$)", re.MULTILINE)
 ELLIPSIS = re.compile(r"(?<!\.)\.\.\.(?!\.)")
+SPACED_HYPHEN = re.compile(r"(?<=[\w,.;:!?)\]”’\"']) - (?=[\w(\[“‘\"'])")
 APOSTROPHE = "\u2019"
 ENGLISH_ELISIONS = re.compile(
     r"(?<![\w'’])'(?=(?:\d\ds?|em|tis|twas|til|cause|bout|n')(?!\w))"  # '90s 'em 'n'
@@ -214,6 +216,8 @@ def _dashes_and_elisions(text: str, setting: Typography) -> str:
         text = EN_DASH_JOINED.sub("\\1\u2013", text)
     if "..." in text:
         text = ELLIPSIS.sub("…", text)
+    if " - " in text and not setting.unspaced:
+        text = SPACED_HYPHEN.sub(" \u2013 ", text)
     if "'" in text:
         text = (ENGLISH_ELISIONS if setting.english else YEAR_ELISION).sub(APOSTROPHE, text)
     return text
@@ -262,6 +266,23 @@ def _choose_marks(text: str, before: str, quotes: str) -> str:
 
 
 # --- text outside the Markdown body ---------------------------------------------------
+
+
+#: A display title's last two words are joined when together they are at most this
+#: long: a title never ends on a line of one short word (``…Keeps No / Minutes``).
+BALANCED_TAIL = 22
+
+
+def balanced_title(title: str | None) -> str | None:
+    """The title with a no-break space between its last two words, when it has three
+    words or more and they are short.  WeasyPrint has no ``text-wrap: balance``; a
+    title of one or two lines then never leaves one word alone on its last line."""
+    if not title:
+        return title
+    words = title.split(" ")
+    if len(words) < 3 or len(words[-2]) + len(words[-1]) + 1 > BALANCED_TAIL:
+        return title
+    return " ".join(words[:-2]) + " " + words[-2] + "\u00a0" + words[-1]
 
 
 def typeset_text(text: str, setting: Typography | None) -> str:

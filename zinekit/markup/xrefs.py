@@ -11,6 +11,7 @@ text lacks (see :class:`zinekit.model.XrefView`).
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import MutableMapping
 from typing import Any
 
@@ -119,9 +120,21 @@ def render_open(self, tokens, idx, options, env) -> str:
     return f'<span class="{cls}">'
 
 
+#: The page part of a locator (``p.5``, ``pp. 5–7``): the one part of a reference kept
+#: on one line; the rest breaks like text.
+PAGE_PART = re.compile(r"\bpp?\.\s?[\w\u2013-]+")
+
+
+def locator_html(locator: str) -> str:
+    """The locator's HTML, its page part in a span the print theme keeps together."""
+    escaped = html.escape(locator)
+    return PAGE_PART.sub(lambda m: f'<span class="xref-page">{m.group(0)}</span>', escaped)
+
+
 def render_close(self, tokens, idx, options, env) -> str:
     view = _view(self, matching_open(tokens, idx, "xref_open"))
-    locator = f'<span class="xref-locator">{html.escape(view.locator)}</span>' if view.locator else ""
+    shown = locator_html(view.locator) if self.ctx.mode == "print" else html.escape(view.locator)
+    locator = f'<span class="xref-locator">{shown}</span>' if view.locator else ""
     closing = "</a>" if _href(self, view) else "</span>"
     return locator + closing
 

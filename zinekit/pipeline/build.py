@@ -49,6 +49,7 @@ from zinekit.render.formats import (
     needs_reading_bytes,
     unknown_formats,
 )
+from zinekit.proof import noting_findings
 from zinekit.render.paper import caliper_of
 from zinekit.reporter import Built, Note, Progress, Reporter, UpToDate, Wrote
 from zinekit.resolve.bibliography import find_bibliography
@@ -502,7 +503,8 @@ def reading_layout(plan: Plan) -> LaidOut | None:
     if needs_layout(plan.formats):
         from zinekit.render.pdf import render_pdf  # WeasyPrint: loaded for a layout only
 
-        return render_pdf(prepared, with_bytes=needs_reading_bytes(plan.formats))
+        return render_pdf(prepared, with_bytes=needs_reading_bytes(plan.formats),
+                          on_layout=noting_findings(prepared.notes))  # zinekit.proof
     recorded = reuse.recorded_layout(plan.out, plan.inputs) if plan.inputs is not None else None
     if recorded is None:
         prepared.notes.append(f"{prepared.issue.slug}: the printed page numbers (the EPUB's "

@@ -9,7 +9,9 @@ from zinekit import __version__
 from zinekit.config import ISSUE_OPTIONS
 from zinekit.locale import N_, label_stylesheet, labels
 from zinekit.markup import RenderContext, render_html
+from zinekit.markup.typography import balanced_title
 from zinekit.model import READING, Article, Edition, Issue, Prepared
+from zinekit.render.addresses import mark_addresses
 from zinekit.render.cover_art import cover_art_for
 from zinekit.render.languages import mark_languages
 from zinekit.render.locale import format_issue_date, iso_date
@@ -34,6 +36,7 @@ def issue_context(issue: Issue) -> dict[str, Any]:
         "url": typed.url, "cover": cover_image(issue), "language": issue.language,
         "direction": text_direction(issue.language), "slug": issue.slug,
         "issue_line": issue_line(issue),
+        "display_title": issue.title,  # print balances it (render_issue_html)
     }
 
 
@@ -81,6 +84,8 @@ def article_context(article: Article, prepared: Prepared, mode: str,
     return {
         "anchor": article.anchor,
         "title": article.title,
+        # print balances a display title (the screen keeps the title as written)
+        "display_title": balanced_title(article.title) if mode == "print" else article.title,
         "subtitle": article.meta.typed.subtitle,
         "authors": article.authors,
         "date": format_issue_date(article.meta.typed.date, issue.language) or None,
@@ -105,10 +110,13 @@ def render_issue_html(prepared: Prepared, mode: str = "print", template: str = "
     """The whole issue as one HTML document for ``mode`` ("print" or "screen")."""
     issue = prepared.issue
     articles = [article_context(a, prepared, mode, edition) for a in issue.articles]
+    shown = issue_context(issue)
+    if mode == "print":  # a title of two lines never ends on one word (the screen reflows)
+        shown["display_title"] = balanced_title(issue.title)
     contents = [a for a in articles if a["title"]]
     env = prepared.theme.jinja_env()
     document = env.get_template(template).render(
-        issue=issue_context(issue),
+        issue=shown,
         articles=articles,
         contents=contents,
         multi_article=issue.is_multi_article,
@@ -127,6 +135,8 @@ def render_issue_html(prepared: Prepared, mode: str = "print", template: str = "
         label_css=label_stylesheet(issue.language) if mode == "print" else "",
         **labels(issue.language).template_globals(),
     )
+    if mode == "print":  # no line end hyphenates an address (render/addresses.py)
+        document = mark_addresses(document)
     return mark_languages(document, issue.language, other_languages(prepared))
 
 

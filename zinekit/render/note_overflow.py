@@ -115,7 +115,8 @@ def report_misplaced(document: weasyprint.Document, issue: Issue, diagnostics: D
         path, line, col = calls.get(fid, (str(issue.source_file), 0, 0))
         call, note = pages[fid]
         at_end = placement is not None and placement.goes_to_end(fid)
-        diagnostics.warning(overflow_message(fid, call, note, note_lines(document, fid), at_end),
+        message = overflow_message(fid, call, note, note_lines(document, fid), at_end)
+        diagnostics.warning(f"[ZK107] {message}",  # the code zinekit proof reports it by
                             path, line, col)
 
 

@@ -27,6 +27,7 @@ from zinekit.render.note_overflow import (NotePlacement, misplaced_footnotes, mo
                                           placement_for, report_misplaced)
 from zinekit.render.page_starts import page_starts
 from zinekit.render.pdf_write import READING_VARIANT, pdf_bytes, variant_options
+from zinekit.proof.settle import needs_settling, settle
 from zinekit.themes_loader import builtin_themes_folder
 
 
@@ -63,6 +64,10 @@ def _settled(html: str, issue: Issue, stylesheets: list[Path], fetcher: ProjectF
     if placement is not None:
         document, html = placement.settle(document, html, lambda again: _layout(
             again, issue, stylesheets, fetcher, Diagnostics(), variant, one_column))
+    if needs_settling(document):  # page-turn hyphens, runt pages (zinekit/proof/settle.py)
+        document = settle(document, lambda css: _layout(
+            html, issue, stylesheets, fetcher, Diagnostics(), variant,
+            " ".join(filter(None, [one_column, css]))), lambda d: len(misplaced_footnotes(d)))
     report_misplaced(document, issue, diagnostics, placement)
     return document
 
