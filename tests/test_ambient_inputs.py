@@ -11,7 +11,8 @@ import zipfile
 from pathlib import Path
 
 from zinekit.errors import Diagnostics, display_path, displayed_from
-from zinekit.pipeline.build import BuildOptions, plan_issue, render_plan, started_here
+from zinekit.pipeline.build import BuildOptions, plan_issue, render_plan
+from zinekit.pipeline.options import started_here
 from zinekit.pipeline.parallel import TaskContext, render_in_worker
 from zinekit.pipeline.series import Session
 from zinekit.project import open_project

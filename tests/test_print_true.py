@@ -289,7 +289,8 @@ def test_an_unknown_vendor_is_refused_where_it_is_written(cli, make_project):
 
 
 def test_preview_mixes_inks_as_translucent_layers():
-    from zinekit.render.riso import Ink, mix
+    from zinekit.render.riso import Ink
+    from zinekit.render.riso_separation import mix
 
     black, pink = Ink("black", (0.0, 0.0, 0.0)), Ink("fluorescent-pink", (1.0, 0.282, 0.69))
     assert mix([0.0, 1.0], [black, pink]) == (1.0, 0.282, 0.69)

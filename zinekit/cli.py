@@ -162,7 +162,8 @@ def build(path: Path, out_dir: Path | None, formats: tuple[str, ...] | None, the
           vendor: str | None, strict: bool, quiet: bool, jobs: int | None, force: bool,
           cluster: str | None) -> None:
     """Build one issue (a .md file or issue folder) or every issue of the series at PATH."""
-    from zinekit.pipeline.build import build_path, started_here
+    from zinekit.pipeline.build import build_path
+    from zinekit.pipeline.options import started_here
     from zinekit.pipeline.parallel import default_jobs
 
     options = started_here(out_dir=out_dir, formats=formats, theme=theme, strict=strict,
@@ -201,7 +202,8 @@ def anthology(spec: Path, out_dir: Path | None, formats: tuple[str, ...] | None,
               strict: bool, quiet: bool, force: bool, estimate_only: bool) -> None:
     """Build one issue from texts or chapters of the library: SPEC is a .toml spec or an
     issue whose front matter lists them under include: (see docs/anthology.md)."""
-    from zinekit.pipeline.build import build_anthology, started_here
+    from zinekit.pipeline.build import build_anthology
+    from zinekit.pipeline.options import started_here
 
     options = started_here(out_dir=out_dir, formats=formats, theme=theme, strict=strict,
                            quiet=quiet, force=force, write=not estimate_only)
@@ -215,7 +217,8 @@ def anthology(spec: Path, out_dir: Path | None, formats: tuple[str, ...] | None,
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 def check(path: Path, theme: str | None, strict: bool) -> None:
     """Report every diagnostic of a build without writing output files."""
-    from zinekit.pipeline.build import check_path, started_here
+    from zinekit.pipeline.build import check_path
+    from zinekit.pipeline.options import started_here
     from zinekit.reporter import ConsoleReporter
 
     shown: list[str] = []

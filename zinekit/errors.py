@@ -146,6 +146,17 @@ class Diagnostics:
         """Whether an input was refused as unsafe to read: no layout may follow."""
         return any(d.refusal for d in self.items)
 
+    def drop_repeated_errors(self, found_before: int) -> None:
+        """One error per place: an error found after the first ``found_before``
+        diagnostics where one of those already stands (an image the loader refused, laid
+        out all the same) is left out."""
+        places = {(d.path, d.line, d.col) for d in self.items[:found_before]
+                  if d.severity == "error"}
+        if places:
+            self.items[found_before:] = [
+                d for d in self.items[found_before:]
+                if d.severity != "error" or (d.path, d.line, d.col) not in places]
+
     def warning(self, message: str, path: str | None = None, line: int = 0, col: int = 0) -> None:
         self.add(Diagnostic("warning", message, path, line, col))
 

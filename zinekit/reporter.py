@@ -165,3 +165,19 @@ class ConsoleReporter(Reporter):
             return
         for line in event.lines():
             self.echo(line)
+
+
+def notes_by_file(notes: list[str], outputs: list[Path]) -> tuple[dict[Path, str], list[str]]:
+    """The notes about one output file (``Wrote <file>: …``, as the booklet's
+    imposition report says), by file, to be said on the line that announces the file;
+    and the other notes."""
+    about: dict[Path, str] = {}
+    rest = []
+    prefixes = {f"Wrote {display_path(path)}: ": path for path in outputs}
+    for note in notes:
+        prefix = next((p for p in prefixes if note.startswith(p)), None)
+        if prefix is None:
+            rest.append(note)
+        else:
+            about[prefixes[prefix]] = note[len(prefix):]
+    return about, rest

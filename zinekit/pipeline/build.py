@@ -21,33 +21,26 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from zinekit.pipeline import reuse, stamps
 from zinekit.pipeline.catalog_entry import report_unlisted
 from zinekit.pipeline.check import check_text
 from zinekit.pipeline.cluster import Shared, cluster_address, open_workers
-from zinekit.config import SHARED_OPTIONS, IssueSettings
-from zinekit.errors import Diagnostics, ZinekitError, display_path, displayed_from
-from zinekit.locale import missing_catalog
-from zinekit.model import (BuildInputs, Inventory, Issue, IssueResult, LaidOut, PageSize, Plan,
+from zinekit.config import IssueSettings
+from zinekit.errors import Diagnostics, ZinekitError, displayed_from
+from zinekit.model import (BuildInputs, Inventory, Issue, IssueResult, LaidOut, Plan,
                            Prepared, source_date_of)
 from zinekit.safety.output import check_within, sweep_stale_temporaries, write_bytes
-from zinekit.pages import parse_page_size
 from zinekit.render.fonts import fonts_dated
 from zinekit.pipeline.parallel import IssueRunner, Stages
 from zinekit.project import Project, issues_at, open_project
 from zinekit.render.formats import (
-    DEFAULT_FORMATS,
     FORMATS,
-    in_order,
     needs_layout,
     needs_reading_bytes,
-    unknown_formats,
 )
 from zinekit.proof import noting_findings
 from zinekit.render.paper import caliper_of
@@ -55,39 +48,11 @@ from zinekit.reporter import Built, Note, Progress, Reporter, UpToDate, Wrote
 from zinekit.resolve.bibliography import find_bibliography
 from zinekit.resolve.inventory import make_inventory
 from zinekit.resolve.stage import resolve_issue
+from zinekit.pipeline.options import (BuildOptions, choose_formats, page_size, warn_untranslated)
+from zinekit.reporter import notes_by_file
 from zinekit.pipeline.series import MAX_PASSES, Session
 from zinekit.themes_loader import load_theme
 from zinekit.safety.trust import store_key, use_store_key
-
-
-@dataclass
-class BuildOptions:
-    out_dir: Path | None = None
-    formats: tuple[str, ...] | None = None
-    theme: str | None = None
-    strict: bool = False
-    quiet: bool = False
-    vendor: str | None = None  # --vendor: the printer the press PDF and cover are made for
-    write: bool = True  # False for `zinekit check`
-    layout: bool = True  # False for `zinekit check`: the text alone (zinekit.pipeline.check)
-    jobs: int = 1  # issues built side by side (worker processes) when a series is built
-    force: bool = False  # render every issue even if the last build's outputs are current
-    cluster: str | None = None  # a Dask scheduler's address (or "local"): render there
-    thumbnails: bool = False  # draw each reading PDF's cover for the download page
-    store_key: str | None = None  # the key workers sign the build's records with (zinekit.safety.trust)
-    #: what the build reads of where it was started, read once there (:func:`started_here`)
-    #: and passed down, so a worker process or thread renders the same without
-    #: rewriting its environment or changing folder: SOURCE_DATE_EPOCH, and the folder
-    #: messages name files relative to
-    source_date_epoch: str | None = None
-    display_base: Path | None = None
-
-
-def started_here(**options: Any) -> BuildOptions:
-    """The options of a command started in this process: ``SOURCE_DATE_EPOCH`` and the
-    working folder are read here, once."""
-    return BuildOptions(source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
-                        display_base=Path.cwd(), **options)
 
 
 # --- a series ------------------------------------------------------------------------------
@@ -435,7 +400,7 @@ def _render_plan(plan: Plan, reporter: Reporter, options: BuildOptions) -> Issue
     for name in plan.formats:
         files.update(FORMATS[name].make(prepared, reading, plan.out))
     forget_print_layout(prepared)
-    drop_repeated_errors(diagnostics, found_before)
+    diagnostics.drop_repeated_errors(found_before)
     stop_on_errors(diagnostics, options, reporter)
     if options.thumbnails:  # the EPUB's cover, drawn with the render, on its worker
         from zinekit.library.thumbnails import design_thumbnail
@@ -448,7 +413,7 @@ def _render_plan(plan: Plan, reporter: Reporter, options: BuildOptions) -> Issue
             reuse.record(plan.out, plan.inputs, files, result.pages, diagnostics, issue.root)
             if reading is not None and needs_layout(plan.formats):
                 reuse.record_layout(plan.out, plan.inputs, reading)
-    details, notes = file_notes(prepared.notes, result.outputs) if options.write else ({}, [])
+    details, notes = notes_by_file(prepared.notes, result.outputs) if options.write else ({}, [])
     for note in notes:
         reporter.emit(Note(note))
     reporter.findings(diagnostics.shown(options.strict))
@@ -466,33 +431,6 @@ def check_plan(plan: Plan, reporter: Reporter, *, options: BuildOptions) -> Issu
     stop_on_errors(diagnostics, options, reporter)
     reporter.findings(diagnostics.shown(options.strict))
     return plan.result
-
-
-def drop_repeated_errors(diagnostics: Diagnostics, found_before: int) -> None:
-    """One error per place: the layout's error where the text already has one (an image
-    the loader refused, laid out by `check` all the same) is left out."""
-    places = {(d.path, d.line, d.col) for d in diagnostics.items[:found_before]
-              if d.severity == "error"}
-    if places:
-        diagnostics.items[found_before:] = [
-            d for d in diagnostics.items[found_before:]
-            if d.severity != "error" or (d.path, d.line, d.col) not in places]
-
-
-def file_notes(notes: list[str], outputs: list[Path]) -> tuple[dict[Path, str], list[str]]:
-    """The notes about one output file (``Wrote <file>: …``, as the booklet's
-    imposition report says), by file, to be said on the line that announces the file;
-    and the other notes."""
-    about: dict[Path, str] = {}
-    rest = []
-    prefixes = {f"Wrote {display_path(path)}: ": path for path in outputs}
-    for note in notes:
-        prefix = next((p for p in prefixes if note.startswith(p)), None)
-        if prefix is None:
-            rest.append(note)
-        else:
-            about[prefixes[prefix]] = note[len(prefix):]
-    return about, rest
 
 
 def reading_layout(plan: Plan) -> LaidOut | None:
@@ -519,48 +457,11 @@ def inventory_of(prepared: Prepared, reading: LaidOut) -> Inventory:
     return make_inventory(prepared.issue, reading.anchor_pages, reading.pages, f"{slug}.pdf")
 
 
-# --- settings ------------------------------------------------------------------------------
-
-
-def warn_untranslated(issue: Issue, diagnostics: Diagnostics) -> None:
-    """A language zinekit has no labels for prints "Contents", "Notes" … in English."""
-    if missing_catalog(issue.language):
-        diagnostics.warning(f"zinekit has no labels in language {issue.language!r}: its own words "
-                            "(contents, notes, page abbreviations) are printed in English; "
-                            "a catalog can be added (docs/library.md)", str(issue.source_file),
-                            issue.meta.line_of("language") or 1, 1)
-
-
-def page_size(settings: IssueSettings, diagnostics: Diagnostics) -> PageSize:
-    """The page size the settings give; a bad one is an error where it is set (a
-    theme's default is reported at the issue's front matter)."""
-    wanted, path, line = settings.lookup("page_size")
-    try:
-        return parse_page_size(str(wanted))
-    except ValueError as exc:
-        diagnostics.error(str(exc), path or settings.front_matter.path, line, 1)
-        return parse_page_size(SHARED_OPTIONS["page_size"].default)
-
-
 def forget_print_layout(prepared: Prepared) -> None:
     """The print formats' shared layout (render/press.py) is not kept past them."""
     vars(prepared).pop("_print_layout", None)
     vars(prepared).pop("_press_profile", None)
 
-
-def choose_formats(prepared: Prepared, options: BuildOptions,
-                   diagnostics: Diagnostics) -> tuple[str, ...]:
-    """``--format``, else ``[build] formats``, else the default formats."""
-    build = prepared.issue.build
-    configured = build.explicit("formats")
-    if options.formats:
-        return in_order(options.formats)
-    if not configured:
-        return DEFAULT_FORMATS
-    for name in unknown_formats(configured):
-        diagnostics.error(f"[build] formats: {name!r} is not a format (available: "
-                          f"{', '.join(FORMATS)})", build.path, build.line_of("formats"), 1)
-    return in_order(configured)
 
 
 # --- writing and failing ---------------------------------------------------------------------

@@ -249,3 +249,21 @@ class PageView:
                 self.current = PageSet(self.version, pages, time.perf_counter() - started, time.time())
             self.problem = problem
             self.changed.notify_all()
+
+
+def editor_setting(project) -> str | None:
+    """``[serve] editor`` of zinekit.toml: the address a clicked paragraph opens, such as
+    ``vscode://file/{path}:{line}``."""
+    if project.file is None:
+        return None
+    table = project.file.data.get("serve") or {}
+    value = table.get("editor") if isinstance(table, dict) else None
+    if value is None:
+        return None
+    if not isinstance(value, str) or "{" not in value:
+        from zinekit.config.files import toml_key_line
+
+        line = toml_key_line(project.file.path.read_text(encoding="utf-8"), "editor", "serve")
+        raise ZinekitError(f"{project.file.path}:{line or 1}:1: error: [serve] editor must be an "
+                           'address with {path} and {line} in it, such as "vscode://file/{path}:{line}"')
+    return value

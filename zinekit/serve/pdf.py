@@ -11,7 +11,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from zinekit.pipeline.build import build_issue, started_here
+from zinekit.pipeline.build import build_issue
+from zinekit.pipeline.options import started_here
 from zinekit.errors import Diagnostics, SourceError, ZinekitError
 from zinekit.project import open_project
 from zinekit.render.pdf import render_pdf

@@ -21,7 +21,8 @@ from urllib.parse import quote, unquote, urlsplit
 
 import jinja2
 
-from zinekit.pipeline.build import prepare_issue, started_here
+from zinekit.pipeline.build import prepare_issue
+from zinekit.pipeline.options import started_here
 from zinekit.errors import Diagnostic, Diagnostics, SourceError, ZinekitError, printable
 from zinekit.load import ISSUE_FILE
 from zinekit.model import Issue, Prepared

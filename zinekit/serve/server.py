@@ -17,7 +17,6 @@ Addresses:
 from __future__ import annotations
 
 import errno
-import ipaddress
 import json
 import mimetypes
 import os
@@ -31,7 +30,7 @@ import webbrowser
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, quote, unquote, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import click
 
@@ -39,62 +38,17 @@ from zinekit.errors import Diagnostics, ZinekitError, printable
 from zinekit.project import issues_at, open_project
 from zinekit.render.formats import FORMATS
 from zinekit.render.web import font_faces, fonts_css, raw_template, theme_file, theme_relative, web_templates
-from zinekit.serve.pages import PageView, editor_address
+from zinekit.serve.pages import PageView, editor_address, editor_setting
 from zinekit.serve.pdf import PdfFailed, build_pdf
 from zinekit.serve.preview import IssuePreview, _base_theme
 from zinekit.serve.watch import Watcher
+from zinekit.serve.urls import unbracketed, parse_number, is_loopback, safe_parts, file_inside
 
 KEEPALIVE_SECONDS = 15.0
 FILE_CHUNK = 1 << 20  # bytes read and sent at a time
 EXTRA_TYPES = {".otf": "font/otf", ".ttf": "font/ttf", ".woff": "font/woff",
                ".woff2": "font/woff2", ".svg": "image/svg+xml", ".md": "text/plain; charset=utf-8",
                ".toml": "text/plain; charset=utf-8", ".bib": "text/plain; charset=utf-8"}
-
-
-def unbracketed(host: str) -> str:
-    """``[::1]`` (an IPv6 address as a URL writes it) → ``::1``; other names as given."""
-    return host[1:-1] if host.startswith("[") and host.endswith("]") else host
-
-
-def parse_number(value: str | None, digits: int = 9) -> int | None:
-    """A number of at most ``digits`` ASCII digits, or None (``²`` is a digit to
-    ``str.isdigit`` but no number to ``int``; 5,000 digits are refused by ``int``)."""
-    if value is None or not re.fullmatch(f"[0-9]{{1,{digits}}}", value):
-        return None
-    return int(value)
-
-
-def is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def safe_parts(url_path: str) -> list[str] | None:
-    """The segments of a decoded URL path, or None if any could leave its folder.
-
-    ``..``, hidden names (``.git``), backslashes and NUL are refused; percent-encoding is
-    decoded once, so ``..%2f`` is a ``..`` and ``%252e`` a literal name.
-    """
-    decoded = unquote(url_path)
-    if "\0" in decoded or "\\" in decoded:
-        return None
-    parts = [p for p in decoded.split("/") if p not in ("", ".")]
-    if any(p == ".." or p.startswith(".") for p in parts):
-        return None
-    return parts
-
-
-def file_inside(root: Path, parts: list[str]) -> Path | None:
-    """``root/parts`` if it is a file whose real path is inside ``root`` (no symlink out)."""
-    root = root.resolve()
-    candidate = root.joinpath(*parts).resolve()
-    if candidate.is_relative_to(root) and candidate.is_file():
-        return candidate
-    return None
 
 
 class _HTTPServer(ThreadingHTTPServer):
@@ -220,24 +174,6 @@ class PreviewServer:
         number = parse_number(value)
         return self.previews[number] if number is not None and number < len(self.previews) \
             else None
-
-
-def editor_setting(project) -> str | None:
-    """``[serve] editor`` of zinekit.toml: the address a clicked paragraph opens, such as
-    ``vscode://file/{path}:{line}``."""
-    if project.file is None:
-        return None
-    table = project.file.data.get("serve") or {}
-    value = table.get("editor") if isinstance(table, dict) else None
-    if value is None:
-        return None
-    if not isinstance(value, str) or "{" not in value:
-        from zinekit.config.files import toml_key_line
-
-        line = toml_key_line(project.file.path.read_text(encoding="utf-8"), "editor", "serve")
-        raise ZinekitError(f"{project.file.path}:{line or 1}:1: error: [serve] editor must be an "
-                           'address with {path} and {line} in it, such as "vscode://file/{path}:{line}"')
-    return value
 
 
 def _bind(host: str, port: int, app: PreviewServer) -> _HTTPServer:
