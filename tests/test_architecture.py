@@ -131,3 +131,54 @@ def test_every_package_is_installed():
     listed = set(tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
     found = {module_name(p) for p in PACKAGE.rglob("__init__.py")}
     assert found - listed == set()
+
+
+# --- docs/architecture.md, true to the tree ------------------------------------------------
+
+
+def _section(title: str) -> str:
+    doc = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+    start = doc.index(f"## {title}\n")
+    end = doc.find("\n## ", start + 1)
+    return doc[start:end if end >= 0 else len(doc)]
+
+
+def test_the_tree_lists_every_module_and_package_at_the_top():
+    section = _section("The tree")
+    listed = set(re.findall(r"^\| `([a-z_]+(?:\.py|/))` \|", section, re.MULTILINE))
+    found = {p.name + ("/" if p.is_dir() else "") for p in PACKAGE.iterdir()
+             if (p.suffix == ".py" and not p.name.startswith("__"))
+             or (p.is_dir() and (p / "__init__.py").is_file())}
+    assert listed == found
+    assert sum(1 for name in found if name.endswith(".py")) <= 14
+
+
+def test_the_tree_lists_the_modules_of_each_package():
+    section = _section("The tree")
+    for line in re.findall(r"^- `([a-z_/]+)/`: (.*)$", section, re.MULTILINE):
+        package, modules = line
+        listed = set(re.findall(r"`([a-z_0-9]+)`", modules))
+        found = {p.stem for p in (PACKAGE / package).glob("*.py") if p.stem != "__init__"}
+        assert listed == found, package
+    packages = {m for m in re.findall(r"^- `([a-z_/]+)/`:", section, re.MULTILINE)}
+    real = {p.parent.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("__init__.py")
+            if p.parent != PACKAGE and any(q.stem != "__init__" for q in p.parent.glob("*.py"))}
+    assert packages == real
+
+
+def test_the_dependency_list_is_the_code_s():
+    section = _section("Dependencies")
+    listed = {}
+    for name, rest in re.findall(r"^- `([a-z_.]+)` ← (.*)$", section, re.MULTILINE):
+        listed[name] = set(re.findall(r"`([a-z_.]+)`", rest))
+    edges = graph(stage)
+    actual = {k.removeprefix("zinekit."): {t.removeprefix("zinekit.") for t in v
+                                           if t not in ("zinekit", "zinekit.__main__")}
+              for k, v in edges.items() if k not in ("zinekit", "zinekit.__main__")}
+    assert listed == actual
+
+
+def test_no_module_is_over_500_lines():
+    long = [f"{p.relative_to(REPO)}: {n}" for p in PACKAGE.rglob("*.py")
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 500]
+    assert long == []

@@ -26,20 +26,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from zinekit.model import LaidOut, Prepared
+from zinekit.render.riso_separation import (CHANNELS, Ink,
+                                              RisoPlan)
 from zinekit.reachins import colours_drawn, page_box, parsed_html
 from zinekit.safety.limits import toml_loads
 
 MAX_INKS = 4
-#: The DeviceCMYK channel each ink is carried in while drawing: K for the first.
-CHANNELS = (3, 0, 1, 2)
-MM = 72 / 25.4
-MARK_MARGIN_MM = 10.0  # room around the page for the registration marks
-COVERAGE_DPI = 12  # a master's coverage is an average: a coarse rendering tells it
 COLOUR_KEYS = ("color", "background_color", "border_top_color", "border_right_color",
                "border_bottom_color", "border_left_color", "outline_color",
                "text_decoration_color", "column_rule_color")
@@ -51,21 +47,6 @@ class RisoError(ValueError):
     def __init__(self, message: str, path: str, line: int) -> None:
         super().__init__(message)
         self.message, self.path, self.line = message, path, line
-
-
-@dataclass(frozen=True)
-class Ink:
-    name: str
-    rgb: tuple[float, float, float]
-
-
-@dataclass
-class RisoPlan:
-    """The inks, which elements print in which, and where pictures go."""
-
-    inks: list[Ink]
-    elements: list[tuple[str, int]]  # (selector, ink index)
-    images: int = 0
 
 
 def ink_table(theme) -> dict[str, Ink]:

@@ -4,8 +4,28 @@ channels, registration marks added, coverage measured (see :mod:`zinekit.render.
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 
-from zinekit.render.riso import CHANNELS, MM, MARK_MARGIN_MM, COVERAGE_DPI, Ink, RisoPlan
+#: The DeviceCMYK channel each ink is carried in while drawing: K for the first.
+CHANNELS = (3, 0, 1, 2)
+MM = 72 / 25.4
+MARK_MARGIN_MM = 10.0  # room around the page for the registration marks
+COVERAGE_DPI = 12  # a master's coverage is an average: a coarse rendering tells it
+
+
+@dataclass(frozen=True)
+class Ink:
+    name: str
+    rgb: tuple[float, float, float]
+
+
+@dataclass
+class RisoPlan:
+    """The inks, which elements print in which, and where pictures go."""
+
+    inks: list[Ink]
+    elements: list[tuple[str, int]]  # (selector, ink index)
+    images: int = 0
 
 
 _FILL_PAINT = {"f", "F", "f*"}
