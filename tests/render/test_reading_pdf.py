@@ -51,8 +51,10 @@ def test_title_page(vol6: Path):
 def test_running_heads_and_page_numbers(vol6: Path):
     pages = pdf_pages_text(vol6)
     # verso pages carry the page number and the series line, recto pages the title
-    assert "2 Ember Tide · vol. 6" in pages[1]
+    assert "4 Ember Tide · vol. 6" in pages[3]
     assert "The Night Shift Keeps No Minutes 3" in pages[2]
+    # an article's opening page keeps its folio and drops the head
+    assert pages[1].endswith(" 2") and "Ember Tide · vol. 6" not in pages[1]
     assert "Ember Tide" not in pages[0].split("Minutes")[0][:3]  # no running head on the title page
 
 

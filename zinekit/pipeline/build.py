@@ -42,7 +42,6 @@ from zinekit.render.formats import (
     needs_layout,
     needs_reading_bytes,
 )
-from zinekit.proof import noting_findings
 from zinekit.render.paper import caliper_of
 from zinekit.reporter import Built, Note, Progress, Reporter, UpToDate, Wrote
 from zinekit.resolve.bibliography import find_bibliography
@@ -439,7 +438,8 @@ def reading_layout(plan: Plan) -> LaidOut | None:
     numbers from the last layout's record, or go without them."""
     prepared = plan.prepared
     if needs_layout(plan.formats):
-        from zinekit.render.pdf import render_pdf  # WeasyPrint: loaded for a layout only
+        from zinekit.proof import noting_findings  # WeasyPrint: loaded for a layout only
+        from zinekit.render.pdf import render_pdf
 
         return render_pdf(prepared, with_bytes=needs_reading_bytes(plan.formats),
                           on_layout=noting_findings(prepared.notes))  # zinekit.proof
