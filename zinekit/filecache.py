@@ -3,11 +3,16 @@
 A library build reads the same theme manifests, stylesheets, back-issue PDFs and
 sources once per issue; each is worked out again only when its size or modification
 time changes.  One :class:`FileCache` per kind of result.
+
+What is kept between runs lives in this user's cache folder (:func:`user_cache`), never
+in the outputs: a stamp holds file times, which no two builds share.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+from pathlib import Path
 from typing import Callable, Generic, TypeVar
 
 T = TypeVar("T")
@@ -33,3 +38,27 @@ class FileCache(Generic[T]):
 
     def clear(self) -> None:
         self.known.clear()
+
+
+def user_cache() -> Path:
+    """This user's zinekit cache folder: ``$XDG_CACHE_HOME/zinekit`` (``~/.cache/zinekit``)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "zinekit"
+
+
+def stamp_path(kind: str, folder: str | os.PathLike[str]) -> Path:
+    """Where the stamp of ``kind`` for an output ``folder`` is kept: in the user's cache,
+    named by the folder's real path."""
+    real = os.path.realpath(folder).encode("utf-8", "surrogateescape")
+    return user_cache() / kind / f"{hashlib.sha256(real).hexdigest()[:32]}.json"
+
+
+def write_stamp(path: Path, text: str) -> None:
+    """Write a stamp whole (a reader sees the old one or the new); a cache that cannot be
+    written only costs the next build its shortcut."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}")
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        pass

@@ -18,7 +18,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from zinekit.errors import ZinekitError, display_path
-from zinekit.filecache import FileCache
+from zinekit.filecache import FileCache, user_cache
 from zinekit.locale import ENGLISH
 from zinekit.safety.limits import check_css_file, refuse_irregular, toml_loads
 
@@ -107,7 +107,7 @@ def compiled_templates() -> jinja2.BytecodeCache | None:
     """Where compiled templates are kept between runs (Jinja compiles a theme's templates
     again only when their text changes): the user's cache folder, as for the build's other
     per-user files; none when it cannot be made."""
-    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "zinekit" / "templates"
+    folder = user_cache() / "templates"
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:

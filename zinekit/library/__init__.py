@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from zinekit import __version__
+from zinekit.filecache import stamp_path, write_stamp
 from zinekit.library import atom, opds2
 from zinekit.library.groups import GROUPS, PLURAL, shelves
 from zinekit.library.pages import shelf_pages, search_script
@@ -140,8 +141,8 @@ def write_catalogs(records: list[LibraryIssue], info: LibraryInfo, out_dir: Path
     return written, search
 
 
-#: What the catalogs and pages were last made from.
-STAMP = ".zinekit-library.json"
+#: What the catalogs and pages were last made from (kept in the user's cache).
+STAMP = "library-pages"
 
 
 def library_stamp(records: list[LibraryIssue], info: LibraryInfo, theme: Any,
@@ -165,7 +166,7 @@ WATCHED = {".py", ".html", ".js", ".css", ".mo", ".po", ".xhtml", ".svg"}
 def is_current(out_dir: Path, stamp: str) -> bool:
     """True when the library there was made from the same inputs and is all there."""
     try:
-        recorded = json.loads((out_dir / STAMP).read_text(encoding="utf-8"))
+        recorded = json.loads(stamp_path(STAMP, out_dir).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
     return isinstance(recorded, dict) and recorded.get("stamp") == stamp and \
@@ -173,8 +174,7 @@ def is_current(out_dir: Path, stamp: str) -> bool:
 
 
 def record_stamp(out_dir: Path, stamp: str, names: list[str]) -> None:
-    write_bytes(out_dir / STAMP, json.dumps({"stamp": stamp, "files": names}).encode("utf-8"),
-                within=out_dir)
+    write_stamp(stamp_path(STAMP, out_dir), json.dumps({"stamp": stamp, "files": names}))
 
 
 def catalog_files(records: list[LibraryIssue], info: LibraryInfo,

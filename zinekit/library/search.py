@@ -8,7 +8,7 @@ Pagefind ships on PyPI with its binary (``pip install 'zinekit[search]'``, the
 ``pagefind[extended]`` package, which also segments Chinese and Japanese); without it
 the library is written without search, and the build says how to add it.
 
-The index is rewritten only when an issue's text changed (``pagefind/zinekit.json``
+The index is rewritten only when an issue's text changed (a stamp in the user's cache
 records what it was made from), into a new folder that then takes the old one's place.
 """
 
@@ -25,11 +25,12 @@ from typing import Callable
 
 from lxml import etree, html as lxml_html
 
+from zinekit.filecache import stamp_path, write_stamp
 from zinekit.library.epubfile import PARSER, read_member, reading_order
 from zinekit.library.records import LibraryIssue
 
 FOLDER = "pagefind"
-STAMP = "zinekit.json"
+STAMP = "library-search"  # the stamp's kind in the user's cache
 INSTALL = "pip install 'zinekit[search]'"
 
 
@@ -51,7 +52,7 @@ def write_index(issues: list[LibraryIssue], out_dir: Path, language: str,
         return False
     stamp = _stamp(sources, language)
     target = out_dir / FOLDER
-    if _current(target, stamp):
+    if _current(out_dir, stamp):
         return True
     fresh = out_dir / f".{FOLDER}-new"
     _remove(fresh)
@@ -61,8 +62,8 @@ def write_index(issues: list[LibraryIssue], out_dir: Path, language: str,
         _remove(fresh)
         warn(f"the library is written without its search: Pagefind failed ({exc})")
         return False
-    (fresh / STAMP).write_text(json.dumps(stamp, sort_keys=True), encoding="utf-8")
     _replace(fresh, target)
+    write_stamp(stamp_path(STAMP, out_dir), json.dumps(stamp, sort_keys=True))
     return True
 
 
@@ -72,11 +73,10 @@ def _stamp(sources: list[tuple[LibraryIssue, Path]], language: str) -> dict:
                      issue.title, _link(issue)] for issue, path in sources}}
 
 
-def _current(target: Path, stamp: dict) -> bool:
-    recorded = target / STAMP
+def _current(out_dir: Path, stamp: dict) -> bool:
     try:
-        return json.loads(recorded.read_text(encoding="utf-8")) == stamp and \
-            (target / "pagefind.js").is_file()
+        recorded = stamp_path(STAMP, out_dir).read_text(encoding="utf-8")
+        return json.loads(recorded) == stamp and (out_dir / FOLDER / "pagefind.js").is_file()
     except (OSError, ValueError):
         return False
 

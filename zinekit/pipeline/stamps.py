@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from zinekit.errors import Diagnostic, Diagnostics
+from zinekit.filecache import stamp_path
 from zinekit.model import BuildManifest
 from zinekit.pipeline.reuse import (as_json, bytes_digest, file_digest, folder_digests, from_root,
                                     manifest_json, manifest_path, read_manifest,
@@ -39,9 +40,7 @@ LIBRARY_FORMAT = "zinekit-library"
 def _stamp_path(out_root: Path) -> Path:
     """The stamp of the build into ``out_root``: in this machine's cache folder, not in
     the outputs (it holds file times, which no two builds share)."""
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "zinekit"
-    name = bytes_digest(os.path.realpath(out_root).encode("utf-8", "surrogateescape"))[:32]
-    return cache / "libraries" / f"{name}.json"
+    return stamp_path("libraries", out_root)
 
 
 def library_inputs(root: Path, out_root: Path, options: dict[str, Any]) -> dict[str, Any]:

@@ -21,6 +21,8 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
+from zinekit.filecache import user_cache
+
 CACHE_VERSION = 1
 MAX_FONTS = 256  # fonts kept; the oldest go first
 MAX_FILES = 64  # covers kept
@@ -34,7 +36,7 @@ _read: dict[Path, dict[str, Any]] = {}
 
 def cache_folder() -> Path:
     """Beside the build's other per-user files."""
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "zinekit"
+    return user_cache()
 
 
 def font_digest(path: str | os.PathLike[str]) -> str | None:

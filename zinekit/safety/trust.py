@@ -27,6 +27,8 @@ import stat
 from pathlib import Path
 from typing import Any
 
+from zinekit.filecache import user_cache
+
 SIGNATURE = "signature"
 DIGEST = re.compile(r"[0-9a-f]{64}")
 
@@ -34,8 +36,7 @@ _key: list[bytes] = []  # this process's key, read once
 
 
 def key_path() -> Path:
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "zinekit"
-    return cache / "store-key"
+    return user_cache() / "store-key"
 
 
 def store_key() -> bytes:
