@@ -13,7 +13,8 @@ Both are mended the way a compositor does, by running a page a line short or lon
   (``@page :nth(N of zk-settle-…)``), so that mending one text moves no rule of another.
 
 The rules are added as a stylesheet and the issue laid out again; the new layout is
-kept only when it has fewer findings (and no note moved off its page).  At most
+kept only when it has fewer findings, no note moved off its page and no page more (a
+mend that adds a page has left one half empty, as a note WeasyPrint carries over does).  At most
 :data:`ROUNDS` layouts are added, and only to an issue that has one of these faults.
 """
 
@@ -40,6 +41,7 @@ def settle(document: Any, relayout: Callable[[str], Any],
     ``moved(document)`` counts the notes printed off their call's page."""
     pages = read_pages(document)
     best, best_score = document, _score(pages, moved(document))
+    most = len(pages)
     rules: list[str] = []
     for _ in range(ROUNDS):
         new = [rule for rule in mending_rules(pages) if rule not in rules]
@@ -49,7 +51,7 @@ def settle(document: Any, relayout: Callable[[str], Any],
         candidate = relayout("\n".join(rules))
         pages = read_pages(candidate)
         score = _score(pages, moved(candidate))
-        if score >= best_score:
+        if score >= best_score or len(pages) > most:
             break
         best, best_score = candidate, score
     return best
