@@ -101,10 +101,19 @@ def build(root: Path, *args: str) -> subprocess.CompletedProcess:
 
 def outputs(dist: Path, bookkeeping: bool = True) -> dict[str, bytes]:
     """Every file under ``dist`` but the temporaries and the result store (which keeps
-    every build's results, each written whole: see test_a_killed_build…)."""
-    files = {str(p.relative_to(dist)): p.read_bytes() for p in sorted(dist.rglob("*"))
-             if p.is_file() and not p.name.startswith(output.TEMP_PREFIX)
-             and not p.relative_to(dist).as_posix().startswith(".zinekit/store/")}
+    every build's results, each written whole: see test_a_killed_build…).  The search
+    index is one output, ``pagefind/``: its files are named by their content, and the
+    folder is replaced whole (the new one staged in a temporary folder)."""
+    files: dict[str, bytes] = {}
+    for p in sorted(dist.rglob("*")):
+        name = p.relative_to(dist).as_posix()
+        if not p.is_file() or name.startswith(".zinekit/store/") or \
+                any(part.startswith(output.TEMP_PREFIX) for part in p.relative_to(dist).parts):
+            continue
+        if name.startswith("pagefind/"):
+            files["pagefind/"] = files.get("pagefind/", b"") + name.encode() + b"\0" + p.read_bytes()
+        else:
+            files[name] = p.read_bytes()
     return {k: v for k, v in files.items() if bookkeeping or not k.startswith(BOOKKEEPING)}
 
 

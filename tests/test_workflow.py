@@ -45,6 +45,10 @@ class Chapter:
     next_title: str | None = None
 
 
+#: The readers' library's own folders in dist/ (the catalogs, shelves, search index).
+LIBRARY_FOLDERS = {"library", "opds", "pagefind"}
+
+
 @dataclass
 class Library:
     root: Path
@@ -60,7 +64,8 @@ class Library:
     def folders(self) -> dict[str, Path]:
         """Each output folder the builds wrote, by name (what they should be named is
         the subject of one test; the validators check whatever was written)."""
-        return {p.name: p for p in sorted(self.dist.iterdir()) if p.is_dir() and p.name[0] != "."}
+        return {p.name: p for p in sorted(self.dist.iterdir())
+                if p.is_dir() and p.name[0] != "." and p.name not in LIBRARY_FOLDERS}
 
     def expected_folders(self) -> list[str]:
         return sorted([*(SLUG.format(n) for n in self.volumes), "reader"])

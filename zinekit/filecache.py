@@ -62,3 +62,17 @@ def write_stamp(path: Path, text: str) -> None:
         os.replace(temporary, path)
     except OSError:
         pass
+
+
+def stats_of(folder: Path, names: list[str]) -> dict[str, list[int]]:
+    """``{name: [size, mtime_ns]}`` of files under ``folder`` (a missing one is left out):
+    a stamp kept outside the outputs checks by them that the files are still those it
+    wrote, not a copy put back."""
+    found: dict[str, list[int]] = {}
+    for name in names:
+        try:
+            stat = os.stat(folder / name)
+        except OSError:
+            continue
+        found[name] = [stat.st_size, stat.st_mtime_ns]
+    return found

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from zinekit import __version__
-from zinekit.filecache import stamp_path, write_stamp
+from zinekit.filecache import stamp_path, stats_of, write_stamp
 from zinekit.library import atom, opds2
 from zinekit.library.groups import GROUPS, PLURAL, shelves
 from zinekit.library.pages import shelf_pages, search_script
@@ -164,17 +164,20 @@ WATCHED = {".py", ".html", ".js", ".css", ".mo", ".po", ".xhtml", ".svg"}
 
 
 def is_current(out_dir: Path, stamp: str) -> bool:
-    """True when the library there was made from the same inputs and is all there."""
+    """True when the library there was made from the same inputs and its files are
+    still the ones written then."""
     try:
         recorded = json.loads(stamp_path(STAMP, out_dir).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return isinstance(recorded, dict) and recorded.get("stamp") == stamp and \
-        all((out_dir / name).is_file() for name in recorded.get("files", []))
+    files = recorded.get("files") if isinstance(recorded, dict) else None
+    return isinstance(files, dict) and recorded.get("stamp") == stamp and \
+        stats_of(out_dir, sorted(files)) == files
 
 
 def record_stamp(out_dir: Path, stamp: str, names: list[str]) -> None:
-    write_stamp(stamp_path(STAMP, out_dir), json.dumps({"stamp": stamp, "files": names}))
+    write_stamp(stamp_path(STAMP, out_dir),
+                json.dumps({"stamp": stamp, "files": stats_of(out_dir, names)}))
 
 
 def catalog_files(records: list[LibraryIssue], info: LibraryInfo,

@@ -14,6 +14,7 @@ records what it was made from), into a new folder that then takes the old one's 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import subprocess
@@ -25,9 +26,10 @@ from typing import Callable
 
 from lxml import etree, html as lxml_html
 
-from zinekit.filecache import stamp_path, write_stamp
+from zinekit.filecache import stamp_path, stats_of, write_stamp
 from zinekit.library.epubfile import PARSER, read_member, reading_order
 from zinekit.library.records import LibraryIssue
+from zinekit.safety.output import temporary_prefix
 
 FOLDER = "pagefind"
 STAMP = "library-search"  # the stamp's kind in the user's cache
@@ -54,7 +56,7 @@ def write_index(issues: list[LibraryIssue], out_dir: Path, language: str,
     target = out_dir / FOLDER
     if _current(out_dir, stamp):
         return True
-    fresh = out_dir / f".{FOLDER}-new"
+    fresh = out_dir / f"{temporary_prefix()}{FOLDER}-new"  # this build's own: two may run
     _remove(fresh)
     try:
         _index(sources, fresh, language)
@@ -63,7 +65,8 @@ def write_index(issues: list[LibraryIssue], out_dir: Path, language: str,
         warn(f"the library is written without its search: Pagefind failed ({exc})")
         return False
     _replace(fresh, target)
-    write_stamp(stamp_path(STAMP, out_dir), json.dumps(stamp, sort_keys=True))
+    write_stamp(stamp_path(STAMP, out_dir), json.dumps({**stamp, "index": _index_stats(target)},
+                                                       sort_keys=True))
     return True
 
 
@@ -73,21 +76,38 @@ def _stamp(sources: list[tuple[LibraryIssue, Path]], language: str) -> dict:
                      issue.title, _link(issue)] for issue, path in sources}}
 
 
+def _index_stats(target: Path) -> dict[str, list[int]]:
+    """The index's files as written (a copy put back in their place is not the index
+    the stamp describes)."""
+    names = sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file())
+    return stats_of(target, names)
+
+
 def _current(out_dir: Path, stamp: dict) -> bool:
     try:
-        recorded = stamp_path(STAMP, out_dir).read_text(encoding="utf-8")
-        return json.loads(recorded) == stamp and (out_dir / FOLDER / "pagefind.js").is_file()
+        recorded = json.loads(stamp_path(STAMP, out_dir).read_text(encoding="utf-8"))
+        target = out_dir / FOLDER
+        return recorded == {**stamp, "index": _index_stats(target)} and \
+            (target / "pagefind.js").is_file()
     except (OSError, ValueError):
         return False
 
 
 def _replace(fresh: Path, target: Path) -> None:
     """``fresh`` takes ``target``'s place; the old index goes only once the new is there."""
-    old = target.with_name(f".{FOLDER}-old")
-    _remove(old)
-    if target.exists() or target.is_symlink():
-        target.rename(old)
-    fresh.rename(target)
+    old = target.with_name(f"{temporary_prefix()}{FOLDER}-old")
+    for _ in range(3):  # another build of the same folder may put its index there between
+        _remove(old)
+        if target.exists() or target.is_symlink():
+            with contextlib.suppress(FileNotFoundError):
+                target.rename(old)
+        try:
+            fresh.rename(target)
+            break
+        except OSError:
+            continue
+    else:
+        _remove(fresh)  # the other build's index, made from the same texts, stays
     _remove(old)
 
 
@@ -106,7 +126,7 @@ def _link(issue: LibraryIssue) -> str:
 def _index(sources: list[tuple[LibraryIssue, Path]], output: Path, language: str) -> None:
     """Pagefind's command over a folder of the pages to index, staged beside ``output``
     (its Python API waits a tenth of a second for each page it is sent)."""
-    stage = output.with_name(f".{FOLDER}-site")
+    stage = output.with_name(f"{temporary_prefix()}{FOLDER}-site")
     _remove(stage)
     try:
         for issue, path in sources:

@@ -33,6 +33,7 @@ import contextlib
 import hashlib
 import os
 import re
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -215,9 +216,14 @@ def sweep_stale_temporaries(folder: str | os.PathLike[str], recursive: bool = Tr
     found = root.rglob(TEMP_PREFIX + "*") if recursive else root.glob(TEMP_PREFIX + "*")
     removed = 0
     now = time.time()
-    for tmp in found:
-        if tmp.is_file() and is_stale(tmp, now):
-            with contextlib.suppress(OSError):
+    for tmp in list(found):
+        if tmp.is_symlink() or not is_stale(tmp, now):
+            continue
+        with contextlib.suppress(OSError):
+            if tmp.is_file():
                 tmp.unlink()
+                removed += 1
+            elif tmp.is_dir():  # a folder staged whole (the search index)
+                shutil.rmtree(tmp)
                 removed += 1
     return removed
