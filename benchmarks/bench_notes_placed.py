@@ -126,21 +126,23 @@ def main() -> None:
         print(f"| input | {args.before}: moved notes, layouts, pages "
               f"| {args.after}: moved notes, layouts, pages |")
         print("| --- | --- | --- |")
-        totals = {ref: 0 for ref in versions}
+        sides = (args.before, args.after)  # the same revision twice is allowed (a smoke run)
+        totals = [0, 0]
         for name, source, theme in inputs(folder, args.seeds, args.smoke):
             cells = []
-            for ref, env in versions.items():
+            for side, ref in enumerate(sides):
+                env = versions[ref]
                 if theme is not None and theme not in themes_of(env):
                     cells.append("(no such theme)")
                     continue
-                out = folder / "out" / ref.replace("/", "_") / re.sub(r"\W+", "-", name)
+                out = folder / "out" / f"{side}-{ref.replace('/', '_')}" / re.sub(r"\W+", "-", name)
                 out.mkdir(parents=True)
                 moved, layouts, pages, status = build(source, env, out)
-                totals[ref] += moved
+                totals[side] += moved
                 failed = "" if status == "ok" else f" ({status})"
                 cells.append(f"{moved}, {layouts}, {pages}{failed}")
             print(f"| {name} | {cells[0]} | {cells[1]} |", flush=True)
-        print(f"| **moved notes in all** | **{totals[args.before]}** | **{totals[args.after]}** |")
+        print(f"| **moved notes in all** | **{totals[0]}** | **{totals[1]}** |")
 
 
 if __name__ == "__main__":
