@@ -143,13 +143,15 @@ def test_the_search_index_is_made_beside_and_never_through_a_link(tmp_path):
     import pytest
 
     from zinekit.library.search import available
+    from zinekit.safety.output import temporary_prefix
 
     if not available():
         pytest.skip("Pagefind is not installed (pip install 'zinekit[search]')")
     outside, dist = tmp_path / "outside", tmp_path / "dist"
     outside.mkdir()
     dist.mkdir()
-    (dist / ".pagefind-new").symlink_to(outside)
+    staged, old = (dist / f"{temporary_prefix()}pagefind-{kind}" for kind in ("new", "old"))
+    staged.symlink_to(outside)  # where this process stages its index
     (dist / "pagefind").symlink_to(outside)
     issues = synthetic(2)
     for issue in issues:
@@ -160,7 +162,7 @@ def test_the_search_index_is_made_beside_and_never_through_a_link(tmp_path):
     _, search = write_catalogs(issues, INFO, dist, lambda message: None)
     assert search and list(outside.iterdir()) == []
     assert not (dist / "pagefind").is_symlink() and (dist / "pagefind" / "pagefind.js").is_file()
-    assert not (dist / ".pagefind-new").exists() and not (dist / ".pagefind-old").exists()
+    assert not staged.exists() and not old.exists()
 
 
 def epub_with(path, text: str) -> None:
