@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import EXAMPLES, REPO, poppler_pages
+from tests.importer.helpers import seeds_folder
 from zinekit.errors import Diagnostics
 from zinekit.pipeline.build import BuildOptions, prepare_issue
 from zinekit.pipeline.series import Session
@@ -22,7 +23,7 @@ from zinekit.proof import Options, findings_of
 from zinekit.proof.layout import read_pages
 from zinekit.render.pdf import render_pdf
 
-SEEDS = REPO.parent.parent / "shared" / "seeds"
+SEEDS = seeds_folder() or REPO / "no-seeds"
 
 
 def note_call_ratios(pdf: Path) -> list[float]:
