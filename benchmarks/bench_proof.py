@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-SEEDS = REPO.parent.parent / "shared" / "seeds"
+SEEDS = Path(os.environ.get("ZINEKIT_SEEDS") or REPO.parent / "shared" / "seeds")  # beside the checkout
 #: The command line, run with the count of findings switched off.
 WITHOUT_COUNT = ("import sys, zinekit.proof as p; p.count_note = lambda document: None; "
                  "from zinekit.cli import main; sys.argv[0] = 'zinekit'; main()")
