@@ -14,8 +14,9 @@ Both are mended the way a compositor does, by running a page a line short or lon
 
 The rules are added as a stylesheet and the issue laid out again; the new layout is
 kept only when it has fewer findings, no note moved off its page and no page more (a
-mend that adds a page has left one half empty, as a note WeasyPrint carries over does).  At most
-:data:`ROUNDS` layouts are added, and only to an issue that has one of these faults.
+mend that adds a page has left one half empty, where WeasyPrint carried a note over).
+At most :data:`ROUNDS` layouts are added, and only to an issue that has one of these
+faults.
 """
 
 from __future__ import annotations
