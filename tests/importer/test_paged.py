@@ -240,6 +240,10 @@ def unwarned_reorderings(got: list[str], expected: list[str], text: str, out) ->
          layout=Layout(width=40, page_lines=(6,), head=None, foot=None, hyphenate=False, columns=1,
                        number_style="{n}"),
          split_notes=False)  # every page ends a note on the same last line "passenger."
+@example(seeds=[(1, 5), (160, 1), (294, 1), (0, 1)],
+         layout=Layout(width=41, page_lines=(6, 7), head=None, foot=None, hyphenate=True, columns=1,
+                       number_style="{n}"),
+         split_notes=False)  # found by the lowest-versions job: a note not joined
 def test_notes_at_each_page_foot_keep_every_word_and_any_reordering_is_warned(seeds, layout,
                                                                                 split_notes):
     paragraphs = [paragraph(seed, sentences) for seed, sentences in seeds]

@@ -27,6 +27,7 @@ NUMBERED_BODY = re.compile(r"^(\d{1,5})[.)]?\s+(?=\S)")
 TEX_MARKER = re.compile(r"^\s*\$\^\{?[^$]{0,20}?(\d{1,5})\}*\$")
 NON_DIGITS = re.compile(r"\D")
 UNIT = re.compile(r"(?:^|[\s\d])(?:[kcmµ]?m|ft|in)$")
+HYPHENS = ("-", "\u2010", "\u00ad")  # a word broken at a line end
 
 
 @dataclass(frozen=True)
@@ -145,21 +146,28 @@ def mark_calls(blocks: list[Block], style: Style, section: int, calls: list[Call
     """Replace each call in body text by a placeholder ``\\0k\\0`` (k indexes ``calls``)."""
     known = {b.number for b in blocks if b.kind == "note"}
     top = max(known, default=0)
+    previous = ""
     for block in blocks[:section]:
         if block.kind != "body":
             continue
-        block.text = _replace_calls(block, style, known, top, calls)
+        text = block.text
+        block.text = _replace_calls(block, style, known, top, calls, previous)
+        previous = text
 
 
 def _replace_calls(block: Block, style: Style, known: set[int], top: int,
-                   calls: list[Call]) -> str:
+                   calls: list[Call], previous: str = "") -> str:
+    """``previous``: the body block before (a page's first block may end a word the
+    page before hyphenated: "fro-" then "m³." is a call, not cubic metres)."""
     parts: list[str] = []
     last = 0
     for m in style.call.finditer(block.text):
         number = number_of(m.group(1))
         if style.strict_range and not 1 <= number <= top:
             continue
-        if style.name == "superscript" and UNIT.search(block.text[:m.start()]):
+        before = block.text[:m.start()]
+        if style.name == "superscript" and UNIT.search(before) and not (
+                before.isalpha() and previous.rstrip().endswith(HYPHENS)):
             continue
         line, col = block.position(m.start())
         start = m.start()
