@@ -133,6 +133,46 @@ def test_every_package_is_installed():
     assert found - listed == set()
 
 
+def _requirement_name(requirement: str) -> str:
+    name = re.match(r"[A-Za-z0-9._-]+", requirement).group(0)
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_every_library_the_code_imports_is_declared():
+    """A library imported anywhere in zinekit (a function's import included) is one of
+    the project's dependencies or of its ``import``, ``search`` and ``cluster`` extras:
+    the test extras, which CI installs, would otherwise hide one ``pip install .`` lacks
+    (the press PDF and the riso masters need pikepdf, preflight's ink numpy)."""
+    import importlib.metadata
+    import sys
+
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    extras = project["optional-dependencies"]
+    declared = {_requirement_name(r) for r in project["dependencies"]}
+    declared |= {_requirement_name(r) for extra in ("import", "search", "cluster")
+                 for r in extras[extra]}
+    installed = importlib.metadata.packages_distributions()
+    missing = {}
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for top in {n.split(".")[0] for n in names} - set(sys.stdlib_module_names) - {"zinekit"}:
+                distributions = {_requirement_name(d) for d in installed.get(top, [top])}
+                if not distributions & declared:
+                    missing[top] = str(path.relative_to(REPO))
+    assert missing == {}
+
+
 # --- docs/architecture.md, true to the tree ------------------------------------------------
 
 
