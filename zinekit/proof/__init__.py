@@ -14,7 +14,7 @@ from typing import Any
 from zinekit.proof.detectors import Finding, Options, find
 from zinekit.proof.layout import read_pages
 
-__all__ = ["Finding", "Options", "count_note", "findings_of", "noting_findings"]
+__all__ = ["Finding", "Options", "count_note", "findings_of", "footnote_pages", "noting_findings"]
 
 
 def findings_of(document: Any, options: Options) -> list[Finding]:
@@ -24,8 +24,9 @@ def findings_of(document: Any, options: Options) -> list[Finding]:
     return find(read_pages(document), options)
 
 
-def moved_footnotes(document: Any) -> dict[str, tuple[int, int]]:
-    """Each footnote printed on another page than its call's: (call's page, note's)."""
+def footnote_pages(document: Any) -> dict[str, tuple[int, int]]:
+    """For each footnote id, (page of its call, page of its text; 0 if not printed),
+    1-based, read from the anchors of a WeasyPrint document's pages."""
     calls: dict[str, int] = {}
     notes: dict[str, int] = {}
     for number, page in enumerate(document.pages, start=1):
@@ -34,8 +35,13 @@ def moved_footnotes(document: Any) -> dict[str, tuple[int, int]]:
                 calls.setdefault(anchor[5:], number)
             elif anchor.startswith("fn-"):
                 notes.setdefault(anchor, number)
-    return {fid: (call, notes[fid]) for fid, call in calls.items()
-            if notes.get(fid) and notes[fid] != call}
+    return {fid: (calls[fid], notes.get(fid, 0)) for fid in calls}
+
+
+def moved_footnotes(document: Any) -> dict[str, tuple[int, int]]:
+    """Each footnote printed on another page than its call's: (call's page, note's)."""
+    return {fid: (call, note) for fid, (call, note) in footnote_pages(document).items()
+            if note and note != call}
 
 
 def count_note(document: Any) -> str | None:

@@ -27,6 +27,7 @@ from weasyprint.formatting_structure import boxes
 from zinekit.config import SHARED_OPTIONS
 from zinekit.errors import Diagnostics, display_path
 from zinekit.model import Issue, LaidOut, Prepared
+from zinekit.proof import footnote_pages
 from zinekit.reachins import page_box
 
 #: Layouts added, at most, to set at the end the notes that had no room.  Moving a
@@ -34,19 +35,6 @@ from zinekit.reachins import page_box
 #: round takes that one too.
 MAX_RELAYOUTS = 2
 SETTING = "notes_overflow"
-
-
-def footnote_pages(document: weasyprint.Document) -> dict[str, tuple[int, int]]:
-    """For each footnote id, (page of its call, page of its text), 1-based."""
-    calls: dict[str, int] = {}
-    notes: dict[str, int] = {}
-    for number, page in enumerate(document.pages, start=1):
-        for anchor in page.anchors:
-            if anchor.startswith("call-fn-"):
-                calls.setdefault(anchor[5:], number)
-            elif anchor.startswith("fn-"):
-                notes.setdefault(anchor, number)
-    return {fid: (calls[fid], notes.get(fid, 0)) for fid in calls}
 
 
 def misplaced_footnotes(document: weasyprint.Document) -> list[str]:
