@@ -16,7 +16,9 @@ import os
 import shutil
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -34,6 +36,33 @@ def missing(what: str, how: str) -> None:
     if os.environ.get("ZINEKIT_CI") == "1":
         pytest.fail(message + "; CI must run every accessibility check")
     pytest.skip(message)
+
+
+@contextmanager
+def chromium(profile: Path, *, window: str = "1000,1000", files: bool = False,
+             script_timeout: int = 30) -> Iterator:
+    """Headless Chromium driven through selenium, with a profile of its own (``profile``,
+    a new folder), quit on leaving; ``files`` lets a ``file://`` page read the files
+    beside it.  Missing Chromium or its driver: see :func:`missing`."""
+    if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
+        missing("Chromium and its driver", "apt-get install chromium chromium-driver")
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--window-size={window}", f"--user-data-dir={profile}"]
+    for flag in flags + (["--allow-file-access-from-files"] if files else []):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver.set_page_load_timeout(30)
+    driver.set_script_timeout(script_timeout)
+    try:
+        yield driver
+    finally:
+        driver.quit()
 
 
 def pdfua_command() -> list[str]:

@@ -482,23 +482,9 @@ def test_ace_by_daisy_passes(built, name, tmp_path):
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    if not tools.CHROMIUM.exists() or not tools.CHROMEDRIVER.exists():
-        tools.missing("Chromium and its driver", "apt-get install chromium chromium-driver")
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(tools.CHROMIUM)
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--window-size=1200,1000", "--allow-file-access-from-files",
-                 f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(str(tools.CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(30)
-    driver.set_script_timeout(60)
-    yield driver
-    driver.quit()
+    with tools.chromium(tmp_path_factory.mktemp("chromium-profile"), window="1200,1000",
+                        files=True, script_timeout=60) as driver:
+        yield driver
 
 
 @pytest.mark.slow

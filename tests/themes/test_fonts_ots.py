@@ -44,23 +44,8 @@ def test_font_has_its_licence_beside_it(font):
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    if not tools.CHROMIUM.exists() or not tools.CHROMEDRIVER.exists():
-        tools.missing("Chromium and its driver", "apt-get install chromium chromium-driver")
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(tools.CHROMIUM)
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--window-size=1000,1000", "--allow-file-access-from-files",
-                 f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(str(tools.CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(30)
-    driver.set_script_timeout(30)
-    yield driver
-    driver.quit()
+    with tools.chromium(tmp_path_factory.mktemp("chromium-profile"), files=True) as driver:
+        yield driver
 
 
 @pytest.fixture(scope="module")
