@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -149,3 +150,34 @@ def test_from_text_reads_a_post_as_plain_text(cli, tmp_path):
     assert run.exit_code == 0, run.stderr
     assert "read as a Jekyll" not in run.stderr
     assert "layout: post" in (tmp_path / "post.md").read_text(encoding="utf-8")
+
+
+SERIES = '[series]\nname = "Night Post"\n\n[[issues]]\nvolume = 3\nsource = "vol3.md"\n'
+
+
+def test_a_text_imported_into_a_series_says_how_it_joins_it(cli, tmp_path):
+    (tmp_path / "lamps.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "zinekit.toml").write_text(SERIES, encoding="utf-8")
+    (tmp_path / "vol3.md").write_text("---\ntitle: Three\n---\n\nText.\n", encoding="utf-8")
+    (tmp_path / "vol4").mkdir()
+    run = cli("import", "lamps.txt", "-o", "vol4/lamps.md", cwd=tmp_path)
+    assert run.exit_code == 0, run.stderr
+    assert run.stderr.splitlines()[-1] == (
+        'vol4/lamps.md:1:1: note: not listed in zinekit.toml, so a build of the series "Night '
+        'Post" leaves it out; add [[issues]] with volume = 4 and source = "vol4/lamps.md" to '
+        "build it")
+    with open(tmp_path / "zinekit.toml", "a", encoding="utf-8") as toml:
+        toml.write('\n[[issues]]\nvolume = 4\nsource = "vol4/lamps.md"\n')
+    listed = cli("catalog", "--json", cwd=tmp_path)
+    assert listed.exit_code == 0, listed.stderr
+    lamps = [i for i in json.loads(listed.output)["issues"] if i["title"] == "Lamps"]
+    assert [(i["series"], i["designation"]) for i in lamps] == [("Night Post", "vol.4")]
+    again = cli("import", "lamps.txt", "-o", "vol4/lamps.md", "--force", cwd=tmp_path)
+    assert again.exit_code == 0 and "not listed" not in again.stderr
+
+
+def test_a_text_imported_outside_a_series_gets_no_note(cli, tmp_path):
+    (tmp_path / "lamps.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "zinekit.toml").write_text("[build]\ntheme = \"pamphlet\"\n", encoding="utf-8")
+    run = cli("import", "lamps.txt", "-o", "lamps.md", cwd=tmp_path)
+    assert run.exit_code == 0 and "not listed" not in run.stderr
