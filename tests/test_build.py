@@ -217,6 +217,18 @@ def test_series_build_builds_every_source_issue(cli, tmp_path):
     assert (root / "dist" / "zine-vol-1" / "zine-vol-1.pdf").is_file()
 
 
+def test_a_new_series_takes_the_page_size_of_the_theme_it_is_given(cli, tmp_path):
+    """The scaffold leaves page_size to the theme: minizine's pages are A7, imposed on one
+    A4 sheet at full size."""
+    assert cli("new", "zine", cwd=tmp_path).exit_code == 0
+    root = tmp_path / "zine"
+    run = cli("build", "--theme", "minizine", "--format", "pdf,booklet", cwd=root)
+    assert run.exit_code == 0, run.output
+    assert "source pages of 74 × 105 mm at 100 %" in run.output
+    width, height = PdfReader(root / "dist" / "zine-vol-1" / "zine-vol-1.pdf").pages[0].mediabox[2:]
+    assert (round(float(width) * 25.4 / 72), round(float(height) * 25.4 / 72)) == (74, 105)
+
+
 def test_new_refuses_to_overwrite(cli, tmp_path):
     assert cli("new", "zine", cwd=tmp_path).exit_code == 0
     (tmp_path / "zine" / "vol1" / "issue.md").write_text("mine", encoding="utf-8")

@@ -20,7 +20,7 @@ source = "vol1/issue.md"
 
 [build]
 theme = "pamphlet"
-page_size = "A5"
+# page_size = "A5"   # unset, each theme sets its own (pamphlet A5, minizine A7)
 """
 
 ISSUE_MD = """\
