@@ -127,3 +127,33 @@ def test_a_megabyte_imports_in_well_under_two_seconds():
     out = imported(text)
     assert time.perf_counter() - start < 2.0  # about 0.5 s; the aim is under one second
     assert out.report.counts["notes joined"] > 1500 and not out.report.warnings
+
+
+PROSE = ("The meeting ran late because nobody wanted to leave the warm room, and the talk "
+         "went from the rent to the boiler to the landlord's lawyer and back again. ")
+
+
+def chapters(*titles: str) -> str:
+    return "".join(f"{title}\n\n{PROSE * 2}\n\n" for title in titles)
+
+
+def test_the_texts_own_contents_are_left_out_and_reported():
+    contents = "CONTENTS\n\n1. The rent ........ 3\n\n2. The boiler ........ 9\n\nFurther reading  14\n\n"
+    text = "A pamphlet\n\n" + contents + chapters("1. THE RENT", "2. THE BOILER", "FURTHER READING")
+    out = imported(text)
+    assert "CONTENTS" not in out.body and "........" not in out.body
+    assert "# 1. THE RENT" in out.body and "# FURTHER READING" in out.body
+    [note] = [e for e in out.report.entries if "table of contents" in e.message]
+    assert (note.kind, note.line, note.message) == (
+        "note", 3, "the text's own table of contents left out (3 entries, lines 3–9): the "
+        "build prints its own")
+    front = " ".join(str(v) for v in out.meta.values())
+    assert missing_words(text, out.body, front, out.report.dropped_text) == []
+
+
+def test_a_contents_line_whose_entries_are_not_its_headings_is_kept():
+    text = ("A pamphlet\n\nContents\n\nSeeds\n\nTrowels\n\nGloves\n\n"
+            + chapters("1. THE RENT", "2. THE BOILER"))
+    out = imported(text)
+    assert "Seeds" in out.body and "Gloves" in out.body
+    assert not any("table of contents" in e.message for e in out.report.entries)

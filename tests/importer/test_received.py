@@ -52,15 +52,18 @@ def test_an_author_list_and_a_source_line_go_to_the_front_matter():
     assert out.meta["source"] == "Tidewater Review, winter 2020"
 
 
-def test_numbered_and_capitals_chapters_are_headings_and_a_contents_list_is_not():
+def test_numbered_and_capitals_chapters_are_headings_and_the_contents_are_left_out():
     chapters = ["1. THE HARBOUR", "2. THE CROSSING", "3. THE LIGHTHOUSE"]
     text = "The Night Ferry\n\nCONTENTS\n\n1. The harbour\n\n2. The crossing\n\n3. The lighthouse\n\n" + "".join(
         f"{title}\n\nA Subheading\n\n{PROSE}\n\n{PROSE}\n\n" for title in chapters) + \
         f"FURTHER READING\n\n{PROSE}\n"
     out = imported(text)
     for title in chapters + ["FURTHER READING"]:
-        assert f"\n# {title}\n" in out.body
-    assert "\n## A Subheading\n" in out.body and out.body.startswith("CONTENTS\n\n1. The harbour\n")
+        assert f"# {title}\n" in out.body
+    assert "\n## A Subheading\n" in out.body and out.body.startswith("# 1. THE HARBOUR\n")
+    assert [e.message for e in out.report.entries if "contents" in e.message] == [
+        "the text's own table of contents left out (3 entries, lines 3–9): the build prints "
+        "its own"]
     assert not out.report.warnings
 
 

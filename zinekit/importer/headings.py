@@ -9,7 +9,9 @@ stand alone between paragraphs.
    headings, one level below the chapters; a run of more than two is a list; a line
    that stops mid-sentence where a printed page ends is a paragraph broken off;
 3. a heading followed by prose is reported as a ``note``; one that is not is a guess,
-   a ``warning``.
+   a ``warning``;
+4. the text's own table of contents (a "Contents" line, then entries most of which are
+   the headings found) is left out with a note: the build prints its own.
 """
 
 from __future__ import annotations
@@ -26,6 +28,14 @@ from zinekit.importer.textblocks import Block, is_terminated, starts_lower
 NUMBERED_CHAPTER = re.compile(r"^(\d{1,3})\.?\s+([^\W\d_a-z][^a-z]*)$")
 CAPITALS_CHAPTER = re.compile(r"^[^\W\d_a-z][^a-z]*$")
 PROSE = 150  # characters: a paragraph, not a title or a list entry
+CONTENTS_LINE = re.compile(
+    r"^(?:table of contents|contents|table des mati[eè]res|sommaire|inhalt|"
+    r"inhaltsverzeichnis|[ií]ndice|sum[aá]rio|indice|spis tre[sś]ci|содержание|"
+    r"оглавление|περιεχόμενα|i[cç]indekiler|目次|目录|目錄)\s*:?$", re.IGNORECASE)
+ENTRY_NUMBER = re.compile(r"^(?:\d{1,3}|[ivxlc]{1,6})[.)]?\s+", re.IGNORECASE)
+ENTRY_PAGE = re.compile(r"[\s.·…_-]*\d{1,4}$")
+#: Most entries of a table of contents name a heading of the text.
+CONTENTS_MATCHING = 0.6
 
 
 def mark_headings(blocks: list[Block], report: Report, page_ends: Sequence[int] = ()) -> None:
@@ -46,6 +56,45 @@ def mark_headings(blocks: list[Block], report: Report, page_ends: Sequence[int] 
     for i in chosen:
         guess = not _prose_follows(blocks, i, 1)
         _make_heading(blocks[i], 2 if chapters else 1, "a heading", report, guess)
+
+
+def drop_contents(blocks: list[Block], report: Report) -> None:
+    """Leave out the text's own table of contents: a "Contents" line and the short lines
+    after it, when most of them name a heading that comes later (the build prints its
+    own contents, with page numbers that are right)."""
+    for start, block in enumerate(blocks):
+        if block.kind in ("body", "heading") and CONTENTS_LINE.match(block.text.strip()):
+            break
+    else:
+        return
+    entries: list[Block] = []
+    for i in range(start + 1, len(blocks)):
+        block = blocks[i]
+        if block.kind not in ("body", "heading") or "\n" in block.text.strip() \
+                or not _short(block.text.strip()) or _prose_follows(blocks, i, 1) \
+                or _entry_key(block.text) in {_entry_key(e.text) for e in entries}:
+            break  # the text itself begins: prose, or a title the contents named
+        entries.append(block)
+    later = {_entry_key(b.text) for b in blocks[start + 1 + len(entries):] if b.kind == "heading"}
+    named = sum(1 for e in entries if _entry_key(e.text) in later)
+    if len(entries) < 2 or named < CONTENTS_MATCHING * len(entries):
+        return
+    for dropped in [blocks[start], *entries]:
+        if dropped.kind == "heading":
+            report.counts["headings"] -= 1
+        dropped.kind = "dropped"
+    text = "\n".join(b.text.strip() for b in [blocks[start], *entries])
+    report.note(f"the text's own table of contents left out ({len(entries)} entries, lines "
+                f"{blocks[start].line}–{entries[-1].last_line}): the build prints its own",
+                blocks[start].line, dropped=text)
+    report.count("contents left out")
+
+
+def _entry_key(text: str) -> str:
+    """A contents entry or a heading as the two are compared: no number before it, no
+    page number or leader after it, case and spacing folded."""
+    text = ENTRY_PAGE.sub("", ENTRY_NUMBER.sub("", text.strip()))
+    return " ".join(text.split()).casefold()
 
 
 def chapter_lines(blocks: list[Block]) -> list[int]:

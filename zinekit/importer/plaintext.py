@@ -29,7 +29,7 @@ from zinekit.errors import SourceError
 from zinekit.importer.document import Imported
 from zinekit.importer.boilerplate import drop_boilerplate
 from zinekit.importer.header import drop_author_lines, read_header
-from zinekit.importer.headings import mark_headings
+from zinekit.importer.headings import drop_contents, mark_headings
 from zinekit.importer.notes import (
     Call,
     choose_style,
@@ -73,6 +73,7 @@ def import_plaintext(text: str, source: str) -> Imported:
     drop_author_lines(body, header.meta, report)
     calls = find_notes(body, report)
     mark_headings(body, report, paged.breaks)
+    drop_contents(body, report)
     wrapped = paged.is_paged or has_wrapped_lines(body)
     body = rejoin(page_markers(body, paged.breaks), report, vocabulary, wrapped)
     return Imported(header.meta, render(body, calls), report, "text")
