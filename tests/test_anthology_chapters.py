@@ -102,6 +102,20 @@ def test_a_whole_book_in_one_file_is_printed_once(cli, make_project):
         assert text.count(line) == 1, (line, text)
 
 
+def test_a_whole_book_is_credited_once_not_on_every_chapter(cli, make_project):
+    """Its authors head its first article and the contents' first entry; where it first
+    appeared ends its last chapter."""
+    book = BOOK.replace("volume: 5\n", "volume: 5\nauthors: [Rook Hallam]\n")
+    root = make_project({"zinekit.toml": SERIES, "book.md": book,
+                         "r.toml": '[anthology]\ntitle = "A Reader"\n\n[[texts]]\nsource = "book.md"\n'})
+    run = cli("anthology", "r.toml", "--format", "pdf", cwd=root)
+    assert run.exit_code == 0, run.output
+    text = body_text(root, "r")
+    assert text.count("Rook Hallam") == 2  # the contents' entry and the first article's head
+    assert text.count("First published in") == 1
+    assert text.index("Bravo sub, the loud one.") < text.index("First published in Yard Notes")
+
+
 def test_a_chapter_keeps_the_typography_of_its_issue(cli, make_project):
     root = make_project({"zinekit.toml": SERIES, "book.md": BOOK, "r.toml": reader("Part A")})
     run = cli("anthology", "r.toml", "--format", "pdf", cwd=root)

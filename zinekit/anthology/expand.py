@@ -266,9 +266,15 @@ def _articles_of(part: Part, shared: dict[str, Any], diagnostics: Diagnostics,
     key = str(original.path.resolve())
     typography = _typography(original)
     made = []
-    for index, (article, heading, span) in enumerate(_pieces(part, anthology.outlines)):
+    pieces = _pieces(part, anthology.outlines)
+    # a one-file book included whole is one text: its authors head its first article,
+    # where it first appeared ends its last (not every chapter)
+    one_text = part.article is None and any(a.chapter for a, _, _ in pieces)
+    for index, (article, heading, span) in enumerate(pieces):
         title = heading.title if heading is not None else article.title or original.title
-        meta = _article_meta(article, original, title, heading is not None)
+        meta = _article_meta(article, original, title, heading is not None,
+                             authors=not one_text or index == 0,
+                             source=not one_text or index == len(pieces) - 1)
         new = _parsed(article, section_lines(article.text.lines, span), meta, title, shared,
                       diagnostics, original, anthology.issue.source_file.parent, typography,
                       chapter=article.chapter and heading is None)
@@ -288,16 +294,18 @@ def _typography(issue: Issue) -> str | None:
     return typography_language(IssueSettings(issue.meta, issue.build))
 
 
-def _article_meta(article: Article, original: Issue, title: str | None, chapter: bool) -> Settings:
-    """An included text's article settings: its own, with its title, authors and where
-    it first appeared (the original issue) when it does not say."""
+def _article_meta(article: Article, original: Issue, title: str | None, chapter: bool,
+                  authors: bool = True, source: bool = True) -> Settings:
+    """An included text's article settings: its own, with its title and, when it does
+    not say and ``authors``/``source`` ask for them, the original issue's authors and
+    where it first appeared."""
     values = {k: v for k, v in article.meta.values.items() if k in ARTICLE_OPTIONS}
     if chapter:  # the article's subtitle is not the chapter's
         values.pop("subtitle", None)
     values["title"] = title
-    if not values.get("authors") and original.meta.typed.authors:
+    if authors and not values.get("authors") and original.meta.typed.authors:
         values["authors"] = list(original.meta.typed.authors)
-    if not values.get("source"):
+    if source and not values.get("source"):
         values["source"] = _designation(original)
     return validate(values, ARTICLE_OPTIONS, dict(article.meta.lines), article.meta.path,
                     Diagnostics(), "article front matter")
