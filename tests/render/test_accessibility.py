@@ -500,6 +500,24 @@ def test_web_edition_passes_axe(built, browser, name):
     assert result == [], "\n".join(result)
 
 
+@pytest.mark.slow
+def test_a_long_bare_address_does_not_widen_a_phone_page(make_project, cli, browser):
+    """Text imported from a page keeps addresses as plain words; on a phone's width the
+    web edition breaks them rather than scroll sideways."""
+    address = ("https://archive.example.org/" + "/".join(["pathsegment"] * 5)
+               + "/index.htm?ref=thirtytwocharactersofoneword")
+    root = make_project({"notes.md": f"---\ntitle: Addresses\n---\n\nRead it at {address} today.\n"})
+    assert cli("build", root / "notes.md", "--format", "html").exit_code == 0
+    browser.set_window_size(360, 800)
+    try:
+        browser.get((root / "dist" / "notes" / "index.html").as_uri())
+        widths = browser.execute_script("const h = document.documentElement;"
+                                        "return [h.scrollWidth, h.clientWidth];")
+    finally:
+        browser.set_window_size(1200, 1000)
+    assert widths[0] <= widths[1]
+
+
 # --- images need a description -----------------------------------------------------------
 
 def test_an_image_without_a_description_is_a_located_warning(make_project, cli):
