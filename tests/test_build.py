@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -242,6 +243,7 @@ def test_html_edition(cli, make_project):
     root = make_project({"notes.md": SIMPLE})
     run = cli("build", "notes.md", "--format", "html", cwd=root)
     assert run.exit_code == 0, run.output
+    assert re.search(r"^notes: built in \d+\.\ds$", run.output, re.M)  # no pages laid out
     html = (root / "dist" / "notes" / "index.html").read_text(encoding="utf-8")
     assert 'class="noteref"' in html and 'role="doc-footnote"' in html
 

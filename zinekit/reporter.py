@@ -73,6 +73,8 @@ class Built:
     seconds: float
 
     def lines(self) -> list[str]:
+        if not self.pages:  # only formats that lay out no page (EPUB, web edition)
+            return [f"{printable(self.slug)}: built in {self.seconds:.1f}s"]
         return [f"{printable(self.slug)}: {self.pages} pages in {self.seconds:.1f}s"]
 
 
