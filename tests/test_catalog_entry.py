@@ -130,6 +130,9 @@ def test_a_text_the_catalog_does_not_list_is_named(cli, series: Path, make_proje
         "_drafts/maybe.md": "A draft kept aside.\n",
         "reader.toml": '[anthology]\ntitle = "Reader"\n[[texts]]\nsource = "chosen.md"\n',
         "chosen.md": "---\ntitle: Chosen\n---\n\nIncluded by the reader.\n",
+        # an anthology as an issue file, and the text only it includes
+        "best.md": "---\ntitle: Best\ninclude:\n  - picked.md\n---\n\n[ed. – Chosen.]\n",
+        "picked.md": "---\ntitle: Picked\n---\n\nIncluded by the best-of.\n",
     })
     run = cli("check", cwd=series)
     assert run.exit_code == 0, run.output

@@ -7,18 +7,21 @@
 2. A Markdown text in the series folder that the catalog does not list is not built
    by a build of the series: it gets a located warning saying how to list it.  Files
    that belong to a listed issue (its articles, its folder), texts an anthology
-   includes and a folder's README are not texts of their own.
+   includes, an anthology itself (a spec, or an issue whose front matter has
+   ``include:``: ``zinekit anthology`` builds it) and a folder's README are not texts
+   of their own.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from zinekit.config import IssueSettings, Settings
 from zinekit.errors import Diagnostics, ZinekitError
 from zinekit.safety.limits import irregular_kind
-from zinekit.load import ISSUE_FILE, issue_slug
+from zinekit.load import ISSUE_FILE, issue_slug, load_issue
 from zinekit.markup.typography import typeset_settings, typography_for, typography_language
 from zinekit.model import Issue
 from zinekit.resolve.catalog import Catalog, CatalogIssue
@@ -127,6 +130,12 @@ def report_unlisted(root: Path, out_dir: Path, listed: list[Issue], build: Setti
             claimed |= included_files(read_spec(spec, root, build, Diagnostics()))
         except (OSError, ZinekitError):
             continue  # a spec that cannot be read includes nothing
+    for found in [t for t in texts if _is_anthology_issue(t)]:
+        texts.remove(found)
+        try:
+            claimed |= included_files(load_issue(found, root, build))
+        except (OSError, ZinekitError):
+            continue
     for found in texts:
         if {found.resolve(), (found / ISSUE_FILE).resolve()} & claimed:
             continue
@@ -184,6 +193,21 @@ def _is_text(name: str) -> bool:
     stem, suffix = os.path.splitext(name)
     return suffix.lower() in MARKDOWN_SUFFIXES and not name.startswith(".") \
         and stem.lower() not in NOT_TEXTS
+
+
+def _is_anthology_issue(path: Path) -> bool:
+    """A Markdown issue whose front matter lists texts under ``include:``."""
+    if not path.is_file() or irregular_kind(path) is not None:
+        return False
+    try:
+        with path.open("rb") as file:
+            head = file.read(SPEC_HEAD_BYTES).decode("utf-8", errors="replace")
+    except OSError:
+        return False
+    if not head.startswith("---"):
+        return False
+    end = head.find("\n---", 3)
+    return re.search(r"^include\s*:", head[3:end if end > 0 else None], re.MULTILINE) is not None
 
 
 def _is_spec(path: Path, root: Path) -> bool:
