@@ -310,3 +310,14 @@ def test_covers_are_drawn_where_each_issue_is_rendered(cli, series: Path, monkey
         cover = (folder / f"{slug}-cover.png").read_bytes()
         assert cover[:8] == b"\x89PNG\r\n\x1a\n"
         assert cover != draw(folder / f"{slug}.pdf")  # the cover design, not the title page
+
+
+def test_the_download_page_adds_no_numbers_to_titles_that_carry_their_own():
+    from zinekit.render.download_page import Entry
+
+    def entry(*titles: str) -> Entry:
+        return Entry(title="T", line="", season="", description="", contents=list(titles))
+
+    assert entry("1. INTRODUCTION", "2. STALINISM", "FURTHER READING").numbers_its_contents
+    assert entry("IV. The Commons", "V. Transitions").numbers_its_contents
+    assert not entry("The Fast and The Slow", "Demand 5: networks", "1984 and after").numbers_its_contents

@@ -61,6 +61,15 @@ class Entry:
     slug: str = ""
     language: str = "en"
 
+    @property
+    def numbers_its_contents(self) -> bool:
+        """Titles that carry their own numbers ("1. Introduction"): the list adds none."""
+        return any(SELF_NUMBERED.match(title) for title in self.contents)
+
+
+#: A title that begins with its number: "1. ", "IV. ", "3) ", "12: ".
+SELF_NUMBERED = re.compile(r"\s*(?:\d{1,3}|[IVXLC]{1,7}|[ivxlc]{1,7})[.):]\s")
+
 
 def human_size(size: int) -> str:
     """``312 kB``, ``1.2 MB`` (decimal units, as file browsers show them)."""
