@@ -180,6 +180,47 @@ def test_kdp_press_has_no_crop_marks_and_its_bleed(tmp_path):
     assert "marks" not in result and "bleed of" not in result
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("vendor, safe_mm", [("kdp", 6.35), ("lulu", 12.7)])
+def test_the_press_pdf_keeps_its_text_inside_the_vendors_safe_area(tmp_path, vendor, safe_mm):
+    """photocopy's folio tab ran off the trim with its number 5.4 mm inside it, and its
+    11 mm margins are under Lulu's 12.7 mm: the vendor's print edition moves them in."""
+    import pdfplumber
+
+    build(VOL7, "--theme", "photocopy", "--vendor", vendor, "--format", "press", "--out", tmp_path)
+    press = tmp_path / "ember-tide-vol-7" / "ember-tide-vol-7-press.pdf"
+    with pikepdf.open(press) as pdf:
+        trims = [[float(v) for v in page.obj["/TrimBox"]] for page in pdf.pages]
+    nearest = {}
+    with pdfplumber.open(press) as pdf:
+        for number, page in enumerate(pdf.pages[1:], start=2):  # the title page is the theme's
+            left, bottom, right, top = trims[number - 1]
+            height = float(page.height)
+            nearest[number] = min(min(c["x0"] - left, right - c["x1"], top - (height - c["top"]),
+                                      (height - c["bottom"]) - bottom)
+                                  for c in page.chars if c["text"].strip()) / MM
+    assert min(nearest.values()) >= safe_mm, nearest
+    _, output = preflight(press, "--vendor", vendor)
+    near = [line for line in output.splitlines() if "from the trim" in line]
+    assert all(": page 1 (" in line for line in near), output
+
+
+def test_the_safe_area_moves_a_head_and_pads_a_tab_that_runs_into_the_bleed():
+    from zinekit.render.safe_area import PageMargins, safe_area_css
+
+    zero = dict.fromkeys(("top", "right", "bottom", "left"), 0.0)
+    page = PageMargins({"top": 13.0, "right": 11.0, "bottom": 20.0, "left": 12.0}, {
+        "top-left-corner": ({**zero, "top": 4.2, "left": -3.5}, {**zero, "right": 1.8}),  # a tab
+        "top-right": (zero, zero),  # a running head at the trim side of its margin
+        "bottom-center": ({**zero, "bottom": 9.0}, zero),  # a folio already inside
+    })
+    css = safe_area_css(6.35, {"left": page})
+    assert css == (
+        "@page :left { margin-top: 15.35mm; margin-right: 15.35mm; margin-bottom: 20.00mm; "
+        "margin-left: 15.35mm; @top-left-corner { margin-top: 7.35mm; padding-left: 10.85mm; } "
+        "@top-right { margin-top: 7.35mm; } }")
+
+
 def test_vendor_spine_formulas():
     from zinekit.preflight.vendors import vendor_named
 

@@ -301,6 +301,8 @@ class Edition:
     #: reading PDF's layout moved there: :mod:`zinekit.render.note_overflow`)
     end_notes: frozenset[str] = frozenset()
     epub: bool = False
+    #: the vendor's safe area (mm): no text nearer the trim (zinekit/render/safe_area.py)
+    safe_mm: float | None = None
     #: when given, filled with each block's and heading's id: its article's anchor and
     #: source line (the preview's page view asks for it)
     block_lines: dict[str, tuple[str, int]] | None = field(default=None, compare=False)

@@ -27,6 +27,7 @@ from zinekit.render.note_overflow import (NotePlacement, misplaced_footnotes, mo
                                           placement_for, report_misplaced)
 from zinekit.render.page_starts import page_starts
 from zinekit.render.pdf_write import READING_VARIANT, pdf_bytes, variant_options
+from zinekit.render.safe_area import safe_area_css, theme_margins
 from zinekit.proof.settle import needs_settling, settle
 from zinekit.themes_loader import builtin_themes_folder
 
@@ -34,7 +35,8 @@ from zinekit.themes_loader import builtin_themes_folder
 def render_document(html: str, issue: Issue, stylesheets: list[Path],
                     fetcher: ProjectFetcher, diagnostics: Diagnostics,
                     variant: str | None = None,
-                    placement: NotePlacement | None = None) -> weasyprint.Document:
+                    placement: NotePlacement | None = None,
+                    extra_css: str | None = None) -> weasyprint.Document:
     """Lay out the issue once.  Footnotes sit at the foot of the page of their call
     (``footnote-policy: line``, with :mod:`zinekit.reachins`' fixes to WeasyPrint); a note
     still moved to the next page is reported where it is called.  The one exception to
@@ -43,31 +45,36 @@ def render_document(html: str, issue: Issue, stylesheets: list[Path],
     of at most 100 pages; see docs/performance.md, "Footnotes WeasyPrint moves").
     Then, with ``placement``, the notes of ``notes_overflow: end`` articles that still
     have no room under their call are set at their article's end, and the issue laid
-    out again (see :mod:`zinekit.render.note_overflow`)."""
+    out again (see :mod:`zinekit.render.note_overflow`).  ``extra_css`` is laid out
+    after the theme's stylesheets every time (a vendor's safe area)."""
     with rendering(diagnostics.warning):
-        return _settled(html, issue, stylesheets, fetcher, diagnostics, variant, placement)
+        return _settled(html, issue, stylesheets, fetcher, diagnostics, variant, placement,
+                        extra_css)
 
 
 def _settled(html: str, issue: Issue, stylesheets: list[Path], fetcher: ProjectFetcher,
              diagnostics: Diagnostics, variant: str | None,
-             placement: NotePlacement | None) -> weasyprint.Document:
-    document = _layout(html, issue, stylesheets, fetcher, diagnostics, variant)
+             placement: NotePlacement | None, extra_css: str | None) -> weasyprint.Document:
+    def css(*more: str | None) -> str | None:
+        return " ".join(filter(None, (extra_css, *more))) or None
+
+    document = _layout(html, issue, stylesheets, fetcher, diagnostics, variant, css())
     misplaced = misplaced_footnotes(document)
     one_column = None
     if misplaced and has_columns(document) and len(document.pages) <= COLUMN_RETRY_MAX_PAGES:
         one_column = one_column_css(issue, misplaced)
-        retry = _layout(html, issue, stylesheets, fetcher, Diagnostics(), variant, one_column)
+        retry = _layout(html, issue, stylesheets, fetcher, Diagnostics(), variant, css(one_column))
         if len(misplaced_footnotes(retry)) < len(misplaced):
             document = retry
         else:
             one_column = None
     if placement is not None:
         document, html = placement.settle(document, html, lambda again: _layout(
-            again, issue, stylesheets, fetcher, Diagnostics(), variant, one_column))
+            again, issue, stylesheets, fetcher, Diagnostics(), variant, css(one_column)))
     if needs_settling(document):  # page-turn hyphens, runt pages (zinekit/proof/settle.py)
-        document = settle(document, lambda css: _layout(
-            html, issue, stylesheets, fetcher, Diagnostics(), variant,
-            " ".join(filter(None, [one_column, css]))), lambda d: len(misplaced_footnotes(d)))
+        document = settle(document, lambda more: _layout(
+            html, issue, stylesheets, fetcher, Diagnostics(), variant, css(one_column, more)),
+            lambda d: len(misplaced_footnotes(d)))
     report_misplaced(document, issue, diagnostics, placement)
     return document
 
@@ -159,8 +166,14 @@ def render_pdf(prepared: Prepared, variant: str | None = None, with_bytes: bool 
     check_font_families(theme.stylesheets("print"), diagnostics)
     with warnings.catch_warnings(), rendering(diagnostics.warning):
         warnings.simplefilter("ignore", PIL.Image.DecompressionBombWarning)  # reported later
+        extra_css = None
+        if edition.safe_mm is not None:  # the vendor's safe area (zinekit/render/safe_area.py)
+            margins = theme_margins(lambda body: _render(
+                f"<html><body>{body}</body></html>", issue, theme.stylesheets("print"), fetcher,
+                variant, None))
+            extra_css = safe_area_css(edition.safe_mm, margins)
         document = with_stack_room(render_document, html, issue, theme.stylesheets("print"),
-                                   fetcher, diagnostics, variant, placement)
+                                   fetcher, diagnostics, variant, placement, extra_css)
         data = with_stack_room(pdf_bytes, document, html, variant) if with_bytes else b""
     if on_layout is not None:
         on_layout(document)

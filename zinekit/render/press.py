@@ -265,8 +265,10 @@ def print_layout(prepared: Prepared, reading: LaidOut | None) -> PrintLayout:
 
     kept: list = []
     bleed = press_bleed(prepared)
+    safe = vendor_of(prepared).safe_mm
     laid = render_pdf(prepared, with_bytes=False, keep_document=kept, edition=Edition(
-        print_edition=True, bleed=bleed, end_notes=notes_at_end(reading)))
+        print_edition=True, bleed=bleed, end_notes=notes_at_end(reading),
+        safe_mm=safe if safe > GENERIC_SAFE_MM else None))
     document, html = kept[0]
     layout = PrintLayout(document, html, laid.pages)
     object.__setattr__(prepared, "_print_layout", layout)  # lives as long as the build's issue
@@ -280,6 +282,10 @@ def print_layout(prepared: Prepared, reading: LaidOut | None) -> PrintLayout:
 #: profile: CGATS TR 001 is SWOP, the web offset condition US printers (IngramSpark
 #: among them) characterise their presses by.
 X1A_CONDITION = "CGATS TR 001"
+
+
+#: The safe area a theme is drawn for: a press in general asks no more (preflight's 3 mm).
+GENERIC_SAFE_MM = 3.0
 
 
 def vendor_of(prepared: Prepared):
