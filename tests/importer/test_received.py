@@ -42,7 +42,7 @@ def test_an_author_list_and_a_source_line_go_to_the_front_matter():
     text = ("The Night Ferry\n\nMonday 3 May 2021, by Ines Marrow, Tal Oduya and Rowan Vell\n\n"
             "Source\n\n" + PROSE + "\n\nRowan Vell Ines Marrow Tal Oduya\n\nP.S. Thanks.\n")
     out = imported(text)
-    assert out.meta["source"] == "Source"
+    assert out.meta["x-source"] == "Source" and "source" not in out.meta  # not printed
     assert "Rowan Vell" not in out.body and "# " not in out.body
     lines = {e.line: (e.kind, e.message) for e in out.report.entries}
     assert lines[5][0] == "warning" and "address the copy lost" in lines[5][1]

@@ -213,15 +213,18 @@ def _read_header_line(line: str, block: Block, header: Header, report: Report) -
 
 def _source_line(found: re.Match[str], block: Block, header: Header, report: Report) -> None:
     """``Source: …`` under the title; a bare ``Source`` is a link whose address the copy
-    lost: kept as the source, and the editor is asked for the address."""
+    lost: kept as ``x-source`` (which nothing prints: "First published in Source" says
+    nothing), and the editor is asked for the address."""
     value = (found.group(1) or "").strip()
-    header.meta.setdefault("source", value or found.group(0).strip(" :."))
     if value:
+        header.meta.setdefault("source", value)
         report.note(f"source line read as front matter: {value!r}", block.line)
     else:
+        header.meta.setdefault("x-source", found.group(0).strip(" :."))
         report.warning(f"a {found.group(0).strip()!r} line with nothing after it (a link whose "
-                       "address the copy lost) read as the source; write the address in the "
-                       "front matter's source", block.line)
+                       "address the copy lost) kept as x-source, which is not printed; write "
+                       "where the text first appeared in the front matter's source",
+                       block.line)
 
 
 def _by_line(by: re.Match[str], block: Block, header: Header, report: Report) -> None:
