@@ -12,6 +12,7 @@ from zinekit.markup import RenderContext, render_html
 from zinekit.markup.typography import balanced_title
 from zinekit.model import READING, Article, Edition, Issue, Prepared
 from zinekit.render.addresses import mark_addresses
+from zinekit.render.running_heads import mark_running_titles
 from zinekit.render.cover_art import cover_art_for
 from zinekit.render.languages import mark_languages
 from zinekit.render.locale import format_issue_date, iso_date
@@ -136,7 +137,7 @@ def render_issue_html(prepared: Prepared, mode: str = "print", template: str = "
         **labels(issue.language).template_globals(),
     )
     if mode == "print":  # no line end hyphenates an address (render/addresses.py)
-        document = mark_addresses(document)
+        document = mark_running_titles(mark_addresses(document))  # heads of one line
     return mark_languages(document, issue.language, other_languages(prepared))
 
 
