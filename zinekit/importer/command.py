@@ -45,23 +45,19 @@ def hint_series(target: Path) -> None:
     ``zinekit.toml`` does not list it: what to add so that the series builds it."""
     from zinekit.errors import Diagnostics
     from zinekit.project import open_project
+    from zinekit.resolve.catalog_toml import load_catalog
 
     diagnostics = Diagnostics()
     project = open_project(target, diagnostics)
-    issues = project.file.data.get("issues") if project.file is not None else None
-    if diagnostics.items or not isinstance(issues, list):
+    if project.file is None or diagnostics.items:
         return
-    listed = {path.resolve() for path, _ in project.catalog_sources()}
-    if {target.resolve(), (target / "issue.md").resolve()} & listed:
+    catalog = load_catalog(project.file.data, project.root, project.file.path, diagnostics)
+    home = catalog.home
+    if diagnostics.items or not home.issues or catalog.issue_for_source(target) is not None:
         return
-    volumes = [e["volume"] for e in issues if isinstance(e, dict)
-               and isinstance(e.get("volume"), int) and not isinstance(e.get("volume"), bool)]
-    volume = max(volumes, default=0) + 1
+    volume = max((i.volume for i in home.issues if i.volume is not None), default=0) + 1
     source = target.resolve().relative_to(project.root.resolve()).as_posix()
-    series = project.file.data.get("series") if project.file is not None else None
-    name = series.get("name") if isinstance(series, dict) else None
-    named = f' "{printable(name)}"' if isinstance(name, str) and name else ""
-    toml = display_path(project.file.path) if project.file is not None else "zinekit.toml"
-    click.echo(f"{display_path(target)}:1:1: note: not listed in {toml}, so a build of the "
-               f"series{named} leaves it out; add [[issues]] with volume = {volume} and "
-               f'source = "{printable(source)}" to build it', err=True)
+    named = f' "{printable(home.name)}"' if home.name else ""
+    click.echo(f"{display_path(target)}:1:1: note: not listed in {display_path(project.file.path)}, "
+               f"so a build of the series{named} leaves it out; add [[issues]] with volume = "
+               f'{volume} and source = "{printable(source)}" to build it', err=True)

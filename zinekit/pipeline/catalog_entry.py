@@ -15,10 +15,10 @@
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 from zinekit.config import IssueSettings, Settings
+from zinekit.config.files import split_front_matter
 from zinekit.errors import Diagnostics, ZinekitError
 from zinekit.safety.limits import irregular_kind
 from zinekit.load import ISSUE_FILE, issue_slug, load_issue
@@ -204,10 +204,7 @@ def _is_anthology_issue(path: Path) -> bool:
             head = file.read(SPEC_HEAD_BYTES).decode("utf-8", errors="replace")
     except OSError:
         return False
-    if not head.startswith("---"):
-        return False
-    end = head.find("\n---", 3)
-    return re.search(r"^include\s*:", head[3:end if end > 0 else None], re.MULTILINE) is not None
+    return "include" in split_front_matter(head, None, Diagnostics()).data
 
 
 def _is_spec(path: Path, root: Path) -> bool:
