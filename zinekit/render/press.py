@@ -29,6 +29,7 @@ from zinekit.config import Length
 from zinekit.model import Edition, LaidOut, Prepared
 from zinekit.reachins import colours_drawn
 from zinekit.preflight.ink import cmyk_array, cmyk_of
+from zinekit.preflight.vendors import vendor_named
 
 
 @contextlib.contextmanager
@@ -265,10 +266,10 @@ def print_layout(prepared: Prepared, reading: LaidOut | None) -> PrintLayout:
 
     kept: list = []
     bleed = press_bleed(prepared)
-    safe = vendor_of(prepared).safe_mm
+    safe = vendor_of(prepared).safe_mm  # wider than a press in general asks: kept in the layout
     laid = render_pdf(prepared, with_bytes=False, keep_document=kept, edition=Edition(
         print_edition=True, bleed=bleed, end_notes=notes_at_end(reading),
-        safe_mm=safe if safe > GENERIC_SAFE_MM else None))
+        safe_mm=safe if safe > vendor_named("generic").safe_mm else None))
     document, html = kept[0]
     layout = PrintLayout(document, html, laid.pages)
     object.__setattr__(prepared, "_print_layout", layout)  # lives as long as the build's issue
@@ -284,14 +285,8 @@ def print_layout(prepared: Prepared, reading: LaidOut | None) -> PrintLayout:
 X1A_CONDITION = "CGATS TR 001"
 
 
-#: The safe area a theme is drawn for: a press in general asks no more (preflight's 3 mm).
-GENERIC_SAFE_MM = 3.0
-
-
 def vendor_of(prepared: Prepared):
     """The vendor the print editions are made for (``--vendor``, ``[build] vendor``)."""
-    from zinekit.preflight.vendors import vendor_named
-
     return vendor_named(prepared.settings.typed.vendor)
 
 
