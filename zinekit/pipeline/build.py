@@ -389,7 +389,7 @@ def _render_plan(plan: Plan, reporter: Reporter, options: BuildOptions) -> Issue
     prepared, result = plan.prepared, plan.result
     issue, diagnostics = prepared.issue, prepared.diagnostics
     found_before = len(diagnostics.items)
-    reading = reading_layout(plan)  # 5.
+    reading = reading_layout(plan, options.jobs)  # 5.
     files: dict[Path, bytes] = {}
     if reading is not None:
         result.pages = reading.pages
@@ -432,17 +432,24 @@ def check_plan(plan: Plan, reporter: Reporter, *, options: BuildOptions) -> Issu
     return plan.result
 
 
-def reading_layout(plan: Plan) -> LaidOut | None:
+def reading_layout(plan: Plan, jobs: int = 1) -> LaidOut | None:
     """The reading PDF laid out, once, for every format that needs its pages.  Formats
     that need no layout of their own (an EPUB, a web edition) take the printed page
-    numbers from the last layout's record, or go without them."""
+    numbers from the last layout's record, or go without them.  ``jobs`` > 1: a long
+    issue is laid out in parts on that many processes (zinekit/render/parts.py), its
+    last layout's pages the first guess at its page numbers."""
     prepared = plan.prepared
     if needs_layout(plan.formats):
         from zinekit.proof import noting_findings  # WeasyPrint: loaded for a layout only
+        from zinekit.render.parts import render_in_parts
         from zinekit.render.pdf import render_pdf
 
-        return render_pdf(prepared, with_bytes=needs_reading_bytes(plan.formats),
-                          on_layout=noting_findings(prepared.notes))  # zinekit.proof
+        with_bytes = needs_reading_bytes(plan.formats)
+        last = reuse.recorded_layout(plan.out, None) if jobs > 1 else None
+        laid_out = render_in_parts(prepared, jobs, last.anchor_pages if last else None,
+                                   with_bytes) if jobs > 1 else None
+        return laid_out or render_pdf(prepared, with_bytes=with_bytes,  # zinekit.proof:
+                                      on_layout=noting_findings(prepared.notes))
     recorded = reuse.recorded_layout(plan.out, plan.inputs) if plan.inputs is not None else None
     if recorded is None:
         prepared.notes.append(f"{prepared.issue.slug}: the printed page numbers (the EPUB's "

@@ -309,13 +309,15 @@ def record_layout(out: Path, inputs: Mapping[str, Any], laid_out: LaidOut) -> No
                                              sort_keys=True).encode("utf-8"), within=out.parent)
 
 
-def recorded_layout(out: Path, inputs: Mapping[str, Any]) -> LaidOut | None:
-    """The last layout of the issue in ``out``, if it was made from these inputs."""
+def recorded_layout(out: Path, inputs: Mapping[str, Any] | None) -> LaidOut | None:
+    """The last layout of the issue in ``out``, if it was made from these inputs
+    (``None``: whatever it was made from, a guess at the next one's pages)."""
     try:
         if not regular_file(layout_path(out)):
             return None
         data = verified(json.loads(layout_path(out).read_text(encoding="utf-8")))
-        if data is None or data.get("format") != LAYOUT_FORMAT or data.get("key") != layout_key(inputs):
+        if data is None or data.get("format") != LAYOUT_FORMAT or \
+                inputs is not None and data.get("key") != layout_key(inputs):
             return None
         return LaidOut(data=b"", **data["layout"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError):

@@ -46,7 +46,11 @@ def moved_footnotes(document: Any) -> dict[str, tuple[int, int]]:
 
 def count_note(document: Any) -> str | None:
     """A build's one line about the proof of its reading PDF, or None when clean."""
-    count = len(findings_of(document, Options()))
+    return findings_note(len(findings_of(document, Options())))
+
+
+def findings_note(count: int) -> str | None:
+    """The line about ``count`` findings, or None when there are none."""
     if not count:
         return None
     return f"proof: {count} finding{'s' if count != 1 else ''} — zinekit proof for details"

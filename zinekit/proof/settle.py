@@ -22,7 +22,7 @@ faults.
 from __future__ import annotations
 
 from statistics import median
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from zinekit.proof.detectors import Options, find
 from zinekit.proof.layout import Page, read_pages
@@ -36,26 +36,105 @@ MENDED = ("ZK101", "ZK102")
 
 
 def settle(document: Any, relayout: Callable[[str], Any],
-           moved: Callable[[Any], int]) -> Any:
+           moved: Callable[[Any], Mapping[str, int]], kept: list[str] | None = None) -> Any:
     """The document, or a layout of it with its page-turn hyphens and runt pages
     mended; ``relayout(css)`` lays the issue out again with ``css`` added,
-    ``moved(document)`` counts the notes printed off their call's page."""
+    ``moved(document)`` counts each article's notes printed off their call's page;
+    ``kept`` receives the rules of the layout returned.
+
+    Where every text starts a page of its own (no page holds two), each is mended for
+    itself: a round's rules are kept for the texts they improve and dropped for the
+    others, which are left as they were (laid out once more at the end when a round
+    kept some and not others).  So a text comes out the same whether it is laid out with the others or
+    alone (:mod:`zinekit.render.parts`).  Texts that share pages are mended together."""
     pages = read_pages(document)
-    best, best_score = document, _score(pages, moved(document))
+    if any(len(page.articles) > 1 for page in pages):
+        return _settle_together(document, pages, relayout, moved, kept)
+    best = document
+    score = _scores(pages, moved(document))
+    most = _page_counts(pages)
+    accepted: dict[str, list[str]] = {}
+    done: set[str] = set()
+    best_rules = ""  # the rules ``best`` was laid out with
+    for _ in range(ROUNDS):
+        new: dict[str, list[str]] = {}
+        for article, rule in _rules_by_article(pages):
+            if article not in done and rule not in accepted.get(article, ()) and \
+                    rule not in new.get(article, ()):
+                new.setdefault(article, []).append(rule)
+        if not new:
+            break
+        candidate = relayout(_css(accepted, new))
+        candidate_pages = read_pages(candidate)
+        candidate_score = _scores(candidate_pages, moved(candidate))
+        counts = _page_counts(candidate_pages)
+        better = {a for a in new if candidate_score.get(a, NONE) < score.get(a, NONE)
+                  and counts.get(a, 0) <= most.get(a, 0)}
+        for article, rules in new.items():
+            if article in better:
+                accepted.setdefault(article, []).extend(rules)
+                score[article] = candidate_score.get(article, NONE)
+            else:
+                done.add(article)
+        pages = candidate_pages  # the next round reads the texts still being mended
+        if better == set(new):
+            best, best_rules = candidate, _css(accepted, {})
+        if not better:
+            break
+    if _css(accepted, {}) != best_rules:  # the texts the last rounds did not improve,
+        best = relayout(_css(accepted, {}))  # as they were
+    if kept is not None:
+        kept[:] = _css(accepted, {}).splitlines() if accepted else []
+    return best
+
+
+NONE = (0, 0)
+
+
+def _css(accepted: dict[str, list[str]], new: dict[str, list[str]]) -> str:
+    return "\n".join(rule for rules in (accepted, new) for group in rules.values()
+                     for rule in group)
+
+
+def _settle_together(document: Any, pages: list[Page], relayout: Callable[[str], Any],
+                     moved: Callable[[Any], Mapping[str, int]],
+                     kept: list[str] | None) -> Any:
+    """Rounds over the whole issue, each kept only when the issue as a whole gains."""
+    best, best_score = document, _score(pages, sum(moved(document).values()))
     most = len(pages)
     rules: list[str] = []
     for _ in range(ROUNDS):
-        new = [rule for rule in mending_rules(pages) if rule not in rules]
+        new = [rule for _, rule in _rules_by_article(pages) if rule not in rules]
         if not new:
             break
         rules += new
         candidate = relayout("\n".join(rules))
         pages = read_pages(candidate)
-        score = _score(pages, moved(candidate))
+        score = _score(pages, sum(moved(candidate).values()))
         if score >= best_score or len(pages) > most:
             break
         best, best_score = candidate, score
+        if kept is not None:
+            kept[:] = rules
     return best
+
+
+def _scores(pages: list[Page], moved: Mapping[str, int]) -> dict[str, tuple[int, int]]:
+    """Each text's notes off their page and faults (as :func:`_score`)."""
+    faults: dict[str, int] = {}
+    for finding in find(pages, Options()):
+        if finding.code != "ZK106":
+            article = _article(pages[finding.page - 1])
+            faults[article] = faults.get(article, 0) + 1
+    return {a: (moved.get(a, 0), faults.get(a, 0)) for a in {*faults, *moved}}
+
+
+def _page_counts(pages: list[Page]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for page in pages:
+        for article in page.articles:
+            counts[article] = counts.get(article, 0) + 1
+    return counts
 
 
 def needs_settling(document: Any) -> bool:
@@ -70,8 +149,13 @@ def _score(pages: list[Page], moved: int) -> tuple[int, int]:
 
 def mending_rules(pages: list[Page]) -> list[str]:
     """CSS rules that mend the faults of this layout."""
+    return [rule for _, rule in _rules_by_article(pages)]
+
+
+def _rules_by_article(pages: list[Page]) -> list[tuple[str, str]]:
+    """The rules that mend the faults of this layout, each with its text's anchor."""
     found = find(pages, Options())
-    rules: list[str] = []
+    rules: list[tuple[str, str]] = []
     pushed: dict[str, int] = {}  # lines each article's page-turn mends push on
     for finding in found:
         article = _article(pages[finding.page - 1])
@@ -79,10 +163,11 @@ def mending_rules(pages: list[Page]) -> list[str]:
             longer = _one_line_long(pages, finding.page)
             shorter = [] if longer else _end_a_line_earlier(pages, finding.page)
             pushed[article] = pushed.get(article, 0) + bool(shorter)
-            rules += longer or shorter
+            rules += [(article, rule) for rule in longer or shorter]
         elif finding.code == "ZK101":
             runt = pages[finding.page - 1]
-            rules += _run_long(pages, finding.page - 1, len(runt.lines) + pushed.get(article, 0))
+            rules += [(article, rule) for rule in _run_long(
+                pages, finding.page - 1, len(runt.lines) + pushed.get(article, 0))]
     return rules
 
 

@@ -93,9 +93,10 @@ def notes_at_end(laid_out: LaidOut | None) -> frozenset[str]:
 
 
 def report_misplaced(document: weasyprint.Document, issue: Issue, diagnostics: Diagnostics,
-                     placement: NotePlacement | None) -> None:
+                     placement: NotePlacement | None, first_page: int = 1) -> None:
     """A warning at the call of every note that starts on a later page than its call,
-    with the way out."""
+    with the way out; ``first_page``: the number of the document's first page (a part
+    of the issue, :mod:`zinekit.render.parts`)."""
     pages = footnote_pages(document)
     misplaced = misplaced_footnotes(document)
     calls = footnote_calls(issue) if misplaced else {}
@@ -103,7 +104,9 @@ def report_misplaced(document: weasyprint.Document, issue: Issue, diagnostics: D
         path, line, col = calls.get(fid, (str(issue.source_file), 0, 0))
         call, note = pages[fid]
         at_end = placement is not None and placement.goes_to_end(fid)
-        message = overflow_message(fid, call, note, note_lines(document, fid), at_end)
+        shift = first_page - 1
+        message = overflow_message(fid, call + shift, note + shift if note else note,
+                                   note_lines(document, fid), at_end)
         diagnostics.warning(f"[ZK107] {message}",  # the code zinekit proof reports it by
                             path, line, col)
 

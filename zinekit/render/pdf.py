@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable
@@ -23,8 +24,8 @@ from zinekit.render.document import render_issue_html
 from zinekit.render.fetcher import ProjectFetcher, report_image, report_refusals
 from zinekit.render.fonts import check_font_coverage, check_font_families
 from zinekit.render.page_budget import check_page_budget
-from zinekit.render.note_overflow import (NotePlacement, misplaced_footnotes, moved_note,
-                                          placement_for, report_misplaced)
+from zinekit.render.note_overflow import (NotePlacement, article_of, misplaced_footnotes,
+                                          moved_note, placement_for, report_misplaced)
 from zinekit.render.page_starts import page_starts
 from zinekit.render.pdf_write import READING_VARIANT, pdf_bytes, variant_options
 from zinekit.render.safe_area import safe_area_css, theme_margins
@@ -36,7 +37,8 @@ def render_document(html: str, issue: Issue, stylesheets: list[Path],
                     fetcher: ProjectFetcher, diagnostics: Diagnostics,
                     variant: str | None = None,
                     placement: NotePlacement | None = None,
-                    extra_css: str | None = None) -> weasyprint.Document:
+                    extra_css: str | None = None, mended: str | None = None,
+                    kept: list[str] | None = None, first_page: int = 1) -> weasyprint.Document:
     """Lay out the issue once.  Footnotes sit at the foot of the page of their call
     (``footnote-policy: line``, with :mod:`zinekit.reachins`' fixes to WeasyPrint); a note
     still moved to the next page is reported where it is called.  The one exception to
@@ -46,36 +48,42 @@ def render_document(html: str, issue: Issue, stylesheets: list[Path],
     Then, with ``placement``, the notes of ``notes_overflow: end`` articles that still
     have no room under their call are set at their article's end, and the issue laid
     out again (see :mod:`zinekit.render.note_overflow`).  ``extra_css`` is laid out
-    after the theme's stylesheets every time (a vendor's safe area)."""
+    after the theme's stylesheets every time (a vendor's safe area).  ``mended``: the
+    page-turn mending rules to lay out with, instead of finding them (a part laid out
+    again, :mod:`zinekit.render.parts`); ``kept`` receives the rules found;
+    ``first_page`` is the number of the first page (a part's) in what is reported."""
     with rendering(diagnostics.warning):
         return _settled(html, issue, stylesheets, fetcher, diagnostics, variant, placement,
-                        extra_css)
+                        extra_css, mended, kept, first_page)
 
 
 def _settled(html: str, issue: Issue, stylesheets: list[Path], fetcher: ProjectFetcher,
              diagnostics: Diagnostics, variant: str | None,
-             placement: NotePlacement | None, extra_css: str | None) -> weasyprint.Document:
+             placement: NotePlacement | None, extra_css: str | None,
+             mended: str | None = None, kept: list[str] | None = None,
+             first_page: int = 1) -> weasyprint.Document:
     def css(*more: str | None) -> str | None:
         return " ".join(filter(None, (extra_css, *more))) or None
 
-    document = _layout(html, issue, stylesheets, fetcher, diagnostics, variant, css())
+    document = _layout(html, issue, stylesheets, fetcher, diagnostics, variant, css(mended))
     misplaced = misplaced_footnotes(document)
     one_column = None
     if misplaced and has_columns(document) and len(document.pages) <= COLUMN_RETRY_MAX_PAGES:
         one_column = one_column_css(issue, misplaced)
-        retry = _layout(html, issue, stylesheets, fetcher, Diagnostics(), variant, css(one_column))
+        retry = _layout(html, issue, stylesheets, fetcher, Diagnostics(), variant,
+                        css(one_column, mended))
         if len(misplaced_footnotes(retry)) < len(misplaced):
             document = retry
         else:
             one_column = None
     if placement is not None:
         document, html = placement.settle(document, html, lambda again: _layout(
-            again, issue, stylesheets, fetcher, Diagnostics(), variant, css(one_column)))
-    if needs_settling(document):  # page-turn hyphens, runt pages (zinekit/proof/settle.py)
-        document = settle(document, lambda more: _layout(
+            again, issue, stylesheets, fetcher, Diagnostics(), variant, css(one_column, mended)))
+    if mended is None and needs_settling(document):  # page-turn hyphens, runt pages
+        document = settle(document, lambda more: _layout(  # (zinekit/proof/settle.py)
             html, issue, stylesheets, fetcher, Diagnostics(), variant, css(one_column, more)),
-            lambda d: len(misplaced_footnotes(d)))
-    report_misplaced(document, issue, diagnostics, placement)
+            lambda d: Counter(article_of(note) for note in misplaced_footnotes(d)), kept)
+    report_misplaced(document, issue, diagnostics, placement, first_page)
     return document
 
 
@@ -130,6 +138,24 @@ def _render(html: str, issue: Issue, stylesheets: list[Path], fetcher: ProjectFe
         stylesheets=css, font_config=fonts, **variant_options(variant))
 
 
+def edition_setup(prepared: Prepared, edition: Edition,
+                  diagnostics: Diagnostics) -> tuple[str, NotePlacement, ProjectFetcher]:
+    """What a layout of an edition starts from: its HTML, where its notes go when they
+    have no room, the fetcher that reads only what the project allows; the theme's
+    fonts checked against the text."""
+    issue, theme = prepared.issue, prepared.theme
+    html = render_issue_html(prepared, mode="print", edition=edition)
+    placement = placement_for(prepared, lambda end_notes: render_issue_html(
+        prepared, mode="print", edition=replace(edition, end_notes=end_notes)),
+        edition.end_notes)
+    fetcher = ProjectFetcher([issue.root, *theme.folders, builtin_themes_folder()],
+                             allow_network=issue.build.typed.allow_network,
+                             mounts=[issue.root, builtin_themes_folder()])
+    check_font_coverage(issue, theme.fonts(), diagnostics)
+    check_font_families(theme.stylesheets("print"), diagnostics)
+    return html, placement, fetcher
+
+
 def edition_variant(variant: str | None, edition: Edition) -> str | None:
     """The variant asked for; by default PDF/UA-1 for the reading PDF, none for paper."""
     if variant is not None or edition.print_edition:
@@ -155,15 +181,7 @@ def render_pdf(prepared: Prepared, variant: str | None = None, with_bytes: bool 
     issue, theme = prepared.issue, prepared.theme
     diagnostics = prepared.diagnostics if diagnostics is None else diagnostics
     variant = edition_variant(variant, edition)
-    html = render_issue_html(prepared, mode="print", edition=edition)
-    placement = placement_for(prepared, lambda end_notes: render_issue_html(
-        prepared, mode="print", edition=replace(edition, end_notes=end_notes)),
-        edition.end_notes)
-    fetcher = ProjectFetcher([issue.root, *theme.folders, builtin_themes_folder()],
-                             allow_network=issue.build.typed.allow_network,
-                             mounts=[issue.root, builtin_themes_folder()])
-    check_font_coverage(issue, theme.fonts(), diagnostics)
-    check_font_families(theme.stylesheets("print"), diagnostics)
+    html, placement, fetcher = edition_setup(prepared, edition, diagnostics)
     with warnings.catch_warnings(), rendering(diagnostics.warning):
         warnings.simplefilter("ignore", PIL.Image.DecompressionBombWarning)  # reported later
         extra_css = None
@@ -189,3 +207,4 @@ def render_pdf(prepared: Prepared, variant: str | None = None, with_bytes: bool 
         for anchor in laid_out.anchors:
             anchor_pages.setdefault(anchor, number)
     return LaidOut(data, len(document.pages), anchor_pages, page_starts(document))
+
