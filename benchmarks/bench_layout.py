@@ -9,7 +9,9 @@ included), an output folder of its own each time:
    imposition and the EPUB are the rest); a second layout for the print edition made it
    about 1.95.
 2. **``--jobs 2`` against ``--jobs 1``** on a one-file book of 12 chapters (about 110 A5
-   pages), ``--format pdf``.
+   pages), ``--format pdf``: a first build (no layout recorded: the page numbers are
+   found as the parts are laid out) and a build after an edit (a word changed, the same
+   output folder: the last layout's page numbers are the guess); and the peak memory.
 3. **the page view's freshness**: ``zinekit serve`` running, ``/pages`` open; the time
    from a save to the page view's next version, against ``zinekit build --format pdf``
    of the same issue (the goal: at most 1.2×).
@@ -122,6 +124,32 @@ def build(source: Path, formats: str | None, out: Counter, jobs: int = 1) -> tup
     if formats:
         args += ["--format", formats]
     return zinekit(args, source.parent)
+
+
+def build_to(source: Path, folder: str, jobs: int) -> tuple[float, float]:
+    return zinekit(["build", source.name, "--out", folder, "-q", "--force", "--jobs", str(jobs),
+                    "--format", "pdf"], source.parent)
+
+
+def edit_and_build(source: Path, folder: str) -> tuple[float, float]:
+    """An editor's next build: a word added to (or taken from) the first chapter, the
+    same output folder, ``--jobs 2``."""
+    text = source.read_text(encoding="utf-8")
+    marker = "kettle (again) "
+    text = text.replace(marker, "", 1) if marker in text else text.replace("kettle ", marker, 1)
+    source.write_text(text, encoding="utf-8")
+    return build_to(source, folder, 2)
+
+
+def peak_memory(args: list[str], cwd: Path) -> float:
+    """The peak resident memory of a ``zinekit`` command, in MB: the largest of its
+    process and the processes it waited for (``os.wait4``)."""
+    process = subprocess.Popen([sys.executable, "-m", "zinekit", *args], cwd=cwd,
+                               env=environment(), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return usage.ru_maxrss / 1024
 
 
 def pages_of(folder: str) -> int:
@@ -245,13 +273,20 @@ def main() -> None:
             pdf_times = times["build --format pdf"]
         if "jobs" in only and not args.smoke:
             long_book = book(folder, 12, 40)
+            edited = str(folder / "edited")
+            build_to(long_book, edited, 2)  # the build before the edits
             times = alternate(repeat, {
                 "build --format pdf --jobs 1": lambda: build(long_book, "pdf", out, jobs=1),
-                "build --format pdf --jobs 2": lambda: build(long_book, "pdf", out, jobs=2),
+                "--jobs 2, first build": lambda: build(long_book, "pdf", out, jobs=2),
+                "--jobs 2, after an edit": lambda: edit_and_build(long_book, edited),
             })
             print(f"\none-file book, 12 chapters: {pages_of(out.last)} pages")
             ratio = show("--jobs 2 against --jobs 1", times, "build --format pdf --jobs 1")
-            print(f"  speed-up: {1 / ratio:.2f}×")
+            print(f"  speed-up after an edit: {1 / ratio:.2f}×")
+            for jobs in (1, 2):
+                peak = peak_memory(["build", long_book.name, "--format", "pdf", "-q", "--force",
+                                    "--out", out.next(), "--jobs", str(jobs)], long_book.parent)
+                print(f"  peak memory, --jobs {jobs}: {peak:.0f} MB (the largest process)")
         if "pages" in only:
             small = folder / "served"
             small.mkdir(exist_ok=True)

@@ -169,7 +169,10 @@ def join(parts: list[bytes], blank_before: list[bool]) -> bytes:
         names.Dests = out.make_indirect(Dictionary(Names=Array(_pairs(_by_name(dests)))))
     _write_outline(out, outline)
     result = io.BytesIO()
-    out.save(result, deterministic_id=True)
+    # every object in object streams: each part carries its own subset of the fonts,
+    # and the structure trees are most of the objects (docs/performance.md)
+    out.save(result, deterministic_id=True,
+             object_stream_mode=pikepdf.ObjectStreamMode.generate)
     for source in sources:
         source.close()
     out.close()
