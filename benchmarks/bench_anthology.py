@@ -10,6 +10,10 @@ and reports for each run its wall time and the peak resident memory of the proce
 
     python benchmarks/bench_anthology.py [--articles 40] [--paragraphs 100]
                                          [--formats pdf,booklet,epub,all] [--keep DIR]
+                                         [--jobs 1,2]
+
+With ``--jobs 1,2`` each run is made with ``--jobs 1`` and with ``--jobs 2`` (the
+anthology laid out in parts on two processes, docs/performance.md).
 """
 
 from __future__ import annotations
@@ -124,12 +128,12 @@ def make_anthology(folder: Path, articles: int, paragraphs: int) -> Path:
 
 
 def timed_build(issue: Path, out: Path, formats: str,
-                code: dict[str, str]) -> tuple[float, float, int, str]:
+                code: dict[str, str], jobs: int = 1) -> tuple[float, float, int, str]:
     """Wall time, CPU time, peak RSS (bytes) and messages of ``zinekit build`` in a fresh
     process."""
     env = dict(os.environ, SOURCE_DATE_EPOCH="1767225600", **code)
     command = [sys.executable, "-m", "zinekit", "build", str(issue), "--out", str(out),
-               "--format", formats, "--jobs", "1"]
+               "--format", formats, "--jobs", str(jobs)]
     started = time.perf_counter()
     with tempfile.TemporaryFile() as log:
         child = subprocess.Popen(command, stderr=log, stdout=log, env=env, cwd=issue.parent)
@@ -156,6 +160,8 @@ def main() -> None:
     parser.add_argument("--formats", default="pdf,booklet,epub,all",
                         help="runs to make, each in its own process ('all' = the three at once)")
     parser.add_argument("--keep", type=Path, default=None, help="generate into DIR and keep it")
+    parser.add_argument("--jobs", default="1", help="comma-separated: a run with each "
+                        "(--jobs 2: the issue laid out in parts on two processes)")
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="zinekit-anthology-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -163,15 +169,16 @@ def main() -> None:
         issue = make_anthology(folder, args.articles, args.paragraphs)
         code = snapshot_code(folder)
         print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-        for run in args.formats.split(","):
+        for run, jobs in [(r, int(j)) for r in args.formats.split(",")
+                          for j in args.jobs.split(",")]:
             formats = "pdf,booklet,epub" if run == "all" else run
-            out = folder / f"out-{run}"
-            seconds, cpu, peak, log = timed_build(issue, out, formats, code)
+            out = folder / f"out-{run}-{jobs}"
+            seconds, cpu, peak, log = timed_build(issue, out, formats, code, jobs)
             sizes = ", ".join(f"{p.name} {p.stat().st_size / 1e6:.1f} MB"
                               for p in sorted((out / "bench-anthology-vol-1").iterdir())
                               if p.suffix in (".pdf", ".epub"))
             warnings = sum(1 for line in log.splitlines() if ": warning: " in line)
-            print(f"{run:8} {seconds:7.1f} s (CPU {cpu:6.1f} s)   peak {peak / 2**20:5.0f} MiB   {sizes}"
+            print(f"{run:8} --jobs {jobs} {seconds:7.1f} s (CPU {cpu:6.1f} s)   peak {peak / 2**20:5.0f} MiB   {sizes}"
                   f"   ({warnings} warnings)")
             reading = out / "bench-anthology-vol-1" / "bench-anthology-vol-1.pdf"
             if reading.exists():

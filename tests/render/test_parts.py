@@ -10,10 +10,12 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-import zinekit.render.parts as parts_module
+import zinekit.render.in_parts as parts_module
 from tests.conftest import built_pdf, poppler_pages
+from tests.importer.helpers import seeds_folder
 from tests.render import a11y_tools as tools
-from zinekit.render.parts import NotInParts, Part, Result, _starts, split
+from zinekit.render.in_parts import NotInParts, _starts
+from zinekit.render.parts import Part, Result, split
 
 WORDS = ("a leaflet left on the bus shelter bench said the depot would close by spring and "
          "the drivers read it twice before the first run and then folded it into their "
@@ -187,15 +189,47 @@ def test_an_article_that_does_not_start_a_page_keeps_the_issue_whole():
 def test_the_parts_of_an_issue():
     html = ("<!DOCTYPE html><html><body><section class='title-page'><h1>T</h1>"
             "<p class='series-line'>S · vol. 2</p></section><nav class='contents'>"
-            "<a href='#a'>A</a><a href='#b'>B</a></nav>"
+            "<a href='#a'>A</a><a href='#c'>C</a></nav>"
             "<article class='article' id='a'><h1 class='article-title'>A</h1>"
             "<p>x<span class='footnote'>n</span></p></article>"
-            "<article class='article' id='b'><p>y <a href='#a'>see</a></p></article>"
+            "<article class='article' id='b'><p>y <a href='#c'>see</a></p></article>"
+            "<article class='article' id='c'><h1 class='article-title'>C</h1></article>"
             "<section class='back-cover'>z</section></body></html>")
-    front, a, b = split(html)
-    assert (front.anchor, front.children, front.refs) == ("", (1, 2), frozenset({"a", "b"}))
-    assert (a.anchor, a.children, a.notes_before) == ("a", (3,), 0)
-    # b has no title of its own: the running head carries a's; it ends the issue
-    assert (b.anchor, b.children, b.notes_before) == ("b", (4, 5), 1)
-    assert dict(b.strings) == {"issue-title": "T", "issue-line": "S · vol. 2", "article-title": "A"}
-    assert "article-title" not in dict(a.strings)
+    front, a, c = split(html)
+    assert (front.anchor, front.children, front.refs) == ("", (1, 2), frozenset({"a", "c"}))
+    # b has no title of its own: it stays with a, whose title its running heads print
+    assert (a.anchor, a.children, a.notes_before, a.refs) == ("a", (3, 4), 0, frozenset({"c"}))
+    assert (c.anchor, c.children, c.notes_before) == ("c", (5, 6), 1)
+    assert dict(c.strings) == {"issue-title": "T", "issue-line": "S · vol. 2"}
+    assert front.strings == ()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(seeds_folder() is None, reason="shared/seeds is not beside the checkout")
+def test_the_seed_texts_in_an_anthology_print_the_same_in_parts(make_project, cli, counted):
+    """The texts as editors receive them, imported, collected in an anthology and built
+    in `photocopy` (notes with no room set at their article's end): the same pages,
+    the same messages, with --jobs 1 and --jobs 2."""
+    folder = make_project({})
+    names = []
+    for n, text in enumerate(sorted(seeds_folder().glob("*.txt"))):
+        run = cli("import", str(text), "-o", f"t{n}.md", cwd=folder)
+        assert run.exit_code == 0, run.output + run.stderr
+        names.append(f"  - t{n}.md")
+    (folder / "book.md").write_text("---\ntitle: The Seeds\ninclude:\n" + "\n".join(names)
+                                    + "\n---\n\n[ed. – The texts as they came in.]\n",
+                                    encoding="utf-8")
+    runs = {}
+    for jobs in (1, 2):
+        run = cli("build", "book.md", "--format", "pdf", "--theme", "photocopy", "--force",
+                  "--out", f"out{jobs}", "--jobs", str(jobs), cwd=folder)
+        assert run.exit_code == 0, run.output + run.stderr
+        runs[jobs] = run
+    assert counted == [7]  # the front matter with the untitled texts, six parts of texts
+    assert poppler_pages(built_pdf(folder / "out2")) == poppler_pages(built_pdf(folder / "out1"))
+
+    def said(run) -> list[str]:
+        return [line for line in (run.output + run.stderr).splitlines()
+                if not line.startswith(("wrote ", "book: "))]
+
+    assert said(runs[2]) == said(runs[1])

@@ -436,12 +436,12 @@ def reading_layout(plan: Plan, jobs: int = 1) -> LaidOut | None:
     """The reading PDF laid out, once, for every format that needs its pages.  Formats
     that need no layout of their own (an EPUB, a web edition) take the printed page
     numbers from the last layout's record, or go without them.  ``jobs`` > 1: a long
-    issue is laid out in parts on that many processes (zinekit/render/parts.py), its
+    issue is laid out in parts on that many processes (zinekit/render/in_parts.py), its
     last layout's pages the first guess at its page numbers."""
     prepared = plan.prepared
     if needs_layout(plan.formats):
         from zinekit.proof import noting_findings  # WeasyPrint: loaded for a layout only
-        from zinekit.render.parts import render_in_parts
+        from zinekit.render.in_parts import render_in_parts
         from zinekit.render.pdf import render_pdf
 
         with_bytes = needs_reading_bytes(plan.formats)

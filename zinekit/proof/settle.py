@@ -79,10 +79,12 @@ def settle(document: Any, relayout: Callable[[str], Any],
         pages = candidate_pages  # the next round reads the texts still being mended
         if better == set(new):
             best, best_rules = candidate, _css(accepted, {})
+        candidate = None  # not held through the next layout (a layout is most of the memory)
         if not better:
             break
     if _css(accepted, {}) != best_rules:  # the texts the last rounds did not improve,
-        best = relayout(_css(accepted, {}))  # as they were
+        best = None  # as they were
+        best = relayout(_css(accepted, {}))
     if kept is not None:
         kept[:] = _css(accepted, {}).splitlines() if accepted else []
     return best

@@ -1,0 +1,199 @@
+"""The reading PDF of a long issue laid out in parts on several processes, and joined.
+
+:mod:`zinekit.render.parts` says what a part is and lays one out (in a worker
+process); this module sends the parts to the processes with the page numbers known
+when each goes, lays out again the ones whose numbers moved, and joins them
+(:mod:`zinekit.render.pdf_join`).  docs/performance.md, "A long issue on every core".
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from typing import Any
+
+from zinekit.errors import Diagnostics
+from zinekit.model import READING, LaidOut, Prepared
+from zinekit.proof import findings_note
+from zinekit.render import parts as part_layout
+from zinekit.render.note_overflow import moved_note
+from zinekit.render.page_budget import check_page_budget
+from zinekit.render.parts import (CHARS_PER_PAGE, FORCED, PARTS_PER_PROCESS, Part, Result,
+                                  Task, grouped, split, worth_parts)
+from zinekit.render.pdf import edition_setup, edition_variant
+from zinekit.render.pdf_join import join
+
+
+@dataclass
+class Joined:
+    data: bytes
+    pages: int
+    anchor_pages: dict[str, int]
+    starts: list[tuple[str, int]]
+    findings: int
+    diagnostics: list[Diagnostics]
+    moved: list[str]  # notes set at their article's end for want of room
+    layouts: int  # parts laid out, the second layouts included
+
+
+class NotInParts(Exception):
+    """The parts are not the whole issue's pages (an article that does not start a page)."""
+
+
+def lay_out_parts(parts: list[Part], jobs: int, job: dict[str, Any],
+                  recorded: dict[str, int] | None) -> Joined:
+    """Lay the parts out on ``jobs`` processes and join them; ``recorded``: the page of
+    each anchor in the last layout of the issue, when there is one.
+
+    A part is sent to a process when one is free, with the page numbers known then:
+    the pages of the parts before it already laid out, a guess for the others (see
+    :func:`_guess`).  The parts whose numbers turn out otherwise are laid out again."""
+    part_layout.JOB.clear()
+    part_layout.JOB.update(job)
+    known: dict[int, Result] = {}
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        waiting, running = list(parts), {}  # type: list[Part], dict[Any, int]
+        while waiting or running:
+            while waiting and len(running) < jobs:
+                part = waiting.pop(0)
+                guess = _guess(parts, known, recorded)
+                task = Task(part, guess[_START + str(part.index)], _refs(part, guess))
+                running[pool.submit(part_layout.lay_out, task)] = part.index
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                known[running.pop(future)] = future.result()
+        results = [known[part.index] for part in parts]
+        layouts = len(results)
+        for _ in range(2):  # a second layout of the parts whose numbers moved
+            starts, blanks = _starts(parts, results)
+            anchors = {a: p for r in results for a, p in _shifted(r, starts).items()}
+            again = [Task(part, starts[part.index], _refs(part, anchors), results[part.index].mended)
+                     for part in parts
+                     if starts[part.index] != results[part.index].start
+                     or _refs(part, anchors) != results[part.index].refs]
+            if not again:
+                break
+            for result in pool.map(part_layout.lay_out, again):
+                results[result.part] = result
+            layouts += len(again)
+    starts, blanks = _starts(parts, results)
+    if any(r.start != starts[r.part] for r in results):
+        raise NotInParts("page numbers did not settle")
+    data = join([r.data for r in results], blanks) if job["with_bytes"] else b""
+    anchor_pages: dict[str, int] = {}
+    page_starts: list[tuple[str, int]] = []
+    for result, blank in zip(results, blanks):
+        for anchor, page in result.anchors.items():
+            anchor_pages.setdefault(anchor, page)
+        page_starts += [("", 0)] * blank + result.starts
+    return Joined(data, len(page_starts), anchor_pages, page_starts,
+                  sum(r.findings for r in results),
+                  [r.diagnostics for r in results], [n for r in results for n in r.moved],
+                  layouts)
+
+
+_START = "\0start "
+
+
+def _refs(part: Part, pages: dict[str, int]) -> dict[str, int]:
+    """The page of every anchor ``part`` refers to that another part holds."""
+    return {a: pages.get(a, 1) for a in sorted(part.refs - part.ids)}
+
+
+def _guess(parts: list[Part], known: dict[int, Result],
+           recorded: dict[str, int] | None) -> dict[str, int]:
+    """Each part's first page (``_START + index``) and each anchor's page, as far as
+    they are known: a part laid out has its pages; one not yet laid out starts where
+    the last layout of the issue put it (``recorded``), else where the parts before it
+    end, its length in pages guessed from its text's at the rate of the articles laid
+    out so far (a front matter: a page for each of its blocks at least)."""
+    articles = [known[p.index] for p in parts if p.anchor and p.index in known]
+    chars = sum(parts[r.part].chars for r in articles)
+    per_page = chars / sum(r.pages for r in articles) if articles else CHARS_PER_PAGE
+    side = articles[-1].break_before if articles else "page"
+    guess: dict[str, int] = {}
+    page = 1
+    for part in parts:
+        result = known.get(part.index)
+        wants = _odd(result.break_before if result else side) if part.index else None
+        start = page + (wants is not None and (page % 2 == 1) != wants)
+        if result is None and recorded and part.anchor in recorded:
+            start = recorded[part.anchor]
+        guess[_START + str(part.index)] = start
+        if result is not None:
+            guess.update(_shifted(result, {part.index: start}))
+            page = start + result.pages
+            continue
+        for anchor in part.ids:
+            guess[anchor] = (recorded or {}).get(anchor, start)
+        length = round(part.chars / per_page) if part.anchor else \
+            max(len(part.children), round(part.chars / per_page))
+        page = start + max(1, length)
+    return guess
+
+
+def _odd(side: str) -> bool | None:
+    """Whether a part that breaks ``side`` opens on an odd page (None: either)."""
+    return {"right": True, "recto": True, "left": False, "verso": False}.get(side)
+
+
+def _starts(parts: list[Part], results: list[Result]) -> tuple[dict[int, int], list[bool]]:
+    """Each part's first page, from the page counts laid out, and whether a blank page
+    comes before it (an article that opens on the other side)."""
+    starts: dict[int, int] = {}
+    blanks: list[bool] = []
+    page = 1
+    for part, result in zip(parts, results):
+        side = result.break_before
+        if part.anchor and side not in FORCED:
+            raise NotInParts(f"{part.anchor} does not start a page")
+        wants_odd = _odd(side)
+        blank = part.index > 0 and wants_odd is not None and (page % 2 == 1) != wants_odd
+        page += blank
+        starts[part.index] = page
+        blanks.append(blank)
+        page += result.pages
+    return starts, blanks
+
+
+def _shifted(result: Result, starts: dict[int, int]) -> dict[str, int]:
+    """The anchors of a part's layout, on the pages its true start puts them."""
+    shift = starts[result.part] - result.start
+    return {anchor: page + shift for anchor, page in result.anchors.items()}
+
+
+def render_in_parts(prepared: Prepared, jobs: int, recorded: dict[str, int] | None,
+                    with_bytes: bool = True) -> LaidOut | None:
+    """The reading PDF laid out in parts on ``jobs`` processes, or None when the issue is
+    laid out whole (see the module's documentation); ``recorded``: the page of each
+    anchor in the issue's last layout.  The proof's findings are counted in the parts
+    and noted as a build with one layout notes them (``zinekit.proof.noting_findings``)."""
+    if multiprocessing.parent_process() is not None:  # a worker already: no pool of its own
+        return None
+    if not worth_parts(prepared):
+        return None
+    diagnostics = prepared.diagnostics
+    stylesheets = prepared.theme.stylesheets("print")
+    html, placement, fetcher = edition_setup(prepared, READING, diagnostics)
+    parts = grouped(split(html), jobs * PARTS_PER_PROCESS)
+    if sum(1 for part in parts if part.anchor) < 2:
+        return None
+    job = {"html": html, "issue": prepared.issue, "stylesheets": stylesheets,
+           "fetcher": fetcher, "variant": edition_variant(None, READING),
+           "placement": placement, "extra_css": None, "identity": html,
+           "with_bytes": with_bytes}
+    try:
+        joined = lay_out_parts(parts, jobs, job, recorded)
+    except NotInParts:
+        return None
+    for found in joined.diagnostics:  # what every part reports (a font, a fix) once
+        for item in found.items:
+            diagnostics.add(item)
+    check_page_budget(prepared, joined.pages, diagnostics)
+    placement.moved = joined.moved
+    for note in (findings_note(joined.findings), moved_note(prepared, placement)):
+        if note:
+            prepared.notes.append(note)
+    return LaidOut(joined.data, joined.pages, joined.anchor_pages, joined.starts)
