@@ -4,6 +4,7 @@ links and structure tree, and a tagged PDF that passes the PDF/UA check."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pikepdf
 import pytest
 
 import zinekit.render.in_parts as parts_module
+import zinekit.render.parts as part_layout
 from tests.conftest import built_pdf, poppler_pages
 from tests.importer.helpers import seeds_folder
 from tests.render import a11y_tools as tools
@@ -233,3 +235,20 @@ def test_the_seed_texts_in_an_anthology_print_the_same_in_parts(make_project, cl
                 if not line.startswith(("wrote ", "book: "))]
 
     assert said(runs[2]) == said(runs[1])
+
+
+def die(task) -> None:
+    os._exit(9)
+
+
+@pytest.mark.slow
+def test_a_process_that_dies_leaves_the_issue_to_one_process(make_project, cli, monkeypatch,
+                                                              counted):
+    """A part's process killed (out of memory, say): the issue is laid out whole, and the
+    build still writes it."""
+    folder = make_project({"book.md": book()})
+    whole = build(cli, folder, "one", 1)
+    monkeypatch.setattr(part_layout, "lay_out", die)
+    fallen_back = build(cli, folder, "two", 2)
+    assert counted == [7]
+    assert poppler_pages(fallen_back) == poppler_pages(whole)

@@ -9,13 +9,16 @@ when each goes, lays out again the ones whose numbers moved, and joins them
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
 from zinekit.errors import Diagnostics
 from zinekit.model import READING, LaidOut, Prepared
 from zinekit.proof import findings_note
+from zinekit.reachins import pool_processes
 from zinekit.render import parts as part_layout
 from zinekit.render.note_overflow import moved_note
 from zinekit.render.page_budget import check_page_budget
@@ -51,33 +54,19 @@ def lay_out_parts(parts: list[Part], jobs: int, job: dict[str, Any],
     :func:`_guess`).  The parts whose numbers turn out otherwise are laid out again."""
     part_layout.JOB.clear()
     part_layout.JOB.update(job)
-    known: dict[int, Result] = {}
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        waiting, running = list(parts), {}  # type: list[Part], dict[Any, int]
-        while waiting or running:
-            while waiting and len(running) < jobs:
-                part = waiting.pop(0)
-                guess = _guess(parts, known, recorded)
-                task = Task(part, guess[_START + str(part.index)], _refs(part, guess))
-                running[pool.submit(part_layout.lay_out, task)] = part.index
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in finished:
-                known[running.pop(future)] = future.result()
-        results = [known[part.index] for part in parts]
-        layouts = len(results)
-        for _ in range(2):  # a second layout of the parts whose numbers moved
-            starts, blanks = _starts(parts, results)
-            anchors = {a: p for r in results for a, p in _shifted(r, starts).items()}
-            again = [Task(part, starts[part.index], _refs(part, anchors), results[part.index].mended)
-                     for part in parts
-                     if starts[part.index] != results[part.index].start
-                     or _refs(part, anchors) != results[part.index].refs]
-            if not again:
-                break
-            for result in pool.map(part_layout.lay_out, again):
-                results[result.part] = result
-            layouts += len(again)
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_quiet_worker)
+    try:
+        results, layouts = _lay_out_all(pool, parts, jobs, recorded)
+    except BrokenProcessPool as stopped:  # a process killed (out of memory, say)
+        raise NotInParts(f"a process laying out a part stopped: {stopped}") from stopped
+    except BaseException:  # Ctrl-C, SIGTERM: the processes stop with the build
+        for process in pool_processes(pool):
+            process.terminate()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        part_layout.JOB.clear()
     starts, blanks = _starts(parts, results)
     if any(r.start != starts[r.part] for r in results):
         raise NotInParts("page numbers did not settle")
@@ -92,6 +81,45 @@ def lay_out_parts(parts: list[Part], jobs: int, job: dict[str, Any],
                   sum(r.findings for r in results),
                   [r.diagnostics for r in results], [n for r in results for n in r.moved],
                   layouts)
+
+
+def _lay_out_all(pool: ProcessPoolExecutor, parts: list[Part], jobs: int,
+                 recorded: dict[str, int] | None) -> tuple[list[Result], int]:
+    """Every part laid out with the page numbers the parts before it ended up with,
+    and how many layouts of parts that took."""
+    known: dict[int, Result] = {}
+    waiting, running = list(parts), {}  # type: list[Part], dict[Any, int]
+    while waiting or running:
+        while waiting and len(running) < jobs:
+            part = waiting.pop(0)
+            guess = _guess(parts, known, recorded)
+            task = Task(part, guess[_START + str(part.index)], _refs(part, guess))
+            running[pool.submit(part_layout.lay_out, task)] = part.index
+        finished, _ = wait(running, return_when=FIRST_COMPLETED)
+        for future in finished:
+            known[running.pop(future)] = future.result()
+    results = [known[part.index] for part in parts]
+    layouts = len(results)
+    for _ in range(2):  # a second layout of the parts whose numbers moved
+        starts, _blanks = _starts(parts, results)
+        anchors = {a: p for r in results for a, p in _shifted(r, starts).items()}
+        again = [Task(part, starts[part.index], _refs(part, anchors), results[part.index].mended)
+                 for part in parts
+                 if starts[part.index] != results[part.index].start
+                 or _refs(part, anchors) != results[part.index].refs]
+        if not again:
+            break
+        for result in pool.map(part_layout.lay_out, again):
+            results[result.part] = result
+        layouts += len(again)
+    return results, layouts
+
+
+def _quiet_worker() -> None:
+    """A process of the pool leaves Ctrl-C to the build (which stops it) and stops on
+    SIGTERM without a word."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 _START = "\0start "
@@ -170,8 +198,9 @@ def render_in_parts(prepared: Prepared, jobs: int, recorded: dict[str, int] | No
     laid out whole (see the module's documentation); ``recorded``: the page of each
     anchor in the issue's last layout.  The proof's findings are counted in the parts
     and noted as a build with one layout notes them (``zinekit.proof.noting_findings``)."""
-    if multiprocessing.parent_process() is not None:  # a worker already: no pool of its own
-        return None
+    if multiprocessing.parent_process() is not None or \
+            "fork" not in multiprocessing.get_all_start_methods():
+        return None  # a worker already (no pool of its own), or no fork (Windows)
     if not worth_parts(prepared):
         return None
     diagnostics = prepared.diagnostics
