@@ -152,7 +152,8 @@ FORMAT_HELP = (f"Output formats, repeatable or comma-separated: {', '.join(FORMA
 @click.option("--strict", is_flag=True, help="Treat warnings (e.g. unresolved references) as errors.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only diagnostics.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Issues of a series built side by side (default: the number of cores).")
+              help="Processes: a series' issues built side by side, a long issue's parts laid "
+                   "out side by side (default: the number of cores).")
 @click.option("--force", is_flag=True,
               help="Render every issue, even those whose last build is up to date.")
 @click.option("--cluster", default=None, metavar="ADDRESS",

@@ -119,7 +119,7 @@ def test_parts_print_what_one_process_prints(make_project, cli, counted, front):
     whole = build(cli, folder, "one", 1)
     assert counted == []
     in_parts = build(cli, folder, "two", 2)
-    assert counted == [7]  # the front matter and six chapters
+    assert len(counted) == 1 and counted[0] >= 3  # the front matter, runs of chapters
     pages = poppler_pages(whole)
     assert poppler_pages(in_parts) == pages
     assert len(pages) > 30
@@ -141,12 +141,12 @@ def test_a_build_after_an_edit_takes_its_page_numbers_from_the_last(make_project
                                                                     monkeypatch):
     folder = make_project({"book.md": book()})
     build(cli, folder, "out", 2)
-    layouts: list[int] = []
+    layouts: list[tuple[int, int]] = []
     original = parts_module.lay_out_parts
 
-    def lay_out_parts(*args, **kwargs):
-        joined = original(*args, **kwargs)
-        layouts.append(joined.layouts)
+    def lay_out_parts(parts, *args, **kwargs):
+        joined = original(parts, *args, **kwargs)
+        layouts.append((len(parts), joined.layouts))
         return joined
 
     monkeypatch.setattr(parts_module, "lay_out_parts", lay_out_parts)
@@ -154,14 +154,15 @@ def test_a_build_after_an_edit_takes_its_page_numbers_from_the_last(make_project
     (folder / "book.md").write_text(text.replace(" bench", " stone bench", 1), encoding="utf-8")
     edited = build(cli, folder, "out", 2)
     assert "stone bench" in " ".join(poppler_pages(edited))
-    assert layouts == [7]  # every part laid out once: its numbers were the last build's
+    [(parts, laid_out)] = layouts
+    assert laid_out == parts  # every part laid out once: its numbers were the last build's
 
 
 @pytest.mark.slow
 def test_a_pdf_laid_out_in_parts_passes_the_pdfua_check(make_project, cli, counted):
     folder = make_project({"book.md": book()})
     pdf = build(cli, folder, "two", 2)
-    assert counted == [7]
+    assert len(counted) == 1 and counted[0] >= 3
     findings = tools.pdfua_findings(pdf)
     assert [f"{f['rule_id']} {f['severity']}: {f['message']}" for f in findings
             if f["severity"] in ("error", "warning")] == []
@@ -227,7 +228,7 @@ def test_the_seed_texts_in_an_anthology_print_the_same_in_parts(make_project, cl
                   "--out", f"out{jobs}", "--jobs", str(jobs), cwd=folder)
         assert run.exit_code == 0, run.output + run.stderr
         runs[jobs] = run
-    assert counted == [7]  # the front matter with the untitled texts, six parts of texts
+    assert len(counted) == 1 and counted[0] >= 3  # the front matter, runs of texts
     assert poppler_pages(built_pdf(folder / "out2")) == poppler_pages(built_pdf(folder / "out1"))
 
     def said(run) -> list[str]:
@@ -250,5 +251,5 @@ def test_a_process_that_dies_leaves_the_issue_to_one_process(make_project, cli, 
     whole = build(cli, folder, "one", 1)
     monkeypatch.setattr(part_layout, "lay_out", die)
     fallen_back = build(cli, folder, "two", 2)
-    assert counted == [7]
+    assert len(counted) == 1 and counted[0] >= 3
     assert poppler_pages(fallen_back) == poppler_pages(whole)

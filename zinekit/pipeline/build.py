@@ -435,9 +435,9 @@ def check_plan(plan: Plan, reporter: Reporter, *, options: BuildOptions) -> Issu
 def reading_layout(plan: Plan, jobs: int = 1) -> LaidOut | None:
     """The reading PDF laid out, once, for every format that needs its pages.  Formats
     that need no layout of their own (an EPUB, a web edition) take the printed page
-    numbers from the last layout's record, or go without them.  ``jobs`` > 1: a long
-    issue is laid out in parts on that many processes (zinekit/render/in_parts.py), its
-    last layout's pages the first guess at its page numbers."""
+    numbers from the last layout's record, or go without them.  A long issue is laid
+    out in parts on ``jobs`` processes (zinekit/render/in_parts.py), its last layout's
+    pages the first guess at its page numbers."""
     prepared = plan.prepared
     if needs_layout(plan.formats):
         from zinekit.proof import noting_findings  # WeasyPrint: loaded for a layout only
@@ -445,9 +445,9 @@ def reading_layout(plan: Plan, jobs: int = 1) -> LaidOut | None:
         from zinekit.render.pdf import render_pdf
 
         with_bytes = needs_reading_bytes(plan.formats)
-        last = reuse.recorded_layout(plan.out, None) if jobs > 1 else None
+        last = reuse.recorded_layout(plan.out, None)
         laid_out = render_in_parts(prepared, jobs, last.anchor_pages if last else None,
-                                   with_bytes) if jobs > 1 else None
+                                   with_bytes)
         return laid_out or render_pdf(prepared, with_bytes=with_bytes,  # zinekit.proof:
                                       on_layout=noting_findings(prepared.notes))
     recorded = reuse.recorded_layout(plan.out, plan.inputs) if plan.inputs is not None else None

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from zinekit.errors import Diagnostics
 from zinekit.model import READING, LaidOut, Prepared
@@ -22,7 +22,7 @@ from zinekit.reachins import pool_processes
 from zinekit.render import parts as part_layout
 from zinekit.render.note_overflow import moved_note
 from zinekit.render.page_budget import check_page_budget
-from zinekit.render.parts import (CHARS_PER_PAGE, FORCED, PARTS_PER_PROCESS, Part, Result,
+from zinekit.render.parts import (CHARS_PER_PAGE, FORCED, Part, Result,
                                   Task, grouped, split, worth_parts)
 from zinekit.render.pdf import edition_setup, edition_variant
 from zinekit.render.pdf_join import join
@@ -54,8 +54,9 @@ def lay_out_parts(parts: list[Part], jobs: int, job: dict[str, Any],
     :func:`_guess`).  The parts whose numbers turn out otherwise are laid out again."""
     part_layout.JOB.clear()
     part_layout.JOB.update(job)
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_quiet_worker)
+    pool: Any = _InProcess() if jobs == 1 else ProcessPoolExecutor(
+        max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
+        initializer=_quiet_worker)
     try:
         results, layouts = _lay_out_all(pool, parts, jobs, recorded)
     except BrokenProcessPool as stopped:  # a process killed (out of memory, say)
@@ -83,7 +84,7 @@ def lay_out_parts(parts: list[Part], jobs: int, job: dict[str, Any],
                   layouts)
 
 
-def _lay_out_all(pool: ProcessPoolExecutor, parts: list[Part], jobs: int,
+def _lay_out_all(pool: Any, parts: list[Part], jobs: int,
                  recorded: dict[str, int] | None) -> tuple[list[Result], int]:
     """Every part laid out with the page numbers the parts before it ended up with,
     and how many layouts of parts that took."""
@@ -113,6 +114,24 @@ def _lay_out_all(pool: ProcessPoolExecutor, parts: list[Part], jobs: int,
             results[result.part] = result
         layouts += len(again)
     return results, layouts
+
+
+class _InProcess:
+    """The pool's part for one process: each part laid out here, when it is sent."""
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args))
+        except BaseException as failed:  # noqa: BLE001 (handed on, as a pool does)
+            future.set_exception(failed)
+        return future
+
+    def map(self, fn: Callable[..., Any], items: Any) -> list[Any]:
+        return [fn(item) for item in items]
+
+    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+        pass
 
 
 def _quiet_worker() -> None:
@@ -200,13 +219,13 @@ def render_in_parts(prepared: Prepared, jobs: int, recorded: dict[str, int] | No
     and noted as a build with one layout notes them (``zinekit.proof.noting_findings``)."""
     if multiprocessing.parent_process() is not None or \
             "fork" not in multiprocessing.get_all_start_methods():
-        return None  # a worker already (no pool of its own), or no fork (Windows)
-    if not worth_parts(prepared):
+        jobs = 1  # a worker already (no pool of its own), or no fork (Windows)
+    if not worth_parts(prepared, jobs):
         return None
     diagnostics = prepared.diagnostics
     stylesheets = prepared.theme.stylesheets("print")
     html, placement, fetcher = edition_setup(prepared, READING, diagnostics)
-    parts = grouped(split(html), jobs * PARTS_PER_PROCESS)
+    parts = grouped(split(html))
     if sum(1 for part in parts if part.anchor) < 2:
         return None
     job = {"html": html, "issue": prepared.issue, "stylesheets": stylesheets,

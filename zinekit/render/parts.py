@@ -61,9 +61,14 @@ STRING_RULES = {
     ".article-title": ("article-title",),
     ".article-title[data-running]": ("article-title",),
 }
-#: Parts to each process: enough to share the work out evenly as they finish, few
-#: enough that the fonts' subsets (one in each part) do not swell the file.
-PARTS_PER_PROCESS = 3
+#: In one process, parts pay off on a long book (about 200 A5 pages): each part is
+#: mended by laying out that part again, not the whole issue, at the cost of a subset
+#: of the fonts in each part.
+MIN_CHARS_ONE_PROCESS = 400_000
+#: The least text of a part, in characters of its HTML (about 15 A5 pages): shorter
+#: articles are laid out together, so that the fonts' subsets (one in each part) do
+#: not swell the file; a longer one is a part of its own.
+PART_CHARS = 30_000
 #: A rough page of text, for the first guess of page numbers when no layout is recorded.
 CHARS_PER_PAGE = 2200
 FORCED = {"page", "left", "right", "recto", "verso"}
@@ -124,25 +129,18 @@ def _classes(element: Any) -> list[str]:
     return (element.get("class") or "").split()
 
 
-def grouped(parts: list[Part], count: int) -> list[Part]:
-    """The articles' parts joined, in order, into at most ``count`` parts of about the
-    same length (the front matter stays a part of its own).  Each part embeds its own
-    subset of the fonts, so fewer, longer parts make a smaller file; a few to each
-    process still share the work out evenly."""
+def grouped(parts: list[Part], least: int = PART_CHARS) -> list[Part]:
+    """The articles' parts joined, in order, into runs of ``least`` characters at least
+    (the front matter stays a part of its own, the last run may be shorter).  Each part
+    embeds its own subset of the fonts, so short texts together make a smaller file;
+    a long text stays a part of its own, which is mended by laying out only itself."""
     front = [p for p in parts if not p.anchor]
-    articles = [p for p in parts if p.anchor]
-    if len(articles) <= count:
-        return parts
-    total = sum(p.chars for p in articles)
-    groups: list[list[Part]] = [[]]
-    done = 0
-    for part in articles:
-        if groups[-1] and done >= total * len(groups) / count:
+    groups: list[list[Part]] = []
+    for part in (p for p in parts if p.anchor):
+        if not groups or sum(p.chars for p in groups[-1]) >= least:
             groups.append([])
         groups[-1].append(part)
-        done += part.chars
-    joined = [Part(0, g[0].children, g[0].anchor, g[0].ids, g[0].refs, g[0].notes_before,
-                   g[0].strings, g[0].chars) if len(g) == 1 else
+    joined = [g[0] if len(g) == 1 else
               Part(0, tuple(n for p in g for n in p.children), g[0].anchor,
                    frozenset().union(*(p.ids for p in g)), frozenset().union(*(p.refs for p in g)),
                    g[0].notes_before, g[0].strings, sum(p.chars for p in g)) for g in groups]
@@ -183,14 +181,16 @@ def strings_carried_over(stylesheets: list[Path]) -> bool:
     return True
 
 
-def worth_parts(prepared: Prepared) -> bool:
-    """Whether the issue may be laid out in parts, from its text alone (see the
-    module's documentation): three articles at least, enough text, running strings
-    zinekit can carry over."""
+def worth_parts(prepared: Prepared, jobs: int = 2) -> bool:
+    """Whether the issue may be laid out in parts on ``jobs`` processes, from its text
+    alone (see the module's documentation): three articles at least, enough text
+    (in one process, a long book's worth: :data:`MIN_CHARS_ONE_PROCESS`), running
+    strings zinekit can carry over."""
     issue = prepared.issue
-    texts = {id(a.text): a.text for a in issue.articles}  # a book's chapters share one
+    texts = {a.text.path: a.text for a in issue.articles}  # a book's chapters: one file
     chars = sum(len(line) for text in texts.values() for line in text.lines)
-    return (len(issue.articles) >= 3 and chars >= MIN_CHARS
+    return (len(issue.articles) >= 3
+            and chars >= (MIN_CHARS if jobs > 1 else MIN_CHARS_ONE_PROCESS)
             and strings_carried_over(prepared.theme.stylesheets("print")))
 
 
