@@ -33,8 +33,10 @@ strings zinekit cannot carry over) or an issue is too short to gain (:data:`MIN_
 
 from __future__ import annotations
 
+import gc
 import re
 from dataclasses import dataclass, field, replace
+from html import escape as html_escape
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +55,8 @@ from zinekit.render.pdf_write import pdf_bytes
 #: Below this many characters of Markdown an issue is laid out whole: each part pays for
 #: its stylesheets, and the parts for their join (about 25 A5 pages).
 MIN_CHARS = 60_000
-#: The running strings a part can be given where it starts, and the rules that set them.
+#: The rules that set running strings (the built-in themes'), and the strings: a part
+#: prints them as the whole issue does (see :func:`_strings_set`).
 STRING_RULES = {
     ".title-page h1": ("issue-title", "article-title"),
     ".title-page h1[data-running]": ("issue-title", "article-title"),
@@ -241,7 +244,7 @@ def part_css(task: Task) -> tuple[str, str]:
     stubs = []
     for page, anchors in sorted(by_page.items()):
         rules.append(f"@page zk-part-stub-{page} {{ counter-reset: page {page}; }}")
-        inner = "".join(f'<div id="{a}"></div>' for a in anchors)
+        inner = "".join(f'<div id="{html_escape(a)}"></div>' for a in anchors)
         stubs.append(f'<div style="page: zk-part-stub-{page}; break-before: page">{inner}</div>')
     stub_html = f'<div class="zk-part-stubs">{"".join(stubs)}</div>' if stubs else ""
     return "\n".join(rules), stub_html
@@ -309,12 +312,14 @@ def lay_out(task: Task) -> Result:
     if task.write:
         data = drop_pages(with_stack_room(pdf_bytes, document, job["identity"], job["variant"]),
                           dropped)
-    findings = len(findings_of(_Pages(pages), Options()))
-    return Result(task.part.index, task.start, len(pages),
-                  _break_before(page_box(pages[0]) if pages else None, task.part.anchor),
-                  anchors, dict(task.pages), task.mended if task.mended is not None
-                  else "\n".join(kept), data, page_starts(_Pages(pages)), findings, diagnostics,
-                  placement.moved)
+    result = Result(task.part.index, task.start, len(pages),
+                    _break_before(page_box(pages[0]) if pages else None, task.part.anchor),
+                    anchors, dict(task.pages), task.mended if task.mended is not None
+                    else "\n".join(kept), data, page_starts(_Pages(pages)),
+                    len(findings_of(_Pages(pages), Options())), diagnostics, placement.moved)
+    del document, pages
+    gc.collect()  # a layout's boxes hold cycles: freed before the process takes the next part
+    return result
 
 
 @dataclass
