@@ -79,8 +79,8 @@ def read(path: Path) -> dict:
                 page = pages.get(item.Pg.objgen) if "/Pg" in item else page
                 elements.append((str(item.S), page, str(item.get("/ID", ""))))
                 kids = item.get("/K")
-                for kid in kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []:
-                    element(kid, page)
+                if kids is not None:
+                    element(kids, page)
             elif not isinstance(item, pikepdf.Dictionary):
                 elements.append(("mcid", page, int(item)))
 

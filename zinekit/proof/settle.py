@@ -45,8 +45,9 @@ def settle(document: Any, relayout: Callable[[str], Any],
     Where every text starts a page of its own (no page holds two), each is mended for
     itself: a round's rules are kept for the texts they improve and dropped for the
     others, which are left as they were (laid out once more at the end when a round
-    kept some and not others).  So a text comes out the same whether it is laid out with the others or
-    alone (:mod:`zinekit.render.parts`).  Texts that share pages are mended together."""
+    kept some and not others).  So a text comes out the same whether it is laid out
+    with the others or alone (:mod:`zinekit.render.parts`).  Texts that share pages
+    are mended together."""
     pages = read_pages(document)
     if any(len(page.articles) > 1 for page in pages):
         return _settle_together(document, pages, relayout, moved, kept)
@@ -147,11 +148,6 @@ def needs_settling(document: Any) -> bool:
 def _score(pages: list[Page], moved: int) -> tuple[int, int]:
     found = find(pages, Options())
     return (moved, sum(1 for f in found if f.code != "ZK106"))
-
-
-def mending_rules(pages: list[Page]) -> list[str]:
-    """CSS rules that mend the faults of this layout."""
-    return [rule for _, rule in _rules_by_article(pages)]
 
 
 def _rules_by_article(pages: list[Page]) -> list[tuple[str, str]]:
