@@ -445,9 +445,11 @@ def reading_layout(plan: Plan, jobs: int = 1) -> LaidOut | None:
         from zinekit.render.pdf import render_pdf
 
         with_bytes = needs_reading_bytes(plan.formats)
-        last = reuse.recorded_layout(plan.out, None)
-        laid_out = render_in_parts(prepared, jobs, last.anchor_pages if last else None,
-                                   with_bytes)
+        def last_pages() -> dict[str, int] | None:
+            last = reuse.recorded_layout(plan.out, None)
+            return last.anchor_pages if last is not None else None
+
+        laid_out = render_in_parts(prepared, jobs, last_pages, with_bytes)
         return laid_out or render_pdf(prepared, with_bytes=with_bytes,  # zinekit.proof:
                                       on_layout=noting_findings(prepared.notes))
     recorded = reuse.recorded_layout(plan.out, plan.inputs) if plan.inputs is not None else None

@@ -93,8 +93,8 @@ def _lay_out_all(pool: Any, parts: list[Part], jobs: int,
     while waiting or running:
         while waiting and len(running) < jobs:
             part = waiting.pop(0)
-            guess = _guess(parts, known, recorded)
-            task = Task(part, guess[_START + str(part.index)], _refs(part, guess))
+            starts, anchors = _guess(parts, known, recorded)
+            task = Task(part, starts[part.index], _refs(part, anchors))
             running[pool.submit(part_layout.lay_out, task)] = part.index
         finished, _ = wait(running, return_when=FIRST_COMPLETED)
         for future in finished:
@@ -141,44 +141,49 @@ def _quiet_worker() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-_START = "\0start "
-
-
 def _refs(part: Part, pages: dict[str, int]) -> dict[str, int]:
     """The page of every anchor ``part`` refers to that another part holds."""
     return {a: pages.get(a, 1) for a in sorted(part.refs - part.ids)}
 
 
 def _guess(parts: list[Part], known: dict[int, Result],
-           recorded: dict[str, int] | None) -> dict[str, int]:
-    """Each part's first page (``_START + index``) and each anchor's page, as far as
-    they are known: a part laid out has its pages; one not yet laid out starts where
-    the last layout of the issue put it (``recorded``), else where the parts before it
-    end, its length in pages guessed from its text's at the rate of the articles laid
-    out so far (a front matter: a page for each of its blocks at least)."""
+           recorded: dict[str, int] | None) -> tuple[dict[int, int], dict[str, int]]:
+    """Each part's first page and each anchor's page, as far as they are known: a part
+    laid out has its pages; one not yet laid out starts where the last layout of the
+    issue put it (``recorded``), else where the parts before it end, its length in
+    pages guessed from its text's at the rate of the articles laid out so far (a front
+    matter: a page for each of its blocks at least)."""
     articles = [known[p.index] for p in parts if p.anchor and p.index in known]
     chars = sum(parts[r.part].chars for r in articles)
     per_page = chars / sum(r.pages for r in articles) if articles else CHARS_PER_PAGE
     side = articles[-1].break_before if articles else "page"
-    guess: dict[str, int] = {}
+    starts: dict[int, int] = {}
+    anchors: dict[str, int] = {}
     page = 1
     for part in parts:
         result = known.get(part.index)
-        wants = _odd(result.break_before if result else side) if part.index else None
-        start = page + (wants is not None and (page % 2 == 1) != wants)
+        start, _ = _opening(part, page, result.break_before if result else side)
         if result is None and recorded and part.anchor in recorded:
             start = recorded[part.anchor]
-        guess[_START + str(part.index)] = start
+        starts[part.index] = start
         if result is not None:
-            guess.update(_shifted(result, {part.index: start}))
+            anchors.update(_shifted(result, {part.index: start}))
             page = start + result.pages
             continue
         for anchor in part.ids:
-            guess[anchor] = (recorded or {}).get(anchor, start)
+            anchors[anchor] = (recorded or {}).get(anchor, start)
         length = round(part.chars / per_page) if part.anchor else \
             max(len(part.children), round(part.chars / per_page))
         page = start + max(1, length)
-    return guess
+    return starts, anchors
+
+
+def _opening(part: Part, page: int, side: str) -> tuple[int, bool]:
+    """The page a part that breaks ``side`` opens on when the pages before it end at
+    ``page`` - 1, and whether a blank page comes first (it opens on the other side)."""
+    wants_odd = _odd(side) if part.index else None
+    blank = wants_odd is not None and (page % 2 == 1) != wants_odd
+    return page + blank, blank
 
 
 def _odd(side: str) -> bool | None:
@@ -193,15 +198,12 @@ def _starts(parts: list[Part], results: list[Result]) -> tuple[dict[int, int], l
     blanks: list[bool] = []
     page = 1
     for part, result in zip(parts, results):
-        side = result.break_before
-        if part.anchor and side not in FORCED:
+        if part.anchor and result.break_before not in FORCED:
             raise NotInParts(f"{part.anchor} does not start a page")
-        wants_odd = _odd(side)
-        blank = part.index > 0 and wants_odd is not None and (page % 2 == 1) != wants_odd
-        page += blank
-        starts[part.index] = page
+        start, blank = _opening(part, page, result.break_before)
+        starts[part.index] = start
         blanks.append(blank)
-        page += result.pages
+        page = start + result.pages
     return starts, blanks
 
 
@@ -211,11 +213,12 @@ def _shifted(result: Result, starts: dict[int, int]) -> dict[str, int]:
     return {anchor: page + shift for anchor, page in result.anchors.items()}
 
 
-def render_in_parts(prepared: Prepared, jobs: int, recorded: dict[str, int] | None,
+def render_in_parts(prepared: Prepared, jobs: int,
+                    recorded: Callable[[], dict[str, int] | None],
                     with_bytes: bool = True) -> LaidOut | None:
     """The reading PDF laid out in parts on ``jobs`` processes, or None when the issue is
-    laid out whole (see the module's documentation); ``recorded``: the page of each
-    anchor in the issue's last layout.  The proof's findings are counted in the parts
+    laid out whole (see the module's documentation); ``recorded()``: the page of each
+    anchor in the issue's last layout (read only for an issue laid out in parts).  The proof's findings are counted in the parts
     and noted as a build with one layout notes them (``zinekit.proof.noting_findings``)."""
     if multiprocessing.parent_process() is not None or \
             "fork" not in multiprocessing.get_all_start_methods():
@@ -233,7 +236,7 @@ def render_in_parts(prepared: Prepared, jobs: int, recorded: dict[str, int] | No
            "placement": placement, "extra_css": None, "identity": html,
            "with_bytes": with_bytes}
     try:
-        joined = lay_out_parts(parts, jobs, job, recorded)
+        joined = lay_out_parts(parts, jobs, job, recorded())
     except NotInParts:
         return None
     for found in joined.diagnostics:  # what every part reports (a font, a fix) once

@@ -57,13 +57,9 @@ from zinekit.render.pdf_write import pdf_bytes
 MIN_CHARS = 60_000
 #: The rules that set running strings (the built-in themes'), and the strings: a part
 #: prints them as the whole issue does (see :func:`_strings_set`).
-STRING_RULES = {
-    ".title-page h1": ("issue-title", "article-title"),
-    ".title-page h1[data-running]": ("issue-title", "article-title"),
-    ".title-page .series-line": ("issue-line",),
-    ".article-title": ("article-title",),
-    ".article-title[data-running]": ("article-title",),
-}
+STRING_RULES = frozenset({".title-page h1", ".title-page h1[data-running]",
+                          ".title-page .series-line", ".article-title",
+                          ".article-title[data-running]"})
 #: In one process, parts pay off on a long book (about 200 A5 pages): each part is
 #: mended by laying out that part again, not the whole issue, at the cost of a subset
 #: of the fonts in each part.
@@ -206,7 +202,6 @@ class Task:
     start: int  # the number of its first page
     pages: dict[str, int]  # the page of each anchor it refers to in other parts
     mended: str | None = None  # the mending rules of its first layout, to use as they are
-    write: bool = True
 
 
 @dataclass
@@ -309,7 +304,7 @@ def lay_out(task: Task) -> Result:
         for name in page.anchors:  # a box on several pages is an anchor on each
             anchors.setdefault(name, number)
     data = b""
-    if task.write:
+    if job["with_bytes"]:
         data = drop_pages(with_stack_room(pdf_bytes, document, job["identity"], job["variant"]),
                           dropped)
     result = Result(task.part.index, task.start, len(pages),

@@ -56,20 +56,19 @@ def _kids(element: Any) -> list[Any]:
 
 def drop_pages(data: bytes, count: int) -> bytes:
     """The file without its last ``count`` pages: their structure elements, parent-tree
-    entries, named destinations and outline entries go with them."""
+    entries and named destinations go with them (the stubs make no outline entry)."""
     if count <= 0:
         return data
     with Pdf.open(io.BytesIO(data)) as pdf:
-        dropped = {page.obj.objgen for page in list(pdf.pages)[-count:]}
-        keys = {int(page.obj.get("/StructParents", -1)) for page in list(pdf.pages)[-count:]}
+        last = [page.obj for page in list(pdf.pages)[-count:]]
+        dropped = {page.objgen for page in last}
+        keys = {int(page.get("/StructParents", -1)) for page in last} | {
+            int(annotation.get("/StructParent", -1))
+            for page in last for annotation in page.get("/Annots", ())}
         if "/StructTreeRoot" in pdf.Root:
             _prune(_document_element(pdf), dropped)
             root = pdf.Root.StructTreeRoot
             nums = [(k, v) for k, v in _flat(root.ParentTree, "/Nums") if int(k) not in keys]
-            for page in list(pdf.pages)[-count:]:
-                for annotation in page.obj.get("/Annots", ()):
-                    keys.add(int(annotation.get("/StructParent", -1)))
-            nums = [(k, v) for k, v in nums if int(k) not in keys]
             root.ParentTree = pdf.make_indirect(Dictionary(Nums=Array(_pairs(nums))))
         names = pdf.Root.get("/Names")
         if names is not None and "/Dests" in names:
